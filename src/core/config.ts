@@ -1,0 +1,176 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, as one zod schema over the environment. Nothing else in the
+ * code base reads `process.env`: `loadConfig` parses it once and the frozen result is
+ * passed down. Every variable is optional; the CLI turns `--flag value` into the same
+ * variables (see `flagFor`).
+ */
+
+const port = (fallback: number) =>
+  z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+    .default(fallback)
+    .transform((v): number | null => (v === 'off' ? null : v));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const envSchema = z.object({
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional()
+    .describe('Redis to use. Unset: start a local redis-server (AOF on) in STREAMGATE_DATA_DIR.'),
+  STREAMGATE_DATA_DIR: z.string().min(1).default('./data').describe('Data folder of the embedded redis-server.'),
+  STREAMGATE_REDIS_SERVER: z
+    .string()
+    .min(1)
+    .default('redis-server')
+    .describe('redis-server binary used for the embedded Redis.'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Address both servers bind.'),
+  HTTP_PORT: port(8080).describe('REST port (0: any free port, off: no REST).'),
+  GRPC_PORT: port(50051).describe('gRPC port (0: any free port, off: no gRPC).'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
+  STREAMGATE_DEFAULT_LEASE_MS: z
+    .coerce.number()
+    .int()
+    .refine((v) => v === 0 || (v >= 50 && v <= 43_200_000), 'must be 0 or 50..43200000')
+    .default(30_000)
+    .describe('Lease of groups without a stored policy (0: plain Redis semantics).'),
+  STREAMGATE_DEFAULT_MAX_DELIVERIES: int(0, 0, 1000).describe(
+    'maxDeliveries of groups without a stored policy (0: unlimited).',
+  ),
+  STREAMGATE_MAX_COUNT: int(1000, 1, 100_000).describe('Largest count a read, pull or claim may ask for.'),
+  STREAMGATE_MAX_WAIT_MS: int(60_000, 0, 3_600_000).describe('Longest waitMs a pull may ask for.'),
+  STREAMGATE_MAX_MESSAGE_BYTES: int(1_048_576, 1, 512 * 1_048_576).describe(
+    'Largest message (sum of field names and values, in bytes).',
+  ),
+  STREAMGATE_MAX_FIELDS: int(1000, 1, 100_000).describe('Most fields one message may have.'),
+  STREAMGATE_MAX_BATCH: int(1000, 1, 100_000).describe('Most messages, ids or entries in one request.'),
+  STREAMGATE_MAX_BODY_BYTES: int(16 * 1_048_576, 1024, 1024 * 1_048_576).describe('Largest request body.'),
+  STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept.'),
+  STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
+    'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
+  ),
+  STREAMGATE_MAX_BLOCKING_CONNECTIONS: int(16, 1, 10_000).describe(
+    'Redis connections kept for waiting pulls; waits beyond that poll.',
+  ),
+  STREAMGATE_SCAN_LIMIT: int(10_000, 100, 1_000_000).describe(
+    'Most entries one dead-letter listing or redrive reads while looking for its group.',
+  ),
+  STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
+    'How long a graceful shutdown waits for in-flight work.',
+  ),
+  STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe(
+    'How long to wait for the embedded redis-server (and AOF loading) at start.',
+  ),
+});
+
+export type EnvInput = Record<string, string | undefined>;
+
+export interface Limits {
+  readonly maxCount: number;
+  readonly maxWaitMs: number;
+  readonly maxMessageBytes: number;
+  readonly maxFields: number;
+  readonly maxBatch: number;
+  readonly maxBodyBytes: number;
+}
+
+export interface PolicyDefaults {
+  readonly leaseMs: number;
+  readonly maxDeliveries: number;
+}
+
+export interface Config {
+  readonly redisUrl: string | undefined;
+  readonly dataDir: string;
+  readonly redisServerBin: string;
+  readonly host: string;
+  readonly httpPort: number | null;
+  readonly grpcPort: number | null;
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  readonly policyDefaults: PolicyDefaults;
+  readonly limits: Limits;
+  readonly idempotencyTtlSec: number;
+  readonly reclaimPollMs: number;
+  readonly maxBlockingConnections: number;
+  readonly scanLimit: number;
+  readonly shutdownTimeoutMs: number;
+  readonly redisStartTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment (only the variables this schema knows) into a frozen Config. */
+export function loadConfig(env: EnvInput): Config {
+  const known: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') known[key] = value;
+  }
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    dataDir: e.STREAMGATE_DATA_DIR,
+    redisServerBin: e.STREAMGATE_REDIS_SERVER,
+    host: e.HOST,
+    httpPort: e.HTTP_PORT,
+    grpcPort: e.GRPC_PORT,
+    logLevel: e.LOG_LEVEL,
+    policyDefaults: Object.freeze({
+      leaseMs: e.STREAMGATE_DEFAULT_LEASE_MS,
+      maxDeliveries: e.STREAMGATE_DEFAULT_MAX_DELIVERIES,
+    }),
+    limits: Object.freeze({
+      maxCount: e.STREAMGATE_MAX_COUNT,
+      maxWaitMs: e.STREAMGATE_MAX_WAIT_MS,
+      maxMessageBytes: e.STREAMGATE_MAX_MESSAGE_BYTES,
+      maxFields: e.STREAMGATE_MAX_FIELDS,
+      maxBatch: e.STREAMGATE_MAX_BATCH,
+      maxBodyBytes: e.STREAMGATE_MAX_BODY_BYTES,
+    }),
+    idempotencyTtlSec: e.STREAMGATE_IDEMPOTENCY_TTL_SEC,
+    reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,
+    maxBlockingConnections: e.STREAMGATE_MAX_BLOCKING_CONNECTIONS,
+    scanLimit: e.STREAMGATE_SCAN_LIMIT,
+    shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
+    redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
+  });
+}
+
+/** `STREAMGATE_DATA_DIR` → `--data-dir`, `HTTP_PORT` → `--http-port`. */
+export function flagFor(envName: string): string {
+  return '--' + envName.replace(/^STREAMGATE_/, '').toLowerCase().replace(/_/g, '-');
+}
+
+export interface OptionHelp {
+  readonly env: string;
+  readonly flag: string;
+  readonly description: string;
+  readonly defaultValue: string | undefined;
+}
+
+export function describeOptions(): OptionHelp[] {
+  const defaults = envSchema.parse({});
+  return Object.entries(envSchema.shape).map(([env, schema]) => {
+    const d = (defaults as Record<string, unknown>)[env];
+    return {
+      env,
+      flag: flagFor(env),
+      description: schema.description ?? '',
+      defaultValue: d === undefined ? undefined : d === null ? 'off' : String(d),
+    };
+  });
+}

@@ -1,0 +1,170 @@
+import type { Backend } from './backend.js';
+import type { Config } from './config.js';
+import { invalid } from './errors.js';
+import { entryId } from './ids.js';
+import { keys } from './keys.js';
+import { LimitChecks, nonNegativeInt } from './limits.js';
+import type { CoreMetrics } from './metrics.js';
+import { assertConsumerName, assertGroupName, assertStreamName } from './names.js';
+import type { PolicyStore } from './policy.js';
+import { arr, countedEntries, int, str } from './reply.js';
+import type { Message, PerIdResult } from './types.js';
+import type { StreamWaiter } from './waiter.js';
+
+export interface PullInput {
+  readonly consumer: string;
+  readonly count: number;
+  readonly waitMs: number;
+  /** `>` (default): expired leases, then new messages. `0` or an ID: the consumer's own pending entries. */
+  readonly from: string;
+  readonly noAck: boolean;
+}
+
+interface PullOnce {
+  readonly messages: Message[];
+  readonly topId: string;
+  readonly leaseMs: number;
+}
+
+/** Shortest and longest pause between two looks for expired leases while a pull waits. */
+const MIN_RECLAIM_SLICE_MS = 50;
+
+/**
+ * The verbs of at-least-once delivery: pull (with lease reclaim and dead-lettering), ack,
+ * nack (release, optionally after a delay) and extend.
+ */
+export class ConsumeService {
+  private readonly check: LimitChecks;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly policies: PolicyStore,
+    private readonly waiter: StreamWaiter,
+    private readonly metrics: CoreMetrics,
+    private readonly config: Config,
+  ) {
+    this.check = new LimitChecks(config.limits);
+  }
+
+  /**
+   * Hands the consumer up to `count` messages: first those whose lease expired (or that
+   * would exceed maxDeliveries: those go to the dead-letter stream instead), then new ones.
+   * With `waitMs`, waits for messages to arrive, looking again for expired leases as it
+   * waits. If `signal` aborts after messages were leased (the client went away), their
+   * leases are released at once so they are redelivered promptly.
+   */
+  async pull(stream: string, group: string, input: PullInput, signal?: AbortSignal): Promise<Message[]> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    assertConsumerName(input.consumer);
+    const count = this.check.count(input.count);
+    const waitMs = this.check.waitMs(input.waitMs);
+    if (input.from !== '>') {
+      if (input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
+      return this.history(stream, group, input.consumer, count, entryId(input.from, 'from'));
+    }
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck);
+      if (once.messages.length > 0) {
+        if (signal?.aborted && !input.noAck && once.leaseMs > 0) {
+          await this.release(stream, group, input.consumer, once.messages);
+          return [];
+        }
+        return once.messages;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted) return [];
+      const slice =
+        once.leaseMs > 0
+          ? Math.min(left, Math.max(MIN_RECLAIM_SLICE_MS, Math.min(once.leaseMs / 2, this.config.reclaimPollMs)))
+          : left;
+      await this.waiter.waitForEntryAfter(stream, once.topId, slice, signal);
+    }
+  }
+
+  private async pullOnce(stream: string, group: string, consumer: string, count: number, noAck: boolean): Promise<PullOnce> {
+    const defaults = this.policies.defaults(stream);
+    const run = (deadLetter: string) =>
+      this.backend.call(stream, () =>
+        this.backend.scripts.runBuffer(
+          'pull',
+          [stream, keys.policy(stream), deadLetter],
+          [group, consumer, count, noAck ? '1' : '0', defaults.leaseMs, defaults.maxDeliveries, defaults.deadLetterStream],
+        ),
+      );
+    let reply = arr(await run(this.policies.deadLetterHint(stream, group)));
+    if (str(reply[0]) === 'DLQ') {
+      // The group's dead-letter stream changed (or was never seen): learn it, run again.
+      const actual = str(reply[1]);
+      this.policies.remember(stream, group, actual);
+      reply = arr(await run(actual));
+    }
+    const [, rawEntries, dead, topId, leaseMs] = reply;
+    const messages = countedEntries(rawEntries);
+    const deadLettered = int(dead);
+    if (deadLettered > 0) this.metrics.deadLettered.inc(deadLettered);
+    for (const m of messages) this.metrics.delivered.inc({ kind: (m.deliveryCount ?? 1) > 1 ? 'redelivery' : 'new' });
+    return { messages, topId: str(topId), leaseMs: int(leaseMs) };
+  }
+
+  private async history(stream: string, group: string, consumer: string, count: number, from: string): Promise<Message[]> {
+    const reply = await this.backend.call(stream, () =>
+      this.backend.scripts.runBuffer('history', [stream], [group, consumer, count, from]),
+    );
+    return countedEntries(reply);
+  }
+
+  private async release(stream: string, group: string, consumer: string, messages: readonly Message[]): Promise<void> {
+    try {
+      await this.setLease(stream, group, consumer, messages.map((m) => m.id), 0);
+    } catch {
+      // Not released: the leases expire as usual, so nothing is lost, only delayed.
+    }
+  }
+
+  async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    const exact = this.check.batch(ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const reply = await this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, ...exact]));
+    return perId(exact, reply);
+  }
+
+  /** Releases the consumer's own leases; the messages become eligible again after `delayMs`. */
+  async nack(stream: string, group: string, consumer: string, ids: readonly string[], delayMs: number): Promise<PerIdResult> {
+    return this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs'));
+  }
+
+  /** Restarts the lease clock of the consumer's own messages. */
+  async extend(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
+    return this.setLease(stream, group, consumer, ids, null);
+  }
+
+  private async setLease(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+    delayMs: number | null,
+  ): Promise<PerIdResult> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    assertConsumerName(consumer);
+    const exact = this.check.batch(ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const reply = await this.backend.call(stream, () =>
+      this.backend.scripts.run(
+        'setLease',
+        [stream, keys.policy(stream)],
+        [group, consumer, delayMs === null ? '' : delayMs, this.policies.defaults(stream).leaseMs, ...exact],
+      ),
+    );
+    return perId(exact, reply);
+  }
+}
+
+function perId(ids: readonly string[], reply: unknown): PerIdResult {
+  const flags = arr(reply).map(int);
+  const notPending = ids.filter((_, i) => flags[i] !== 1);
+  return { count: ids.length - notPending.length, notPending };
+}

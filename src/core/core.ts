@@ -1,0 +1,71 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { Backend } from './backend.js';
+import type { Config } from './config.js';
+import { ConsumeService } from './consume.js';
+import { DeadLetterService } from './dead-letters.js';
+import { GroupService } from './groups.js';
+import { type CoreMetrics, createCoreMetrics } from './metrics.js';
+import { PendingService } from './pending.js';
+import { PolicyStore } from './policy.js';
+import { StreamService } from './streams.js';
+import { StreamWaiter } from './waiter.js';
+
+/**
+ * Everything the transports need, built once per process: one shared auto-pipelined
+ * command connection, a pool of blocking connections for waiting pulls, and the services.
+ */
+export interface Core {
+  readonly config: Config;
+  readonly metrics: CoreMetrics;
+  readonly streams: StreamService;
+  readonly groups: GroupService;
+  readonly consume: ConsumeService;
+  readonly pending: PendingService;
+  readonly deadLetters: DeadLetterService;
+  /** True when Redis answers PING. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const redisOptions: RedisOptions = {
+  enableAutoPipelining: true,
+  // Fail a command after one reconnect attempt rather than queueing it for long: callers
+  // get BACKEND_UNAVAILABLE promptly while Redis is away.
+  maxRetriesPerRequest: 1,
+  connectTimeout: 5000,
+  lazyConnect: false,
+};
+
+export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics()): Core {
+  const redis = new Redis(redisUrl, redisOptions);
+  redis.on('error', () => {
+    // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
+  });
+  const backend = new Backend(redis, metrics);
+  const policies = new PolicyStore(redis, config.policyDefaults);
+  const waiter = new StreamWaiter(redis, config.maxBlockingConnections);
+  return {
+    config,
+    metrics,
+    streams: new StreamService(backend, config),
+    groups: new GroupService(backend, policies),
+    consume: new ConsumeService(backend, policies, waiter, metrics, config),
+    pending: new PendingService(backend, config),
+    deadLetters: new DeadLetterService(backend, policies, config),
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      waiter.close();
+      try {
+        await redis.quit();
+      } catch {
+        redis.disconnect();
+      }
+    },
+  };
+}

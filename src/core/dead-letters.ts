@@ -1,0 +1,88 @@
+import type { Backend } from './backend.js';
+import type { Config } from './config.js';
+import { invalid } from './errors.js';
+import { entryId } from './ids.js';
+import { LimitChecks } from './limits.js';
+import { assertGroupName, assertStreamName } from './names.js';
+import type { PolicyStore } from './policy.js';
+import { arr, entries, str } from './reply.js';
+import type { Message } from './types.js';
+
+export interface DeadLetterPage {
+  readonly messages: Message[];
+  /** Pass as `after` to continue; null when the dead-letter stream was read to its end. */
+  readonly next: string | null;
+}
+
+const PAGE = 100;
+
+/**
+ * The dead letters of one group. A dead-letter stream may be shared by several groups (and
+ * streams), so listing shows only entries whose x-group and x-original-stream match.
+ */
+export class DeadLetterService {
+  private readonly check: LimitChecks;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly policies: PolicyStore,
+    private readonly config: Config,
+  ) {
+    this.check = new LimitChecks(config.limits);
+  }
+
+  async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    const count = this.check.count(q.count);
+    let start = q.after === undefined ? '-' : `(${entryId(q.after, 'after')}`;
+    await this.backend.assertGroup(stream, group);
+    const dlq = (await this.policies.get(stream, group)).deadLetterStream;
+    const found: Message[] = [];
+    let scanned = 0;
+    while (found.length < count && scanned < this.config.scanLimit) {
+      const raw = await this.backend.call(dlq, () =>
+        this.backend.redis.xrangeBuffer(dlq, start, '+', 'COUNT', Math.min(PAGE, this.config.scanLimit - scanned)),
+      );
+      const page = entries(raw);
+      for (const m of page) {
+        scanned++;
+        start = `(${m.id}`;
+        if (belongsTo(m, stream, group)) {
+          found.push(m);
+          if (found.length === count) break;
+        }
+      }
+      if (page.length === 0) return { messages: found, next: null };
+    }
+    return { messages: found, next: start.slice(1) };
+  }
+
+  async redrive(stream: string, group: string, q: { ids?: readonly string[]; count?: number }): Promise<{ redriven: number; ids: string[] }> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
+    const ids = q.ids === undefined ? [] : this.check.batch(q.ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);
+    await this.backend.assertGroup(stream, group);
+    const dlq = (await this.policies.get(stream, group)).deadLetterStream;
+    const reply = await this.backend.call(stream, () =>
+      this.backend.scripts.run('redrive', [stream, dlq], [group, this.config.scanLimit, count, ...ids]),
+    );
+    const [, newIds] = arr(reply);
+    const added = arr(newIds).map(str);
+    return { redriven: added.length, ids: added };
+  }
+}
+
+function belongsTo(m: Message, stream: string, group: string): boolean {
+  if (!m.pairs) return false;
+  let g: string | undefined;
+  let s: string | undefined;
+  for (const [name, value] of m.pairs) {
+    if (name === 'x-group') g = value.toString('utf8');
+    else if (name === 'x-original-stream') s = value.toString('utf8');
+  }
+  return g === group && s === stream;
+}
+

@@ -1,0 +1,155 @@
+import type { Backend } from './backend.js';
+import { GatewayError, invalid } from './errors.js';
+import { idBeforeTimestamp, positionId } from './ids.js';
+import { keys } from './keys.js';
+import { nonNegativeInt } from './limits.js';
+import { assertConsumerName, assertGroupName, assertStreamName } from './names.js';
+import { type PolicyPatch, type PolicyStore, validatePolicyPatch } from './policy.js';
+import { arr, int, intOrNull, record, str } from './reply.js';
+import type { ConsumerInfo, GroupInfo, GroupPolicy } from './types.js';
+
+export interface CreateGroupInput extends PolicyPatch {
+  readonly group: string;
+  /** `$` (default: only new entries), `0` (all) or an ID. */
+  readonly start?: string;
+  readonly createStream?: boolean;
+  readonly entriesRead?: number;
+}
+
+/** The position of a group: an ID (`$`, `0`, `<ms>-<seq>`) or a time to replay from. */
+export type PositionInput =
+  | { readonly id: string; readonly timestampMs?: undefined; readonly entriesRead?: number }
+  | { readonly timestampMs: number; readonly id?: undefined; readonly entriesRead?: number };
+
+export class GroupService {
+  constructor(
+    private readonly backend: Backend,
+    private readonly policies: PolicyStore,
+  ) {}
+
+  async create(stream: string, input: CreateGroupInput): Promise<GroupInfo> {
+    assertStreamName(stream);
+    assertGroupName(input.group);
+    const start = positionId(input.start ?? '$', 'start');
+    const entriesRead = input.entriesRead === undefined ? '' : String(nonNegativeInt(input.entriesRead, 'entriesRead'));
+    const policy = this.policies.complete(stream, input);
+    await this.backend.call(stream, () =>
+      this.backend.scripts.run(
+        'createGroup',
+        [stream, keys.policy(stream)],
+        [input.group, start, input.createStream ? '1' : '0', entriesRead, JSON.stringify(policy)],
+      ),
+    );
+    this.policies.remember(stream, input.group, policy.deadLetterStream);
+    return this.get(stream, input.group);
+  }
+
+  async list(stream: string): Promise<GroupInfo[]> {
+    assertStreamName(stream);
+    const [raw, policies] = await this.backend.call(stream, () =>
+      Promise.all([this.backend.redis.call('XINFO', 'GROUPS', stream), this.policies.all(stream)]),
+    );
+    return arr(raw).map((g) => groupInfo(g, (name) => policies.get(name) ?? this.policies.defaults(stream)));
+  }
+
+  async get(stream: string, group: string): Promise<GroupInfo> {
+    assertGroupName(group);
+    const found = (await this.list(stream)).find((g) => g.name === group);
+    if (!found) {
+      await this.backend.assertGroup(stream, group);
+      throw new GatewayError('GROUP_NOT_FOUND', 'consumer group does not exist');
+    }
+    return found;
+  }
+
+  async updatePolicy(stream: string, group: string, patch: PolicyPatch): Promise<GroupInfo> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    validatePolicyPatch(stream, patch);
+    const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const json = await this.backend.call(stream, () =>
+      this.backend.scripts.run(
+        'updatePolicy',
+        [stream, keys.policy(stream)],
+        [group, JSON.stringify(this.policies.defaults(stream)), JSON.stringify(changes)],
+      ),
+    );
+    this.policies.remember(stream, group, this.policies.parse(stream, str(json)).deadLetterStream);
+    return this.get(stream, group);
+  }
+
+  async destroy(stream: string, group: string): Promise<void> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    await this.backend.call(stream, () =>
+      this.backend.scripts.run('destroyGroup', [stream, keys.policy(stream)], [group]),
+    );
+  }
+
+  /** XGROUP SETID: an admin override with Redis semantics; leases do not block it. */
+  async setPosition(stream: string, group: string, pos: PositionInput): Promise<GroupInfo> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    let id: string;
+    if (pos.timestampMs !== undefined) id = idBeforeTimestamp(nonNegativeInt(pos.timestampMs, 'timestampMs'));
+    else if (pos.id !== undefined) id = positionId(pos.id, 'id');
+    else throw invalid('position needs id or timestampMs', 'id');
+    const extra = pos.entriesRead === undefined ? [] : ['ENTRIESREAD', nonNegativeInt(pos.entriesRead, 'entriesRead')];
+    await this.backend.call(stream, () => this.backend.redis.call('XGROUP', 'SETID', stream, group, id, ...extra));
+    return this.get(stream, group);
+  }
+
+  async listConsumers(stream: string, group: string): Promise<ConsumerInfo[]> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    const raw = await this.backend.call(stream, () => this.backend.redis.call('XINFO', 'CONSUMERS', stream, group));
+    return arr(raw).map((c) => {
+      const r = record(c);
+      return {
+        name: str(r.get('name')),
+        pending: int(r.get('pending')),
+        idleMs: int(r.get('idle')),
+        inactiveMs: intOrNull(r.get('inactive')),
+      };
+    });
+  }
+
+  /** Returns true when the consumer was created, false when it existed. */
+  async createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    assertConsumerName(consumer);
+    const created = await this.backend.call(stream, () =>
+      this.backend.redis.call('XGROUP', 'CREATECONSUMER', stream, group, consumer),
+    );
+    return int(created) === 1;
+  }
+
+  /** Deletes a consumer; with force its pending entries are dropped (XGROUP DELCONSUMER). */
+  async deleteConsumer(stream: string, group: string, consumer: string, force: boolean): Promise<number> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    assertConsumerName(consumer);
+    const dropped = await this.backend.call(stream, () =>
+      this.backend.scripts.run('deleteConsumer', [stream], [group, consumer, force ? '1' : '0']),
+    );
+    return int(dropped);
+  }
+}
+
+function groupInfo(raw: unknown, policyOf: (name: string) => GroupPolicy): GroupInfo {
+  const r = record(raw);
+  const name = str(r.get('name'));
+  const policy = policyOf(name);
+  return {
+    name,
+    consumers: int(r.get('consumers')),
+    pending: int(r.get('pending')),
+    lastDeliveredId: str(r.get('last-delivered-id')),
+    entriesRead: intOrNull(r.get('entries-read')),
+    lag: intOrNull(r.get('lag')),
+    leaseMs: policy.leaseMs,
+    maxDeliveries: policy.maxDeliveries,
+    deadLetterStream: policy.deadLetterStream,
+  };
+}

@@ -1,0 +1,91 @@
+import { GatewayError } from './errors.js';
+
+/**
+ * Stream IDs as Redis reads them: `<ms>-<seq>`, both unsigned 64-bit, or `<ms>` alone
+ * (seq then 0 for a start, max for an end). Checked here so that a malformed ID is
+ * INVALID_ID before any Redis round trip, and never a generic ERR from Redis.
+ */
+
+const U64_MAX = 18446744073709551615n;
+const DIGITS = /^\d{1,20}$/;
+
+export interface StreamId {
+  readonly ms: bigint;
+  readonly seq: bigint;
+}
+
+function u64(part: string): bigint | null {
+  if (!DIGITS.test(part)) return null;
+  const n = BigInt(part);
+  return n <= U64_MAX ? n : null;
+}
+
+/** Parses `<ms>-<seq>` or `<ms>`; null when malformed. */
+export function parseId(text: string): StreamId | null {
+  const dash = text.indexOf('-');
+  if (dash < 0) {
+    const ms = u64(text);
+    return ms === null ? null : { ms, seq: 0n };
+  }
+  const ms = u64(text.slice(0, dash));
+  const seq = u64(text.slice(dash + 1));
+  return ms === null || seq === null ? null : { ms, seq };
+}
+
+export function compareIds(a: StreamId, b: StreamId): number {
+  if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
+  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
+  return 0;
+}
+
+export const formatId = (id: StreamId): string => `${id.ms}-${id.seq}`;
+
+function fail(text: string, what: string): never {
+  throw new GatewayError('INVALID_ID', `${what} ${JSON.stringify(text)} is not a valid stream ID`, [
+    { path: what, message: 'expected <ms>-<seq> with unsigned 64-bit parts' },
+  ]);
+}
+
+/** An exact entry ID (ack, nack, claim, delete...). `5` means `5-0`, as in Redis. */
+export function entryId(text: string, what = 'id'): string {
+  const id = parseId(text);
+  if (!id) fail(text, what);
+  return formatId(id);
+}
+
+/** A range bound for XRANGE: `-`, `+`, an id, or an exclusive `(id`. */
+export function rangeBound(text: string, what: string): string {
+  if (text === '-' || text === '+') return text;
+  const body = text.startsWith('(') ? text.slice(1) : text;
+  if (!parseId(body)) fail(text, what);
+  return text;
+}
+
+/** An ID for XADD: `<ms>-<seq>` or `<ms>-*` (Redis picks the sequence). `0-0` is never valid. */
+export function publishId(text: string, what = 'id'): string {
+  if (text.endsWith('-*')) {
+    if (u64(text.slice(0, -2)) === null) fail(text, what);
+    return text;
+  }
+  const id = parseId(text);
+  if (!id || (id.ms === 0n && id.seq === 0n)) fail(text, what);
+  return formatId(id);
+}
+
+/** A group position: `$`, `0` or an id. */
+export function positionId(text: string, what = 'id'): string {
+  if (text === '$') return text;
+  return entryId(text, what);
+}
+
+/** Last-delivered ID that makes a group replay every entry whose time is >= timestampMs. */
+export function idBeforeTimestamp(timestampMs: number): string {
+  if (timestampMs <= 0) return '0-0';
+  return `${BigInt(timestampMs) - 1n}-${U64_MAX}`;
+}
+
+/** The smallest ID strictly greater than `id` (used to turn "last delivered" into a floor). */
+export function nextId(id: StreamId): StreamId {
+  if (id.seq < U64_MAX) return { ms: id.ms, seq: id.seq + 1n };
+  return { ms: id.ms + 1n, seq: 0n };
+}

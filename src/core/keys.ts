@@ -1,0 +1,81 @@
+/**
+ * Every Redis key the gateway derives is named here and nowhere else.
+ *
+ * Derived keys (group policies, idempotency records) live in the same Redis Cluster
+ * hash slot as their stream, so that one Lua script may touch both. Redis hashes only
+ * the first `{...}` of a key when it is non-empty, else the whole key; a derived key
+ * therefore carries, between braces, a tag that hashes like the stream:
+ *   - the stream's own hash tag when it has one,
+ *   - else the whole stream name when that contains no `}`,
+ *   - else (rare) a short string found to hash to the same slot.
+ * The stream name itself follows the tag so that two streams never share a derived key.
+ */
+
+const PREFIX = 'sg';
+
+// CRC16-CCITT (XMODEM), the checksum Redis Cluster uses for key slots.
+const CRC_TABLE = (() => {
+  const t = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i << 8;
+    for (let j = 0; j < 8; j++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+    t[i] = c;
+  }
+  return t;
+})();
+
+function crc16(buf: Uint8Array): number {
+  let crc = 0;
+  for (const b of buf) crc = ((crc << 8) & 0xffff) ^ (CRC_TABLE[((crc >> 8) ^ b) & 0xff] ?? 0);
+  return crc;
+}
+
+/** The part of a key Redis Cluster hashes. */
+export function hashedPart(key: string): string {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
+}
+
+export function keySlot(key: string): number {
+  return crc16(Buffer.from(hashedPart(key), 'utf8')) & 16383;
+}
+
+const slotTagCache = new Map<number, string>();
+
+/** A short brace-free string hashing to `slot` (searched once per slot, then cached). */
+function tagForSlot(slot: number): string {
+  const cached = slotTagCache.get(slot);
+  if (cached !== undefined) return cached;
+  for (let i = 0; ; i++) {
+    const candidate = i.toString(36);
+    if ((crc16(Buffer.from(candidate)) & 16383) === slot) {
+      slotTagCache.set(slot, candidate);
+      return candidate;
+    }
+  }
+}
+
+function slotTag(stream: string): string {
+  const part = hashedPart(stream);
+  if (!part.includes('}')) return part;
+  return tagForSlot(keySlot(stream));
+}
+
+function derived(stream: string, kind: string, suffix = ''): string {
+  return `${PREFIX}:{${slotTag(stream)}}:${kind}:${stream}${suffix}`;
+}
+
+export const keys = {
+  /** Hash: group name → JSON group policy. */
+  policy: (stream: string): string => derived(stream, 'policy'),
+  /** String with TTL: the first result of a publish made with this Idempotency-Key. */
+  idempotency: (stream: string, key: string): string => derived(stream, 'idem', `\u0000${key}`),
+  /** Default dead-letter stream of a group (the contract's `<stream>:dlq`). */
+  defaultDeadLetter: (stream: string): string => `${stream}:dlq`,
+} as const;
+
+export const sameSlot = (a: string, b: string): boolean => keySlot(a) === keySlot(b);

@@ -1,0 +1,57 @@
+import type { Limits } from './config.js';
+import { GatewayError, invalid } from './errors.js';
+import type { FieldPair } from './types.js';
+
+/**
+ * The contract's limits, enforced in core so both transports enforce the same ones:
+ * counts, waits and batch lengths over a limit are VALIDATION_FAILED; bytes over a size
+ * limit are PAYLOAD_TOO_LARGE (API.md, decision 9).
+ */
+export class LimitChecks {
+  constructor(readonly limits: Limits) {}
+
+  count(value: number, path = 'count'): number {
+    if (!Number.isInteger(value) || value < 1 || value > this.limits.maxCount) {
+      throw invalid(`${path} must be an integer from 1 to ${this.limits.maxCount}`, path);
+    }
+    return value;
+  }
+
+  waitMs(value: number, path = 'waitMs'): number {
+    if (!Number.isInteger(value) || value < 0 || value > this.limits.maxWaitMs) {
+      throw invalid(`${path} must be an integer from 0 to ${this.limits.maxWaitMs}`, path);
+    }
+    return value;
+  }
+
+  batch<T>(items: readonly T[], path: string): readonly T[] {
+    if (items.length < 1 || items.length > this.limits.maxBatch) {
+      throw invalid(`${path} must hold 1 to ${this.limits.maxBatch} items`, path);
+    }
+    return items;
+  }
+
+  message(pairs: readonly FieldPair[], path: string): void {
+    if (pairs.length < 1) throw invalid(`${path} must have at least one field (Redis entries cannot be empty)`, path);
+    if (pairs.length > this.limits.maxFields) {
+      throw invalid(`${path} has ${pairs.length} fields; at most ${this.limits.maxFields} are allowed`, path);
+    }
+    let bytes = 0;
+    for (const [name, value] of pairs) {
+      if (!name.isWellFormed()) throw invalid(`${path} has a field name that is not valid Unicode`, path);
+      bytes += Buffer.byteLength(name, 'utf8') + value.length;
+    }
+    if (bytes > this.limits.maxMessageBytes) {
+      throw new GatewayError(
+        'PAYLOAD_TOO_LARGE',
+        `${path} is ${bytes} bytes; messages may be at most ${this.limits.maxMessageBytes} bytes`,
+        [{ path, message: 'message too large' }],
+      );
+    }
+  }
+}
+
+export const nonNegativeInt = (value: number, path: string, max = Number.MAX_SAFE_INTEGER): number => {
+  if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${path} must be an integer from 0 to ${max}`, path);
+  return value;
+};

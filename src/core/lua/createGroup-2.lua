@@ -1,0 +1,22 @@
+--[[ createGroup-2: create a consumer group and store its policy in one step.
+
+KEYS[1] stream
+KEYS[2] policy hash of the stream
+ARGV[1] group, ARGV[2] start ID ('$', '0' or an ID), ARGV[3] '1' to create the stream (MKSTREAM)
+ARGV[4] ENTRIESREAD value or '', ARGV[5] policy JSON
+
+Returns 1
+Errors: NOSTREAM (absent and not created), WRONGTYPE, BUSYGROUP
+]]
+local t = redis.call('TYPE', KEYS[1])['ok']
+if t == 'none' and ARGV[3] ~= '1' then sg_fail('NOSTREAM', 'no such stream') end
+if t ~= 'none' and t ~= 'stream' then sg_stream(KEYS[1]) end
+local args = { 'CREATE', KEYS[1], ARGV[1], ARGV[2] }
+if ARGV[3] == '1' then args[#args + 1] = 'MKSTREAM' end
+if ARGV[4] ~= '' then
+  args[#args + 1] = 'ENTRIESREAD'
+  args[#args + 1] = ARGV[4]
+end
+redis.call('XGROUP', unpack(args))
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
+return 1

@@ -1,0 +1,15 @@
+--[[ destroyGroup-2: destroy a consumer group and its stored policy.
+
+KEYS[1] stream
+KEYS[2] policy hash of the stream
+ARGV[1] group
+
+Returns 1
+Errors: NOSTREAM, WRONGTYPE, NOGROUP
+]]
+sg_stream(KEYS[1])
+if redis.call('XGROUP', 'DESTROY', KEYS[1], ARGV[1]) == 0 then
+  sg_fail('NOGROUP', 'no such consumer group')
+end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1

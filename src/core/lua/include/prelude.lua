@@ -1,0 +1,76 @@
+-- Shared helpers, prepended to every Streamgate script by scripts.ts (Redis Lua has no
+-- include). Errors are raised as '<PREFIX> message' replies; errors.ts maps each prefix
+-- to a contract code, the same way it maps Redis's own NOGROUP or WRONGTYPE.
+
+local function sg_fail(prefix, message)
+  error({ err = prefix .. ' ' .. message })
+end
+
+-- Raises NOSTREAM or WRONGTYPE unless `key` holds a stream.
+local function sg_stream(key)
+  local t = redis.call('TYPE', key)['ok']
+  if t == 'none' then sg_fail('NOSTREAM', 'no such stream') end
+  if t ~= 'stream' then sg_fail('WRONGTYPE', 'Operation against a key holding the wrong kind of value') end
+end
+
+-- Raises NOGROUP unless the group exists: XPENDING with COUNT 0 checks it in O(1).
+local function sg_group(key, group)
+  redis.call('XPENDING', key, group, '-', '+', 0)
+end
+
+-- The group's policy: the stored JSON, else the caller's defaults.
+local function sg_policy(policy_key, group, default_lease, default_max, default_dlq)
+  local raw = redis.call('HGET', policy_key, group)
+  if raw then
+    local p = cjson.decode(raw)
+    return tonumber(p.leaseMs), tonumber(p.maxDeliveries), p.deadLetterStream
+  end
+  return tonumber(default_lease), tonumber(default_max), default_dlq
+end
+
+-- Unsigned 64-bit stream-ID arithmetic on decimal strings (Lua numbers are doubles).
+local function sg_cmp_dec(a, b)
+  if #a ~= #b then return #a < #b and -1 or 1 end
+  if a == b then return 0 end
+  return a < b and -1 or 1
+end
+
+local function sg_split_id(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return ms, seq
+end
+
+local function sg_cmp_id(a, b)
+  local ams, aseq = sg_split_id(a)
+  local bms, bseq = sg_split_id(b)
+  local c = sg_cmp_dec(ams, bms)
+  if c ~= 0 then return c end
+  return sg_cmp_dec(aseq, bseq)
+end
+
+local function sg_inc_dec(s)
+  local out, carry = {}, 1
+  for i = #s, 1, -1 do
+    local d = string.byte(s, i) - 48 + carry
+    if d == 10 then d, carry = 0, 1 else carry = 0 end
+    out[i] = string.char(d + 48)
+  end
+  local r = table.concat(out)
+  if carry == 1 then r = '1' .. r end
+  return r
+end
+
+-- The smallest ID above `id`.
+local function sg_next_id(id)
+  local ms, seq = sg_split_id(id)
+  if seq == '18446744073709551615' then return sg_inc_dec(ms) .. '-0' end
+  return ms .. '-' .. sg_inc_dec(seq)
+end
+
+-- Value of `name` in a flat {name, value, ...} reply, or nil.
+local function sg_field(flat, name)
+  for i = 1, #flat, 2 do
+    if flat[i] == name then return flat[i + 1] end
+  end
+  return nil
+end

@@ -1,0 +1,36 @@
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics of the core. Both transports add theirs to the same registry, which
+ * /metrics serves. No label carries a stream, group or consumer name: those are unbounded.
+ */
+export interface CoreMetrics {
+  readonly registry: Registry;
+  readonly redisErrors: Counter<'code'>;
+  readonly delivered: Counter<'kind'>;
+  readonly deadLettered: Counter;
+}
+
+export function createCoreMetrics(registry = new Registry()): CoreMetrics {
+  collectDefaultMetrics({ register: registry, prefix: 'streamgate_process_' });
+  return {
+    registry,
+    redisErrors: new Counter({
+      name: 'streamgate_redis_errors_total',
+      help: 'Redis calls that failed, by the contract error code they became.',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    delivered: new Counter({
+      name: 'streamgate_messages_delivered_total',
+      help: 'Messages handed to consumers by pulls: kind="new" first deliveries, kind="redelivery" after an expired lease.',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: 'streamgate_messages_dead_lettered_total',
+      help: 'Messages moved to a dead-letter stream after maxDeliveries.',
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,40 @@
+import { GatewayError } from './errors.js';
+
+/**
+ * Name rules of the contract (API.md, Names and limits). The HTTP schemas reuse these
+ * predicates so that OpenAPI, REST and gRPC reject exactly the same names.
+ */
+
+const CONTROL = /\p{Cc}/u;
+const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
+
+export const STREAM_NAME_MAX_BYTES = 512;
+export const MEMBER_NAME_MAX_BYTES = 256;
+
+const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** Why `name` is not a valid stream name, or null when it is. */
+export function streamNameProblem(name: string): string | null {
+  if (name.length === 0) return 'must not be empty';
+  if (!name.isWellFormed()) return 'must be valid Unicode';
+  if (byteLength(name) > STREAM_NAME_MAX_BYTES) return `must be at most ${STREAM_NAME_MAX_BYTES} bytes`;
+  if (CONTROL.test(name)) return 'must not contain control characters';
+  return null;
+}
+
+/** Why `name` is not a valid group or consumer name, or null when it is. */
+export function memberNameProblem(name: string): string | null {
+  if (name.length === 0) return 'must not be empty';
+  if (!name.isWellFormed()) return 'must be valid Unicode';
+  if (byteLength(name) > MEMBER_NAME_MAX_BYTES) return `must be at most ${MEMBER_NAME_MAX_BYTES} bytes`;
+  if (WHITESPACE_OR_CONTROL.test(name)) return 'must not contain whitespace or control characters';
+  return null;
+}
+
+function check(problem: string | null, what: string): void {
+  if (problem) throw new GatewayError('VALIDATION_FAILED', `${what} ${problem}`, [{ path: what, message: problem }]);
+}
+
+export const assertStreamName = (name: string, what = 'stream'): void => check(streamNameProblem(name), what);
+export const assertGroupName = (name: string, what = 'group'): void => check(memberNameProblem(name), what);
+export const assertConsumerName = (name: string, what = 'consumer'): void => check(memberNameProblem(name), what);

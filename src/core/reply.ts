@@ -1,0 +1,58 @@
+import type { FieldPair, Message } from './types.js';
+
+/**
+ * Parsers for raw Redis replies. Message-carrying calls run in Buffer mode so values stay
+ * byte-exact; everything else (IDs, names, counts) is turned into strings and numbers here.
+ */
+
+export type Raw = unknown;
+
+export const str = (v: Raw): string => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+
+export const strOrNull = (v: Raw): string | null => (v === null || v === undefined ? null : str(v));
+
+export const int = (v: Raw): number => (typeof v === 'number' ? v : Number(str(v)));
+
+export const intOrNull = (v: Raw): number | null => (v === null || v === undefined ? null : int(v));
+
+export function arr(v: Raw): Raw[] {
+  if (!Array.isArray(v)) throw new Error(`unexpected Redis reply: expected an array, got ${typeof v}`);
+  return v;
+}
+
+export const buf = (v: Raw): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
+
+/** Flat `[name, value, name, value, ...]` into pairs; null for a deleted entry. */
+export function pairs(v: Raw): FieldPair[] | null {
+  if (v === null || v === undefined) return null;
+  const flat = arr(v);
+  const out: FieldPair[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([str(flat[i]), buf(flat[i + 1])]);
+  return out;
+}
+
+/** A flat `{name, value, ...}` reply (XINFO) into a Map keyed by name. */
+export function record(v: Raw): Map<string, Raw> {
+  const flat = arr(v);
+  const out = new Map<string, Raw>();
+  for (let i = 0; i + 1 < flat.length; i += 2) out.set(str(flat[i]), flat[i + 1]);
+  return out;
+}
+
+/** `[[id, fields], ...]` (XRANGE, XCLAIM) into messages. */
+export function entries(v: Raw): Message[] {
+  return arr(v).map((e) => {
+    const [id, fields] = arr(e);
+    return { id: str(id), pairs: pairs(fields) };
+  });
+}
+
+/** Our scripts' flat `{id, fields, deliveryCount, ...}` into messages. */
+export function countedEntries(v: Raw): Message[] {
+  const flat = arr(v);
+  const out: Message[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) {
+    out.push({ id: str(flat[i]), pairs: pairs(flat[i + 1]), deliveryCount: int(flat[i + 2]) });
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+/** Domain types shared by the core services and both transports. */
+
+/** One field of an entry: names are UTF-8 text, values are bytes, exactly as in Redis. */
+export type FieldPair = readonly [name: string, value: Buffer];
+
+export interface Message {
+  readonly id: string;
+  /** The entry's fields in Redis's order; null when the entry was deleted but is still pending. */
+  readonly pairs: readonly FieldPair[] | null;
+  /** Times Redis has delivered the entry to the group (for consumer reads). */
+  readonly deliveryCount?: number;
+}
+
+export interface GroupPolicy {
+  readonly leaseMs: number;
+  readonly maxDeliveries: number;
+  readonly deadLetterStream: string;
+}
+
+export interface GroupInfo extends GroupPolicy {
+  readonly name: string;
+  readonly consumers: number;
+  readonly pending: number;
+  readonly lastDeliveredId: string;
+  readonly entriesRead: number | null;
+  readonly lag: number | null;
+}
+
+export interface ConsumerInfo {
+  readonly name: string;
+  readonly pending: number;
+  readonly idleMs: number;
+  /** Redis 7.2+ only; null where Redis does not report it. */
+  readonly inactiveMs: number | null;
+}
+
+export interface StreamInfo {
+  readonly length: number;
+  readonly firstId: string | null;
+  readonly lastId: string | null;
+  readonly lastGeneratedId: string;
+  readonly groups: number;
+  readonly entriesAdded: number | null;
+  readonly maxDeletedEntryId: string | null;
+}
+
+export interface PendingSummary {
+  readonly count: number;
+  readonly minId: string | null;
+  readonly maxId: string | null;
+  readonly consumers: ReadonlyArray<{ readonly name: string; readonly count: number }>;
+}
+
+export interface PendingEntry {
+  readonly id: string;
+  readonly consumer: string;
+  readonly idleMs: number;
+  readonly deliveryCount: number;
+}
+
+/** Per-ID outcome of ack, nack and extend, so a client can tell a lost lease. */
+export interface PerIdResult {
+  readonly count: number;
+  /** IDs that were not pending (for this consumer, where ownership matters). */
+  readonly notPending: readonly string[];
+}

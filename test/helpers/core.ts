@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { type Config, loadConfig } from '../../src/core/config.js';
+import { type Core, createCore } from '../../src/core/core.js';
+
+export const redisUrl = (): string => inject('redisUrl');
+
+/** A unique stream name per test, so tests never see each other's data. */
+export const uniq = (prefix = 't'): string => `${prefix}-${randomBytes(6).toString('hex')}`;
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ HTTP_PORT: '0', GRPC_PORT: 'off', LOG_LEVEL: 'silent', ...env });
+}
+
+export function testCore(env: Record<string, string> = {}): Core {
+  return createCore(testConfig(env), redisUrl());
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
