@@ -33,7 +33,8 @@ export const redisOptions: RedisOptions = {
   // get BACKEND_UNAVAILABLE promptly while Redis is away.
   maxRetriesPerRequest: 1,
   connectTimeout: 5000,
-  lazyConnect: false,
+  // Connect on first use, so building an app (e.g. to print the OpenAPI document) needs no Redis.
+  lazyConnect: true,
 };
 
 export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics()): Core {

@@ -16,10 +16,12 @@ export interface CreateGroupInput extends PolicyPatch {
   readonly entriesRead?: number;
 }
 
-/** The position of a group: an ID (`$`, `0`, `<ms>-<seq>`) or a time to replay from. */
-export type PositionInput =
-  | { readonly id: string; readonly timestampMs?: undefined; readonly entriesRead?: number }
-  | { readonly timestampMs: number; readonly id?: undefined; readonly entriesRead?: number };
+/** The position of a group: exactly one of an ID (`$`, `0`, `<ms>-<seq>`) or a time to replay from. */
+export interface PositionInput {
+  readonly id?: string;
+  readonly timestampMs?: number;
+  readonly entriesRead?: number;
+}
 
 export class GroupService {
   constructor(
@@ -90,10 +92,11 @@ export class GroupService {
   async setPosition(stream: string, group: string, pos: PositionInput): Promise<GroupInfo> {
     assertStreamName(stream);
     assertGroupName(group);
-    let id: string;
-    if (pos.timestampMs !== undefined) id = idBeforeTimestamp(nonNegativeInt(pos.timestampMs, 'timestampMs'));
-    else if (pos.id !== undefined) id = positionId(pos.id, 'id');
-    else throw invalid('position needs id or timestampMs', 'id');
+    if ((pos.id === undefined) === (pos.timestampMs === undefined)) {
+      throw invalid('position takes exactly one of id or timestampMs', 'id');
+    }
+    const id =
+      pos.id !== undefined ? positionId(pos.id, 'id') : idBeforeTimestamp(nonNegativeInt(pos.timestampMs ?? 0, 'timestampMs'));
     const extra = pos.entriesRead === undefined ? [] : ['ENTRIESREAD', nonNegativeInt(pos.entriesRead, 'entriesRead')];
     await this.backend.call(stream, () => this.backend.redis.call('XGROUP', 'SETID', stream, group, id, ...extra));
     return this.get(stream, group);

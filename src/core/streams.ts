@@ -9,11 +9,13 @@ import { assertStreamName } from './names.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
 import type { FieldPair, Message, StreamInfo } from './types.js';
 
-/** Trimming as XADD/XTRIM take it: by length or by lowest ID, exact or approximate (`~`). */
-export type TrimSpec = ({ maxLen: number; minId?: undefined } | { minId: string; maxLen?: undefined }) & {
+/** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
+export interface TrimSpec {
+  readonly maxLen?: number;
+  readonly minId?: string;
   /** Exact trimming (`=`); default approximate (`~`): whole macro nodes only, much cheaper. */
   readonly exact?: boolean;
-};
+}
 
 export interface PublishInput {
   readonly messages: ReadonlyArray<{ readonly id?: string; readonly pairs: readonly FieldPair[] }>;

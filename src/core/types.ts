@@ -48,7 +48,7 @@ export interface PendingSummary {
   readonly count: number;
   readonly minId: string | null;
   readonly maxId: string | null;
-  readonly consumers: ReadonlyArray<{ readonly name: string; readonly count: number }>;
+  readonly consumers: Array<{ name: string; count: number }>;
 }
 
 export interface PendingEntry {
@@ -62,5 +62,5 @@ export interface PendingEntry {
 export interface PerIdResult {
   readonly count: number;
   /** IDs that were not pending (for this consumer, where ownership matters). */
-  readonly notPending: readonly string[];
+  readonly notPending: string[];
 }

@@ -1,5 +1,21 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Core } from '../core/core.js';
+import { GatewayError } from '../core/errors.js';
+import type { RouteContext } from './context.js';
+import { registerHttpMetrics } from './metrics.js';
+import { swaggerOptions } from './openapi.js';
+import { sendProblem } from './problem.js';
+import { consumeRoutes } from './routes/consume.js';
+import { consumerRoutes } from './routes/consumers.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import { groupRoutes } from './routes/groups.js';
+import { messageRoutes } from './routes/messages.js';
+import { opsRoutes } from './routes/ops.js';
+import { pendingRoutes } from './routes/pending.js';
+import { streamRoutes } from './routes/streams.js';
 
 export interface HttpDeps {
   readonly core: Core;
@@ -7,13 +23,41 @@ export interface HttpDeps {
   readonly logger?: FastifyBaseLogger | false;
 }
 
+/** Encoded stream names can be long (512 bytes, up to 3 URL characters each). */
+const MAX_PARAM_LENGTH = 4096;
+
 /** Builds the REST app without listening (main.ts listens; tests use inject or port 0). */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
-  const app = Fastify(deps.logger ? { loggerInstance: deps.logger } : { logger: false });
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const ok = await deps.core.ping();
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+  const { core } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: core.config.limits.maxBodyBytes,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A graceful close lets in-flight requests end; idle keep-alive sockets need not wait.
+    forceCloseConnections: 'idle',
   });
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are built by our handlers from typed core results; the response schemas
+  // document them (and a test checks them against the OpenAPI document), so serialising
+  // needs no second validation on the hot path.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(req, reply, new GatewayError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
+  await app.register(swagger, swaggerOptions);
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerHttpMetrics(app, core.metrics.registry);
+
+  const zapp = app.withTypeProvider<ZodTypeProvider>();
+  const ctx: RouteContext = { core, closing: closing.signal };
+  for (const routes of [opsRoutes, streamRoutes, messageRoutes, groupRoutes, consumerRoutes, consumeRoutes, pendingRoutes, deadLetterRoutes]) {
+    routes(zapp, ctx);
+  }
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

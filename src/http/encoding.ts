@@ -1,0 +1,79 @@
+import { isUtf8 } from 'node:buffer';
+import { invalid } from '../core/errors.js';
+import type { FieldPair, Message } from '../core/types.js';
+
+/**
+ * REST carries field values as JSON strings. `utf8` (default) sends text; `base64` sends
+ * every value base64-encoded. In utf8 mode a message holding a value that is not valid
+ * UTF-8 comes back with `encoding: "base64"` and all its values base64: never altered.
+ */
+export type Encoding = 'utf8' | 'base64';
+
+export interface MessageJson {
+  id: string;
+  fields: Record<string, string> | null;
+  pairs?: [string, string][];
+  deliveryCount?: number;
+  encoding?: 'base64';
+  deleted?: true;
+}
+
+/** JavaScript orders integer-like object keys first, so such names would lose Redis's order. */
+const INDEX_LIKE = /^(0|[1-9]\d{0,9})$/;
+const isIndexLike = (name: string) => INDEX_LIKE.test(name) && Number(name) < 4294967295;
+
+export function messageToJson(m: Message, encoding: Encoding): MessageJson {
+  if (m.pairs === null) {
+    const out: MessageJson = { id: m.id, fields: null, deleted: true };
+    if (m.deliveryCount !== undefined) out.deliveryCount = m.deliveryCount;
+    return out;
+  }
+  const base64 = encoding === 'base64' || m.pairs.some(([, v]) => !isUtf8(v));
+  // A null-prototype object keeps a field named "__proto__" as an ordinary field.
+  const fields = Object.create(null) as Record<string, string>;
+  let repeated = false;
+  let reordered = false;
+  const pairs: [string, string][] = [];
+  for (const [name, value] of m.pairs) {
+    const text = base64 ? value.toString('base64') : value.toString('utf8');
+    if (Object.hasOwn(fields, name)) repeated = true;
+    if (isIndexLike(name)) reordered = true;
+    fields[name] = text;
+    pairs.push([name, text]);
+  }
+  const out: MessageJson = { id: m.id, fields };
+  // pairs carries what a JSON object cannot: repeated names, and Redis's order.
+  if (repeated || reordered) out.pairs = pairs;
+  if (m.deliveryCount !== undefined) out.deliveryCount = m.deliveryCount;
+  if (base64) out.encoding = 'base64';
+  return out;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function valueBytes(value: string, encoding: Encoding, path: string): Buffer {
+  if (encoding === 'base64') {
+    if (!BASE64.test(value)) throw invalid(`${path} is not valid base64`, path);
+    return Buffer.from(value, 'base64');
+  }
+  // A lone surrogate cannot be encoded as UTF-8; refuse it rather than store U+FFFD.
+  if (!value.isWellFormed()) throw invalid(`${path} is not valid Unicode (lone surrogate)`, path);
+  return Buffer.from(value, 'utf8');
+}
+
+export interface FieldsInput {
+  readonly fields?: Record<string, string>;
+  readonly pairs?: ReadonlyArray<readonly [string, string]>;
+}
+
+export function fieldsFromJson(input: FieldsInput, encoding: Encoding, path: string): FieldPair[] {
+  if ((input.fields === undefined) === (input.pairs === undefined)) {
+    throw invalid(`${path} needs exactly one of fields or pairs`, path);
+  }
+  if (input.pairs !== undefined) {
+    return input.pairs.map(([name, value], i) => [name, valueBytes(value, encoding, `${path}.pairs[${i}]`)] as const);
+  }
+  return Object.entries(input.fields ?? {}).map(
+    ([name, value]) => [name, valueBytes(value, encoding, `${path}.fields.${name}`)] as const,
+  );
+}

@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../core/errors.js';
+
+/** RFC 9457 problem details, with the contract's stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  errors?: FieldIssue[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const problemType = (code: ErrorCode): string => `urn:streamgate:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+
+export function problemOf(code: ErrorCode, detail: string, issues: readonly FieldIssue[] = []): Problem {
+  const entry = ERROR_TABLE[code];
+  const p: Problem = { type: problemType(code), title: entry.title, status: entry.http, detail, code };
+  if (issues.length > 0) p.errors = [...issues];
+  return p;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};
+
+/** Any error thrown while serving a request, as a problem. Never leaks a 5xx's internals. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof GatewayError) {
+    const status = ERROR_TABLE[err.code].http;
+    return problemOf(err.code, status >= 500 && err.code !== 'BACKEND_UNAVAILABLE' ? 'internal error' : err.message, err.issues);
+  }
+  const fe = err as Partial<FastifyError> & { validationContext?: string };
+  if (Array.isArray(fe.validation)) {
+    const where = fe.validationContext ?? 'request';
+    const issues = fe.validation.map((v) => ({
+      path: `${where}${v.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`,
+      message: v.message ?? 'invalid',
+    }));
+    const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return problemOf('VALIDATION_FAILED', detail, issues);
+  }
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) return problemOf(mapped, fe.message ?? mapped);
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Malformed JSON, wrong content type, bad URL encoding...: the client's to fix.
+    return problemOf('VALIDATION_FAILED', fe.message ?? 'bad request');
+  }
+  return problemOf('INTERNAL', 'internal error');
+}
+
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const problem = toProblem(err);
+  problem.instance = req.url.length <= 2048 ? req.url.split('?')[0] : undefined;
+  if (problem.status >= 500) req.log.error({ err }, 'request failed');
+  if (problem.code === 'BACKEND_UNAVAILABLE') void reply.header('retry-after', '1');
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { RouteContext, ZodApp } from '../context.js';
+import { messageToJson } from '../encoding.js';
+import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
+import { MessagesSchema } from '../schemas/message.js';
+
+const Ids = z.array(z.string().max(64)).describe('Entry IDs (at most STREAMGATE_MAX_BATCH, default 1000).');
+const NotPending = z
+  .array(z.string())
+  .describe('IDs that were not pending (for this consumer, where ownership matters): acked already, lease lost, or never delivered.');
+
+const PullBody = z
+  .object({
+    consumer: consumerName,
+    count: z.number().int().default(1).describe('Most messages to receive (at most STREAMGATE_MAX_COUNT, default 1000).'),
+    waitMs: z.number().int().default(0).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, default 60000).'),
+    from: z
+      .string()
+      .max(64)
+      .default('>')
+      .describe('`>`: expired leases of the group, then new messages. `0` or an ID: this consumer own pending messages after it (history, as in Redis; a history read counts as a delivery).'),
+    noAck: z.boolean().default(false).describe('New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.'),
+  })
+  .meta({ examples: [{ consumer: 'worker-1', count: 10, waitMs: 5000 }] });
+
+export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): void {
+  app.post('/v1/streams/:stream/groups/:group/pull', {
+    schema: {
+      tags: ['consume'],
+      summary: 'Pull messages: expired leases, then new ones (XREADGROUP)',
+      description:
+        'Each message is leased to the consumer for the group leaseMs. A message whose lease expired without an ack is delivered again, to whichever consumer pulls first, with deliveryCount incremented; one that would exceed maxDeliveries goes to the dead-letter stream instead. With waitMs the call waits for messages and answers an empty list when the wait ends. If the client disconnects before the answer, the messages are released at once.',
+      params: GroupParams,
+      querystring: EncodingQuery,
+      body: PullBody,
+      response: {
+        200: MessagesSchema.meta({
+          examples: [{ messages: [{ id: '1700000000000-0', fields: { orderId: '42' }, deliveryCount: 1 }] }],
+        }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req, reply) => {
+      const gone = new AbortController();
+      // The response closing before it was written means the client went away.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableEnded) gone.abort();
+      });
+      const signal = AbortSignal.any([gone.signal, closing]);
+      const messages = await core.consume.pull(req.params.stream, req.params.group, req.body, signal);
+      return { messages: messages.map((m) => messageToJson(m, req.query.encoding)) };
+    },
+  });
+
+  app.post('/v1/streams/:stream/groups/:group/ack', {
+    schema: {
+      tags: ['consume'],
+      summary: 'Acknowledge messages (XACK)',
+      description: 'Ends processing of the messages for this group. Each ID is answered on its own: `notPending` lists the ones that were not pending.',
+      params: GroupParams,
+      body: z.object({ ids: Ids }).meta({ examples: [{ ids: ['1700000000000-0'] }] }),
+      response: {
+        200: z.object({ acked: z.number().int(), notPending: NotPending }).meta({ examples: [{ acked: 1, notPending: [] }] }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const r = await core.consume.ack(req.params.stream, req.params.group, req.body.ids);
+      return { acked: r.count, notPending: r.notPending };
+    },
+  });
+
+  app.post('/v1/streams/:stream/groups/:group/nack', {
+    schema: {
+      tags: ['consume'],
+      summary: 'Release leases, optionally after a delay (XCLAIM IDLE)',
+      description:
+        'Makes the consumer own messages eligible for redelivery after `delayMs` (0: at once; at most the group leaseMs). Messages of other consumers are left alone. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
+      params: GroupParams,
+      body: z
+        .object({ consumer: consumerName, ids: Ids, delayMs: z.number().int().default(0).describe('Redeliver after this long.') })
+        .meta({ examples: [{ consumer: 'worker-1', ids: ['1700000000000-0'], delayMs: 5000 }] }),
+      response: {
+        200: z.object({ released: z.number().int(), notPending: NotPending }).meta({ examples: [{ released: 1, notPending: [] }] }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const { consumer, ids, delayMs } = req.body;
+      const r = await core.consume.nack(req.params.stream, req.params.group, consumer, ids, delayMs);
+      return { released: r.count, notPending: r.notPending };
+    },
+  });
+
+  app.post('/v1/streams/:stream/groups/:group/extend', {
+    schema: {
+      tags: ['consume'],
+      summary: 'Extend leases (XCLAIM JUSTID)',
+      description: 'Restarts the lease clock of the consumer own messages, as a heartbeat while processing takes long. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
+      params: GroupParams,
+      body: z.object({ consumer: consumerName, ids: Ids }).meta({ examples: [{ consumer: 'worker-1', ids: ['1700000000000-0'] }] }),
+      response: {
+        200: z.object({ extended: z.number().int(), notPending: NotPending }).meta({ examples: [{ extended: 1, notPending: [] }] }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const r = await core.consume.extend(req.params.stream, req.params.group, req.body.consumer, req.body.ids);
+      return { extended: r.count, notPending: r.notPending };
+    },
+  });
+}

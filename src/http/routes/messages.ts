@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { invalid } from '../../core/errors.js';
+import type { RouteContext, ZodApp } from '../context.js';
+import { fieldsFromJson, messageToJson } from '../encoding.js';
+import { EncodingQuery, StreamParams, problems, queryBool, queryInt, streamId } from '../schemas/common.js';
+import { FieldsInputSchema, MessagesSchema, PublishMessageSchema } from '../schemas/message.js';
+
+const TrimSchema = z
+  .object({
+    maxLen: z.number().int().min(0).optional().describe('Keep at most this many entries (the newest).'),
+    minId: z.string().max(64).optional().describe('Remove entries with an ID below this one.'),
+    exact: z
+      .boolean()
+      .default(false)
+      .describe('Trim exactly (`=`). Default false: approximate (`~`), which removes only whole internal nodes and is much cheaper.'),
+  })
+  .meta({ id: 'Trim', description: 'Trimming, as XADD/XTRIM take it: `maxLen` or `minId`.' });
+
+const PublishBody = FieldsInputSchema.extend({
+  messages: z.array(PublishMessageSchema).optional().describe('A batch, written all or nothing. Alternative to a single `fields`/`pairs`.'),
+  id: z.string().max(64).optional().describe('Explicit ID of a single message (with `fields`/`pairs`).'),
+  trim: TrimSchema.optional().describe('Trim the stream after adding, in the same atomic step.'),
+}).meta({
+  examples: [
+    { fields: { orderId: '42', status: 'paid' } },
+    { messages: [{ fields: { n: '1' } }, { pairs: [['n', '2'], ['n', 'again']] }], trim: { maxLen: 100000 } },
+  ],
+});
+
+const PublishReply = z
+  .object({ ids: z.array(z.string()).describe('IDs of the new entries, in order.') })
+  .meta({ examples: [{ ids: ['1700000000000-0', '1700000000000-1'] }] });
+
+const TrimBody = TrimSchema.extend({
+  safe: z
+    .boolean()
+    .default(false)
+    .describe('Never remove entries some consumer group still needs (pending, or not yet delivered to it).'),
+}).meta({ examples: [{ maxLen: 1000, safe: true }] });
+
+export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
+  app.post('/v1/streams/:stream/messages', {
+    schema: {
+      tags: ['messages'],
+      summary: 'Publish messages (XADD)',
+      description:
+        'Adds one message (`fields` or `pairs`) or a batch (`messages`), all or nothing, as plain Redis entries. Creates the stream if needed. With an `Idempotency-Key` header, a retry of the same request returns the first IDs (200, `Idempotent-Replayed: true`) and adds nothing; the same key with another body is IDEMPOTENCY_CONFLICT. Keys are scoped to the stream and kept 24 h (STREAMGATE_IDEMPOTENCY_TTL_SEC).',
+      params: StreamParams,
+      querystring: EncodingQuery,
+      headers: z.object({
+        'idempotency-key': z.string().optional().describe('Makes retries safe: 1–255 visible ASCII characters.'),
+      }),
+      body: PublishBody,
+      response: { 201: PublishReply, 200: PublishReply, ...problems(400, 409, 413) },
+    },
+    handler: async (req, reply) => {
+      const { stream } = req.params;
+      const { encoding } = req.query;
+      const b = req.body;
+      const single = b.fields !== undefined || b.pairs !== undefined;
+      if (single === (b.messages !== undefined)) throw invalid('give either messages or fields/pairs', 'body');
+      if (!single && b.id !== undefined) throw invalid('id belongs inside each message of a batch', 'id');
+      const messages = single
+        ? [{ id: b.id, pairs: fieldsFromJson(b, encoding, 'body') }]
+        : (b.messages ?? []).map((m, i) => ({ id: m.id, pairs: fieldsFromJson(m, encoding, `messages[${i}]`) }));
+      const result = await core.streams.publish(stream, {
+        messages,
+        trim: b.trim,
+        idempotencyKey: req.headers['idempotency-key'],
+      });
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(result.replayed ? 200 : 201).send({ ids: result.ids });
+    },
+  });
+
+  app.get('/v1/streams/:stream/messages', {
+    schema: {
+      tags: ['messages'],
+      summary: 'Read a range of messages (XRANGE / XREVRANGE)',
+      description:
+        '`start` and `end` are the lower and upper bounds (`-`, `+`, an ID, or `(ID` for exclusive); `reverse=true` only flips the order. Reads history without touching any group.',
+      params: StreamParams,
+      querystring: EncodingQuery.extend({
+        start: z.string().max(65).default('-').describe('Lower bound.'),
+        end: z.string().max(65).default('+').describe('Upper bound.'),
+        count: queryInt('Most messages to return (at most STREAMGATE_MAX_COUNT, default 1000).', 100),
+        reverse: queryBool('Newest first.'),
+      }),
+      response: {
+        200: MessagesSchema.meta({ examples: [{ messages: [{ id: '1700000000000-0', fields: { orderId: '42' } }] }] }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const q = req.query;
+      const messages = await core.streams.read(req.params.stream, q);
+      return { messages: messages.map((m) => messageToJson(m, q.encoding)) };
+    },
+  });
+
+  app.delete('/v1/streams/:stream/messages/:id', {
+    schema: {
+      tags: ['messages'],
+      summary: 'Delete a message (XDEL)',
+      description: 'Removes the entry from the stream. Groups that have it pending keep it pending; reading it from history then shows `deleted: true`.',
+      params: StreamParams.extend({ id: streamId('Entry ID.') }),
+      response: {
+        200: z.object({ deleted: z.number().int().describe('1 if the entry existed, else 0.') }).meta({ examples: [{ deleted: 1 }] }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => ({ deleted: await core.streams.deleteMessage(req.params.stream, req.params.id) }),
+  });
+
+  app.post('/v1/streams/:stream/trim', {
+    schema: {
+      tags: ['messages'],
+      summary: 'Trim a stream (XTRIM)',
+      description:
+        'Removes the oldest entries by length (`maxLen`) or ID (`minId`). With `safe: true` it never removes an entry that some consumer group has pending or has not yet received. A plain trim that did remove such entries says so in `warning`.',
+      params: StreamParams,
+      body: TrimBody,
+      response: {
+        200: z
+          .object({
+            trimmed: z.number().int().describe('Entries removed.'),
+            warning: z.string().optional().describe('Set when the trim removed entries some group still needed.'),
+          })
+          .meta({ examples: [{ trimmed: 120 }] }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const r = await core.streams.trim(req.params.stream, req.body);
+      return r.warning ? { trimmed: r.trimmed, warning: r.warning } : { trimmed: r.trimmed };
+    },
+  });
+}

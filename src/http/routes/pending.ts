@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { ClaimResult } from '../../core/pending.js';
+import type { RouteContext, ZodApp } from '../context.js';
+import { messageToJson } from '../encoding.js';
+import type { Encoding } from '../encoding.js';
+import { EncodingQuery, GroupParams, consumerName, problems, queryInt } from '../schemas/common.js';
+import { MessageSchema } from '../schemas/message.js';
+
+const PendingEntrySchema = z
+  .object({
+    id: z.string(),
+    consumer: z.string().describe('Owner.'),
+    idleMs: z.number().int().describe('Since the last delivery (the lease clock).'),
+    deliveryCount: z.number().int(),
+  })
+  .meta({ id: 'PendingEntry', examples: [{ id: '1700000000000-0', consumer: 'worker-1', idleMs: 1520, deliveryCount: 1 }] });
+
+const claimed = (r: ClaimResult, encoding: Encoding) =>
+  'ids' in r ? { ids: r.ids } : { messages: r.messages.map((m) => messageToJson(m, encoding)) };
+
+const ClaimReply = z.object({
+  messages: z.array(MessageSchema).optional().describe('Claimed messages (without justId).'),
+  ids: z.array(z.string()).optional().describe('Claimed IDs (with justId).'),
+});
+
+export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
+  app.get('/v1/streams/:stream/groups/:group/pending', {
+    schema: {
+      tags: ['pending'],
+      summary: 'Pending summary (XPENDING)',
+      description: 'How many messages are delivered and not acked, their ID range, and how many each consumer owns.',
+      params: GroupParams,
+      response: {
+        200: z
+          .object({
+            count: z.number().int(),
+            minId: z.string().nullable(),
+            maxId: z.string().nullable(),
+            consumers: z.array(z.object({ name: z.string(), count: z.number().int() })),
+          })
+          .meta({
+            examples: [{ count: 2, minId: '1700000000000-0', maxId: '1700000000001-0', consumers: [{ name: 'worker-1', count: 2 }] }],
+          }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => core.pending.summary(req.params.stream, req.params.group),
+  });
+
+  app.get('/v1/streams/:stream/groups/:group/pending/entries', {
+    schema: {
+      tags: ['pending'],
+      summary: 'Pending entries (XPENDING with range)',
+      description: 'Pending messages in ID order with owner, idle time and delivery count; filter by consumer and by minimum idle time.',
+      params: GroupParams,
+      querystring: z.object({
+        start: z.string().max(65).default('-').describe('Lower bound (`-`, an ID, or `(ID`).'),
+        end: z.string().max(65).default('+').describe('Upper bound (`+`, an ID, or `(ID`).'),
+        count: queryInt('Most entries (at most STREAMGATE_MAX_COUNT).', 100),
+        consumer: consumerName.optional().describe('Only this consumer entries.'),
+        minIdleMs: z.coerce.number().int().optional().describe('Only entries idle at least this long.'),
+      }),
+      response: { 200: z.object({ entries: z.array(PendingEntrySchema) }), ...problems(400, 404, 409) },
+    },
+    handler: async (req) => ({ entries: await core.pending.entries(req.params.stream, req.params.group, req.query) }),
+  });
+
+  app.post('/v1/streams/:stream/groups/:group/claim', {
+    schema: {
+      tags: ['pending'],
+      summary: 'Claim messages (XCLAIM)',
+      description: 'Exactly XCLAIM: takes ownership of the given pending messages idle at least minIdleMs. No lease or dead-letter rule applies.',
+      params: GroupParams,
+      querystring: EncodingQuery,
+      body: z
+        .object({
+          consumer: consumerName,
+          minIdleMs: z.number().int().describe('Only messages idle at least this long.'),
+          ids: z.array(z.string().max(64)),
+          idleMs: z.number().int().optional().describe('Set the idle time (IDLE).'),
+          timeMs: z.number().int().optional().describe('Set the last delivery time, Unix ms (TIME).'),
+          retryCount: z.number().int().optional().describe('Set the delivery count (RETRYCOUNT).'),
+          force: z.boolean().optional().describe('Create pending entries for IDs not pending (FORCE).'),
+          justId: z.boolean().optional().describe('Answer IDs only and leave the delivery count (JUSTID).'),
+        })
+        .meta({ examples: [{ consumer: 'worker-2', minIdleMs: 60000, ids: ['1700000000000-0'] }] }),
+      response: { 200: ClaimReply.meta({ examples: [{ ids: ['1700000000000-0'] }] }), ...problems(400, 404, 409) },
+    },
+    handler: async (req) => claimed(await core.pending.claim(req.params.stream, req.params.group, req.body), req.query.encoding),
+  });
+
+  app.post('/v1/streams/:stream/groups/:group/autoclaim', {
+    schema: {
+      tags: ['pending'],
+      summary: 'Claim idle messages by scanning (XAUTOCLAIM)',
+      description: 'Exactly XAUTOCLAIM: scans the pending list from `start`, claims messages idle at least minIdleMs, and answers the cursor to continue from (`0-0` when done) and IDs deleted from the stream meanwhile.',
+      params: GroupParams,
+      querystring: EncodingQuery,
+      body: z
+        .object({
+          consumer: consumerName,
+          minIdleMs: z.number().int(),
+          start: z.string().max(64).default('0-0').describe('Cursor: `0-0` or the `next` of the previous call.'),
+          count: z.number().int().default(100),
+          justId: z.boolean().optional(),
+        })
+        .meta({ examples: [{ consumer: 'worker-2', minIdleMs: 60000, count: 10 }] }),
+      response: {
+        200: ClaimReply.extend({ next: z.string(), deletedIds: z.array(z.string()) }).meta({
+          examples: [{ next: '0-0', messages: [], deletedIds: [] }],
+        }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const r = await core.pending.autoclaim(req.params.stream, req.params.group, req.body);
+      return { next: r.next, ...claimed(r.claimed, req.query.encoding), deletedIds: r.deletedIds };
+    },
+  });
+}

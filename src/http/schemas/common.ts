@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../../core/errors.js';
+import { memberNameProblem, streamNameProblem } from '../../core/names.js';
+
+/**
+ * Schemas shared by several routes. Names are checked with the core's own predicates, so
+ * REST, gRPC and the OpenAPI document agree. Stream IDs are plain strings here: the core
+ * checks them and answers INVALID_ID, the contract's code for a malformed ID.
+ */
+
+const named = (problemOf: (s: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = problemOf(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+};
+
+export const streamName = z
+  .string()
+  .superRefine(named(streamNameProblem))
+  .describe('Stream key: 1–512 bytes, no control characters; Redis Cluster hash tags `{...}` allowed. URL-encode it in paths.');
+
+export const groupName = z
+  .string()
+  .superRefine(named(memberNameProblem))
+  .describe('Consumer group name: 1–256 bytes, no whitespace or control characters.');
+
+export const consumerName = z
+  .string()
+  .superRefine(named(memberNameProblem))
+  .describe('Consumer name: 1–256 bytes, no whitespace or control characters.');
+
+export const streamId = (description: string, example = '1700000000000-0') =>
+  z.string().max(64).describe(description).meta({ examples: [example] });
+
+export const StreamParams = z.object({ stream: streamName });
+export const GroupParams = z.object({ stream: streamName, group: groupName });
+export const ConsumerParams = z.object({ stream: streamName, group: groupName, consumer: consumerName });
+
+export const EncodingQuery = z.object({
+  encoding: z
+    .enum(['utf8', 'base64'])
+    .default('utf8')
+    .describe(
+      'How field values travel. utf8: JSON strings (a message with a value that is not valid UTF-8 still comes back base64, marked `encoding: "base64"`). base64: every value base64.',
+    ),
+});
+
+/** Query booleans arrive as text; `z.coerce.boolean` would read "false" as true. */
+export const queryBool = (description: string) =>
+  z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe(description);
+
+export const queryInt = (description: string, fallback: number) =>
+  z.coerce.number().int().default(fallback).describe(description);
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().describe('URI naming the problem type.'),
+    title: z.string().describe('Short summary of the problem type.'),
+    status: z.number().int().describe('HTTP status code.'),
+    detail: z.string().describe('What went wrong in this request.'),
+    code: z.enum(ERROR_CODES).describe('Stable error code of the Streamgate contract.'),
+    instance: z.string().optional().describe('Path of the request.'),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('Each invalid input, for validation failures.'),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details (`application/problem+json`).',
+    examples: [
+      {
+        type: 'urn:streamgate:problem:group-not-found',
+        title: 'Consumer group not found',
+        status: 404,
+        detail: 'consumer group does not exist',
+        code: 'GROUP_NOT_FOUND',
+        instance: '/v1/streams/orders/groups/billing/pull',
+      },
+    ],
+  });
+
+/** The error responses a route can give, all problem+json. */
+export function problems(...statuses: number[]): Record<number, typeof ProblemSchema> {
+  const out: Record<number, typeof ProblemSchema> = {};
+  for (const s of [...statuses, 503]) out[s] = ProblemSchema;
+  return out;
+}

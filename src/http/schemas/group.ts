@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const PolicyFields = {
+  leaseMs: z
+    .number()
+    .int()
+    .optional()
+    .describe('Lease of a pulled message, measured by the group idle time: 0 (plain Redis: no redelivery) or 50–43200000. Default STREAMGATE_DEFAULT_LEASE_MS (30000).'),
+  maxDeliveries: z
+    .number()
+    .int()
+    .optional()
+    .describe('Deliveries after which a message is dead-lettered instead of redelivered: 0 (unlimited) to 1000. Default 0.'),
+  deadLetterStream: z
+    .string()
+    .optional()
+    .describe('Stream that receives dead letters. Default `<stream>:dlq` (may be shared by the stream groups).'),
+};
+
+export const GroupSchema = z
+  .object({
+    name: z.string(),
+    consumers: z.number().int(),
+    pending: z.number().int().describe('Messages delivered and not yet acked.'),
+    lastDeliveredId: z.string().describe('Position of the group: the last ID delivered.'),
+    entriesRead: z.number().int().nullable().describe('Logical read counter (Redis 7); null when unknown.'),
+    lag: z.number().int().nullable().describe('Entries not yet delivered to the group; null when Redis cannot tell.'),
+    leaseMs: z.number().int(),
+    maxDeliveries: z.number().int(),
+    deadLetterStream: z.string(),
+  })
+  .meta({
+    id: 'Group',
+    description: 'A consumer group with its policy.',
+    examples: [
+      {
+        name: 'billing',
+        consumers: 2,
+        pending: 1,
+        lastDeliveredId: '1700000000000-0',
+        entriesRead: 1,
+        lag: 0,
+        leaseMs: 30000,
+        maxDeliveries: 5,
+        deadLetterStream: 'orders:dlq',
+      },
+    ],
+  });
