@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Run by `npm start` and `npm test` (prestart, pretest) so both work on a fresh Debian/Ubuntu
+# machine: installs redis-server (the embedded default and the tests need it) and the npm
+# dependencies when the lockfile changed. Silent when there is nothing to do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "bootstrap: need root (or sudo) to run: $*" >&2
+    exit 1
+  fi
+}
+
+# Commands needed, with the Debian package that provides each. `npm start` against an
+# existing Redis (REDIS_URL) never runs redis-server; the tests always do, and the README
+# walkthrough test drives the gateway with curl and jq.
+needed=()
+if ! { [ "${npm_lifecycle_event:-}" = "prestart" ] && [ -n "${REDIS_URL:-}" ]; }; then
+  needed+=(redis-server:redis-server)
+fi
+if [ "${npm_lifecycle_event:-}" = "pretest" ]; then
+  needed+=(curl:curl jq:jq)
+fi
+
+missing=()
+for pair in "${needed[@]}"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: missing ${missing[*]}, and apt-get is not available." >&2
+    echo "Install them with your package manager (Redis 7: e.g. 'brew install redis', 'dnf install redis')" >&2
+    echo "so that they are on PATH, or set REDIS_URL to use an existing Redis." >&2
+    exit 1
+  fi
+  echo "bootstrap: installing ${missing[*]} with apt-get" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm records the installed tree in node_modules/.package-lock.json; an older one means the
+# lockfile changed since the last install.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "bootstrap: installing npm dependencies (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi

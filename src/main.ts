@@ -1,0 +1,188 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './core/config.js';
+import { type Core, createCore } from './core/core.js';
+import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
+import { buildHttpApp } from './http/app.js';
+
+/** A running gateway: the servers, the core, and the embedded Redis when there is one. */
+export interface Gateway {
+  /** Base URL of the REST API, null when HTTP_PORT is off. */
+  readonly httpUrl: string | null;
+  readonly redisUrl: string;
+  /** Graceful and bounded; calling it again returns the same promise. */
+  stop(): Promise<void>;
+}
+
+// Killing redis-server loses up to a second of AOF writes, so it gets this long to shut
+// down cleanly even when the in-flight requests used up the whole shutdown budget.
+const REDIS_STOP_FLOOR_MS = 5000;
+
+export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+  let embedded: EmbeddedRedis | undefined;
+  let core: Core | undefined;
+  let app: FastifyInstance | undefined;
+
+  // Also used when startup fails half-way, so it closes whatever exists by then.
+  const shutdown = async (): Promise<void> => {
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    const left = () => Math.max(0, deadline - Date.now());
+    // gRPC: a later issue stops its server here, next to REST, before the core closes.
+    if (app) await closeHttp(app, left(), logger);
+    // QUIT takes a round trip: a spent budget must not turn it into a spurious warning.
+    if (core && !(await settles(core.close(), Math.max(left(), 1000), logger, 'closing Redis connections'))) {
+      logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'Redis connections did not close in time');
+    }
+    if (embedded) await embedded.stop(Math.max(left(), REDIS_STOP_FLOOR_MS));
+  };
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= shutdown());
+
+  try {
+    let redisUrl = config.redisUrl;
+    if (redisUrl === undefined) {
+      embedded = await startEmbeddedRedis({
+        bin: config.redisServerBin,
+        dataDir: config.dataDir,
+        timeoutMs: config.redisStartTimeoutMs,
+        logger,
+      });
+      redisUrl = embedded.url;
+    } else {
+      logger.info({ url: redactUrl(redisUrl) }, 'using Redis at REDIS_URL');
+    }
+    const liveCore = createCore(config, redisUrl);
+    core = liveCore;
+    // Not awaited: an external Redis that is down should not stop the gateway from starting
+    // (/readyz reports it), but the operator should hear about it at once.
+    void liveCore.ping().then((ok) => {
+      if (!ok && !stopped) logger.warn('Redis is not reachable yet: /readyz answers 503 until it is');
+    });
+
+    let httpUrl: string | null = null;
+    if (config.httpPort !== null) {
+      app = await buildHttpApp({ core: liveCore, logger });
+      await app.listen({ host: config.host, port: config.httpPort });
+      httpUrl = baseUrl(config.host, app);
+      logger.info({ url: httpUrl }, 'REST API listening');
+      logger.info({ url: `${httpUrl}/docs` }, 'API docs (Swagger UI)');
+    }
+
+    if (config.grpcPort !== null) {
+      // gRPC: a later issue starts the server here (same host, config.grpcPort) and logs its address.
+      logger.info({ port: config.grpcPort }, 'gRPC is not built yet: GRPC_PORT is ignored');
+    }
+
+    return { httpUrl, redisUrl, stop };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Stop accepting, let in-flight requests finish, cut the connections left at the deadline. */
+async function closeHttp(app: FastifyInstance, budgetMs: number, logger: Logger): Promise<void> {
+  const closed = app.close();
+  if (await settles(closed, budgetMs, logger, 'closing the HTTP server')) return;
+  logger.warn({ timeoutMs: budgetMs }, 'in-flight requests did not finish in time: closing their connections');
+  app.server.closeAllConnections();
+  await settles(closed, 1000, logger, 'closing the HTTP server');
+}
+
+/** True when `p` settled within `ms`; a rejection is logged, since shutdown must go on. */
+async function settles(p: Promise<unknown>, ms: number, logger: Logger, what: string): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const done = p.then(
+    () => true as const,
+    (err: unknown) => {
+      logger.warn({ err }, `error while ${what}`);
+      return true as const;
+    },
+  );
+  try {
+    return await Promise.race([done, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function baseUrl(host: string, app: FastifyInstance): string {
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  // A wildcard bind is reachable on loopback; the wildcard itself is not a usable address.
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** REDIS_URL may carry a password; logs must not. */
+function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The process around the gateway: starts it, stops it once on SIGTERM/SIGINT (exit 0), exits
+ * at once on a second signal (exit 1), and turns a startup failure into one fatal log line.
+ */
+export async function runMain(
+  config: Config,
+  logger: Logger,
+  exit: (code: number) => void = (code) => process.exit(code),
+): Promise<void> {
+  let gateway: Gateway | undefined;
+  let stopping = false;
+
+  // Exiting naturally, once everything is closed, lets pino's asynchronous writes land in
+  // order (process.exit would cut in); the unref'd timer only fires for a handle left open.
+  const exitWhenIdle = (code: number) => {
+    process.exitCode = code;
+    setTimeout(() => exit(code), 1000).unref();
+  };
+
+  const finish = async (g: Gateway) => {
+    try {
+      await g.stop();
+      logger.info('stopped');
+      exitWhenIdle(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      exitWhenIdle(1);
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      exit(1);
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // During startup there is nothing to stop yet: startup finishes, then stops (below).
+    if (gateway) void finish(gateway);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  try {
+    gateway = await startGateway(config, logger);
+  } catch (err) {
+    // The message is meant for the operator (e.g. how to install redis-server); the stack
+    // is for developers, at debug level.
+    logger.debug({ err }, 'startup failure');
+    logger.fatal(errorMessage(err));
+    exitWhenIdle(1);
+    return;
+  }
+  if (stopping) await finish(gateway);
+}
