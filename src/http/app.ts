@@ -6,6 +6,7 @@ import type { Core } from '../core/core.js';
 import { GatewayError } from '../core/errors.js';
 import type { RouteContext } from './context.js';
 import { registerHttpMetrics } from './metrics.js';
+import { QuietRequestLog } from './request-log.js';
 import { swaggerOptions } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { consumeRoutes } from './routes/consume.js';
@@ -33,8 +34,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: core.config.limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    logController: new QuietRequestLog(),
     // A graceful close lets in-flight requests end; idle keep-alive sockets need not wait.
     forceCloseConnections: 'idle',
+    // A URL that cannot be decoded (`%ZZ`, `%ED%A0%80`) or a path parameter over
+    // maxParamLength fails inside the router, before any route: without this hook Fastify
+    // answers its own application/json body, not a problem with a contract code.
+    frameworkErrors: (err, req, reply) => sendProblem(req, reply, err),
   });
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our handlers from typed core results; the response schemas
