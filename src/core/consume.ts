@@ -6,7 +6,7 @@ import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
 import type { CoreMetrics } from './metrics.js';
 import { assertConsumerName, assertGroupName, assertStreamName } from './names.js';
-import type { PolicyStore } from './policy.js';
+import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
 import { arr, countedEntries, int, str } from './reply.js';
 import type { Message, PerIdResult } from './types.js';
 import type { StreamWaiter } from './waiter.js';
@@ -65,6 +65,9 @@ export class ConsumeService {
     }
     const deadline = Date.now() + waitMs;
     for (;;) {
+      // A client already gone takes nothing: a read would count a delivery (toward
+      // maxDeliveries) for messages no one receives.
+      if (signal?.aborted) return [];
       const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck);
       if (once.messages.length > 0) {
         if (signal?.aborted && !input.noAck && once.leaseMs > 0) {
@@ -74,7 +77,7 @@ export class ConsumeService {
         return once.messages;
       }
       const left = deadline - Date.now();
-      if (left <= 0 || signal?.aborted) return [];
+      if (left <= 0) return [];
       const slice =
         once.leaseMs > 0
           ? Math.min(left, Math.max(MIN_RECLAIM_SLICE_MS, Math.min(once.leaseMs / 2, this.config.reclaimPollMs)))
@@ -133,7 +136,9 @@ export class ConsumeService {
 
   /** Releases the consumer's own leases; the messages become eligible again after `delayMs`. */
   async nack(stream: string, group: string, consumer: string, ids: readonly string[], delayMs: number): Promise<PerIdResult> {
-    return this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs'));
+    // delayMs ≤ the group's leaseMs is checked in Redis, where the policy is; no lease is
+    // ever above LEASE_MAX_MS, so a larger delay is refused here, before any existence check.
+    return this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs', LEASE_MAX_MS));
   }
 
   /** Restarts the lease clock of the consumer's own messages. */

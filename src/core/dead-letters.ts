@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { invalid } from './errors.js';
-import { entryId } from './ids.js';
+import { entryId, rangeBound } from './ids.js';
 import { LimitChecks } from './limits.js';
 import { assertGroupName, assertStreamName } from './names.js';
 import type { PolicyStore } from './policy.js';
@@ -35,7 +35,8 @@ export class DeadLetterService {
     assertStreamName(stream);
     assertGroupName(group);
     const count = this.check.count(q.count);
-    let start = q.after === undefined ? '-' : `(${entryId(q.after, 'after')}`;
+    // `after` = the largest ID would make an interval Redis refuses.
+    let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
     await this.backend.assertGroup(stream, group);
     const dlq = (await this.policies.get(stream, group)).deadLetterStream;
     const found: Message[] = [];

@@ -53,19 +53,36 @@ export function entryId(text: string, what = 'id'): string {
   return formatId(id);
 }
 
-/** A range bound for XRANGE: `-`, `+`, an id, or an exclusive `(id`. */
-export function rangeBound(text: string, what: string): string {
+/**
+ * A range bound for XRANGE / XPENDING: `-`, `+`, an id, or an exclusive `(id`. Also refuses
+ * what Redis cannot take as that side's bound: an exclusive start at the largest ID, or an
+ * exclusive end at 0-0, which Redis answers with a generic ERR ("invalid start/end ID for
+ * the interval") that would otherwise surface as a 500. `what` names the input in errors.
+ */
+export function rangeBound(text: string, side: 'start' | 'end', what: string = side): string {
   if (text === '-' || text === '+') return text;
-  const body = text.startsWith('(') ? text.slice(1) : text;
-  if (!parseId(body)) fail(text, what);
+  const exclusive = text.startsWith('(');
+  const body = exclusive ? text.slice(1) : text;
+  const id = parseId(body);
+  if (!id) fail(text, what);
+  if (exclusive && body.includes('-')) {
+    const edge = side === 'start' ? id.ms === U64_MAX && id.seq === U64_MAX : id.ms === 0n && id.seq === 0n;
+    if (edge) {
+      throw new GatewayError('INVALID_ID', `${what} ${JSON.stringify(text)} leaves no ID in the interval`, [
+        { path: what, message: `an exclusive ${side} cannot be ${side === 'start' ? 'the largest ID' : '0-0'}` },
+      ]);
+    }
+  }
   return text;
 }
 
 /** An ID for XADD: `<ms>-<seq>` or `<ms>-*` (Redis picks the sequence). `0-0` is never valid. */
 export function publishId(text: string, what = 'id'): string {
   if (text.endsWith('-*')) {
-    if (u64(text.slice(0, -2)) === null) fail(text, what);
-    return text;
+    const ms = u64(text.slice(0, -2));
+    if (ms === null) fail(text, what);
+    // Canonical digits: publish-2.lua compares IDs as decimal strings, longest first.
+    return `${ms}-*`;
   }
   const id = parseId(text);
   if (!id || (id.ms === 0n && id.seq === 0n)) fail(text, what);

@@ -4,7 +4,7 @@ import { GatewayError, type ErrorCode } from './errors.js';
 /**
  * Redis errors become contract errors here and nowhere else. Replies are recognised by
  * their prefix (the first word), never by their full text. The prefixes NOSTREAM,
- * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, NOCONSUMER and HASPENDING are raised
+ * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, NOCONSUMER, HASPENDING and DLQTYPE are raised
  * by our own Lua scripts (lua/include/prelude.lua).
  */
 
@@ -13,6 +13,7 @@ const BY_PREFIX: Record<string, ErrorCode> = {
   NOGROUP: 'GROUP_NOT_FOUND',
   BUSYGROUP: 'GROUP_EXISTS',
   WRONGTYPE: 'NOT_A_STREAM',
+  DLQTYPE: 'NOT_A_STREAM',
   IDTOOSMALL: 'ID_TOO_SMALL',
   IDEMCONFLICT: 'IDEMPOTENCY_CONFLICT',
   LEASESOFF: 'LEASES_DISABLED',

@@ -128,7 +128,11 @@ export class StreamService {
   }
 
   async list(q: { match?: string; cursor: string; count: number }): Promise<{ streams: string[]; cursor: string }> {
-    if (!/^\d{1,20}$/.test(q.cursor)) throw invalid('cursor must be a cursor returned by an earlier call, or "0"', 'cursor');
+    // 20 digits may still exceed 64 bits; Redis answers that with a generic ERR, which
+    // (checked against the key '') would come back as STREAM_NOT_FOUND.
+    if (!/^\d{1,20}$/.test(q.cursor) || BigInt(q.cursor) > 18446744073709551615n) {
+      throw invalid('cursor must be a cursor returned by an earlier call, or "0"', 'cursor');
+    }
     const count = this.check.count(q.count);
     const args: (string | number)[] = [];
     if (q.match !== undefined && q.match !== '') args.push('MATCH', q.match);

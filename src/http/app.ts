@@ -5,6 +5,7 @@ import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-z
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../core/errors.js';
 import type { RouteContext } from './context.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
 import { QuietRequestLog } from './request-log.js';
 import { swaggerOptions } from './openapi.js';
@@ -42,6 +43,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // answers its own application/json body, not a problem with a contract code.
     frameworkErrors: (err, req, reply) => sendProblem(req, reply, err),
   });
+  registerJsonBodyParser(app);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our handlers from typed core results; the response schemas
   // document them (and a test checks them against the OpenAPI document), so serialising

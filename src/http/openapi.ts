@@ -1,5 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 export const OPENAPI_INFO = {
   title: 'Streamgate',
@@ -31,7 +32,7 @@ export const swaggerOptions: FastifyDynamicSwaggerOptions = {
     ],
   },
   transform: jsonSchemaTransform,
-  transformObject: (input) => dedupeInputSchemas(jsonSchemaTransformObject(input)),
+  transformObject: (input) => documentProblems(stripComponentIds(dedupeInputSchemas(jsonSchemaTransformObject(input)))),
 };
 
 type Doc = ReturnType<typeof jsonSchemaTransformObject>;
@@ -49,4 +50,62 @@ function dedupeInputSchemas(doc: Doc): Doc {
     if (name.endsWith('Input') && !text.includes(`"$ref":"#/components/schemas/${name}"`)) delete schemas[name];
   }
   return { ...doc, components: { ...components, schemas } } as Doc;
+}
+
+/**
+ * zod marks each named schema with `$id: "#/components/schemas/X"`. JSON Schema 2020-12
+ * (the dialect of OpenAPI 3.1) forbids a non-empty fragment in `$id`, so a 2020-12
+ * validator (Ajv, code generators) rejects the whole component. The `$ref`s already name
+ * the components by their document location, so the `$id`s are dropped.
+ */
+function stripComponentIds(doc: Doc): Doc {
+  const components = ('components' in doc ? doc.components : undefined) as { schemas?: Record<string, unknown> } | undefined;
+  const schemas: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(components?.schemas ?? {})) {
+    if (schema && typeof schema === 'object' && '$id' in schema) {
+      const { $id: _id, ...rest } = schema as Record<string, unknown>;
+      schemas[name] = rest;
+    } else schemas[name] = schema;
+  }
+  return { ...doc, components: { ...components, schemas } } as Doc;
+}
+
+const PROBLEM_REF = '#/components/schemas/Problem';
+
+interface MediaMap {
+  [mediaType: string]: { schema?: { $ref?: string } } | undefined;
+}
+
+interface ResponseMap {
+  [status: string]: { description?: string; content?: MediaMap };
+}
+
+/**
+ * Error answers are sent as `application/problem+json` (problem.ts); the document says so,
+ * rather than the `application/json` fastify-swagger puts on every response. And any route
+ * that takes a body can be refused with 413 before it runs (body over
+ * STREAMGATE_MAX_BODY_BYTES, checked by Fastify), so each such operation lists 413.
+ */
+function documentProblems(doc: Doc): Doc {
+  const paths = ('paths' in doc ? doc.paths : undefined) as Record<string, Record<string, unknown>> | undefined;
+  for (const ops of Object.values(paths ?? {})) {
+    for (const op of Object.values(ops)) {
+      const { responses, requestBody } = op as { responses?: ResponseMap; requestBody?: unknown };
+      if (!responses) continue;
+      for (const response of Object.values(responses)) {
+        const json = response.content?.['application/json'];
+        if (response.content && json?.schema?.$ref === PROBLEM_REF) {
+          response.content = { [PROBLEM_CONTENT_TYPE]: json };
+          if (response.description === 'Default Response') response.description = 'Problem details (RFC 9457).';
+        }
+      }
+      const problem = responses['400'];
+      if (requestBody && problem && !responses['413']) {
+        const entries = Object.entries({ ...responses, 413: structuredClone(problem) }).sort(([a], [b]) => a.localeCompare(b));
+        for (const status of Object.keys(responses)) delete responses[status];
+        Object.assign(responses, Object.fromEntries(entries));
+      }
+    }
+  }
+  return doc;
 }

@@ -37,7 +37,8 @@ export function toProblem(err: unknown): Problem {
   if (Array.isArray(fe.validation)) {
     const where = fe.validationContext ?? 'request';
     const issues = fe.validation.map((v) => ({
-      path: `${where}${v.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`,
+      // The zod provider reports the root as "/" (not ""): keep the path "body", not "body.".
+      path: `${where}${v.instancePath && v.instancePath !== '/' ? v.instancePath.replace(/\//g, '.') : ''}`,
       message: v.message ?? 'invalid',
     }));
     const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');

@@ -11,10 +11,12 @@ ARGV[6] number of messages, then per message: ID ('*', '<ms>-<seq>' or '<ms>-*')
 Returns {'OK', ids} for a new write, {'REPLAY', ids} for a retry of an earlier one
 Errors: WRONGTYPE, IDTOOSMALL, IDEMCONFLICT
 
-All or nothing: explicit IDs are checked against the stream's last generated ID before
-anything is written. Only an explicit ID that follows an automatic one in the same batch
-cannot be checked in advance; if Redis then refuses it, the entries this call added are
-removed again (and a stream this call created is deleted) before the error is returned.
+All or nothing: every ID is resolved and checked against the stream's last generated ID
+before anything is written, so a refused batch leaves the stream exactly as it was. (Adding
+and then removing entries would not: XDEL leaves the stream's last generated ID,
+entries-added and max-deleted-entry-id moved, and later explicit IDs would be refused.)
+An automatic ID ('*') followed in the batch by an ID that depends on it is computed here,
+from the server clock, exactly as XADD computes it, and written as an explicit ID.
 ]]
 local stream = KEYS[1]
 if ARGV[1] ~= '' then
@@ -39,24 +41,47 @@ for m = 1, tonumber(ARGV[6]) do
   pos = pos + 2 + 2 * n
 end
 
--- Check explicit IDs while the last ID is known (until the first automatic one).
+-- Resolve and check the IDs in order, while the last ID is known.
+local U64_MAX = '18446744073709551615'
 local last = '0-0'
 if kind == 'stream' then
   last = sg_field(redis.call('XINFO', 'STREAM', stream), 'last-generated-id')
 end
+local depends = false -- does a later message have an ID other than '*'?
+for m = #messages, 1, -1 do
+  messages[m].pin = depends
+  if messages[m].id ~= '*' then depends = true end
+end
+local now_ms = nil
 for _, m in ipairs(messages) do
-  if m.id == '*' then break end
-  local ms, seq = string.match(m.id, '^(%d+)-(.+)$')
+  local given = m.id
   local last_ms, last_seq = sg_split_id(last)
-  if seq == '*' then
-    local c = sg_cmp_dec(ms, last_ms)
-    if c < 0 or (c == 0 and last_seq == '18446744073709551615') then
-      sg_fail('IDTOOSMALL', 'ID ' .. m.id .. ' is not above the stream top ID ' .. last)
+  if given == '*' then
+    -- Only '*' follows: Redis may pick these itself, they cannot be refused.
+    if not m.pin then break end
+    if now_ms == nil then
+      local t = redis.call('TIME')
+      now_ms = t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000))
     end
-    break
-  end
-  if sg_cmp_id(m.id, last) <= 0 then
-    sg_fail('IDTOOSMALL', 'ID ' .. m.id .. ' is not above the stream top ID ' .. last)
+    -- XADD's rule: the clock's ms with sequence 0, unless the clock is not ahead of the
+    -- last ID; then the ID after it.
+    if sg_cmp_dec(now_ms, last_ms) > 0 then m.id = now_ms .. '-0' else m.id = sg_next_id(last) end
+  else
+    local ms, seq = string.match(given, '^(%d+)-(.+)$')
+    if seq == '*' then
+      -- XADD's rule for '<ms>-*': the next sequence within the last ID's ms, else 0.
+      if sg_cmp_dec(ms, last_ms) == 0 then
+        if last_seq == U64_MAX then
+          sg_fail('IDTOOSMALL', 'ID ' .. given .. ' is not above the stream top ID ' .. last)
+        end
+        m.id = sg_next_id(last)
+      else
+        m.id = ms .. '-0'
+      end
+    end
+    if sg_cmp_id(m.id, last) <= 0 then
+      sg_fail('IDTOOSMALL', 'ID ' .. given .. ' is not above the stream top ID ' .. last)
+    end
   end
   last = m.id
 end
@@ -65,6 +90,8 @@ local ids = {}
 for i, m in ipairs(messages) do
   local ok = redis.pcall('XADD', stream, m.id, unpack(ARGV, m.first, m.last))
   if type(ok) == 'table' and ok.err then
+    -- Not expected once the IDs are checked above (the last possible ID is one way):
+    -- remove what this call added, then fail.
     if #ids > 0 then redis.call('XDEL', stream, unpack(ids)) end
     if kind == 'none' then redis.call('DEL', stream) end
     sg_fail('IDTOOSMALL', 'ID ' .. m.id .. ' of message ' .. i .. ' is not above the previous one')

@@ -19,7 +19,7 @@ Returns {status, entries, deadLettered, topId, leaseMs}
   topId        ID of the stream's last entry ('0-0' if empty) when nothing was delivered,
                so the caller can wait for entries after it
   leaseMs      the group's lease
-Errors: NOSTREAM, WRONGTYPE, NOGROUP
+Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type)
 
 Why XPENDING IDLE and not XAUTOCLAIM: the pending list is walked whole, server-side,
 returning only entries idle for at least the lease, with their owner and delivery count;
@@ -34,6 +34,13 @@ sg_stream(stream)
 local lease, max_deliveries, dlq = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
 if max_deliveries > 0 and dlq ~= KEYS[3] then
   return { 'DLQ', dlq, 0, '0-0', lease }
+end
+-- Checked before anything changes: a script that failed half-way would keep its claims.
+if max_deliveries > 0 then
+  local t = redis.call('TYPE', KEYS[3])['ok']
+  if t ~= 'none' and t ~= 'stream' then
+    sg_fail('DLQTYPE', 'the dead-letter stream ' .. KEYS[3] .. ' exists and is not a stream')
+  end
 end
 
 local out, n, dead = {}, 0, 0

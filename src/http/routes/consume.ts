@@ -4,7 +4,7 @@ import { messageToJson } from '../encoding.js';
 import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
 import { MessagesSchema } from '../schemas/message.js';
 
-const Ids = z.array(z.string().max(64)).describe('Entry IDs (at most STREAMGATE_MAX_BATCH, default 1000).');
+const Ids = z.array(z.string()).describe('Entry IDs (at most STREAMGATE_MAX_BATCH, default 1000).');
 const NotPending = z
   .array(z.string())
   .describe('IDs that were not pending (for this consumer, where ownership matters): acked already, lease lost, or never delivered.');
@@ -16,7 +16,7 @@ const PullBody = z
     waitMs: z.number().int().default(0).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, default 60000).'),
     from: z
       .string()
-      .max(64)
+      
       .default('>')
       .describe('`>`: expired leases of the group, then new messages. `0` or an ID: this consumer own pending messages after it (history, as in Redis; a history read counts as a delivery).'),
     noAck: z.boolean().default(false).describe('New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.'),

@@ -14,7 +14,7 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
       params: GroupParams,
       querystring: EncodingQuery.extend({
         count: queryInt('Most dead letters to return.', 100),
-        after: z.string().max(64).optional().describe('Continue after this dead-letter ID (the previous `next`).'),
+        after: z.string().optional().describe('Continue after this dead-letter ID (the previous `next`).'),
       }),
       response: {
         200: z
@@ -61,7 +61,7 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
       params: GroupParams,
       body: z
         .object({
-          ids: z.array(z.string().max(64)).optional().describe('Dead-letter entry IDs.'),
+          ids: z.array(z.string()).optional().describe('Dead-letter entry IDs.'),
           count: z.number().int().optional().describe('Redrive the oldest this many.'),
         })
         .meta({ examples: [{ count: 10 }] }),

@@ -6,7 +6,7 @@ import { GroupSchema, PolicyFields } from '../schemas/group.js';
 const CreateGroupBody = z
   .object({
     group: groupName,
-    start: z.string().max(64).default('$').describe('Where the group starts: `$` (only new messages, default), `0` (all), or an ID.'),
+    start: z.string().default('$').describe('Where the group starts: `$` (only new messages, default), `0` (all), or an ID.'),
     createStream: z.boolean().default(false).describe('Create an empty stream if it does not exist (MKSTREAM).'),
     entriesRead: z.number().int().min(0).optional().describe('Logical read counter to set (ENTRIESREAD), for an exact lag.'),
     ...PolicyFields,
@@ -15,7 +15,7 @@ const CreateGroupBody = z
 
 const PositionBody = z
   .object({
-    id: z.string().max(64).optional().describe('New last-delivered ID: `$` (skip everything), `0` (replay all) or an ID.'),
+    id: z.string().optional().describe('New last-delivered ID: `$` (skip everything), `0` (replay all) or an ID.'),
     timestampMs: z.number().int().min(0).optional().describe('Replay every entry whose time is ≥ this Unix time in ms.'),
     entriesRead: z.number().int().min(0).optional().describe('Logical read counter to set (ENTRIESREAD).'),
   })

@@ -8,7 +8,7 @@ import { FieldsInputSchema, MessagesSchema, PublishMessageSchema } from '../sche
 const TrimSchema = z
   .object({
     maxLen: z.number().int().min(0).optional().describe('Keep at most this many entries (the newest).'),
-    minId: z.string().max(64).optional().describe('Remove entries with an ID below this one.'),
+    minId: z.string().optional().describe('Remove entries with an ID below this one.'),
     exact: z
       .boolean()
       .default(false)
@@ -18,7 +18,7 @@ const TrimSchema = z
 
 const PublishBody = FieldsInputSchema.extend({
   messages: z.array(PublishMessageSchema).optional().describe('A batch, written all or nothing. Alternative to a single `fields`/`pairs`.'),
-  id: z.string().max(64).optional().describe('Explicit ID of a single message (with `fields`/`pairs`).'),
+  id: z.string().optional().describe('Explicit ID of a single message (with `fields`/`pairs`).'),
   trim: TrimSchema.optional().describe('Trim the stream after adding, in the same atomic step.'),
 }).meta({
   examples: [
@@ -81,8 +81,8 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         '`start` and `end` are the lower and upper bounds (`-`, `+`, an ID, or `(ID` for exclusive); `reverse=true` only flips the order. Reads history without touching any group.',
       params: StreamParams,
       querystring: EncodingQuery.extend({
-        start: z.string().max(65).default('-').describe('Lower bound.'),
-        end: z.string().max(65).default('+').describe('Upper bound.'),
+        start: z.string().default('-').describe('Lower bound.'),
+        end: z.string().default('+').describe('Upper bound.'),
         count: queryInt('Most messages to return (at most STREAMGATE_MAX_COUNT, default 1000).', 100),
         reverse: queryBool('Newest first.'),
       }),

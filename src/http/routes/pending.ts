@@ -54,8 +54,8 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
       description: 'Pending messages in ID order with owner, idle time and delivery count; filter by consumer and by minimum idle time.',
       params: GroupParams,
       querystring: z.object({
-        start: z.string().max(65).default('-').describe('Lower bound (`-`, an ID, or `(ID`).'),
-        end: z.string().max(65).default('+').describe('Upper bound (`+`, an ID, or `(ID`).'),
+        start: z.string().default('-').describe('Lower bound (`-`, an ID, or `(ID`).'),
+        end: z.string().default('+').describe('Upper bound (`+`, an ID, or `(ID`).'),
         count: queryInt('Most entries (at most STREAMGATE_MAX_COUNT).', 100),
         consumer: consumerName.optional().describe('Only this consumer entries.'),
         minIdleMs: z.coerce.number().int().optional().describe('Only entries idle at least this long.'),
@@ -76,7 +76,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
         .object({
           consumer: consumerName,
           minIdleMs: z.number().int().describe('Only messages idle at least this long.'),
-          ids: z.array(z.string().max(64)),
+          ids: z.array(z.string()),
           idleMs: z.number().int().optional().describe('Set the idle time (IDLE).'),
           timeMs: z.number().int().optional().describe('Set the last delivery time, Unix ms (TIME).'),
           retryCount: z.number().int().optional().describe('Set the delivery count (RETRYCOUNT).'),
@@ -100,7 +100,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
         .object({
           consumer: consumerName,
           minIdleMs: z.number().int(),
-          start: z.string().max(64).default('0-0').describe('Cursor: `0-0` or the `next` of the previous call.'),
+          start: z.string().default('0-0').describe('Cursor: `0-0` or the `next` of the previous call.'),
           count: z.number().int().default(100),
           justId: z.boolean().optional(),
         })

@@ -29,7 +29,7 @@ export const consumerName = z
   .describe('Consumer name: 1–256 bytes, no whitespace or control characters.');
 
 export const streamId = (description: string, example = '1700000000000-0') =>
-  z.string().max(64).describe(description).meta({ examples: [example] });
+  z.string().describe(description).meta({ examples: [example] });
 
 export const StreamParams = z.object({ stream: streamName });
 export const GroupParams = z.object({ stream: streamName, group: groupName });

@@ -47,7 +47,7 @@ export const FieldsInputSchema = z.object({
 export const PublishMessageSchema = FieldsInputSchema.extend({
   id: z
     .string()
-    .max(64)
+    
     .optional()
     .describe('Explicit entry ID (`<ms>-<seq>` or `<ms>-*`); default `*`: Redis assigns one. Must be above the stream top ID.'),
 }).meta({ id: 'PublishMessage', description: 'One message to publish: `fields` or `pairs`.' });

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { invalid } from '../core/errors.js';
+
+/**
+ * JSON bodies, parsed as Fastify does by default (secure-json-parse refusing prototype
+ * poisoning), but with errors a client can act on. A field named `__proto__` cannot travel
+ * in a JSON object safely (it would be dropped or turn into a prototype), so it is refused
+ * with a pointer to `pairs`, never silently lost.
+ */
+export function registerJsonBodyParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(invalid('the body is empty; send a JSON object', 'body'), undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (/prototype/i.test(message)) {
+        done(
+          invalid('a JSON object may not hold "__proto__" (or "constructor.prototype"); send such field names in "pairs"', 'body'),
+          undefined,
+        );
+      } else done(invalid(`the body is not valid JSON: ${message}`, 'body'), undefined);
+    }
+  });
+}

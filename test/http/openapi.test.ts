@@ -1,0 +1,185 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../helpers/http.js';
+import {
+  type OpenApiDocument,
+  type OperationObject,
+  committedDocument,
+  createSchemaChecker,
+} from '../helpers/openapi-check.js';
+
+/** The contract's REST table (API.md, REST) plus the operational routes it names. */
+const CONTRACT_OPERATIONS = [
+  'POST /v1/streams/{stream}/messages',
+  'GET /v1/streams/{stream}/messages',
+  'DELETE /v1/streams/{stream}/messages/{id}',
+  'POST /v1/streams/{stream}/trim',
+  'GET /v1/streams',
+  'GET /v1/streams/{stream}',
+  'DELETE /v1/streams/{stream}',
+  'POST /v1/streams/{stream}/groups',
+  'GET /v1/streams/{stream}/groups',
+  'GET /v1/streams/{stream}/groups/{group}',
+  'PATCH /v1/streams/{stream}/groups/{group}',
+  'DELETE /v1/streams/{stream}/groups/{group}',
+  'PUT /v1/streams/{stream}/groups/{group}/position',
+  'GET /v1/streams/{stream}/groups/{group}/consumers',
+  'PUT /v1/streams/{stream}/groups/{group}/consumers/{consumer}',
+  'DELETE /v1/streams/{stream}/groups/{group}/consumers/{consumer}',
+  'POST /v1/streams/{stream}/groups/{group}/pull',
+  'POST /v1/streams/{stream}/groups/{group}/ack',
+  'POST /v1/streams/{stream}/groups/{group}/nack',
+  'POST /v1/streams/{stream}/groups/{group}/extend',
+  'GET /v1/streams/{stream}/groups/{group}/pending',
+  'GET /v1/streams/{stream}/groups/{group}/pending/entries',
+  'POST /v1/streams/{stream}/groups/{group}/claim',
+  'POST /v1/streams/{stream}/groups/{group}/autoclaim',
+  'GET /v1/streams/{stream}/groups/{group}/dead-letters',
+  'POST /v1/streams/{stream}/groups/{group}/dead-letters/redrive',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+];
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+function operations(doc: OpenApiDocument): Array<{ key: string; path: string; method: string; op: OperationObject }> {
+  const out = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (METHODS.includes(method)) out.push({ key: `${method.toUpperCase()} ${path}`, path, method, op });
+    }
+  }
+  return out;
+}
+
+/** True when `node` (a schema, media type or response, following `$ref`s into components) carries an example. */
+function hasExample(doc: OpenApiDocument, node: unknown, seen = new Set<string>()): boolean {
+  if (Array.isArray(node)) return node.some((n) => hasExample(doc, n, seen));
+  if (node === null || typeof node !== 'object') return false;
+  const obj = node as Record<string, unknown>;
+  if (Array.isArray(obj.examples) && obj.examples.length > 0) return true;
+  if (obj.examples && typeof obj.examples === 'object' && Object.keys(obj.examples).length > 0) return true;
+  if ('example' in obj) return true;
+  const ref = obj.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+    const name = ref.slice('#/components/schemas/'.length);
+    if (!seen.has(name)) {
+      seen.add(name);
+      if (hasExample(doc, doc.components.schemas[name], seen)) return true;
+    }
+  }
+  return Object.values(obj).some((v) => hasExample(doc, v, seen));
+}
+
+/** Every example value in the document next to the schema it illustrates. */
+function examplesWithSchemas(doc: OpenApiDocument): Array<{ where: string; schema: Record<string, unknown>; value: unknown }> {
+  const out: Array<{ where: string; schema: Record<string, unknown>; value: unknown }> = [];
+  const media = (where: string, content: Record<string, { schema?: Record<string, unknown>; example?: unknown; examples?: Record<string, { value?: unknown }> }> | undefined) => {
+    for (const [type, m] of Object.entries(content ?? {})) {
+      if (!m.schema) continue;
+      if ('example' in m) out.push({ where: `${where} ${type} example`, schema: m.schema, value: m.example });
+      for (const [name, ex] of Object.entries(m.examples ?? {})) out.push({ where: `${where} ${type} examples.${name}`, schema: m.schema, value: ex.value });
+    }
+  };
+  for (const { key, op } of operations(doc)) {
+    media(`${key} request`, op.requestBody?.content);
+    for (const [status, r] of Object.entries(op.responses)) media(`${key} ${status}`, r.content);
+  }
+  for (const [name, schema] of Object.entries(doc.components.schemas)) {
+    const examples = schema.examples;
+    if (Array.isArray(examples)) examples.forEach((value, i) => out.push({ where: `components.schemas.${name} examples[${i}]`, schema, value }));
+  }
+  return out;
+}
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  let served: OpenApiDocument;
+  const committed = committedDocument();
+
+  beforeAll(async () => {
+    t = await testApp();
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    served = res.json();
+  });
+  afterAll(async () => t.close());
+
+  it('served at /openapi.json is the committed openapi/openapi.json', () => {
+    expect(served, 'openapi/openapi.json is stale: run `npm run openapi` and commit the result').toEqual(committed);
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(served.openapi).toMatch(/^3\.1\.\d+$/);
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(served) as unknown as Record<string, unknown>);
+    expect(result.valid, `OpenAPI validation errors:\n${JSON.stringify(result.errors, null, 2)}`).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('has component schemas that are valid JSON Schema 2020-12', () => {
+    // Ajv in strict mode refuses anything 2020-12 forbids (such as a `$id` with a fragment).
+    expect(() => createSchemaChecker(served).compileAll()).not.toThrow();
+  });
+
+  it('documents every operation with a summary, a description and an example', () => {
+    const missing: string[] = [];
+    for (const { key, op } of operations(served)) {
+      if (!op.summary?.trim()) missing.push(`${key}: summary`);
+      if (!op.description?.trim()) missing.push(`${key}: description`);
+      if (!hasExample(served, [op.requestBody, op.responses])) missing.push(`${key}: example`);
+      // Stricter than "some example somewhere": a request body, and a successful answer
+      // with content, each show one (an error example alone does not explain the route).
+      if (op.requestBody && !hasExample(served, op.requestBody)) missing.push(`${key}: example of the request body`);
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (status.startsWith('2') && response.content && !hasExample(served, response)) missing.push(`${key}: example of ${status}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('has examples that match the schemas they illustrate', () => {
+    const checker = createSchemaChecker(served);
+    const found = examplesWithSchemas(served);
+    expect(found.length).toBeGreaterThan(20);
+    const wrong = found
+      .map(({ where, schema, value }) => ({ where, errors: checker.errors(schema, value) }))
+      .filter((e) => e.errors !== null)
+      .map((e) => `${e.where}: ${JSON.stringify(e.errors)}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('has every path and method of the contract REST table', () => {
+    const documented = new Set(operations(served).map((o) => o.key));
+    expect(CONTRACT_OPERATIONS.filter((k) => !documented.has(k))).toEqual([]);
+  });
+
+  it('documents only routes the server has', () => {
+    for (const { key, path, method } of operations(served)) {
+      const url = path.replace(/\{(\w+)\}/g, ':$1');
+      expect(t.app.hasRoute({ method: method.toUpperCase() as 'GET', url }), key).toBe(true);
+    }
+  });
+
+  it('documents error answers as application/problem+json with the Problem schema', () => {
+    const wrong: string[] = [];
+    for (const { key, op } of operations(served)) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400 || key === 'GET /readyz') continue;
+        const types = Object.keys(response.content ?? {});
+        const schema = response.content?.['application/problem+json']?.schema;
+        if (types.join() !== 'application/problem+json' || schema?.$ref !== '#/components/schemas/Problem') {
+          wrong.push(`${key} ${status}: ${types.join(', ')}`);
+        }
+      }
+      // Every route that reads input can fail validation; every route touching Redis can find it away.
+      if (key.includes('/v1/') && !op.responses['400']) wrong.push(`${key}: no 400`);
+      if (key.includes('/v1/') && !op.responses['503']) wrong.push(`${key}: no 503`);
+      // Any body can be over STREAMGATE_MAX_BODY_BYTES.
+      if (op.requestBody && !op.responses['413']) wrong.push(`${key}: takes a body but lists no 413`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
