@@ -254,7 +254,8 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
+/** A free loopback port (the OS picks one; a tiny race remains until it is bound again). */
+export function freePort(): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const srv = createServer();
     srv.unref();

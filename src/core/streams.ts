@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Backend } from './backend.js';
 import type { Config } from './config.js';
-import { GatewayError, invalid } from './errors.js';
+import { invalid } from './errors.js';
 import { entryId, publishId, rangeBound } from './ids.js';
 import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';

@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import type { Message } from '../../src/core/types.js';
-import { redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
+import { sleep, testCore, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf, text } from './support.js';
+import { withCore } from '../helpers/fixtures.js';
 
 /** Dead-lettering after maxDeliveries, listing and redrive, against real leases. */
 const LEASE = 200;
@@ -11,13 +12,9 @@ const EXPIRE = 1.5 * LEASE;
 
 let core: Core;
 let redis: Redis;
-beforeAll(() => {
-  core = testCore();
-  redis = new Redis(redisUrl());
-});
-afterAll(async () => {
-  await core.close();
-  redis.disconnect();
+withCore((c, r) => {
+  core = c;
+  redis = r;
 });
 
 const pull = (s: string, group: string, consumer: string, c: Core = core): Promise<Message[]> =>

@@ -1,22 +1,19 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { ERROR_TABLE } from '../../src/core/errors.js';
 import { keys } from '../../src/core/keys.js';
-import { redisUrl, testCore, uniq } from '../helpers/core.js';
+import { uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from './support.js';
+import { withCore } from '../helpers/fixtures.js';
 
 /** Through the services: every Redis situation becomes the contract's GatewayError code. */
 
 let core: Core;
 let redis: Redis;
-beforeAll(() => {
-  core = testCore();
-  redis = new Redis(redisUrl());
-});
-afterAll(async () => {
-  await core.close();
-  redis.disconnect();
+withCore((c, r) => {
+  core = c;
+  redis = r;
 });
 
 type Op = (s: string, g: string) => Promise<unknown>;

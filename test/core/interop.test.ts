@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import type { FieldPair, Message } from '../../src/core/types.js';
-import { redisUrl, testCore, uniq } from '../helpers/core.js';
+import { uniq } from '../helpers/core.js';
 import { pullOf } from './support.js';
+import { withCore } from '../helpers/fixtures.js';
 
 /**
  * Messages are the entries as they are in Redis: byte for byte, in Redis's field order,
@@ -13,13 +14,9 @@ import { pullOf } from './support.js';
 
 let core: Core;
 let redis: Redis;
-beforeAll(() => {
-  core = testCore();
-  redis = new Redis(redisUrl());
-});
-afterAll(async () => {
-  await core.close();
-  redis.disconnect();
+withCore((c, r) => {
+  core = c;
+  redis = r;
 });
 
 const b = (s: string) => Buffer.from(s, 'utf8');

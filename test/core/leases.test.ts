@@ -2,8 +2,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import type { PendingEntry } from '../../src/core/types.js';
-import { redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
+import { sleep, testCore, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf, since } from './support.js';
+import { withCore } from '../helpers/fixtures.js';
 
 /**
  * Leases are idle times kept by Redis, so these tests sleep for real. Margins are wide
@@ -14,13 +15,9 @@ const LEASE = 200;
 
 let core: Core;
 let redis: Redis;
-beforeAll(() => {
-  core = testCore();
-  redis = new Redis(redisUrl());
-});
-afterAll(async () => {
-  await core.close();
-  redis.disconnect();
+withCore((c, r) => {
+  core = c;
+  redis = r;
 });
 
 /** A stream with a group (lease `leaseMs`) reading from the start, and `n` messages. */

@@ -1,19 +1,16 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import type { TrimSpec } from '../../src/core/streams.js';
-import { redisUrl, testCore, uniq } from '../helpers/core.js';
+import { uniq } from '../helpers/core.js';
 import { fields, pullOf } from './support.js';
+import { withCore } from '../helpers/fixtures.js';
 
 let core: Core;
 let redis: Redis;
-beforeAll(() => {
-  core = testCore();
-  redis = new Redis(redisUrl());
-});
-afterAll(async () => {
-  await core.close();
-  redis.disconnect();
+withCore((c, r) => {
+  core = c;
+  redis = r;
 });
 
 const ids = async (s: string) => (await redis.xrange(s, '-', '+')).map(([id]) => id);

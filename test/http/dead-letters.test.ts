@@ -1,20 +1,16 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sleep, uniq } from '../helpers/core.js';
-import { type TestApp, testApp } from '../helpers/http.js';
+import { type TestApp } from '../helpers/http.js';
 import { expectProblem } from '../helpers/openapi-check.js';
-import { R, call, createGroup, gp, idsOf, ok, publish, pull, redisClient } from './support.js';
+import { R, call, createGroup, gp, idsOf, ok, publish, pull } from './support.js';
+import { withApp } from '../helpers/fixtures.js';
 
 let t: TestApp;
 let redis: Redis;
-
-beforeAll(async () => {
-  t = await testApp();
-  redis = redisClient();
-});
-afterAll(async () => {
-  await t.close();
-  redis.disconnect();
+withApp((app, r) => {
+  t = app;
+  redis = r;
 });
 
 const LEASE = 200;

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, uniq } from '../helpers/core.js';
 import { type TestApp, testApp } from '../helpers/http.js';
+import type { MessageJson } from '../../src/http/encoding.js';
 
 /**
  * REST ↔ native Redis (API.md, Data model; decisions 1, 2, 8): what REST publishes is the
@@ -13,14 +14,6 @@ import { type TestApp, testApp } from '../helpers/http.js';
 type Value = string | Buffer;
 type Pair = readonly [string, Value];
 
-interface MessageJson {
-  id: string;
-  fields: Record<string, string> | null;
-  pairs?: [string, string][];
-  deliveryCount?: number;
-  encoding?: 'base64';
-  deleted?: true;
-}
 
 const enc = encodeURIComponent;
 const bytes = (v: Value): Buffer => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);

@@ -3,18 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniq } from '../helpers/core.js';
 import { type TestApp, testApp } from '../helpers/http.js';
 import { expectDocumented, expectProblem } from '../helpers/openapi-check.js';
-import { ID, R, call, createGroup, idsOf, ok, publish, publishIds, pull, redisClient, sp } from './support.js';
+import { ID, R, call, createGroup, idsOf, ok, publish, publishIds, pull, sp } from './support.js';
+import { withApp } from '../helpers/fixtures.js';
 
 let t: TestApp;
 let redis: Redis;
-
-beforeAll(async () => {
-  t = await testApp();
-  redis = redisClient();
-});
-afterAll(async () => {
-  await t.close();
-  redis.disconnect();
+withApp((app, r) => {
+  t = app;
+  redis = r;
 });
 
 const range = async (stream: string, query = '') =>

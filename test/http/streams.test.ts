@@ -1,21 +1,17 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keys } from '../../src/core/keys.js';
 import { uniq } from '../helpers/core.js';
-import { type TestApp, testApp } from '../helpers/http.js';
+import { type TestApp } from '../helpers/http.js';
 import { expectDocumented, expectProblem } from '../helpers/openapi-check.js';
-import { R, call, createGroup, enc, gp, idsOf, ok, publish, publishIds, pull, redisClient, sp } from './support.js';
+import { R, call, createGroup, enc, gp, idsOf, ok, publish, publishIds, pull, sp } from './support.js';
+import { withApp } from '../helpers/fixtures.js';
 
 let t: TestApp;
 let redis: Redis;
-
-beforeAll(async () => {
-  t = await testApp();
-  redis = redisClient();
-});
-afterAll(async () => {
-  await t.close();
-  redis.disconnect();
+withApp((app, r) => {
+  t = app;
+  redis = r;
 });
 
 describe('GET /v1/streams', () => {
