@@ -3,12 +3,15 @@ import type { Logger } from 'pino';
 import type { Config } from './core/config.js';
 import { type Core, createCore } from './core/core.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
+import { type GrpcGateway, startGrpcServer } from './grpc/server.js';
 import { buildHttpApp } from './http/app.js';
 
 /** A running gateway: the servers, the core, and the embedded Redis when there is one. */
 export interface Gateway {
   /** Base URL of the REST API, null when HTTP_PORT is off. */
   readonly httpUrl: string | null;
+  /** host:port of the gRPC server, null when GRPC_PORT is off. */
+  readonly grpcAddress: string | null;
   readonly redisUrl: string;
   /** Graceful and bounded; calling it again returns the same promise. */
   stop(): Promise<void>;
@@ -22,13 +25,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   let embedded: EmbeddedRedis | undefined;
   let core: Core | undefined;
   let app: FastifyInstance | undefined;
+  let grpc: GrpcGateway | undefined;
 
   // Also used when startup fails half-way, so it closes whatever exists by then.
   const shutdown = async (): Promise<void> => {
     const deadline = Date.now() + config.shutdownTimeoutMs;
     const left = () => Math.max(0, deadline - Date.now());
-    // gRPC: a later issue stops its server here, next to REST, before the core closes.
-    if (app) await closeHttp(app, left(), logger);
+    // Both servers stop before the core: StreamingPull calls release their leases first.
+    await Promise.all([app ? closeHttp(app, left(), logger) : undefined, grpc?.shutdown(left())]);
     // QUIT takes a round trip: a spent budget must not turn it into a spurious warning.
     if (core && !(await settles(core.close(), Math.max(left(), 1000), logger, 'closing Redis connections'))) {
       logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'Redis connections did not close in time');
@@ -69,12 +73,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       logger.info({ url: `${httpUrl}/docs` }, 'API docs (Swagger UI)');
     }
 
+    let grpcAddress: string | null = null;
     if (config.grpcPort !== null) {
-      // gRPC: a later issue starts the server here (same host, config.grpcPort) and logs its address.
-      logger.info({ port: config.grpcPort }, 'gRPC is not built yet: GRPC_PORT is ignored');
+      grpc = await startGrpcServer(liveCore, { host: config.host, port: config.grpcPort, logger });
+      grpcAddress = grpc.address;
+      logger.info({ address: grpcAddress, service: 'streamgate.v1.StreamGateway' }, 'gRPC listening (health and reflection included)');
     }
 
-    return { httpUrl, redisUrl, stop };
+    return { httpUrl, grpcAddress, redisUrl, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -54,6 +54,16 @@ export class ConsumeService {
    * leases are released at once so they are redelivered promptly.
    */
   async pull(stream: string, group: string, input: PullInput, signal?: AbortSignal): Promise<Message[]> {
+    return (await this.pullLeased(stream, group, input, signal)).messages;
+  }
+
+  /** pull, also telling the group's lease (0 for history reads), for callers that renew leases. */
+  async pullLeased(
+    stream: string,
+    group: string,
+    input: PullInput,
+    signal?: AbortSignal,
+  ): Promise<{ messages: Message[]; leaseMs: number }> {
     assertStreamName(stream);
     assertGroupName(group);
     assertConsumerName(input.consumer);
@@ -61,23 +71,23 @@ export class ConsumeService {
     const waitMs = this.check.waitMs(input.waitMs);
     if (input.from !== '>') {
       if (input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
-      return this.history(stream, group, input.consumer, count, entryId(input.from, 'from'));
+      return { messages: await this.history(stream, group, input.consumer, count, entryId(input.from, 'from')), leaseMs: 0 };
     }
     const deadline = Date.now() + waitMs;
     for (;;) {
       // A client already gone takes nothing: a read would count a delivery (toward
       // maxDeliveries) for messages no one receives.
-      if (signal?.aborted) return [];
+      if (signal?.aborted) return { messages: [], leaseMs: 0 };
       const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck);
       if (once.messages.length > 0) {
         if (signal?.aborted && !input.noAck && once.leaseMs > 0) {
           await this.release(stream, group, input.consumer, once.messages);
-          return [];
+          return { messages: [], leaseMs: once.leaseMs };
         }
-        return once.messages;
+        return { messages: once.messages, leaseMs: once.leaseMs };
       }
       const left = deadline - Date.now();
-      if (left <= 0) return [];
+      if (left <= 0) return { messages: [], leaseMs: once.leaseMs };
       const slice =
         once.leaseMs > 0
           ? Math.min(left, Math.max(MIN_RECLAIM_SLICE_MS, Math.min(once.leaseMs / 2, this.config.reclaimPollMs)))

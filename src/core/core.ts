@@ -7,6 +7,7 @@ import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore } from './policy.js';
+import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { StreamService } from './streams.js';
 import { StreamWaiter } from './waiter.js';
 
@@ -22,6 +23,8 @@ export interface Core {
   readonly consume: ConsumeService;
   readonly pending: PendingService;
   readonly deadLetters: DeadLetterService;
+  /** A long-lived pull with flow control and lease renewal (gRPC StreamingPull). */
+  openPullSession(options: PullSessionOptions, sink: PullSessionSink): PullSession;
   /** True when Redis answers PING. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -45,14 +48,16 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
   const backend = new Backend(redis, metrics);
   const policies = new PolicyStore(redis, config.policyDefaults);
   const waiter = new StreamWaiter(redis, config.maxBlockingConnections);
+  const consume = new ConsumeService(backend, policies, waiter, metrics, config);
   return {
     config,
     metrics,
     streams: new StreamService(backend, config),
     groups: new GroupService(backend, policies),
-    consume: new ConsumeService(backend, policies, waiter, metrics, config),
+    consume,
     pending: new PendingService(backend, config),
     deadLetters: new DeadLetterService(backend, policies, config),
+    openPullSession: (options, sink) => new PullSession(consume, config.limits, options, sink),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';

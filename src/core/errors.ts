@@ -21,6 +21,7 @@ export const ERROR_TABLE = {
   PAYLOAD_TOO_LARGE: { http: 413, grpc: 8, title: 'Payload too large' },
   RATE_LIMITED: { http: 429, grpc: 8, title: 'Rate limited' },
   BACKEND_UNAVAILABLE: { http: 503, grpc: 14, title: 'Redis unavailable' },
+  SHUTTING_DOWN: { http: 503, grpc: 14, title: 'Server shutting down; retry' },
   INTERNAL: { http: 500, grpc: 13, title: 'Internal error' },
 } as const satisfies Record<string, { http: number; grpc: number; title: string }>;
 

@@ -1,0 +1,302 @@
+import type { Limits } from './config.js';
+import type { ConsumeService } from './consume.js';
+import { invalid } from './errors.js';
+import type { Message, PerIdResult } from './types.js';
+
+/**
+ * A long-lived pull (gRPC StreamingPull), independent of the transport.
+ *
+ * Flow control: the session never has more unacked messages outstanding than the client
+ * allowed, and reads nothing while they hold the byte allowance; it reads from Redis only
+ * as much as that credit, never ahead, so a lease starts when a message is handed out
+ * (prefetching would start lease clocks for messages nobody is working on yet).
+ *
+ * Leases: while open, it restarts the leases of outstanding messages before they expire,
+ * with jitter so that many sessions do not renew in lockstep, until `maxLeaseExtensionMs`
+ * after delivery; then it stops (the message expires as usual and its credit is freed, as
+ * Pub/Sub's clients do). A renewal that finds a lease lost frees the credit too.
+ *
+ * Closing releases the consumer's unacked messages of this session at once (nack, delay 0)
+ * so another consumer gets them promptly, and clears every timer.
+ */
+
+export interface PullSessionOptions {
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  /** 0: DEFAULTS.maxOutstandingMessages. */
+  readonly maxOutstandingMessages: number;
+  /** 0: DEFAULTS.maxOutstandingBytes. */
+  readonly maxOutstandingBytes: number;
+  /** 0: DEFAULTS.maxLeaseExtensionMs. */
+  readonly maxLeaseExtensionMs: number;
+}
+
+export const PULL_SESSION_DEFAULTS = {
+  maxOutstandingMessages: 1000,
+  maxOutstandingBytes: 100 * 1024 * 1024,
+  maxLeaseExtensionMs: 600_000,
+} as const;
+
+export type AckOperation = 'ack' | 'nack' | 'extend';
+
+export interface AckOutcome {
+  readonly id: string;
+  readonly operation: AckOperation;
+  /** False: not pending for this consumer (acked already, or the lease was lost). */
+  readonly ok: boolean;
+}
+
+export interface PullSessionSink {
+  /** Sends messages; false when the transport's buffer is full: call `drained()` once it empties. */
+  deliver(messages: Message[]): boolean;
+}
+
+interface Outstanding {
+  readonly bytes: number;
+  readonly deliveredAt: number;
+  leasedAt: number;
+}
+
+/** Renew a lease once half of it has passed; look every quarter lease (±20% jitter). */
+const RENEW_AFTER = 0.5;
+const TICK = 0.25;
+const JITTER = 0.2;
+const MIN_TICK_MS = 10;
+/** One read waits at most this long for messages before it looks again. */
+const READ_WAIT_MS = 30_000;
+
+export class PullSession {
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  private readonly maxMessages: number;
+  private readonly maxBytes: number;
+  private readonly maxExtensionMs: number;
+
+  private readonly outstanding = new Map<string, Outstanding>();
+  private bytes = 0;
+  private leaseMs = 0;
+  private paused = false;
+  private closed = false;
+  private readonly stop = new AbortController();
+  private wakeUp: (() => void) | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private renewing = false;
+  private control: Promise<unknown> = Promise.resolve();
+  private running: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly consume: ConsumeService,
+    private readonly limits: Limits,
+    options: PullSessionOptions,
+    private readonly sink: PullSessionSink,
+  ) {
+    this.stream = options.stream;
+    this.group = options.group;
+    this.consumer = options.consumer;
+    this.maxMessages = positiveOr(options.maxOutstandingMessages, PULL_SESSION_DEFAULTS.maxOutstandingMessages, 'maxOutstandingMessages');
+    this.maxBytes = positiveOr(options.maxOutstandingBytes, PULL_SESSION_DEFAULTS.maxOutstandingBytes, 'maxOutstandingBytes');
+    this.maxExtensionMs = positiveOr(options.maxLeaseExtensionMs, PULL_SESSION_DEFAULTS.maxLeaseExtensionMs, 'maxLeaseExtensionMs');
+  }
+
+  /** Delivers until `close()`; rejects with the error that ended the session (e.g. GROUP_NOT_FOUND). */
+  run(): Promise<void> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  get outstandingCount(): number {
+    return this.outstanding.size;
+  }
+
+  /** The transport's buffer emptied: deliveries may go on. */
+  drained(): void {
+    this.paused = false;
+    this.wake();
+  }
+
+  ack(ids: readonly string[]): Promise<AckOutcome[]> {
+    return this.serially(ids, 'ack', (chunk) => this.consume.ack(this.stream, this.group, chunk), () => true);
+  }
+
+  nack(ids: readonly string[], delayMs: number): Promise<AckOutcome[]> {
+    return this.serially(
+      ids,
+      'nack',
+      (chunk) => this.consume.nack(this.stream, this.group, this.consumer, chunk, delayMs),
+      () => true,
+    );
+  }
+
+  extend(ids: readonly string[]): Promise<AckOutcome[]> {
+    const t0 = Date.now();
+    return this.serially(
+      ids,
+      'extend',
+      (chunk) => this.consume.extend(this.stream, this.group, this.consumer, chunk),
+      (id, ok) => {
+        const o = this.outstanding.get(id);
+        if (ok && o) o.leasedAt = t0;
+        return !ok; // a lost lease frees the credit; an extended one keeps it
+      },
+    );
+  }
+
+  /** Ends the session: stops reading, clears timers, releases unacked messages. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    this.stop.abort();
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = null;
+    this.wake();
+    await this.running?.catch(() => undefined);
+    await this.control.catch(() => undefined);
+    const ids = [...this.outstanding.keys()];
+    this.outstanding.clear();
+    this.bytes = 0;
+    if (ids.length === 0 || this.leaseMs === 0) return;
+    for (const chunk of chunks(ids, this.limits.maxBatch)) {
+      try {
+        await this.consume.nack(this.stream, this.group, this.consumer, chunk, 0);
+      } catch {
+        // Not released: the leases expire as usual; nothing is lost, only delayed.
+      }
+    }
+  }
+
+  private credit(): number {
+    if (this.bytes >= this.maxBytes) return 0;
+    return Math.min(this.limits.maxCount, Math.max(0, this.maxMessages - this.outstanding.size));
+  }
+
+  private async loop(): Promise<void> {
+    const waitMs = Math.min(READ_WAIT_MS, this.limits.maxWaitMs);
+    while (!this.closed) {
+      const credit = this.credit();
+      if (credit === 0 || this.paused) {
+        await new Promise<void>((resolve) => (this.wakeUp = resolve));
+        continue;
+      }
+      const { messages, leaseMs } = await this.consume.pullLeased(
+        this.stream,
+        this.group,
+        { consumer: this.consumer, count: credit, waitMs, from: '>', noAck: false },
+        this.stop.signal,
+      );
+      this.setLease(leaseMs);
+      if (messages.length === 0) continue;
+      // Tracked even when closing meanwhile: close() waits for this loop, then releases them.
+      const now = Date.now();
+      for (const m of messages) {
+        const bytes = messageBytes(m);
+        this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
+        this.bytes += bytes;
+      }
+      if (!this.closed && !this.sink.deliver(messages)) this.paused = true;
+    }
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  private forget(id: string): void {
+    const o = this.outstanding.get(id);
+    if (!o) return;
+    this.outstanding.delete(id);
+    this.bytes -= o.bytes;
+  }
+
+  /**
+   * Runs ack/nack/extend calls one after another (so results come back in request order),
+   * in chunks the core accepts, and frees the credit of IDs `frees` says are done.
+   */
+  private serially(
+    ids: readonly string[],
+    operation: AckOperation,
+    call: (chunk: string[]) => Promise<PerIdResult>,
+    frees: (id: string, ok: boolean) => boolean,
+  ): Promise<AckOutcome[]> {
+    const work = this.control.then(async () => {
+      const out: AckOutcome[] = [];
+      for (const chunk of chunks([...ids], this.limits.maxBatch)) {
+        const r = await call(chunk);
+        const notPending = new Set(r.notPending);
+        for (const id of chunk) {
+          const ok = !notPending.has(id);
+          if (frees(id, ok)) this.forget(id);
+          out.push({ id, operation, ok });
+        }
+      }
+      this.wake();
+      return out;
+    });
+    this.control = work.catch(() => undefined);
+    return work;
+  }
+
+  private setLease(leaseMs: number): void {
+    if (leaseMs === this.leaseMs) return;
+    this.leaseMs = leaseMs;
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = null;
+    this.scheduleRenewal();
+  }
+
+  private scheduleRenewal(): void {
+    if (this.closed || this.leaseMs === 0 || this.renewTimer) return;
+    const delay = Math.max(MIN_TICK_MS, this.leaseMs * TICK * (1 - JITTER + 2 * JITTER * Math.random()));
+    this.renewTimer = setTimeout(() => {
+      this.renewTimer = null;
+      void this.renew().finally(() => this.scheduleRenewal());
+    }, delay);
+  }
+
+  private async renew(): Promise<void> {
+    if (this.renewing || this.closed) return;
+    this.renewing = true;
+    try {
+      const now = Date.now();
+      const due: string[] = [];
+      let dropped = false;
+      for (const [id, o] of this.outstanding) {
+        if (now - o.deliveredAt >= this.maxExtensionMs) {
+          // Held past max_lease_extension_ms: let the lease run out and free the credit.
+          this.forget(id);
+          dropped = true;
+        } else if (now - o.leasedAt >= this.leaseMs * RENEW_AFTER) due.push(id);
+      }
+      if (dropped) this.wake();
+      if (due.length > 0) await this.extend(due);
+    } catch {
+      // A failed renewal is retried at the next tick; a lease that runs out meanwhile is
+      // redelivered elsewhere, and the client's ack then reports NOT_PENDING.
+    } finally {
+      this.renewing = false;
+    }
+  }
+}
+
+function positiveOr(value: number, fallback: number, path: string): number {
+  if (!Number.isInteger(value) || value < 0) throw invalid(`${path} must be a non-negative integer`, path);
+  return value === 0 ? fallback : value;
+}
+
+function messageBytes(m: Message): number {
+  let n = 0;
+  for (const [name, value] of m.pairs ?? []) n += Buffer.byteLength(name, 'utf8') + value.length;
+  return n;
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

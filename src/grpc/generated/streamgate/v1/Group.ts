@@ -1,0 +1,91 @@
+// Original file: proto/streamgate/v1/streamgate.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * A consumer group with its policy.
+ */
+export interface Group {
+  /**
+   * Group name.
+   */
+  'name'?: (string);
+  /**
+   * Number of consumers.
+   */
+  'consumers'?: (number);
+  /**
+   * Messages delivered and not yet acked.
+   */
+  'pending'?: (number | string | Long);
+  /**
+   * The group's position: the last ID delivered.
+   */
+  'lastDeliveredId'?: (string);
+  /**
+   * Logical read counter, when Redis knows it.
+   */
+  'entriesRead'?: (number | string | Long);
+  /**
+   * Entries not yet delivered to the group, when Redis can tell.
+   */
+  'lag'?: (number | string | Long);
+  /**
+   * Lease of a pulled message in ms (0: no automatic redelivery, plain Redis).
+   */
+  'leaseMs'?: (number | string | Long);
+  /**
+   * Deliveries after which a message is dead-lettered (0: unlimited).
+   */
+  'maxDeliveries'?: (number);
+  /**
+   * Stream that receives the group's dead letters.
+   */
+  'deadLetterStream'?: (string);
+  '_entriesRead'?: "entriesRead";
+  '_lag'?: "lag";
+}
+
+/**
+ * A consumer group with its policy.
+ */
+export interface Group__Output {
+  /**
+   * Group name.
+   */
+  'name': (string);
+  /**
+   * Number of consumers.
+   */
+  'consumers': (number);
+  /**
+   * Messages delivered and not yet acked.
+   */
+  'pending': (number);
+  /**
+   * The group's position: the last ID delivered.
+   */
+  'lastDeliveredId': (string);
+  /**
+   * Logical read counter, when Redis knows it.
+   */
+  'entriesRead'?: (number);
+  /**
+   * Entries not yet delivered to the group, when Redis can tell.
+   */
+  'lag'?: (number);
+  /**
+   * Lease of a pulled message in ms (0: no automatic redelivery, plain Redis).
+   */
+  'leaseMs': (number);
+  /**
+   * Deliveries after which a message is dead-lettered (0: unlimited).
+   */
+  'maxDeliveries': (number);
+  /**
+   * Stream that receives the group's dead letters.
+   */
+  'deadLetterStream': (string);
+  '_entriesRead'?: "entriesRead";
+  '_lag'?: "lag";
+}

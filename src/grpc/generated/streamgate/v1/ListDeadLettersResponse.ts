@@ -1,0 +1,27 @@
+// Original file: proto/streamgate/v1/streamgate.proto
+
+import type { Message as _streamgate_v1_Message, Message__Output as _streamgate_v1_Message__Output } from '../../streamgate/v1/Message.js';
+
+export interface ListDeadLettersResponse {
+  /**
+   * Dead letters: the original fields plus x-original-id, x-original-stream, x-group,
+   * x-deliveries and x-last-consumer.
+   */
+  'messages'?: (_streamgate_v1_Message)[];
+  /**
+   * Pass as `after` to continue; empty at the end.
+   */
+  'next'?: (string);
+}
+
+export interface ListDeadLettersResponse__Output {
+  /**
+   * Dead letters: the original fields plus x-original-id, x-original-stream, x-group,
+   * x-deliveries and x-last-consumer.
+   */
+  'messages': (_streamgate_v1_Message__Output)[];
+  /**
+   * Pass as `after` to continue; empty at the end.
+   */
+  'next': (string);
+}

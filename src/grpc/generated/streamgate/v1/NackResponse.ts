@@ -1,0 +1,24 @@
+// Original file: proto/streamgate/v1/streamgate.proto
+
+
+export interface NackResponse {
+  /**
+   * Leases released. delivery_count is unchanged.
+   */
+  'released'?: (number);
+  /**
+   * IDs that were not pending for this consumer (acked, or the lease was lost).
+   */
+  'notPending'?: (string)[];
+}
+
+export interface NackResponse__Output {
+  /**
+   * Leases released. delivery_count is unchanged.
+   */
+  'released': (number);
+  /**
+   * IDs that were not pending for this consumer (acked, or the lease was lost).
+   */
+  'notPending': (string)[];
+}

@@ -1,0 +1,24 @@
+import { Metadata, type StatusObject, status } from '@grpc/grpc-js';
+import { ERROR_TABLE, GatewayError } from '../core/errors.js';
+
+/**
+ * Core errors as gRPC statuses, from the same table as REST's problem+json. The contract's
+ * code travels in the trailing metadata `error-code`; the status code is a number only on
+ * this object, never on a domain error (grpc-js would trust any numeric `code`).
+ */
+export type GrpcStatus = StatusObject;
+
+export function toGrpcStatus(err: unknown): GrpcStatus {
+  const metadata = new Metadata();
+  if (err instanceof GatewayError) {
+    const entry = ERROR_TABLE[err.code];
+    metadata.set('error-code', err.code);
+    const hidden = entry.http >= 500 && err.code !== 'BACKEND_UNAVAILABLE' && err.code !== 'SHUTTING_DOWN';
+    return { code: entry.grpc, details: hidden ? 'internal error' : err.message, metadata };
+  }
+  metadata.set('error-code', 'INTERNAL');
+  return { code: status.INTERNAL, details: 'internal error', metadata };
+}
+
+/** True for statuses the caller should see in the server log (not the client's mistakes). */
+export const isServerFault = (s: GrpcStatus): boolean => s.code === status.INTERNAL;

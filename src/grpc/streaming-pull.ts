@@ -1,0 +1,121 @@
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Core } from '../core/core.js';
+import { GatewayError, invalid } from '../core/errors.js';
+import type { AckOutcome, PullSession } from '../core/pull-session.js';
+import { toProtoMessage } from './convert.js';
+import type { AckResult } from './generated/streamgate/v1/AckResult.js';
+import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
+import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
+import { isServerFault, toGrpcStatus } from './status.js';
+
+type Call = ServerDuplexStream<StreamingPullRequest__Output, StreamingPullResponse>;
+
+/** Open StreamingPull calls, so shutdown can end each with a retryable status after releasing its leases. */
+export class ActiveStreams {
+  private readonly ends = new Set<(err: GatewayError) => Promise<void>>();
+
+  add(end: (err: GatewayError) => Promise<void>): () => void {
+    this.ends.add(end);
+    return () => this.ends.delete(end);
+  }
+
+  get size(): number {
+    return this.ends.size;
+  }
+
+  /** Ends every open stream (leases released first) with SHUTTING_DOWN (UNAVAILABLE). */
+  async endAll(): Promise<void> {
+    const err = new GatewayError('SHUTTING_DOWN', 'the server is shutting down; reconnect to another instance');
+    await Promise.all([...this.ends].map((end) => end(err)));
+  }
+}
+
+const OPERATION = { ack: 'ACK_OPERATION_ACK', nack: 'ACK_OPERATION_NACK', extend: 'ACK_OPERATION_EXTEND' } as const;
+
+const toAckResult = (o: AckOutcome): AckResult => ({
+  id: o.id,
+  operation: OPERATION[o.operation],
+  status: o.ok ? 'ACK_STATUS_OK' : 'ACK_STATUS_NOT_PENDING',
+});
+
+/**
+ * One StreamingPull call. The first request opens a core PullSession; every request's
+ * acks, nacks and extensions go to it, answered with per-ID results. grpc-js reports a
+ * full send buffer by `write` returning false: deliveries then pause until 'drain'. The
+ * stream ends when the client cancels or half-closes, on an error, or at server shutdown;
+ * in every case the session is closed first, which releases the unacked messages.
+ */
+export function streamingPull(core: Core, logger: Logger, active: ActiveStreams): (call: Call) => void {
+  return (call) => {
+    let session: PullSession | null = null;
+    let gone = false; // cancelled by the client: nothing more can be written
+    let ended: Promise<void> | null = null;
+
+    const end = (err?: unknown): Promise<void> => {
+      ended ??= (async () => {
+        unregister();
+        await session?.close();
+        if (gone) return;
+        if (err === undefined) {
+          call.end();
+          return;
+        }
+        const status = toGrpcStatus(err);
+        if (isServerFault(status)) logger.error({ err }, 'StreamingPull failed');
+        call.emit('error', status);
+      })();
+      return ended;
+    };
+    const unregister = active.add((err) => end(err));
+
+    const open = (first: StreamingPullRequest__Output): PullSession => {
+      if (!first.stream || !first.group || !first.consumer) {
+        throw invalid('the first StreamingPull request must name stream, group and consumer', 'stream');
+      }
+      const s = core.openPullSession(
+        {
+          stream: first.stream,
+          group: first.group,
+          consumer: first.consumer,
+          maxOutstandingMessages: first.maxOutstandingMessages,
+          maxOutstandingBytes: first.maxOutstandingBytes,
+          maxLeaseExtensionMs: first.maxLeaseExtensionMs,
+        },
+        { deliver: (messages) => call.write({ messages: messages.map(toProtoMessage) }) },
+      );
+      call.on('drain', () => s.drained());
+      s.run().then(
+        () => end(),
+        (err: unknown) => end(err),
+      );
+      return s;
+    };
+
+    const handle = async (request: StreamingPullRequest__Output): Promise<void> => {
+      session ??= open(request);
+      const s = session;
+      const work: Promise<AckOutcome[]>[] = [];
+      if (request.ackIds.length > 0) work.push(s.ack(request.ackIds));
+      if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? 0));
+      if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
+      if (work.length === 0) return;
+      const results = (await Promise.all(work)).flat();
+      if (!gone && !ended) call.write({ ackResults: results.map(toAckResult) });
+    };
+
+    call.on('data', (request: StreamingPullRequest__Output) => {
+      handle(request).catch((err: unknown) => end(err));
+    });
+    // The client half-closed: it sends nothing more (no acks), so its messages are released.
+    call.on('end', () => void end());
+    call.on('cancelled', () => {
+      gone = true;
+      void end();
+    });
+    call.on('error', () => {
+      gone = true;
+      void end();
+    });
+  };
+}
