@@ -17,7 +17,7 @@ function usage(options: readonly OptionHelp[]): string {
   const lines = [
     'Usage: streamgate [options]',
     '',
-    'REST (and later gRPC) gateway to Redis Streams consumer groups.',
+    'REST and gRPC gateway to Redis Streams consumer groups.',
     'Every option can also be set through its environment variable; a flag wins over the variable.',
     '',
     'Options:',

@@ -65,6 +65,12 @@ const JITTER = 0.2;
 const MIN_TICK_MS = 10;
 /** One read waits at most this long for messages before it looks again. */
 const READ_WAIT_MS = 30_000;
+/**
+ * Most messages one read takes, however large the credit: with the whole credit in one
+ * batch, delivery is stop-and-wait (read all, wait for all acks); smaller batches let the
+ * client's acks of one batch overlap the reading of the next.
+ */
+const READ_BATCH = 100;
 
 export class PullSession {
   readonly stream: string;
@@ -173,7 +179,7 @@ export class PullSession {
 
   private credit(): number {
     if (this.bytes >= this.maxBytes) return 0;
-    return Math.min(this.limits.maxCount, Math.max(0, this.maxMessages - this.outstanding.size));
+    return Math.min(READ_BATCH, this.limits.maxCount, Math.max(0, this.maxMessages - this.outstanding.size));
   }
 
   private async loop(): Promise<void> {
