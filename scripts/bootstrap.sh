@@ -31,6 +31,13 @@ missing=()
 for pair in "${needed[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# The Python gRPC client test: Debian's grpcio and protobuf (seen by /usr/bin/python3, not
+# necessarily by another python3 on PATH), protoc and its gRPC Python plugin.
+if [ "${npm_lifecycle_event:-}" = "pretest" ]; then
+  /usr/bin/python3 -c 'import grpc, google.protobuf' >/dev/null 2>&1 || missing+=(python3-grpcio python3-protobuf)
+  [ -x /usr/bin/protoc ] || missing+=(protobuf-compiler)
+  [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then

@@ -144,6 +144,22 @@ export class ConsumeService {
     return perId(exact, reply);
   }
 
+  /**
+   * Acks only the consumer's own pending entries (StreamingPull): an entry whose lease
+   * expired and went to another consumer is reported not pending, as the stream promises,
+   * instead of being acked under its new holder.
+   */
+  async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
+    assertStreamName(stream);
+    assertGroupName(group);
+    assertConsumerName(consumer);
+    const exact = this.check.batch(ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const reply = await this.backend.call(stream, () =>
+      this.backend.scripts.run('ackOwn', [stream], [group, consumer, ...exact]),
+    );
+    return perId(exact, reply);
+  }
+
   /** Releases the consumer's own leases; the messages become eligible again after `delayMs`. */
   async nack(stream: string, group: string, consumer: string, ids: readonly string[], delayMs: number): Promise<PerIdResult> {
     // delayMs ≤ the group's leaseMs is checked in Redis, where the policy is; no lease is

@@ -36,11 +36,10 @@ export class LimitChecks {
     if (pairs.length > this.limits.maxFields) {
       throw invalid(`${path} has ${pairs.length} fields; at most ${this.limits.maxFields} are allowed`, path);
     }
-    let bytes = 0;
-    for (const [name, value] of pairs) {
+    for (const [name] of pairs) {
       if (!name.isWellFormed()) throw invalid(`${path} has a field name that is not valid Unicode`, path);
-      bytes += Buffer.byteLength(name, 'utf8') + value.length;
     }
+    const bytes = pairsBytes(pairs);
     if (bytes > this.limits.maxMessageBytes) {
       throw new GatewayError(
         'PAYLOAD_TOO_LARGE',
@@ -49,6 +48,13 @@ export class LimitChecks {
       );
     }
   }
+}
+
+/** Bytes of a message as the size limits count them: field names (UTF-8) and values. */
+export function pairsBytes(pairs: readonly FieldPair[] | null): number {
+  let n = 0;
+  for (const [name, value] of pairs ?? []) n += Buffer.byteLength(name, 'utf8') + value.length;
+  return n;
 }
 
 export const nonNegativeInt = (value: number, path: string, max = Number.MAX_SAFE_INTEGER): number => {

@@ -1,6 +1,7 @@
 import type { Limits } from './config.js';
 import type { ConsumeService } from './consume.js';
 import { invalid } from './errors.js';
+import { pairsBytes } from './limits.js';
 import type { Message, PerIdResult } from './types.js';
 
 /**
@@ -123,8 +124,14 @@ export class PullSession {
     this.wake();
   }
 
+  /** Acks the consumer's own messages only: one whose lease was lost (redelivered elsewhere) is not pending. */
   ack(ids: readonly string[]): Promise<AckOutcome[]> {
-    return this.serially(ids, 'ack', (chunk) => this.consume.ack(this.stream, this.group, chunk), () => true);
+    return this.serially(
+      ids,
+      'ack',
+      (chunk) => this.consume.ackOwn(this.stream, this.group, this.consumer, chunk),
+      () => true,
+    );
   }
 
   nack(ids: readonly string[], delayMs: number): Promise<AckOutcome[]> {
@@ -196,12 +203,14 @@ export class PullSession {
         { consumer: this.consumer, count: credit, waitMs, from: '>', noAck: false },
         this.stop.signal,
       );
-      this.setLease(leaseMs);
+      // A read cut short by close() never asked Redis and reports lease 0: adopting it would
+      // make close() skip the release, leaving the unacked messages leased until they expire.
+      if (messages.length > 0 || !this.closed) this.setLease(leaseMs);
       if (messages.length === 0) continue;
       // Tracked even when closing meanwhile: close() waits for this loop, then releases them.
       const now = Date.now();
       for (const m of messages) {
-        const bytes = messageBytes(m);
+        const bytes = pairsBytes(m.pairs);
         this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
         this.bytes += bytes;
       }
@@ -295,12 +304,6 @@ export class PullSession {
 function positiveOr(value: number, fallback: number, path: string): number {
   if (!Number.isInteger(value) || value < 0) throw invalid(`${path} must be a non-negative integer`, path);
   return value === 0 ? fallback : value;
-}
-
-function messageBytes(m: Message): number {
-  let n = 0;
-  for (const [name, value] of m.pairs ?? []) n += Buffer.byteLength(name, 'utf8') + value.length;
-  return n;
 }
 
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {

@@ -44,6 +44,9 @@ export interface TrimResult {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** Longest SCAN MATCH pattern a stream listing takes (the REST schema says the same). */
+export const MATCH_MAX_LENGTH = 1024;
+
 export class StreamService {
   private readonly check: LimitChecks;
 
@@ -132,6 +135,11 @@ export class StreamService {
     // (checked against the key '') would come back as STREAM_NOT_FOUND.
     if (!/^\d{1,20}$/.test(q.cursor) || BigInt(q.cursor) > 18446744073709551615n) {
       throw invalid('cursor must be a cursor returned by an earlier call, or "0"', 'cursor');
+    }
+    // Checked here, not only in the REST schema, so gRPC refuses what REST refuses; a long
+    // glob is also costly for Redis to match against every key.
+    if (q.match !== undefined && q.match.length > MATCH_MAX_LENGTH) {
+      throw invalid(`match must be at most ${MATCH_MAX_LENGTH} characters`, 'match');
     }
     const count = this.check.count(q.count);
     const args: (string | number)[] = [];

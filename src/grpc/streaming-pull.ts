@@ -2,7 +2,9 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { GatewayError, invalid } from '../core/errors.js';
+import { pairsBytes } from '../core/limits.js';
 import type { AckOutcome, PullSession } from '../core/pull-session.js';
+import type { Message } from '../core/types.js';
 import { toProtoMessage } from './convert.js';
 import type { AckResult } from './generated/streamgate/v1/AckResult.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
@@ -38,6 +40,37 @@ const toAckResult = (o: AckOutcome): AckResult => ({
   operation: OPERATION[o.operation],
   status: o.ok ? 'ACK_STATUS_OK' : 'ACK_STATUS_NOT_PENDING',
 });
+
+/**
+ * Payload bytes per response. One pull may read up to `max_outstanding_messages` messages at
+ * once (each up to 1 MiB by default): sent as one response, such a batch goes past the 4 MiB
+ * a gRPC client accepts per message by default, and the client fails the whole stream with
+ * RESOURCE_EXHAUSTED. So a batch goes out in responses of about this size (one message at
+ * least, so a single message above the client's limit still needs the client's limit raised).
+ */
+const RESPONSE_BYTES = 1024 * 1024;
+
+/** Writes `messages` in responses of at most ~RESPONSE_BYTES; false when grpc-js's send buffer is full. */
+function deliverInResponses(call: Call, messages: readonly Message[]): boolean {
+  let ok = true;
+  let batch: Message[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    // A write that returns false is still buffered, never dropped: the session pauses after the batch.
+    ok = call.write({ messages: batch.map(toProtoMessage) }) && ok;
+    batch = [];
+    bytes = 0;
+  };
+  for (const m of messages) {
+    const size = m.id.length + pairsBytes(m.pairs);
+    if (batch.length > 0 && bytes + size > RESPONSE_BYTES) flush();
+    batch.push(m);
+    bytes += size;
+  }
+  flush();
+  return ok;
+}
 
 /**
  * One StreamingPull call. The first request opens a core PullSession; every request's
@@ -82,7 +115,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
           maxOutstandingBytes: first.maxOutstandingBytes,
           maxLeaseExtensionMs: first.maxLeaseExtensionMs,
         },
-        { deliver: (messages) => call.write({ messages: messages.map(toProtoMessage) }) },
+        { deliver: (messages) => deliverInResponses(call, messages) },
       );
       call.on('drain', () => s.drained());
       s.run().then(

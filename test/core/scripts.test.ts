@@ -117,6 +117,24 @@ describe('ack-1', () => {
   });
 });
 
+describe('ackOwn-1', () => {
+  it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
+    await refused(run('ackOwn', [uniq()], 'g', 'c', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('ackOwn', [await stringKey()], 'g', 'c', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
+    const { s } = await streamWithGroup();
+    await refused(run('ackOwn', [s], 'nope', 'c', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+  });
+
+  it("acks only the consumer's own pending entries: 1 or 0 per ID", async () => {
+    const { s, ids } = await streamWithGroup(3);
+    await deliver(s, 'g', 'c', 2);
+    await deliver(s, 'g', 'other', 1);
+    expect(await run('ackOwn', [s], 'g', 'c', ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!)).toEqual([1, 0, 0, 0, 1]);
+    // Another consumer's entry is left pending.
+    expect(await redis.xpending(s, 'g')).toEqual([1, ids[2], ids[2], [['other', '1']]]);
+  });
+});
+
 describe('setLease-2', () => {
   const leaseArgs = (g: string, consumer: string, delay: string | number, defLease: number, ...ids: string[]) => [
     g,

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { redisUrl, testCore } from './core.js';
+import { type TestGrpc, testGrpc } from './grpc.js';
 import { type TestApp, testApp } from './http.js';
 
 /**
@@ -32,6 +33,20 @@ export function withApp(use: (t: TestApp, redis: Redis) => void, env: Record<str
   });
   afterAll(async () => {
     await t?.close();
+    redis?.disconnect();
+  });
+}
+
+export function withGrpc(use: (g: TestGrpc, redis: Redis) => void, env: Record<string, string> = {}): void {
+  let g: TestGrpc | undefined;
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    g = await testGrpc(env);
+    redis = new Redis(redisUrl());
+    use(g, redis);
+  });
+  afterAll(async () => {
+    await g?.close();
     redis?.disconnect();
   });
 }

@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
 import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
-import { redisUrl } from '../helpers/core.js';
 import type { TestApp } from '../helpers/http.js';
 import { type HttpAnswer, type Json, expectDocumented } from '../helpers/openapi-check.js';
 
@@ -9,8 +7,6 @@ import { type HttpAnswer, type Json, expectDocumented } from '../helpers/openapi
 
 export const enc = encodeURIComponent;
 
-/** A direct Redis client, to look at what the gateway wrote (and to make keys of other types). */
-export const redisClient = (): Redis => new Redis(redisUrl(), { lazyConnect: false });
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

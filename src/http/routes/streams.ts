@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MATCH_MAX_LENGTH } from '../../core/streams.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { StreamParams, problems, queryInt } from '../schemas/common.js';
 
@@ -34,7 +35,7 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
       summary: 'List streams (SCAN TYPE stream)',
       description: 'One SCAN step over the keyspace: pass the returned `cursor` back until it is "0". A step may return no names and still not be the end.',
       querystring: z.object({
-        match: z.string().max(1024).optional().describe('Glob pattern of stream names (SCAN MATCH).'),
+        match: z.string().max(MATCH_MAX_LENGTH).optional().describe('Glob pattern of stream names (SCAN MATCH).'),
         cursor: z.string().max(20).default('0').describe('Cursor from the previous call; "0" to start.'),
         count: queryInt('Keys to examine in this step (a SCAN COUNT hint).', 100),
       }),

@@ -3,7 +3,7 @@
 
 export interface ListStreamsRequest {
   /**
-   * Glob pattern of stream names (SCAN MATCH); empty: all.
+   * Glob pattern of stream names (SCAN MATCH), at most 1024 characters; empty: all.
    */
   'match'?: (string);
   /**
@@ -18,7 +18,7 @@ export interface ListStreamsRequest {
 
 export interface ListStreamsRequest__Output {
   /**
-   * Glob pattern of stream names (SCAN MATCH); empty: all.
+   * Glob pattern of stream names (SCAN MATCH), at most 1024 characters; empty: all.
    */
   'match': (string);
   /**
