@@ -69,17 +69,19 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     clearInterval(timer);
     health.setStatus('', 'NOT_SERVING');
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
-    await active.endAll();
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
+    // Stop accepting first, so no StreamingPull can open after the others were ended (it
+    // would be cut by forceShutdown below without its leases released).
+    let force: NodeJS.Timeout | undefined;
+    const drained = new Promise<void>((resolve) => {
+      force = setTimeout(() => {
         server.forceShutdown();
         resolve();
       }, timeoutMs);
-      server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
+      server.tryShutdown(() => resolve());
     });
+    await active.endAll();
+    await drained;
+    clearTimeout(force);
   };
 
   return {
