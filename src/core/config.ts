@@ -56,8 +56,8 @@ export const envSchema = z.object({
   STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
     'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
   ),
-  STREAMGATE_MAX_BLOCKING_CONNECTIONS: int(16, 1, 10_000).describe(
-    'Redis connections kept for waiting pulls; waits beyond that poll.',
+  STREAMGATE_WATCH_CONNECTIONS: int(1, 1, 4).describe(
+    'Blocking Redis connections shared by all waiting pulls (streams are spread over them).',
   ),
   STREAMGATE_SCAN_LIMIT: int(10_000, 100, 1_000_000).describe(
     'Most entries one dead-letter listing or redrive reads while looking for its group.',
@@ -98,7 +98,7 @@ export interface Config {
   readonly limits: Limits;
   readonly idempotencyTtlSec: number;
   readonly reclaimPollMs: number;
-  readonly maxBlockingConnections: number;
+  readonly watchConnections: number;
   readonly scanLimit: number;
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
@@ -143,7 +143,7 @@ export function loadConfig(env: EnvInput): Config {
     }),
     idempotencyTtlSec: e.STREAMGATE_IDEMPOTENCY_TTL_SEC,
     reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,
-    maxBlockingConnections: e.STREAMGATE_MAX_BLOCKING_CONNECTIONS,
+    watchConnections: e.STREAMGATE_WATCH_CONNECTIONS,
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,

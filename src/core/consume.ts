@@ -9,7 +9,7 @@ import { assertConsumerName, assertGroupName, assertStreamName } from './names.j
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
 import { arr, countedEntries, int, str } from './reply.js';
 import type { Message, PerIdResult } from './types.js';
-import type { StreamWaiter } from './waiter.js';
+import type { StreamWatcher } from './watcher.js';
 
 export interface PullInput {
   readonly consumer: string;
@@ -26,9 +26,6 @@ interface PullOnce {
   readonly leaseMs: number;
 }
 
-/** Shortest and longest pause between two looks for expired leases while a pull waits. */
-const MIN_RECLAIM_SLICE_MS = 50;
-
 /**
  * The verbs of at-least-once delivery: pull (with lease reclaim and dead-lettering), ack,
  * nack (release, optionally after a delay) and extend.
@@ -39,9 +36,9 @@ export class ConsumeService {
   constructor(
     private readonly backend: Backend,
     private readonly policies: PolicyStore,
-    private readonly waiter: StreamWaiter,
+    private readonly watcher: StreamWatcher,
     private readonly metrics: CoreMetrics,
-    private readonly config: Config,
+    config: Config,
   ) {
     this.check = new LimitChecks(config.limits);
   }
@@ -74,12 +71,15 @@ export class ConsumeService {
       return { messages: await this.history(stream, group, input.consumer, count, entryId(input.from, 'from')), leaseMs: 0 };
     }
     const deadline = Date.now() + waitMs;
+    let woken = false;
     for (;;) {
       // A client already gone takes nothing: a read would count a delivery (toward
       // maxDeliveries) for messages no one receives.
       if (signal?.aborted) return { messages: [], leaseMs: 0 };
       const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck);
       if (once.messages.length > 0) {
+        // A full batch may have left more behind: the next waiter of the group looks too.
+        if (woken && once.messages.length === count) this.watcher.wakeMore(stream, group);
         if (signal?.aborted && !input.noAck && once.leaseMs > 0) {
           await this.release(stream, group, input.consumer, once.messages);
           return { messages: [], leaseMs: once.leaseMs };
@@ -88,11 +88,13 @@ export class ConsumeService {
       }
       const left = deadline - Date.now();
       if (left <= 0) return { messages: [], leaseMs: once.leaseMs };
-      const slice =
-        once.leaseMs > 0
-          ? Math.min(left, Math.max(MIN_RECLAIM_SLICE_MS, Math.min(once.leaseMs / 2, this.config.reclaimPollMs)))
-          : left;
-      await this.waiter.waitForEntryAfter(stream, once.topId, slice, signal);
+      // Woken and found nothing (another consumer was faster): wait again, keeping our turn.
+      const reason = await this.watcher.wait(
+        { stream, group, afterId: once.topId, leaseMs: once.leaseMs, timeoutMs: left, front: woken },
+        signal,
+      );
+      if (reason !== 'woken') return { messages: [], leaseMs: once.leaseMs };
+      woken = true;
     }
   }
 

@@ -9,11 +9,12 @@ import { PendingService } from './pending.js';
 import { PolicyStore } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { StreamService } from './streams.js';
-import { StreamWaiter } from './waiter.js';
+import { StreamWatcher, type WatchStats } from './watcher.js';
 
 /**
  * Everything the transports need, built once per process: one shared auto-pipelined
- * command connection, a pool of blocking connections for waiting pulls, and the services.
+ * command connection, the watcher's blocking connection(s) shared by all waiting pulls,
+ * and the services.
  */
 export interface Core {
   readonly config: Config;
@@ -25,6 +26,8 @@ export interface Core {
   readonly deadLetters: DeadLetterService;
   /** A long-lived pull with flow control and lease renewal (gRPC StreamingPull). */
   openPullSession(options: PullSessionOptions, sink: PullSessionSink): PullSession;
+  /** Waiting pulls, watched streams and the watcher's connections. */
+  waitStats(): WatchStats;
   /** True when Redis answers PING. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -47,8 +50,12 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
   });
   const backend = new Backend(redis, metrics);
   const policies = new PolicyStore(redis, config.policyDefaults);
-  const waiter = new StreamWaiter(redis, config.maxBlockingConnections);
-  const consume = new ConsumeService(backend, policies, waiter, metrics, config);
+  const watcher = new StreamWatcher(redis, redis, {
+    connections: config.watchConnections,
+    reclaimPollMs: config.reclaimPollMs,
+  });
+  const consume = new ConsumeService(backend, policies, watcher, metrics, config);
+  metrics.observeWaiting(() => watcher.stats());
   return {
     config,
     metrics,
@@ -58,6 +65,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
     pending: new PendingService(backend, config),
     deadLetters: new DeadLetterService(backend, policies, config),
     openPullSession: (options, sink) => new PullSession(consume, config.limits, options, sink),
+    waitStats: () => watcher.stats(),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';
@@ -66,7 +74,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
       }
     },
     async close() {
-      waiter.close();
+      watcher.close();
       try {
         await redis.quit();
       } catch {

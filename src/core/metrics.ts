@@ -1,4 +1,5 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WatchStats } from './watcher.js';
 
 /**
  * Prometheus metrics of the core. Both transports add theirs to the same registry, which
@@ -9,6 +10,8 @@ export interface CoreMetrics {
   readonly redisErrors: Counter<'code'>;
   readonly delivered: Counter<'kind'>;
   readonly deadLettered: Counter;
+  /** Reports the watcher's state in the waiting-pull gauges, read at each scrape. */
+  observeWaiting(stats: () => WatchStats): void;
 }
 
 export function createCoreMetrics(registry = new Registry()): CoreMetrics {
@@ -32,5 +35,23 @@ export function createCoreMetrics(registry = new Registry()): CoreMetrics {
       help: 'Messages moved to a dead-letter stream after maxDeliveries.',
       registers: [registry],
     }),
+    observeWaiting(stats) {
+      new Gauge({
+        name: 'streamgate_waiting_pulls',
+        help: 'Pulls (long polls and idle StreamingPull reads) waiting for messages.',
+        registers: [registry],
+        collect() {
+          this.set(stats().waiting);
+        },
+      });
+      new Gauge({
+        name: 'streamgate_watch_connections',
+        help: 'Blocking Redis connections the waiting pulls share.',
+        registers: [registry],
+        collect() {
+          this.set(stats().connections);
+        },
+      });
+    },
   };
 }

@@ -1,0 +1,373 @@
+import type { Redis } from 'ioredis';
+import { compareIds, parseId } from './ids.js';
+import { keySlot } from './keys.js';
+
+/**
+ * Waiting pulls share a bounded set of Redis connections, whatever their number.
+ *
+ * A blocking XREADGROUP would hold a connection per waiting client (10,000 long polls:
+ * 10,000 connections). Instead one watcher connection per shard issues a single
+ * `XREAD BLOCK` over every stream that has waiters, from the last ID it has seen of each.
+ * XREAD delivers nothing to any group, so no lease starts until a woken waiter's own pull
+ * hands a message out. When a stream grows by k entries, each group waiting on it wakes
+ * its first k waiters (first come, first served): one waiter per message, not a herd.
+ * A waiter whose pull then filled its whole count passes the baton to the next (more may
+ * be waiting); one that found nothing (another consumer was faster) waits again at the
+ * front of the queue, keeping its turn.
+ *
+ * Leases expire without the stream growing, so each waiting group with a lease is probed
+ * on its own: `XPENDING <stream> <group> IDLE <leaseMs> - + 1` every half lease (at most
+ * every STREAMGATE_RECLAIM_POLL_MS), one cheap command per group instead of a re-pull per
+ * waiter; a hit wakes one waiter, whose pull reclaims the message.
+ *
+ * A stream joining the watched set interrupts the blocked read (CLIENT UNBLOCK from the
+ * command connection), so the next read includes it.
+ */
+
+export type WakeReason = 'woken' | 'timeout' | 'aborted' | 'closed';
+
+export interface WatchStats {
+  /** Pulls waiting now. */
+  readonly waiting: number;
+  /** Streams in the watched set. */
+  readonly streams: number;
+  /** Groups with waiters. */
+  readonly groups: number;
+  /** Blocking connections open (at most STREAMGATE_WATCH_CONNECTIONS). */
+  readonly connections: number;
+}
+
+export interface WaitRequest {
+  readonly stream: string;
+  readonly group: string;
+  /** The stream's top ID seen by the waiter's last pull: wake when an entry after it exists. */
+  readonly afterId: string;
+  /** The group's lease (0: no lease to watch for). */
+  readonly leaseMs: number;
+  readonly timeoutMs: number;
+  /** A waiter that was woken and found nothing keeps its place at the front. */
+  readonly front?: boolean;
+}
+
+export interface WatcherOptions {
+  /** Shards, each with one blocking connection (streams are spread by hash slot). */
+  readonly connections: number;
+  /** Longest a lease expiry goes unnoticed while waiters wait. */
+  readonly reclaimPollMs: number;
+  /** Longest one XREAD blocks before it starts again (also bounds recovery after errors). */
+  readonly blockMs?: number;
+}
+
+/** Most entries one watcher read takes per stream: each wakes one waiter per group. */
+const READ_COUNT = 16;
+const MIN_PROBE_MS = 50;
+
+interface Waiter {
+  readonly resolve: (reason: WakeReason) => void;
+  prev: Waiter | null;
+  next: Waiter | null;
+  queue: WaiterQueue | null;
+}
+
+/** FIFO of waiters with O(1) push at either end and O(1) removal (timeouts come in any order). */
+class WaiterQueue {
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+  size = 0;
+
+  push(w: Waiter, front: boolean): void {
+    w.queue = this;
+    if (front) {
+      w.next = this.head;
+      w.prev = null;
+      if (this.head) this.head.prev = w;
+      else this.tail = w;
+      this.head = w;
+    } else {
+      w.prev = this.tail;
+      w.next = null;
+      if (this.tail) this.tail.next = w;
+      else this.head = w;
+      this.tail = w;
+    }
+    this.size++;
+  }
+
+  remove(w: Waiter): void {
+    if (w.queue !== this) return;
+    if (w.prev) w.prev.next = w.next;
+    else this.head = w.next;
+    if (w.next) w.next.prev = w.prev;
+    else this.tail = w.prev;
+    w.prev = w.next = null;
+    w.queue = null;
+    this.size--;
+  }
+
+  shift(): Waiter | null {
+    const w = this.head;
+    if (w) this.remove(w);
+    return w;
+  }
+}
+
+interface GroupWatch {
+  readonly waiters: WaiterQueue;
+  leaseMs: number;
+  probe: NodeJS.Timeout | null;
+}
+
+interface StreamWatch {
+  lastId: string;
+  readonly groups: Map<string, GroupWatch>;
+}
+
+class WatcherShard {
+  private readonly streams = new Map<string, StreamWatch>();
+  private conn: Redis | null = null;
+  private connId: number | null = null;
+  private running = false;
+  private blocked = false;
+  private closed = false;
+
+  constructor(
+    private readonly base: Redis,
+    private readonly command: Redis,
+    private readonly options: Required<WatcherOptions>,
+    private readonly onCount: (delta: number) => void,
+  ) {}
+
+  wait(req: WaitRequest, signal?: AbortSignal): Promise<WakeReason> {
+    if (this.closed) return Promise.resolve('closed');
+    if (signal?.aborted) return Promise.resolve('aborted');
+    let watch = this.streams.get(req.stream);
+    const joined = watch === undefined;
+    if (!watch) {
+      watch = { lastId: req.afterId, groups: new Map() };
+      this.streams.set(req.stream, watch);
+    } else if (before(req.afterId, watch.lastId)) {
+      // The stream already has entries after this waiter's view: look again at once.
+      return Promise.resolve('woken');
+    } else if (before(watch.lastId, req.afterId)) {
+      watch.lastId = req.afterId;
+    }
+    let group = watch.groups.get(req.group);
+    if (!group) {
+      group = { waiters: new WaiterQueue(), leaseMs: req.leaseMs, probe: null };
+      watch.groups.set(req.group, group);
+    }
+    group.leaseMs = req.leaseMs;
+    const g = group;
+
+    const done = new Promise<WakeReason>((resolve) => {
+      let settled = false;
+      const finish = (reason: WakeReason) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        g.waiters.remove(waiter);
+        this.onCount(-1);
+        this.forgetIfIdle(req.stream, req.group);
+        resolve(reason);
+      };
+      const waiter: Waiter = { resolve: finish, prev: null, next: null, queue: null };
+      const onAbort = () => finish('aborted');
+      const timer = setTimeout(() => finish('timeout'), Math.max(1, req.timeoutMs));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      g.waiters.push(waiter, req.front === true);
+      this.onCount(1);
+    });
+    this.ensureProbe(req.stream, req.group, g);
+    if (joined) this.interrupt();
+    this.ensureLoop();
+    return done;
+  }
+
+  /** Wakes up to `n` more waiters of a group (a woken pull filled its count: more may wait). */
+  wakeMore(stream: string, group: string, n: number): void {
+    const g = this.streams.get(stream)?.groups.get(group);
+    for (let i = 0; g && i < n; i++) g.waiters.head?.resolve('woken');
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const watch of [...this.streams.values()]) {
+      for (const g of [...watch.groups.values()]) {
+        while (g.waiters.head) g.waiters.head.resolve('closed');
+      }
+    }
+    this.conn?.disconnect();
+    this.conn = null;
+  }
+
+  get connected(): boolean {
+    return this.conn !== null;
+  }
+
+  /** Streams in the watched set, and groups with waiters (both 0 when nobody waits). */
+  get watched(): { streams: number; groups: number } {
+    let groups = 0;
+    for (const w of this.streams.values()) groups += w.groups.size;
+    return { streams: this.streams.size, groups };
+  }
+
+  private forgetIfIdle(stream: string, group: string): void {
+    const watch = this.streams.get(stream);
+    const g = watch?.groups.get(group);
+    if (!watch || !g || g.waiters.size > 0) return;
+    if (g.probe) clearTimeout(g.probe);
+    watch.groups.delete(group);
+    // The stream leaves the XREAD at the next round; no need to interrupt for that.
+    if (watch.groups.size === 0) this.streams.delete(stream);
+  }
+
+  private ensureProbe(stream: string, group: string, g: GroupWatch): void {
+    if (g.probe || g.leaseMs <= 0 || this.closed) return;
+    const every = Math.max(MIN_PROBE_MS, Math.min(g.leaseMs / 2, this.options.reclaimPollMs));
+    g.probe = setTimeout(() => {
+      g.probe = null;
+      void this.probe(stream, group, g).finally(() => {
+        if (g.waiters.size > 0) this.ensureProbe(stream, group, g);
+      });
+    }, every);
+  }
+
+  private async probe(stream: string, group: string, g: GroupWatch): Promise<void> {
+    if (g.waiters.size === 0 || g.leaseMs <= 0) return;
+    try {
+      const expired = (await this.command.call('XPENDING', stream, group, 'IDLE', g.leaseMs, '-', '+', 1)) as unknown[];
+      if (expired.length > 0) g.waiters.head?.resolve('woken');
+    } catch {
+      // The group or stream is gone, or Redis is away: let the waiters' pulls say which.
+      while (g.waiters.head) g.waiters.head.resolve('woken');
+    }
+  }
+
+  private interrupt(): void {
+    if (!this.blocked || this.connId === null) return;
+    void this.command.call('CLIENT', 'UNBLOCK', this.connId).catch(() => undefined);
+  }
+
+  private ensureLoop(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    void this.loop().finally(() => {
+      this.running = false;
+      if (!this.closed && this.streams.size > 0) this.ensureLoop();
+    });
+  }
+
+  private async connection(): Promise<Redis> {
+    if (this.conn) return this.conn;
+    const conn = this.base.duplicate({ enableAutoPipelining: false, lazyConnect: true });
+    conn.on('error', () => {
+      // Surfaces as a failed XREAD below, which wakes the waiters.
+    });
+    // After a reconnect the client ID changes: learn it again before the next blocking read.
+    conn.on('ready', () => (this.connId = null));
+    this.conn = conn;
+    return conn;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closed && this.streams.size > 0) {
+      const conn = await this.connection();
+      const keys = [...this.streams.keys()];
+      const ids = keys.map((k) => this.streams.get(k)?.lastId ?? '$');
+      let reply: unknown;
+      try {
+        if (this.connId === null) this.connId = Number(await conn.call('CLIENT', 'ID'));
+        this.blocked = true;
+        reply = await conn.call('XREAD', 'COUNT', READ_COUNT, 'BLOCK', this.options.blockMs, 'STREAMS', ...keys, ...ids);
+      } catch {
+        this.blocked = false;
+        if (this.closed) return;
+        // A watched key changed type, or Redis is away: wake everyone; their pulls report
+        // the cause (NOT_A_STREAM, BACKEND_UNAVAILABLE) or wait again.
+        this.wakeAll();
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      this.blocked = false;
+      for (const [stream, lastId, count] of grown(reply)) {
+        const watch = this.streams.get(stream);
+        if (!watch) continue;
+        if (before(watch.lastId, lastId)) watch.lastId = lastId;
+        for (const g of watch.groups.values()) {
+          for (let i = 0; i < count; i++) g.waiters.head?.resolve('woken');
+        }
+      }
+    }
+  }
+
+  private wakeAll(): void {
+    for (const watch of [...this.streams.values()]) {
+      for (const g of [...watch.groups.values()]) {
+        while (g.waiters.head) g.waiters.head.resolve('woken');
+      }
+    }
+  }
+}
+
+/** Streams that grew in an XREAD reply: name, ID of the last entry read, entries read. */
+function grown(reply: unknown): Array<[string, string, number]> {
+  if (!Array.isArray(reply)) return [];
+  const out: Array<[string, string, number]> = [];
+  for (const item of reply) {
+    if (!Array.isArray(item)) continue;
+    const [name, entries] = item as [unknown, unknown];
+    if (!Array.isArray(entries) || entries.length === 0) continue;
+    const last = entries[entries.length - 1] as [unknown, unknown];
+    out.push([String(name), String(last[0]), entries.length]);
+  }
+  return out;
+}
+
+/** a < b as stream IDs ('0-0' when unknown). */
+function before(a: string, b: string): boolean {
+  const x = parseId(a);
+  const y = parseId(b);
+  return x !== null && y !== null && compareIds(x, y) < 0;
+}
+
+/** The watcher: shards of one blocking connection each; a stream always uses the same shard. */
+export class StreamWatcher {
+  private readonly shards: WatcherShard[];
+  private waiting = 0;
+
+  constructor(base: Redis, command: Redis, options: WatcherOptions) {
+    const opts: Required<WatcherOptions> = { blockMs: 5000, ...options };
+    this.shards = Array.from(
+      { length: Math.max(1, options.connections) },
+      () => new WatcherShard(base, command, opts, (d) => (this.waiting += d)),
+    );
+  }
+
+  private shard(stream: string): WatcherShard {
+    return this.shards[keySlot(stream) % this.shards.length] as WatcherShard;
+  }
+
+  wait(req: WaitRequest, signal?: AbortSignal): Promise<WakeReason> {
+    return this.shard(req.stream).wait(req, signal);
+  }
+
+  wakeMore(stream: string, group: string, n = 1): void {
+    this.shard(stream).wakeMore(stream, group, n);
+  }
+
+  /** What the watcher holds now: all zero once nobody waits (connections stay open). */
+  stats(): WatchStats {
+    let streams = 0;
+    let groups = 0;
+    for (const s of this.shards) {
+      streams += s.watched.streams;
+      groups += s.watched.groups;
+    }
+    return { waiting: this.waiting, streams, groups, connections: this.shards.filter((s) => s.connected).length };
+  }
+
+  close(): void {
+    for (const s of this.shards) s.close();
+  }
+}
