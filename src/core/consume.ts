@@ -1,5 +1,6 @@
 import type { Backend } from './backend.js';
 import type { Config } from './config.js';
+import { Coalescer } from './coalesce.js';
 import { invalid } from './errors.js';
 import { entryId } from './ids.js';
 import { keys } from './keys.js';
@@ -142,9 +143,16 @@ export class ConsumeService {
     assertStreamName(stream);
     assertGroupName(group);
     const exact = this.check.batch(ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
-    const reply = await this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, ...exact]));
-    return perId(exact, reply);
+    const flags = await this.acks.add(`${stream}\u0000${group}`, exact);
+    return perId(exact, flags);
   }
+
+  /** Acks of one group from concurrent requests, as one ack-1 call (see Coalescer). */
+  private readonly acks = new Coalescer<string, number>(async (key, ids) => {
+    const [stream = '', group = ''] = key.split('\u0000');
+    const reply = await this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, ...ids]));
+    return arr(reply).map(int);
+  });
 
   /**
    * Acks only the consumer's own pending entries (StreamingPull): an entry whose lease

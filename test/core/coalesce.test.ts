@@ -1,0 +1,56 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config.js';
+import { type Core, createCore } from '../../src/core/core.js';
+import { type TestRedis, startRedis } from '../helpers/redis-server.js';
+import { fields, pullOf } from './support.js';
+
+/** Acks from concurrent requests coalesce into one script call; each request keeps its own results. */
+describe('ack coalescing', () => {
+  let server: TestRedis;
+  let core: Core;
+  let redis: Redis;
+  beforeAll(async () => {
+    // A server of its own: command counts here are this test's alone.
+    server = await startRedis();
+    core = createCore(loadConfig({ LOG_LEVEL: 'silent' }), server.url);
+    redis = new Redis(server.url);
+  });
+  afterAll(async () => {
+    await core.close();
+    redis.disconnect();
+    await server.stop();
+  });
+
+  const scriptCalls = async (): Promise<number> => {
+    // ioredis sends EVALSHA, and EVAL once when the server does not know the script yet.
+    const stats = (await redis.info('commandstats')).split('\n');
+    return stats
+      .filter((l) => /^cmdstat_eval(sha)?:/.test(l))
+      .reduce((n, l) => n + Number(/calls=(\d+)/.exec(l)?.[1] ?? 0), 0);
+  };
+
+  it('50 concurrent ack requests on one group make one script call, each answered for its own IDs', async () => {
+    await core.groups.create('s', { group: 'g', createStream: true, start: '0' });
+    await core.streams.publish('s', { messages: Array.from({ length: 100 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
+    const ids = (await core.consume.pull('s', 'g', pullOf('c', { count: 100 }))).map((m) => m.id);
+    const before = await scriptCalls();
+    // Request k acks ids[2k] and ids[2k+1]; the last also repeats one already acked.
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, k) => core.consume.ack('s', 'g', k === 49 ? [ids[98]!, ids[99]!, ids[0]!] : [ids[2 * k]!, ids[2 * k + 1]!])),
+    );
+    expect((await scriptCalls()) - before).toBe(1);
+    expect(results.slice(0, 49)).toEqual(results.slice(0, 49).map(() => ({ count: 2, notPending: [] })));
+    expect(results[49]).toEqual({ count: 2, notPending: [ids[0]] });
+    expect((await core.pending.summary('s', 'g')).count).toBe(0);
+  });
+
+  it('an error reaches every request of the batch', async () => {
+    const failures = await Promise.allSettled([1, 2, 3].map(() => core.consume.ack('s', 'nope', ['1-0'])));
+    expect(failures.map((f) => f.status === 'rejected' && (f.reason as { code: string }).code)).toEqual([
+      'GROUP_NOT_FOUND',
+      'GROUP_NOT_FOUND',
+      'GROUP_NOT_FOUND',
+    ]);
+  });
+});
