@@ -5,7 +5,7 @@ import { fromProtoFields, fromProtoTrim, orDefault, toProtoConsumer, toProtoGrou
 import type { StreamGatewayHandlers } from './generated/streamgate/v1/StreamGateway.js';
 import type { ActiveStreams } from './streaming-pull.js';
 import { streamingPull } from './streaming-pull.js';
-import { unary } from './unary.js';
+import { cancellableUnary, unary } from './unary.js';
 
 /**
  * The StreamGateway service: each RPC validates nothing itself and calls the core, which
@@ -13,7 +13,7 @@ import { unary } from './unary.js';
  * and numbers, so an empty string or 0 means the contract's default, as in REST.
  */
 export function streamGatewayHandlers(core: Core, logger: Logger, active: ActiveStreams): StreamGatewayHandlers {
-  const u = <Req, Res>(fn: (request: Req, signal: AbortSignal) => Promise<Res>) => unary(logger, fn);
+  const u = <Req, Res>(fn: (request: Req) => Promise<Res>) => unary(logger, fn);
   const claimed = (r: ClaimResult) => ('ids' in r ? { ids: r.ids } : { messages: r.messages.map(toProtoMessage) });
 
   return {
@@ -122,7 +122,7 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       pendingDropped: await core.groups.deleteConsumer(r.stream, r.group, r.consumer, r.force),
     })),
 
-    Pull: u(async (r, signal) => {
+    Pull: cancellableUnary(logger, async (r, signal) => {
       const messages = await core.consume.pull(
         r.stream,
         r.group,

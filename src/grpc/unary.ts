@@ -2,19 +2,15 @@ import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { isServerFault, toGrpcStatus } from './status.js';
 
+type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
+
 /**
- * Wraps a promise-returning handler as a grpc-js unary handler: exactly one callback, every
- * rejection turned into a status, and an AbortSignal that fires when the client cancels
- * (a waiting Pull then ends at once instead of holding a lease for nobody).
+ * Wraps a promise-returning handler as a grpc-js unary handler: exactly one callback, and
+ * every rejection turned into a status.
  */
-export function unary<Req, Res>(
-  logger: Logger,
-  fn: (request: Req, signal: AbortSignal) => Promise<Res>,
-): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
+export function unary<Req, Res>(logger: Logger, fn: (request: Req) => Promise<Res>): Handler<Req, Res> {
   return (call, callback) => {
-    const cancelled = new AbortController();
-    call.once('cancelled', () => cancelled.abort());
-    fn(call.request, cancelled.signal).then(
+    fn(call.request).then(
       (response) => callback(null, response),
       (err: unknown) => {
         const s = toGrpcStatus(err);
@@ -22,5 +18,22 @@ export function unary<Req, Res>(
         callback(s);
       },
     );
+  };
+}
+
+/**
+ * `unary` for a handler that may wait (Pull): its AbortSignal fires when the client cancels,
+ * so a waiting pull ends at once instead of leasing a message to nobody. Only such handlers
+ * get one: grpc-js reports 'cancelled' whenever a call's stream closes, and an AbortSignal
+ * per call costs measurable CPU on every other RPC.
+ */
+export function cancellableUnary<Req, Res>(
+  logger: Logger,
+  fn: (request: Req, signal: AbortSignal) => Promise<Res>,
+): Handler<Req, Res> {
+  return (call, callback) => {
+    const cancelled = new AbortController();
+    call.once('cancelled', () => cancelled.abort());
+    unary<Req, Res>(logger, (request) => fn(request, cancelled.signal))(call, callback);
   };
 }

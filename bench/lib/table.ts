@@ -1,0 +1,151 @@
+// The printed table (Markdown, so the README can hold it as is), the CPU split, the JSON
+// results file and the comparison with an earlier one.
+import { readFileSync } from 'node:fs';
+import type { CpuRow, Figure, Side, TargetResult } from './figures.js';
+import { CORES } from './stats.js';
+
+export interface Machine {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly os: string;
+  readonly node: string;
+  readonly redis: string;
+}
+
+export interface Results {
+  readonly schema: 1;
+  readonly date: string;
+  readonly durationS: number;
+  readonly machine: Machine;
+  readonly options: { readonly runs: number; readonly quick: boolean; readonly only: string[] | null; readonly waitingSizes: readonly number[]; readonly gateway: string };
+  readonly summary: { readonly passed: number; readonly failed: number; readonly unmeasured: number };
+  readonly figures: Figure[];
+  readonly cpu: CpuRow[];
+  readonly notes: string[];
+  readonly failures: string[];
+  readonly details: Record<string, unknown>;
+}
+
+export function summarize(figures: readonly Figure[]): Results['summary'] {
+  const all = figures.flatMap((f) => f.targets);
+  return {
+    passed: all.filter((t) => t.pass === true).length,
+    failed: all.filter((t) => t.pass === false).length,
+    unmeasured: all.filter((t) => t.pass === null).length,
+  };
+}
+
+export function formatValue(x: number | undefined, unit: string): string {
+  if (x === undefined || !Number.isFinite(x)) return '–';
+  switch (unit) {
+    case 'ms':
+      return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+    case 'MB':
+    case '%':
+      return x.toFixed(0);
+    default:
+      return Math.round(x).toLocaleString('en-US');
+  }
+}
+
+function formatVsDirect(f: Figure, side: 'rest' | 'grpc'): string {
+  const v = f.vsDirect[side];
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  if (f.kind === 'throughput') return `${v.toFixed(2)}×`;
+  return `${v >= 0 ? '+' : '−'}${formatValue(Math.abs(v), 'ms')} ms`;
+}
+
+const sideLabel = (side: 'rest' | 'grpc') => (side === 'rest' ? 'REST' : 'gRPC');
+const mark = (t: TargetResult) => (t.pass === null ? '?' : t.pass ? '✓' : '✗');
+
+function targetText(f: Figure): string {
+  if (f.targets.length === 0) return '';
+  const conds = f.targets.map((t) => t.text.replace(/^(REST|gRPC) /, ''));
+  if (f.targets.length === 2 && conds[0] === conds[1]) return conds[0] ?? '';
+  return f.targets.map((t) => t.text).join(', ');
+}
+
+function metText(f: Figure): string {
+  return f.targets.map((t) => `${sideLabel(t.side)} ${mark(t)}`).join(' ');
+}
+
+function markdown(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`;
+  return [line(header), sep, ...rows.map(line)].join('\n');
+}
+
+/** One row per figure: medians, the ratio (or added latency) to direct, target and ✓/✗. */
+export function renderTable(figures: readonly Figure[]): string {
+  const rows = figures.map((f) => {
+    const v = (side: Side) => formatValue(f.median[side], f.unit);
+    return [
+      f.label,
+      f.unit,
+      f.kind === 'absolute' ? '–' : v('direct'),
+      v('rest'),
+      v('grpc'),
+      formatVsDirect(f, 'rest'),
+      formatVsDirect(f, 'grpc'),
+      targetText(f),
+      metText(f),
+    ];
+  });
+  return markdown(
+    ['figure', 'unit', 'direct', 'REST', 'gRPC', 'REST vs direct', 'gRPC vs direct', 'target', 'met'],
+    rows,
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+  );
+}
+
+/** CPU of each process over each phase, in % of one core (medians of the runs). */
+export function renderCpu(rows: readonly CpuRow[]): string {
+  return markdown(
+    ['phase', 'wall s', 'bench', 'gateway', 'redis', `sum (of ${CORES * 100}%)`],
+    rows.map((r) => {
+      const s = r.split;
+      const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)}%` : '–');
+      return [r.phase, (s.wallMs / 1000).toFixed(2), pct(s.bench), pct(s.gateway), pct(s.redis), pct(s.bench + s.gateway + s.redis)];
+    }),
+    ['l', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+export function readResults(file: string): Results {
+  const r = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  if (r.schema !== 1 || !Array.isArray(r.figures)) throw new Error(`${file}: not a results file of this benchmark`);
+  return r;
+}
+
+/** Every figure present in both, side by side, with the change; higher is better only for throughput. */
+export function renderCompare(before: Results, now: Results): string {
+  const old = new Map(before.figures.map((f) => [f.id, f]));
+  const rows: string[][] = [];
+  for (const f of now.figures) {
+    const b = old.get(f.id);
+    if (!b) continue;
+    const cells: [string, number | undefined, number | undefined, string][] = [
+      ['direct', b.median.direct, f.median.direct, f.unit],
+      ['REST', b.median.rest, f.median.rest, f.unit],
+      ['gRPC', b.median.grpc, f.median.grpc, f.unit],
+    ];
+    if (f.kind !== 'absolute') {
+      cells.push(['REST vs direct', b.vsDirect.rest, f.vsDirect.rest, f.kind === 'throughput' ? '×' : 'ms']);
+      cells.push(['gRPC vs direct', b.vsDirect.grpc, f.vsDirect.grpc, f.kind === 'throughput' ? '×' : 'ms']);
+    }
+    for (const [what, x, y, unit] of cells) {
+      if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+      const fmt = (v: number) => (unit === '×' ? v.toFixed(2) : formatValue(v, unit));
+      const rel = x === 0 ? (y === 0 ? 0 : Number.POSITIVE_INFINITY) : (y - x) / Math.abs(x);
+      const change = !Number.isFinite(rel) ? 'new' : Math.abs(rel) < 0.005 ? '±0%' : `${rel > 0 ? '+' : '−'}${(Math.abs(rel) * 100).toFixed(0)}%`;
+      // Ratios and throughput: higher is better; latency, added latency, connections, MB, CPU, losses: lower.
+      const higherBetter = f.kind === 'throughput';
+      const better = change === '±0%' ? '' : (y > x) === higherBetter ? ' better' : ' worse';
+      rows.push([f.id, what, fmt(x), fmt(y), `${change}${better}`]);
+    }
+  }
+  return markdown(['figure', 'side', `before (${before.date.slice(0, 10)})`, 'now', 'change'], rows, ['l', 'l', 'r', 'r', 'l']);
+}

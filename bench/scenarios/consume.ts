@@ -1,0 +1,166 @@
+// Consume a filled stream with one consumer: direct XREADGROUP COUNT 100 + XACK vs REST
+// pull (count 100) + ack vs gRPC StreamingPull (credit 1000, acks on the stream).
+import type { Redis } from 'ioredis';
+import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
+import { PAYLOAD_PAIRS, closeGrpc, grpcClient, httpPool, paths, postJson } from '../lib/clients.js';
+import { type ScenarioContext, type ScenarioResult, type Side, makeFigure } from '../lib/figures.js';
+import { benchClient } from '../lib/redis.js';
+import { type CpuSplit, fmtInt, medianSplit, rotate, sideName } from '../lib/stats.js';
+
+const BATCH = 100;
+const CREDIT = 1000;
+const GROUP = 'g';
+
+export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioResult> {
+  // Direct is an order of magnitude faster: it gets more messages, so that its time is not
+  // a few milliseconds of noise (the rate per message is what is compared).
+  const counts: Record<Side, number> = ctx.opts.quick
+    ? { direct: 60_000, rest: 20_000, grpc: 20_000 }
+    : { direct: 150_000, rest: 60_000, grpc: 60_000 };
+  const gateway = await ctx.startGateway('consume');
+  const direct = benchClient(ctx.redis.url);
+  const pool = httpPool(gateway.httpUrl, 1);
+
+  const consumers: Record<Side, (stream: string, n: number) => Promise<number>> = {
+    async direct(stream) {
+      let done = 0;
+      for (;;) {
+        const r = (await direct.xreadgroup('GROUP', GROUP, 'c', 'COUNT', BATCH, 'STREAMS', stream, '>')) as
+          | [string, [string, string[]][]][]
+          | null;
+        const entries = r?.[0]?.[1] ?? [];
+        if (entries.length === 0) return done;
+        const acked = await direct.xack(stream, GROUP, ...entries.map(([id]) => id));
+        if (acked !== entries.length) throw new Error(`direct XACK acked ${acked} of ${entries.length}`);
+        done += entries.length;
+      }
+    },
+    async rest(stream) {
+      let done = 0;
+      const pullBody = JSON.stringify({ consumer: 'c', count: BATCH });
+      for (;;) {
+        const r = await postJson<{ messages: { id: string }[] }>(pool, paths.pull(stream, GROUP), pullBody);
+        if (r.status !== 200) throw new Error(`REST pull: ${r.status} ${JSON.stringify(r.body)}`);
+        if (r.body.messages.length === 0) return done;
+        const ids = r.body.messages.map((m) => m.id);
+        const a = await postJson<{ acked: number }>(pool, paths.ack(stream, GROUP), JSON.stringify({ ids }));
+        if (a.status !== 200 || a.body.acked !== ids.length) throw new Error(`REST ack: ${a.status} ${JSON.stringify(a.body)}`);
+        done += ids.length;
+      }
+    },
+    grpc: (stream, n) => streamingPull(gateway.grpcAddress, stream, n),
+  };
+
+  const sides: Side[] = ['direct', 'rest', 'grpc'];
+  const rates: Record<Side, number[]> = { direct: [], rest: [], grpc: [] };
+  const splits: Record<Side, CpuSplit[]> = { direct: [], rest: [], grpc: [] };
+  try {
+    // Warm-up (JIT, connections), not measured.
+    const warmCount = ctx.opts.quick ? 5000 : 20_000;
+    for (const side of sides) {
+      const warm = `bench:consume:warm:${side}`;
+      await fill(ctx.admin, warm, warmCount);
+      await consumers[side](warm, warmCount);
+      await ctx.admin.del(warm);
+    }
+    for (let run = 0; run < ctx.opts.runs; run++) {
+      for (const side of rotate(sides, run)) {
+        const stream = `bench:consume:${side}:${run}`;
+        const messages = counts[side];
+        await fill(ctx.admin, stream, messages);
+        const meter = ctx.cpuMeter(gateway, `consume: ${side === 'grpc' ? 'StreamingPull' : sideName(side)}`);
+        const t0 = performance.now();
+        const done = await consumers[side](stream, messages);
+        const seconds = (performance.now() - t0) / 1000;
+        splits[side].push(meter());
+        if (done !== messages) throw new Error(`${side} consumed ${done} of ${messages}`);
+        const pending = (await ctx.admin.xpending(stream, GROUP)) as [number, ...unknown[]];
+        if (pending[0] !== 0) throw new Error(`${side}: ${pending[0]} messages still pending`);
+        await ctx.admin.del(stream);
+        rates[side].push(messages / seconds);
+      }
+      ctx.log(
+        `consume run ${run + 1}: direct ${fmtInt(rates.direct.at(-1))}, REST ${fmtInt(rates.rest.at(-1))}, StreamingPull ${fmtInt(rates.grpc.at(-1))} msgs/s`,
+      );
+    }
+  } finally {
+    await pool.close();
+    direct.disconnect();
+    await gateway.stop();
+  }
+  return {
+    figures: [
+      makeFigure(
+        { id: 'consume', scenario: 'consume', label: 'consume + ack (REST pull 100; gRPC StreamingPull)', unit: 'msgs/s', kind: 'throughput' },
+        rates,
+        [
+          { side: 'rest', kind: 'ratio', min: 0.5 },
+          { side: 'grpc', kind: 'ratio', min: 0.8 },
+        ],
+      ),
+    ],
+    cpu: sides.map((side) => ({ phase: `consume: ${side === 'grpc' ? 'StreamingPull' : sideName(side)}`, split: medianSplit(splits[side]) })),
+    notes: [
+      `consume: ${counts.direct} (direct) or ${counts.rest} (gateway) messages per run, one consumer; direct = XREADGROUP COUNT ${BATCH} then XACK, one after the other; REST = pull count ${BATCH} then ack; StreamingPull = max_outstanding_messages ${CREDIT}, acks written as batches arrive`,
+    ],
+  };
+}
+
+async function fill(redis: Redis, stream: string, n: number): Promise<void> {
+  await redis.del(stream);
+  for (let i = 0; i < n; i += 1000) {
+    const p = redis.pipeline();
+    for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(stream, '*', ...PAYLOAD_PAIRS);
+    await p.exec();
+  }
+  await redis.xgroup('CREATE', stream, GROUP, '0');
+}
+
+async function streamingPull(address: string, stream: string, expected: number): Promise<number> {
+  const client = grpcClient(address);
+  let received = 0;
+  let acked = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const call = client.StreamingPull();
+      let finished = false;
+      const timer = setTimeout(() => {
+        finished = true;
+        call.cancel();
+        reject(new Error(`StreamingPull: ${acked} of ${expected} acked after 120 s`));
+      }, 120_000);
+      call.on('error', (err) => {
+        if (finished) return;
+        clearTimeout(timer);
+        reject(err);
+      });
+      call.on('data', (r: StreamingPullResponse__Output) => {
+        if (r.messages.length > 0) {
+          received += r.messages.length;
+          call.write({ ackIds: r.messages.map((m) => m.id) });
+        }
+        for (const a of r.ackResults) {
+          if (a.status !== 'ACK_STATUS_OK') {
+            finished = true;
+            clearTimeout(timer);
+            call.cancel();
+            reject(new Error(`StreamingPull ack ${a.id}: ${a.status}`));
+            return;
+          }
+          acked++;
+        }
+        if (acked >= expected && !finished) {
+          finished = true;
+          clearTimeout(timer);
+          call.cancel();
+          resolve();
+        }
+      });
+      call.write({ stream, group: GROUP, consumer: 'c', maxOutstandingMessages: CREDIT });
+    });
+  } finally {
+    closeGrpc(client);
+  }
+  if (received !== expected) throw new Error(`StreamingPull received ${received} of ${expected}`);
+  return received;
+}
