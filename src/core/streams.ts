@@ -5,6 +5,7 @@ import { invalid } from './errors.js';
 import { entryId, publishId, rangeBound } from './ids.js';
 import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
+import { packLists } from './pack.js';
 import { assertStreamName } from './names.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
 import type { FieldPair, Message, StreamInfo } from './types.js';
@@ -76,12 +77,8 @@ export class StreamService {
       trim?.strategy ?? '',
       trim?.op ?? '',
       trim?.threshold ?? '',
-      messages.length,
+      packLists(messages.map((m) => [m.id, ...m.pairs.flat()])),
     ];
-    for (const m of messages) {
-      args.push(m.id, m.pairs.length);
-      for (const [name, value] of m.pairs) args.push(name, value);
-    }
     const idemKey = idem === undefined ? keys.policy(stream) : keys.idempotency(stream, idem);
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.run('publish', [stream, idemKey], args),

@@ -6,6 +6,7 @@ import { keys } from '../../src/core/keys.js';
 import { mapRedisError } from '../../src/core/redis-errors.js';
 import { type ScriptArg, type ScriptName, scriptSource } from '../../src/core/scripts.js';
 import { redisUrl, uniq } from '../helpers/core.js';
+import { packLists } from '../../src/core/pack.js';
 
 /**
  * Every Lua script, called directly on the real server with EVAL (the source exactly as
@@ -464,12 +465,13 @@ describe('deleteConsumer-1', () => {
 });
 
 describe('publish-2', () => {
-  /** ARGV for publish: one message per [id, ...flat pairs]. */
-  const pub = (hash: string, trim: [string, string, string] | null, ...msgs: [string, ...string[]][]) => {
-    const args: ScriptArg[] = [hash, 3600, ...(trim ?? ['', '', '']), msgs.length];
-    for (const [id, ...flat] of msgs) args.push(id, flat.length / 2, ...flat);
-    return args;
-  };
+  /** ARGV for publish: one message per [id, ...flat pairs], packed as the script reads them. */
+  const pub = (hash: string, trim: [string, string, string] | null, ...msgs: [string, ...string[]][]): ScriptArg[] => [
+    hash,
+    3600,
+    ...(trim ?? ['', '', '']),
+    packLists(msgs),
+  ];
   const keysOf = (s: string, idem = 'k') => [s, idem === '' ? keys.policy(s) : keys.idempotency(s, idem)];
 
   it('writes a batch and answers OK with the IDs', async () => {

@@ -5,8 +5,9 @@ KEYS[1] stream
 KEYS[2] idempotency record (any key in the stream's slot when ARGV[1] is '')
 ARGV[1] hash of the request ('' without an Idempotency-Key), ARGV[2] record TTL in seconds
 ARGV[3] trim strategy: '', 'MAXLEN' or 'MINID'; ARGV[4] '=' or '~'; ARGV[5] threshold
-ARGV[6] number of messages, then per message: ID ('*', '<ms>-<seq>' or '<ms>-*'),
-        field count N, then N name/value pairs (2N arguments)
+ARGV[6] the messages, MessagePack (see src/core/pack.ts): a list with, per message, a list
+        {ID ('*', '<ms>-<seq>' or '<ms>-*'), name, value, name, value, ...}. One packed
+        argument instead of two per field: the client converts arguments one by one.
 
 Returns {'OK', ids} for a new write, {'REPLAY', ids} for a retry of an earlier one
 Errors: WRONGTYPE, IDTOOSMALL, IDEMCONFLICT
@@ -34,11 +35,9 @@ local kind = redis.call('TYPE', stream)['ok']
 if kind ~= 'none' and kind ~= 'stream' then sg_stream(stream) end
 
 -- Parse the batch.
-local messages, pos = {}, 7
-for m = 1, tonumber(ARGV[6]) do
-  local id, n = ARGV[pos], tonumber(ARGV[pos + 1])
-  messages[m] = { id = id, first = pos + 2, last = pos + 1 + 2 * n }
-  pos = pos + 2 + 2 * n
+local messages = {}
+for m, list in ipairs(cmsgpack.unpack(ARGV[6])) do
+  messages[m] = { id = list[1], list = list }
 end
 
 -- Resolve and check the IDs in order, while the last ID is known.
@@ -88,7 +87,7 @@ end
 
 local ids = {}
 for i, m in ipairs(messages) do
-  local ok = redis.pcall('XADD', stream, m.id, unpack(ARGV, m.first, m.last))
+  local ok = redis.pcall('XADD', stream, m.id, unpack(m.list, 2))
   if type(ok) == 'table' and ok.err then
     -- Not expected once the IDs are checked above (the last possible ID is one way):
     -- remove what this call added, then fail.
