@@ -72,6 +72,7 @@ const READ_WAIT_MS = 30_000;
  * client's acks of one batch overlap the reading of the next.
  */
 const READ_BATCH = 100;
+const MAX_READS_IN_FLIGHT = 2;
 
 export class PullSession {
   readonly stream: string;
@@ -92,6 +93,10 @@ export class PullSession {
   private renewing = false;
   private control: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | null = null;
+  private reading = 0;
+  private reserved = 0;
+  private caughtUp = false;
+  private failure: unknown = null;
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -184,38 +189,63 @@ export class PullSession {
     }
   }
 
+  /** Messages the next read may take: the credit not held by outstanding messages or reads in flight. */
   private credit(): number {
     if (this.bytes >= this.maxBytes) return 0;
-    return Math.min(READ_BATCH, this.limits.maxCount, Math.max(0, this.maxMessages - this.outstanding.size));
+    const free = this.maxMessages - this.outstanding.size - this.reserved;
+    return Math.min(READ_BATCH, this.limits.maxCount, Math.max(0, free));
   }
 
   private async loop(): Promise<void> {
     const waitMs = Math.min(READ_WAIT_MS, this.limits.maxWaitMs);
-    while (!this.closed) {
+    while (!this.closed && this.failure === null) {
       const credit = this.credit();
-      if (credit === 0 || this.paused) {
+      // Two reads in flight while messages keep coming (a latency-bound loop would idle
+      // between them); one once a read came back short, so an empty stream is not polled.
+      const limit = this.caughtUp ? 1 : MAX_READS_IN_FLIGHT;
+      if (credit === 0 || this.paused || this.reading >= limit) {
         await new Promise<void>((resolve) => (this.wakeUp = resolve));
         continue;
       }
-      const { messages, leaseMs } = await this.consume.pullLeased(
-        this.stream,
-        this.group,
-        { consumer: this.consumer, count: credit, waitMs, from: '>', noAck: false },
-        this.stop.signal,
-      );
-      // A read cut short by close() never asked Redis and reports lease 0: adopting it would
-      // make close() skip the release, leaving the unacked messages leased until they expire.
-      if (messages.length > 0 || !this.closed) this.setLease(leaseMs);
-      if (messages.length === 0) continue;
-      // Tracked even when closing meanwhile: close() waits for this loop, then releases them.
-      const now = Date.now();
-      for (const m of messages) {
-        const bytes = pairsBytes(m.pairs);
-        this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
-        this.bytes += bytes;
-      }
-      if (!this.closed && !this.sink.deliver(messages)) this.paused = true;
+      this.reading++;
+      this.reserved += credit;
+      // Only a lone read waits for new messages; a second one takes what is there now.
+      const wait = this.reading === 1 ? waitMs : 0;
+      void this.read(credit, wait)
+        .catch((err: unknown) => {
+          this.failure ??= err;
+        })
+        .finally(() => {
+          this.reading--;
+          this.reserved -= credit;
+          this.wake();
+        });
     }
+    // close() releases the outstanding messages once this returns: reads in flight first.
+    while (this.reading > 0) await new Promise<void>((resolve) => (this.wakeUp = resolve));
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private async read(count: number, waitMs: number): Promise<void> {
+    const { messages, leaseMs } = await this.consume.pullLeased(
+      this.stream,
+      this.group,
+      { consumer: this.consumer, count, waitMs, from: '>', noAck: false },
+      this.stop.signal,
+    );
+    // A read cut short by close() never asked Redis and reports lease 0: adopting it would
+    // make close() skip the release, leaving the unacked messages leased until they expire.
+    if (messages.length > 0 || !this.closed) this.setLease(leaseMs);
+    this.caughtUp = messages.length < count;
+    if (messages.length === 0) return;
+    // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
+    const now = Date.now();
+    for (const m of messages) {
+      const bytes = pairsBytes(m.pairs);
+      this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
+      this.bytes += bytes;
+    }
+    if (!this.closed && !this.sink.deliver(messages)) this.paused = true;
   }
 
   private wake(): void {
