@@ -6,47 +6,33 @@ import { type TestGrpc, testGrpc } from './grpc.js';
 import { type TestApp, testApp } from './http.js';
 
 /**
- * Per-file fixtures: a Core (or a REST app) on the test Redis plus a native ioredis client,
- * created before the file's tests and closed after them. `use` receives them once ready.
+ * Per-file fixtures: a Core, a REST app or a gRPC server on the test Redis, plus a native
+ * ioredis client, created before the file's tests and closed after them. `use` receives
+ * them once ready.
  */
-export function withCore(use: (core: Core, redis: Redis) => void, env: Record<string, string> = {}): void {
-  let core: Core | undefined;
+function withFixture<T>(
+  create: () => T | Promise<T>,
+  close: (t: T) => Promise<void>,
+  use: (t: T, redis: Redis) => void,
+): void {
+  let made: T | undefined;
   let redis: Redis | undefined;
-  beforeAll(() => {
-    core = testCore(env);
+  beforeAll(async () => {
+    made = await create();
     redis = new Redis(redisUrl());
-    use(core, redis);
+    use(made, redis);
   });
   afterAll(async () => {
-    await core?.close();
+    if (made !== undefined) await close(made);
     redis?.disconnect();
   });
 }
 
-export function withApp(use: (t: TestApp, redis: Redis) => void, env: Record<string, string> = {}): void {
-  let t: TestApp | undefined;
-  let redis: Redis | undefined;
-  beforeAll(async () => {
-    t = await testApp(env);
-    redis = new Redis(redisUrl());
-    use(t, redis);
-  });
-  afterAll(async () => {
-    await t?.close();
-    redis?.disconnect();
-  });
-}
+export const withCore = (use: (core: Core, redis: Redis) => void, env: Record<string, string> = {}): void =>
+  withFixture(() => testCore(env), (c) => c.close(), use);
 
-export function withGrpc(use: (g: TestGrpc, redis: Redis) => void, env: Record<string, string> = {}): void {
-  let g: TestGrpc | undefined;
-  let redis: Redis | undefined;
-  beforeAll(async () => {
-    g = await testGrpc(env);
-    redis = new Redis(redisUrl());
-    use(g, redis);
-  });
-  afterAll(async () => {
-    await g?.close();
-    redis?.disconnect();
-  });
-}
+export const withApp = (use: (t: TestApp, redis: Redis) => void, env: Record<string, string> = {}): void =>
+  withFixture(() => testApp(env), (t) => t.close(), use);
+
+export const withGrpc = (use: (g: TestGrpc, redis: Redis) => void, env: Record<string, string> = {}): void =>
+  withFixture(() => testGrpc(env), (g) => g.close(), use);
