@@ -174,7 +174,10 @@ export class ConsumeService {
   async nack(stream: string, group: string, consumer: string, ids: readonly string[], delayMs: number): Promise<PerIdResult> {
     // delayMs ≤ the group's leaseMs is checked in Redis, where the policy is; no lease is
     // ever above LEASE_MAX_MS, so a larger delay is refused here, before any existence check.
-    return this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs', LEASE_MAX_MS));
+    const result = await this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs', LEASE_MAX_MS));
+    // Released now: waiting consumers of the group need not wait for the next lease probe.
+    if (delayMs === 0 && result.count > 0) this.watcher.wakeMore(stream, group, result.count);
+    return result;
   }
 
   /** Restarts the lease clock of the consumer's own messages. */

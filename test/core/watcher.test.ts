@@ -178,6 +178,20 @@ describe('delivery under load', () => {
     expect(core.waitStats().waiting).toBe(0);
   });
 
+  it('a nack with delay 0 wakes a waiting consumer of the group at once', async () => {
+    const s = uniq('nack');
+    await core.groups.create(s, { group: 'g', createStream: true, start: '0', leaseMs: 10_000 });
+    const { ids } = await publisher.streams.publish(s, { messages: [{ pairs: fields({ a: '1' }) }] });
+    expect((await core.consume.pull(s, 'g', pullOf('first'))).map((m) => m.id)).toEqual(ids);
+    const waiting = core.consume.pull(s, 'g', pullOf('second', { waitMs: 5000 }));
+    await sleep(100);
+    const t0 = Date.now();
+    expect((await core.consume.nack(s, 'g', 'first', ids, 0)).count).toBe(1);
+    expect((await waiting).map((m) => [m.id, m.deliveryCount])).toEqual([[ids[0], 2]]);
+    // Not at the next lease probe (every 1 s with this lease): woken by the nack itself.
+    expect(Date.now() - t0).toBeLessThan(300);
+  });
+
   it('an expired lease wakes a waiting consumer of the group', async () => {
     const s = uniq('lease');
     await core.groups.create(s, { group: 'g', createStream: true, start: '0', leaseMs: 300 });
