@@ -31,19 +31,17 @@ export function messageToJson(m: Message, encoding: Encoding): MessageJson {
   const base64 = encoding === 'base64' || m.pairs.some(([, v]) => !isUtf8(v));
   // A null-prototype object keeps a field named "__proto__" as an ordinary field.
   const fields = Object.create(null) as Record<string, string>;
-  let repeated = false;
-  let reordered = false;
-  const pairs: [string, string][] = [];
+  let needsPairs = false;
   for (const [name, value] of m.pairs) {
-    const text = base64 ? value.toString('base64') : value.toString('utf8');
-    if (Object.hasOwn(fields, name)) repeated = true;
-    if (isIndexLike(name)) reordered = true;
-    fields[name] = text;
-    pairs.push([name, text]);
+    if (Object.hasOwn(fields, name) || isIndexLike(name)) needsPairs = true;
+    fields[name] = base64 ? value.toString('base64') : value.toString('utf8');
   }
   const out: MessageJson = { id: m.id, fields };
-  // pairs carries what a JSON object cannot: repeated names, and Redis's order.
-  if (repeated || reordered) out.pairs = pairs;
+  // pairs carries what a JSON object cannot: repeated names, and Redis's order. Built only
+  // then: most messages need none, and this runs for every message delivered.
+  if (needsPairs) {
+    out.pairs = m.pairs.map(([name, value]) => [name, base64 ? value.toString('base64') : value.toString('utf8')]);
+  }
   if (m.deliveryCount !== undefined) out.deliveryCount = m.deliveryCount;
   if (base64) out.encoding = 'base64';
   return out;
