@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/core/core.js';
-import { redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
+import { loadConfig } from '../../src/core/config.js';
+import { type Core, createCore } from '../../src/core/core.js';
+import { sleep, testCore, uniq } from '../helpers/core.js';
+import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { fields, pullOf } from './support.js';
 
 /**
@@ -10,17 +12,9 @@ import { fields, pullOf } from './support.js';
  * left behind by waiters that time out or go away.
  */
 
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(redisUrl());
-});
-afterAll(() => {
-  redis.disconnect();
-});
-
-/** Redis connections now open on the test server (all clients). */
-async function connections(): Promise<number> {
-  const list = (await redis.call('CLIENT', 'LIST')) as string;
+/** Redis connections now open on a server (all clients). */
+async function connections(client: Redis): Promise<number> {
+  const list = (await client.call('CLIENT', 'LIST')) as string;
   return list.trim().split('\n').length;
 }
 
@@ -34,12 +28,20 @@ function random(seed: number): () => number {
 }
 
 describe('waiting pulls share a bounded set of connections', () => {
+  // A server of its own: the other test files (run in parallel) open connections on the
+  // shared one, and this test counts every connection.
+  let server: TestRedis;
+  let own: Redis;
   let core: Core;
-  beforeAll(() => {
-    core = testCore();
+  beforeAll(async () => {
+    server = await startRedis();
+    own = new Redis(server.url);
+    core = createCore(loadConfig({ LOG_LEVEL: 'silent' }), server.url);
   });
   afterAll(async () => {
     await core.close();
+    own.disconnect();
+    await server.stop();
   });
 
   it('500 waiters on 5 streams × 2 groups use at most 2 connections, and all end without a trace', async () => {
@@ -47,7 +49,7 @@ describe('waiting pulls share a bounded set of connections', () => {
     for (const s of streams) {
       for (const g of ['g1', 'g2']) await core.groups.create(s, { group: g, createStream: true, leaseMs: 60_000 });
     }
-    const before = await connections();
+    const before = await connections(own);
     const aborts: AbortController[] = [];
     const waits: Promise<unknown>[] = [];
     for (let i = 0; i < 500; i++) {
@@ -61,7 +63,7 @@ describe('waiting pulls share a bounded set of connections', () => {
     await sleep(300);
     expect(core.waitStats()).toMatchObject({ waiting: 500, streams: 5, groups: 10, connections: 1 });
     // The command connection and one watcher connection: nothing per waiter.
-    expect((await connections()) - before).toBeLessThanOrEqual(2);
+    expect((await connections(own)) - before).toBeLessThanOrEqual(2);
     await sleep(1500);
     expect(core.waitStats().waiting).toBe(250);
     for (const ac of aborts.slice(250)) ac.abort();
