@@ -54,4 +54,3 @@ export class GatewayError extends Error {
 export const invalid = (message: string, path = ''): GatewayError =>
   new GatewayError('VALIDATION_FAILED', message, path ? [{ path, message }] : []);
 
-export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError;
