@@ -82,7 +82,7 @@ export class ConsumeService {
         // A full batch may have left more behind: the next waiter of the group looks too.
         if (woken && once.messages.length === count) this.watcher.wakeMore(stream, group);
         if (signal?.aborted && !input.noAck && once.leaseMs > 0) {
-          await this.release(stream, group, input.consumer, once.messages);
+          await this.release(stream, group, input.consumer, once.messages.map((m) => m.id));
           return { messages: [], leaseMs: once.leaseMs };
         }
         return { messages: once.messages, leaseMs: once.leaseMs };
@@ -120,7 +120,9 @@ export class ConsumeService {
     const messages = countedEntries(rawEntries);
     const deadLettered = int(dead);
     if (deadLettered > 0) this.metrics.deadLettered.inc(deadLettered);
-    for (const m of messages) this.metrics.delivered.inc({ kind: (m.deliveryCount ?? 1) > 1 ? 'redelivery' : 'new' });
+    const redelivered = messages.filter((m) => (m.deliveryCount ?? 1) > 1).length;
+    if (redelivered > 0) this.metrics.delivered.inc({ kind: 'redelivery' }, redelivered);
+    if (messages.length > redelivered) this.metrics.delivered.inc({ kind: 'new' }, messages.length - redelivered);
     return { messages, topId: str(topId), leaseMs: int(leaseMs) };
   }
 
@@ -131,18 +133,24 @@ export class ConsumeService {
     return countedEntries(reply);
   }
 
-  private async release(stream: string, group: string, consumer: string, messages: readonly Message[]): Promise<void> {
-    try {
-      await this.setLease(stream, group, consumer, messages.map((m) => m.id), 0);
-    } catch {
-      // Not released: the leases expire as usual, so nothing is lost, only delayed.
+  /**
+   * Makes messages leased to `consumer` eligible again at once (nack, delay 0), in batches
+   * the limits allow. Best effort: unreleased leases expire as usual, so nothing is lost.
+   */
+  async release(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += this.check.limits.maxBatch) {
+      try {
+        await this.nack(stream, group, consumer, ids.slice(i, i + this.check.limits.maxBatch), 0);
+      } catch {
+        // Not released: the leases expire as usual, so nothing is lost, only delayed.
+      }
     }
   }
 
   async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
     assertStreamName(stream);
     assertGroupName(group);
-    const exact = this.check.batch(ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const exact = this.check.ids(ids);
     const flags = await this.acks.add(`${stream}\u0000${group}`, exact);
     return perId(exact, flags);
   }
@@ -150,8 +158,7 @@ export class ConsumeService {
   /** Acks of one group from concurrent requests, as one ack-1 call (see Coalescer). */
   private readonly acks = new Coalescer<string, number>(async (key, ids) => {
     const [stream = '', group = ''] = key.split('\u0000');
-    const reply = await this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, ...ids]));
-    return arr(reply).map(int);
+    return arr(await this.runAck(stream, group, '', ids)).map(int);
   });
 
   /**
@@ -163,11 +170,12 @@ export class ConsumeService {
     assertStreamName(stream);
     assertGroupName(group);
     assertConsumerName(consumer);
-    const exact = this.check.batch(ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.run('ackOwn', [stream], [group, consumer, ...exact]),
-    );
-    return perId(exact, reply);
+    const exact = this.check.ids(ids);
+    return perId(exact, await this.runAck(stream, group, consumer, exact));
+  }
+
+  private runAck(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<unknown> {
+    return this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, consumer, ...ids]));
   }
 
   /** Releases the consumer's own leases; the messages become eligible again after `delayMs`. */
@@ -195,7 +203,7 @@ export class ConsumeService {
     assertStreamName(stream);
     assertGroupName(group);
     assertConsumerName(consumer);
-    const exact = this.check.batch(ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const exact = this.check.ids(ids);
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.run(
         'setLease',

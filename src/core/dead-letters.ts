@@ -63,7 +63,7 @@ export class DeadLetterService {
     assertStreamName(stream);
     assertGroupName(group);
     if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
-    const ids = q.ids === undefined ? [] : this.check.batch(q.ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);
     await this.backend.assertGroup(stream, group);
     const dlq = (await this.policies.get(stream, group)).deadLetterStream;

@@ -1,5 +1,6 @@
 import type { Limits } from './config.js';
 import { GatewayError, invalid } from './errors.js';
+import { entryId } from './ids.js';
 import type { FieldPair } from './types.js';
 
 /**
@@ -29,6 +30,11 @@ export class LimitChecks {
       throw invalid(`${path} must hold 1 to ${this.limits.maxBatch} items`, path);
     }
     return items;
+  }
+
+  /** A batch of exact entry IDs, each checked (INVALID_ID names its index). */
+  ids(ids: readonly string[], path = 'ids'): string[] {
+    return this.batch(ids, path).map((id, i) => entryId(id, `${path}[${i}]`));
   }
 
   message(pairs: readonly FieldPair[], path: string): void {

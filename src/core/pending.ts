@@ -84,7 +84,7 @@ export class PendingService {
     assertStreamName(stream);
     assertGroupName(group);
     assertConsumerName(input.consumer);
-    const ids = this.check.batch(input.ids, 'ids').map((id, i) => entryId(id, `ids[${i}]`));
+    const ids = this.check.ids(input.ids);
     const args: (string | number)[] = [input.consumer, nonNegativeInt(input.minIdleMs, 'minIdleMs'), ...ids];
     if (input.idleMs !== undefined) args.push('IDLE', nonNegativeInt(input.idleMs, 'idleMs'));
     if (input.timeMs !== undefined) args.push('TIME', nonNegativeInt(input.timeMs, 'timeMs'));

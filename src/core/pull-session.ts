@@ -179,14 +179,7 @@ export class PullSession {
     const ids = [...this.outstanding.keys()];
     this.outstanding.clear();
     this.bytes = 0;
-    if (ids.length === 0 || this.leaseMs === 0) return;
-    for (const chunk of chunks(ids, this.limits.maxBatch)) {
-      try {
-        await this.consume.nack(this.stream, this.group, this.consumer, chunk, 0);
-      } catch {
-        // Not released: the leases expire as usual; nothing is lost, only delayed.
-      }
-    }
+    if (ids.length > 0 && this.leaseMs > 0) await this.consume.release(this.stream, this.group, this.consumer, ids);
   }
 
   /** Messages the next read may take: the credit not held by outstanding messages or reads in flight. */

@@ -12,7 +12,6 @@ const FILES = {
   pull: 'pull-3.lua',
   history: 'history-1.lua',
   ack: 'ack-1.lua',
-  ackOwn: 'ackOwn-1.lua',
   setLease: 'setLease-2.lua',
   createGroup: 'createGroup-2.lua',
   destroyGroup: 'destroyGroup-2.lua',

@@ -104,33 +104,33 @@ describe('script files', () => {
 
 describe('ack-1', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP where XACK alone would answer 0', async () => {
-    await refused(run('ack', [uniq()], 'g', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
-    await refused(run('ack', [await stringKey()], 'g', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('ack', [uniq()], 'g', '', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('ack', [await stringKey()], 'g', '', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('ack', [s], 'nope', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('ack', [s], 'nope', '', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it('answers 1 or 0 per ID', async () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c', 2);
-    expect(await run('ack', [s], 'g', ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!)).toEqual([1, 0, 0, 0, 1]);
+    expect(await run('ack', [s], 'g', '', ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!)).toEqual([1, 0, 0, 0, 1]);
     expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
   });
 });
 
-describe('ackOwn-1', () => {
+describe('ack-1 with a consumer', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
-    await refused(run('ackOwn', [uniq()], 'g', 'c', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
-    await refused(run('ackOwn', [await stringKey()], 'g', 'c', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('ack', [uniq()], 'g', 'c', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('ack', [await stringKey()], 'g', 'c', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('ackOwn', [s], 'nope', 'c', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('ack', [s], 'nope', 'c', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it("acks only the consumer's own pending entries: 1 or 0 per ID", async () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c', 2);
     await deliver(s, 'g', 'other', 1);
-    expect(await run('ackOwn', [s], 'g', 'c', ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!)).toEqual([1, 0, 0, 0, 1]);
+    expect(await run('ack', [s], 'g', 'c', ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!)).toEqual([1, 0, 0, 0, 1]);
     // Another consumer's entry is left pending.
     expect(await redis.xpending(s, 'g')).toEqual([1, ids[2], ids[2], [['other', '1']]]);
   });
