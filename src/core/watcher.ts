@@ -192,11 +192,7 @@ class WatcherShard {
 
   close(): void {
     this.closed = true;
-    for (const watch of [...this.streams.values()]) {
-      for (const g of [...watch.groups.values()]) {
-        while (g.waiters.head) g.waiters.head.resolve('closed');
-      }
-    }
+    this.resolveAll('closed');
     this.conn?.disconnect();
     this.conn = null;
   }
@@ -285,7 +281,7 @@ class WatcherShard {
         if (this.closed) return;
         // A watched key changed type, or Redis is away: wake everyone; their pulls report
         // the cause (NOT_A_STREAM, BACKEND_UNAVAILABLE) or wait again.
-        this.wakeAll();
+        this.resolveAll('woken');
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
@@ -301,10 +297,11 @@ class WatcherShard {
     }
   }
 
-  private wakeAll(): void {
+  /** Ends every wait (copies first: resolving a waiter may drop its group and stream). */
+  private resolveAll(reason: WakeReason): void {
     for (const watch of [...this.streams.values()]) {
       for (const g of [...watch.groups.values()]) {
-        while (g.waiters.head) g.waiters.head.resolve('woken');
+        while (g.waiters.head) g.waiters.head.resolve(reason);
       }
     }
   }
