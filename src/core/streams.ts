@@ -5,7 +5,7 @@ import { invalid } from './errors.js';
 import { entryId, publishId, rangeBound } from './ids.js';
 import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
-import { packLists } from './pack.js';
+import { packEntries } from './pack.js';
 import { assertStreamName } from './names.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
 import type { FieldPair, Message, StreamInfo } from './types.js';
@@ -77,7 +77,7 @@ export class StreamService {
       trim?.strategy ?? '',
       trim?.op ?? '',
       trim?.threshold ?? '',
-      packLists(messages.map((m) => [m.id, ...m.pairs.flat()])),
+      packEntries(messages),
     ];
     const idemKey = idem === undefined ? keys.policy(stream) : keys.idempotency(stream, idem);
     const reply = await this.backend.call(stream, () =>

@@ -6,7 +6,7 @@ import { keys } from '../../src/core/keys.js';
 import { mapRedisError } from '../../src/core/redis-errors.js';
 import { type ScriptArg, type ScriptName, scriptSource } from '../../src/core/scripts.js';
 import { redisUrl, uniq } from '../helpers/core.js';
-import { packLists } from '../../src/core/pack.js';
+import { packEntries } from '../../src/core/pack.js';
 
 /**
  * Every Lua script, called directly on the real server with EVAL (the source exactly as
@@ -470,7 +470,9 @@ describe('publish-2', () => {
     hash,
     3600,
     ...(trim ?? ['', '', '']),
-    packLists(msgs),
+    packEntries(
+      msgs.map(([id, ...flat]) => ({ id, pairs: Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i] ?? '', flat[2 * i + 1] ?? ''] as const) })),
+    ),
   ];
   const keysOf = (s: string, idem = 'k') => [s, idem === '' ? keys.policy(s) : keys.idempotency(s, idem)];
 
