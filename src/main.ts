@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './core/config.js';
 import { type Core, createCore } from './core/core.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
+import { ServerTls } from './core/tls.js';
 import { type GrpcGateway, startGrpcServer } from './grpc/server.js';
 import { buildHttpApp } from './http/app.js';
 
@@ -13,6 +14,12 @@ export interface Gateway {
   /** host:port of the gRPC server, null when GRPC_PORT is off. */
   readonly grpcAddress: string | null;
   readonly redisUrl: string;
+  /**
+   * Re-reads the TLS certificate, key and client CA (SIGHUP): new connections of both
+   * transports use them, open ones keep theirs. On an unusable file it logs the error and
+   * keeps the current ones. False when TLS is off or the reload failed.
+   */
+  reloadTls(): boolean;
   /** Graceful and bounded; calling it again returns the same promise. */
   stop(): Promise<void>;
 }
@@ -44,6 +51,23 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const stop = () => (stopped ??= shutdown());
 
   try {
+    // Read before anything starts, so a bad file fails startup with its path and nothing to undo.
+    const tls = config.tls ? new ServerTls(config.tls) : undefined;
+    const reloadTls = (): boolean => {
+      if (!tls) {
+        logger.debug('TLS is off: no certificates to reload');
+        return false;
+      }
+      try {
+        tls.reload();
+        logger.info({ cert: tls.files.certFile }, 'TLS certificates reloaded');
+        return true;
+      } catch (err) {
+        logger.error(`TLS reload failed, keeping the current certificates: ${errorMessage(err)}`);
+        return false;
+      }
+    };
+
     let redisUrl = config.redisUrl;
     if (redisUrl === undefined) {
       embedded = await startEmbeddedRedis({
@@ -55,6 +79,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       redisUrl = embedded.url;
     } else {
       logger.info({ url: redactUrl(redisUrl) }, 'using Redis at REDIS_URL');
+      if (config.redisTls.insecure) {
+        logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
+      }
     }
     const liveCore = createCore(config, redisUrl);
     core = liveCore;
@@ -66,21 +93,24 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
 
     let httpUrl: string | null = null;
     if (config.httpPort !== null) {
-      app = await buildHttpApp({ core: liveCore, logger });
+      app = await buildHttpApp({ core: liveCore, logger, tls });
       await app.listen({ host: config.host, port: config.httpPort });
-      httpUrl = baseUrl(config.host, app);
-      logger.info({ url: httpUrl }, 'REST API listening');
+      httpUrl = baseUrl(config.host, app, tls !== undefined);
+      logger.info({ url: httpUrl, ...tlsFields(tls) }, 'REST API listening');
       logger.info({ url: `${httpUrl}/docs` }, 'API docs (Swagger UI)');
     }
 
     let grpcAddress: string | null = null;
     if (config.grpcPort !== null) {
-      grpc = await startGrpcServer(liveCore, { host: config.host, port: config.grpcPort, logger });
+      grpc = await startGrpcServer(liveCore, { host: config.host, port: config.grpcPort, logger, tls });
       grpcAddress = grpc.address;
-      logger.info({ address: grpcAddress, service: 'streamgate.v1.StreamGateway' }, 'gRPC listening (health and reflection included)');
+      logger.info(
+        { address: grpcAddress, service: 'streamgate.v1.StreamGateway', tls: tls !== undefined, ...tlsFields(tls) },
+        'gRPC listening (health and reflection included)',
+      );
     }
 
-    return { httpUrl, grpcAddress, redisUrl, stop };
+    return { httpUrl, grpcAddress, redisUrl, reloadTls, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -114,12 +144,18 @@ async function settles(p: Promise<unknown>, ms: number, logger: Logger, what: st
   }
 }
 
-function baseUrl(host: string, app: FastifyInstance): string {
+function baseUrl(host: string, app: FastifyInstance, https: boolean): string {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   // A wildcard bind is reachable on loopback; the wildcard itself is not a usable address.
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  return `${https ? 'https' : 'http'}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** Whether clients must present a certificate, logged beside each TLS listener. */
+function tlsFields(tls: ServerTls | undefined): { clientCertificates?: 'required' | 'not requested' } {
+  if (!tls) return {};
+  return { clientCertificates: tls.requireClientCert ? 'required' : 'not requested' };
 }
 
 /** REDIS_URL may carry a password; logs must not. */
@@ -179,6 +215,10 @@ export async function runMain(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Reload, never terminate (Node's default for SIGHUP); before startup ends there is nothing to reload.
+  process.on('SIGHUP', () => {
+    if (gateway && !stopping) gateway.reloadTls();
+  });
 
   try {
     gateway = await startGateway(config, logger);

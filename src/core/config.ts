@@ -16,6 +16,15 @@ const port = (fallback: number) =>
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** `true|false|1|0`: z.coerce.boolean would read "false" as true. */
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const path = () => z.string().min(1).optional();
+
 export const envSchema = z.object({
   REDIS_URL: z
     .string()
@@ -68,6 +77,21 @@ export const envSchema = z.object({
   STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe(
     'How long to wait for the embedded redis-server (and AOF loading) at start.',
   ),
+  STREAMGATE_TLS_CERT: path().describe(
+    'PEM certificate (chain) of REST and gRPC; with STREAMGATE_TLS_KEY, both serve TLS only. Reloaded on SIGHUP.',
+  ),
+  STREAMGATE_TLS_KEY: path().describe('PEM private key of STREAMGATE_TLS_CERT.'),
+  STREAMGATE_TLS_CLIENT_CA: path().describe(
+    'PEM CA bundle: when set, REST and gRPC clients must present a certificate it signed.',
+  ),
+  STREAMGATE_REDIS_TLS_CA: path().describe(
+    'PEM CA bundle trusted for a rediss:// REDIS_URL (instead of the system CAs).',
+  ),
+  STREAMGATE_REDIS_TLS_CERT: path().describe('PEM client certificate presented to a rediss:// REDIS_URL.'),
+  STREAMGATE_REDIS_TLS_KEY: path().describe('PEM private key of STREAMGATE_REDIS_TLS_CERT.'),
+  STREAMGATE_REDIS_TLS_INSECURE: bool(false).describe(
+    'Do not verify the certificate of a rediss:// REDIS_URL (testing only: logged as a warning).',
+  ),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -86,6 +110,22 @@ export interface PolicyDefaults {
   readonly maxDeliveries: number;
 }
 
+/** Server TLS of both transports: files, read at start and on SIGHUP (see tls.ts). */
+export interface ServerTlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Set: client certificates are required and verified against it. */
+  readonly clientCaFile: string | null;
+}
+
+/** TLS to a rediss:// REDIS_URL. */
+export interface RedisTlsFiles {
+  readonly caFile: string | null;
+  readonly certFile: string | null;
+  readonly keyFile: string | null;
+  readonly insecure: boolean;
+}
+
 export interface Config {
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
@@ -102,6 +142,9 @@ export interface Config {
   readonly scanLimit: number;
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
+  /** null: REST and gRPC are plaintext. */
+  readonly tls: ServerTlsFiles | null;
+  readonly redisTls: RedisTlsFiles;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +164,10 @@ export function loadConfig(env: EnvInput): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const problems = crossChecks(e);
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.map(([v, m]) => `  ${v}: ${m}`).join('\n')}`);
+  }
   return Object.freeze({
     redisUrl: e.REDIS_URL,
     dataDir: e.STREAMGATE_DATA_DIR,
@@ -147,7 +194,46 @@ export function loadConfig(env: EnvInput): Config {
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
+    tls:
+      e.STREAMGATE_TLS_CERT !== undefined && e.STREAMGATE_TLS_KEY !== undefined
+        ? Object.freeze({
+            certFile: e.STREAMGATE_TLS_CERT,
+            keyFile: e.STREAMGATE_TLS_KEY,
+            clientCaFile: e.STREAMGATE_TLS_CLIENT_CA ?? null,
+          })
+        : null,
+    redisTls: Object.freeze({
+      caFile: e.STREAMGATE_REDIS_TLS_CA ?? null,
+      certFile: e.STREAMGATE_REDIS_TLS_CERT ?? null,
+      keyFile: e.STREAMGATE_REDIS_TLS_KEY ?? null,
+      insecure: e.STREAMGATE_REDIS_TLS_INSECURE,
+    }),
   });
+}
+
+/** Rules between variables, as [variable, message] pairs in the same format as the schema's. */
+function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
+  const problems: Array<[string, string]> = [];
+  const pair = (cert: string, key: string, certValue: string | undefined, keyValue: string | undefined) => {
+    if (certValue !== undefined && keyValue === undefined) problems.push([key, `must be set when ${cert} is (a certificate needs its key)`]);
+    if (keyValue !== undefined && certValue === undefined) problems.push([cert, `must be set when ${key} is (a key needs its certificate)`]);
+  };
+  pair('STREAMGATE_TLS_CERT', 'STREAMGATE_TLS_KEY', e.STREAMGATE_TLS_CERT, e.STREAMGATE_TLS_KEY);
+  if (e.STREAMGATE_TLS_CLIENT_CA !== undefined && e.STREAMGATE_TLS_CERT === undefined) {
+    problems.push(['STREAMGATE_TLS_CLIENT_CA', 'needs STREAMGATE_TLS_CERT and STREAMGATE_TLS_KEY (client certificates are checked over TLS)']);
+  }
+  pair('STREAMGATE_REDIS_TLS_CERT', 'STREAMGATE_REDIS_TLS_KEY', e.STREAMGATE_REDIS_TLS_CERT, e.STREAMGATE_REDIS_TLS_KEY);
+  // Silently ignoring them would leave the operator believing the Redis link is encrypted.
+  if (!e.REDIS_URL?.startsWith('rediss://')) {
+    const set: Record<string, boolean> = {
+      STREAMGATE_REDIS_TLS_CA: e.STREAMGATE_REDIS_TLS_CA !== undefined,
+      STREAMGATE_REDIS_TLS_CERT: e.STREAMGATE_REDIS_TLS_CERT !== undefined,
+      STREAMGATE_REDIS_TLS_KEY: e.STREAMGATE_REDIS_TLS_KEY !== undefined,
+      STREAMGATE_REDIS_TLS_INSECURE: e.STREAMGATE_REDIS_TLS_INSECURE,
+    };
+    for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
+  }
+  return problems;
 }
 
 /** `STREAMGATE_DATA_DIR` → `--data-dir`, `HTTP_PORT` → `--http-port`. */

@@ -9,6 +9,7 @@ import { PendingService } from './pending.js';
 import { PolicyStore } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { StreamService } from './streams.js';
+import { isTlsRedisUrl, redisTlsOptions } from './tls.js';
 import { StreamWatcher, type WatchStats } from './watcher.js';
 
 /**
@@ -44,7 +45,11 @@ export const redisOptions: RedisOptions = {
 };
 
 export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics()): Core {
-  const redis = new Redis(redisUrl, redisOptions);
+  // The watcher's connections are duplicates of this one, so they inherit its TLS options.
+  const redis = new Redis(
+    redisUrl,
+    isTlsRedisUrl(redisUrl) ? { ...redisOptions, tls: redisTlsOptions(config.redisTls) } : redisOptions,
+  );
   redis.on('error', () => {
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
   });

@@ -1,8 +1,10 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
+import type { ServerTls } from '../core/tls.js';
+import { grpcServerCredentials } from './credentials.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
 import { streamGatewayHandlers } from './service.js';
 import { ActiveStreams } from './streaming-pull.js';
@@ -26,6 +28,8 @@ export interface GrpcOptions {
   readonly logger: Logger;
   /** How often health looks at Redis (PING). */
   readonly healthIntervalMs?: number;
+  /** Serve TLS with it (and follow its reloads); absent: plaintext. */
+  readonly tls?: ServerTls | undefined;
 }
 
 export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<GrpcGateway> {
@@ -60,13 +64,15 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
   timer.unref();
 
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const creds = grpcServerCredentials(opts.tls);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${host}:${opts.port}`, creds.credentials, (err, p) => (err ? reject(err) : resolve(p))),
   );
 
   let stopping: Promise<void> | null = null;
   const shutdown = async (timeoutMs: number) => {
     clearInterval(timer);
+    creds.release();
     health.setStatus('', 'NOT_SERVING');
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
     // Stop accepting first, so no StreamingPull can open after the others were ended (it
