@@ -68,6 +68,9 @@ export const envSchema = z.object({
   STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe(
     'How long to wait for the embedded redis-server (and AOF loading) at start.',
   ),
+  STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 600_000).describe(
+    'Longest wait for a Redis reply; then the request fails with BACKEND_UNAVAILABLE (a write: outcome unknown).',
+  ),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -102,6 +105,7 @@ export interface Config {
   readonly scanLimit: number;
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
+  readonly redisCommandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +151,7 @@ export function loadConfig(env: EnvInput): Config {
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
+    redisCommandTimeoutMs: e.STREAMGATE_REDIS_COMMAND_TIMEOUT_MS,
   });
 }
 
