@@ -81,10 +81,6 @@ export class ConnectionState {
     redis.on('end', () => this.set(false));
   }
 
-  get up(): boolean {
-    return this.current;
-  }
-
   /** Calls `listener(up)` on every change; returns the unsubscribe function. */
   subscribe(listener: ConnectionListener): () => void {
     this.listeners.add(listener);

@@ -3,6 +3,10 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, uniq } from '../helpers/core.js';
 import { enc, type TestApp, testApp } from '../helpers/http.js';
+import { commandConnectionOptions } from '../../src/core/connection.js';
+import { freePort } from '../../src/core/embedded-redis.js';
+import { mapRedisError } from '../../src/core/redis-errors.js';
+import { BackendUnavailable } from '../../src/core/unavailable.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy.js';
 import { until } from '../grpc/streaming-support.js';
@@ -190,5 +194,34 @@ describe('scripts after their cache is wiped', () => {
     });
     expect(pulled.statusCode, pulled.body).toBe(200);
     expect(pulled.json<{ messages: unknown[] }>().messages).toHaveLength(2);
+  });
+});
+
+describe("ioredis's failures, as outcomes", () => {
+  it('a command refused for want of a connection is not_written; one that timed out is unknown', async () => {
+    // Pins the ioredis messages unavailable.ts recognises: if they change, this fails.
+    const nowhere = new Redis(`redis://127.0.0.1:${await freePort()}`, commandConnectionOptions(100));
+    nowhere.on('error', () => undefined);
+    try {
+      const refused = mapRedisError(await nowhere.get('k').catch((e: unknown) => e));
+      expect(refused).toBeInstanceOf(BackendUnavailable);
+      expect((refused as BackendUnavailable).outcome).toBe('not_written');
+    } finally {
+      nowhere.disconnect();
+    }
+    const stalled = new Redis(redis.url);
+    const timing = new Redis(redis.url, commandConnectionOptions(100));
+    try {
+      await timing.connect();
+      const sleeping = stalled.call('DEBUG', 'SLEEP', '0.3');
+      await sleep(20);
+      const timedOut = mapRedisError(await timing.get('k').catch((e: unknown) => e), 100);
+      expect((timedOut as BackendUnavailable).outcome).toBe('unknown');
+      expect(timedOut?.message).toMatch(/did not answer within 100 ms/);
+      await sleeping;
+    } finally {
+      stalled.disconnect();
+      timing.disconnect();
+    }
   });
 });
