@@ -92,6 +92,9 @@ export const envSchema = z.object({
   STREAMGATE_REDIS_TLS_INSECURE: bool(false).describe(
     'Do not verify the certificate of a rediss:// REDIS_URL (testing only: logged as a warning).',
   ),
+  STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 600_000).describe(
+    'Longest wait for a Redis reply; then the request fails with BACKEND_UNAVAILABLE (a write: outcome unknown).',
+  ),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -145,6 +148,7 @@ export interface Config {
   /** null: REST and gRPC are plaintext. */
   readonly tls: ServerTlsFiles | null;
   readonly redisTls: RedisTlsFiles;
+  readonly redisCommandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -208,6 +212,7 @@ export function loadConfig(env: EnvInput): Config {
       keyFile: e.STREAMGATE_REDIS_TLS_KEY ?? null,
       insecure: e.STREAMGATE_REDIS_TLS_INSECURE,
     }),
+    redisCommandTimeoutMs: e.STREAMGATE_REDIS_COMMAND_TIMEOUT_MS,
   });
 }
 

@@ -50,18 +50,22 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
   new ReflectionService(definition).addToServer(server);
 
   let serving: boolean | null = null;
-  const check = async () => {
-    const ok = await core.ping();
-    if (ok === serving) return;
+  let stopped = false;
+  const set = (ok: boolean) => {
+    if (ok === serving || stopped) return;
     serving = ok;
     const s = ok ? 'SERVING' : 'NOT_SERVING';
     health.setStatus('', s);
     health.setStatus(SERVICE_NAME, s);
     if (!ok) opts.logger.warn('Redis unreachable: gRPC health reports NOT_SERVING');
   };
+  const check = async () => set(await core.ping());
   await check();
   const timer = setInterval(() => void check(), opts.healthIntervalMs ?? 1000);
   timer.unref();
+  // A lost connection is known at once, without waiting for the next PING; a restored one
+  // is confirmed by a PING first.
+  const unsubscribe = core.onConnectionChange((up) => (up ? void check() : set(false)));
 
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const creds = grpcServerCredentials(opts.tls);
@@ -73,6 +77,8 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
   const shutdown = async (timeoutMs: number) => {
     clearInterval(timer);
     creds.release();
+    unsubscribe();
+    stopped = true;
     health.setStatus('', 'NOT_SERVING');
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
     // Stop accepting first, so no StreamingPull can open after the others were ended (it
@@ -85,7 +91,9 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
       }, timeoutMs);
       server.tryShutdown(() => resolve());
     });
-    await active.endAll();
+    // Ending a stream releases its leases through Redis, which may be stalled: the
+    // deadline wins over that too (the leases then expire as usual).
+    await Promise.race([active.endAll(), drained]);
     await drained;
     clearTimeout(force);
   };

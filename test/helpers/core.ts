@@ -12,8 +12,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ HTTP_PORT: '0', GRPC_PORT: 'off', LOG_LEVEL: 'silent', ...env });
 }
 
-export function testCore(env: Record<string, string> = {}): Core {
-  return createCore(testConfig(env), redisUrl());
+/** A Core on the shared test Redis, or on `url` (a private server a test may stop). */
+export function testCore(env: Record<string, string> = {}, url: string = redisUrl()): Core {
+  return createCore(testConfig(env), url);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
