@@ -56,7 +56,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     } else {
       logger.info({ url: redactUrl(redisUrl) }, 'using Redis at REDIS_URL');
     }
-    const liveCore = createCore(config, redisUrl);
+    const liveCore = createCore(config, redisUrl, undefined, logger);
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.

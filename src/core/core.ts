@@ -8,6 +8,7 @@ import { type CoreMetrics, createCoreMetrics } from './metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
+import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
 import { StreamWatcher, type WatchStats } from './watcher.js';
 
@@ -24,6 +25,8 @@ export interface Core {
   readonly consume: ConsumeService;
   readonly pending: PendingService;
   readonly deadLetters: DeadLetterService;
+  /** Reaps idle consumers of groups with reapIdleMs every STREAMGATE_REAP_INTERVAL_MS; tick() runs a pass now. */
+  readonly reaper: Reaper;
   /** A long-lived pull with flow control and lease renewal (gRPC StreamingPull). */
   openPullSession(options: PullSessionOptions, sink: PullSessionSink): PullSession;
   /** Waiting pulls, watched streams and the watcher's connections. */
@@ -43,7 +46,9 @@ export const redisOptions: RedisOptions = {
   lazyConnect: true,
 };
 
-export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics()): Core {
+const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
+
+export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics(), logger: ReaperLogger = quiet): Core {
   const redis = new Redis(redisUrl, redisOptions);
   redis.on('error', () => {
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
@@ -56,6 +61,11 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
   });
   const consume = new ConsumeService(backend, policies, watcher, metrics, config);
   metrics.observeWaiting(() => watcher.stats());
+  const reaper = new Reaper(backend, metrics, logger, {
+    intervalMs: config.reapIntervalMs,
+    wake: (stream, group, released) => watcher.wakeMore(stream, group, released),
+  });
+  reaper.start();
   return {
     config,
     metrics,
@@ -64,6 +74,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
     consume,
     pending: new PendingService(backend, config),
     deadLetters: new DeadLetterService(backend, policies, config),
+    reaper,
     openPullSession: (options, sink) => new PullSession(consume, config.limits, options, sink),
     waitStats: () => watcher.stats(),
     async ping() {
@@ -74,6 +85,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
       }
     },
     async close() {
+      await reaper.stop();
       watcher.close();
       try {
         await redis.quit();

@@ -4,7 +4,7 @@ import { GatewayError, type ErrorCode } from './errors.js';
 /**
  * Redis errors become contract errors here and nowhere else. Replies are recognised by
  * their prefix (the first word), never by their full text. The prefixes NOSTREAM,
- * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, NOCONSUMER, HASPENDING and DLQTYPE are raised
+ * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, BADPOLICY, NOCONSUMER, HASPENDING and DLQTYPE are raised
  * by our own Lua scripts (lua/include/prelude.lua).
  */
 
@@ -18,6 +18,7 @@ const BY_PREFIX: Record<string, ErrorCode> = {
   IDEMCONFLICT: 'IDEMPOTENCY_CONFLICT',
   LEASESOFF: 'LEASES_DISABLED',
   BADDELAY: 'VALIDATION_FAILED',
+  BADPOLICY: 'VALIDATION_FAILED',
   NOCONSUMER: 'CONSUMER_NOT_FOUND',
   HASPENDING: 'CONSUMER_HAS_PENDING',
   UNBLOCKED: 'STREAM_NOT_FOUND',

@@ -31,6 +31,7 @@ describe('POST /v1/streams/{stream}/groups', () => {
       leaseMs: 30_000,
       maxDeliveries: 0,
       deadLetterStream: `${s}:dlq`,
+      reapIdleMs: 0,
     });
     // `$`: only messages published after creation are delivered.
     expect(await pull(t, s, 'g', { consumer: 'c' })).toEqual([]);
@@ -44,7 +45,7 @@ describe('POST /v1/streams/{stream}/groups', () => {
     const dlq = `${s}:dead`;
     const g = await createGroup(t, s, { group: 'g', start: '0', leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq });
     expect(g).toMatchObject({ name: 'g', lastDeliveredId: '0-0', lag: 2, leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq });
-    expect(JSON.parse((await redis.hget(keys.policy(s), 'g')) ?? 'null')).toEqual({ leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq });
+    expect(JSON.parse((await redis.hget(keys.policy(s), 'g')) ?? 'null')).toEqual({ leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq, reapIdleMs: 0 });
     const zero = await createGroup(t, s, { group: 'plain', leaseMs: 0 });
     expect(zero.leaseMs).toBe(0);
   });
