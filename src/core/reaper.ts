@@ -32,6 +32,8 @@ const RELEASE_BUDGET = 1000;
 const CONSUMERS_PER_CALL = 100;
 /** Most reap-2 calls for one group in one tick; a consumer left partial goes on next tick. */
 const CALLS_PER_GROUP = 100;
+/** Redis Cluster has 16384 slots. */
+const MAX_SLOT = 16383;
 
 export interface ReaperLogger {
   info(obj: object, msg: string): void;
@@ -120,7 +122,7 @@ export class Reaper {
       this.timer = null;
       // The next tick is scheduled once this one ends, so ticks never overlap.
       void this.tick()
-        .catch((err: unknown) => this.logger.warn({ err: describe(err) }, 'consumer reaping failed'))
+        .catch((err: unknown) => this.logger.warn({ err: errorSummary(err) }, 'consumer reaping failed'))
         .finally(() => {
           if (!this.stopped) this.schedule();
         });
@@ -132,9 +134,12 @@ export class Reaper {
     const totals = emptyTotals();
     if (this.stopped) return totals;
     const redis = this.backend.redis;
-    for (const slot of await redis.smembers(keys.reapSlots)) {
+    for (const member of await redis.smembers(keys.reapSlots)) {
+      const slot = Number(member);
+      // Only slot numbers are ever added; anything else (a hand edit) is not one.
+      if (!Number.isInteger(slot) || slot < 0 || slot > MAX_SLOT) continue;
       if (this.stopped) break;
-      for (const stream of await redis.smembers(keys.reapRegistryOfSlot(Number(slot)))) {
+      for (const stream of await redis.smembers(keys.reapRegistryOfSlot(slot))) {
         if (this.stopped) break;
         try {
           await this.reapStream(stream, totals);
@@ -142,7 +147,7 @@ export class Reaper {
           // Redis gone: the next tick tries again; other errors concern this stream only.
           if (err instanceof GatewayError && err.code === 'BACKEND_UNAVAILABLE') throw err;
           totals.errors++;
-          this.logger.warn({ stream, err: describe(err) }, 'consumer reaping skipped a stream');
+          this.logger.warn({ stream, err: errorSummary(err) }, 'consumer reaping skipped a stream');
         }
       }
     }
@@ -162,8 +167,11 @@ export class Reaper {
       try {
         await this.reapGroup(stream, group, threshold, totals);
       } catch (err) {
+        const code = err instanceof GatewayError ? err.code : null;
         // A group destroyed by a native client keeps its policy until the gateway deletes it.
-        if (err instanceof GatewayError && err.code === 'GROUP_NOT_FOUND') continue;
+        if (code === 'GROUP_NOT_FOUND') continue;
+        // Deleted meanwhile: the next pass unregisters it.
+        if (code === 'STREAM_NOT_FOUND' || code === 'NOT_A_STREAM') return;
         throw err;
       }
     }
@@ -248,7 +256,7 @@ export class Reaper {
 }
 
 /** An error for a log line: its code and message only (never a Redis reply's arguments). */
-function describe(err: unknown): { code?: string; message: string } {
+function errorSummary(err: unknown): { code?: string; message: string } {
   if (err instanceof GatewayError) return { code: err.code, message: err.message };
   return { message: err instanceof Error ? err.message : String(err) };
 }

@@ -167,6 +167,32 @@ describe('reaping', () => {
     expect(await redis.sismember(keys.reapRegistry(b.s), b.s)).toBe(0);
   });
 
+  it('releases a consumer with more pending than one script call takes, over several calls of one pass', async () => {
+    const { s } = await setup(0);
+    for (let i = 0; i < 3; i++) {
+      await core.streams.publish(s, { messages: Array.from({ length: 500 }, () => ({ pairs: fields({ x: '1' }) })) });
+    }
+    expect(await pull(s, 'pod-big', 1000)).toHaveLength(1000);
+    expect(await pull(s, 'pod-big', 1000)).toHaveLength(500);
+    await sleep(IDLE);
+    await core.reaper.tick();
+    expect(await consumers(s)).toEqual([[RESERVED_CONSUMER, 1500]]);
+    expect(reapLines(log.lines, s).map((l) => [l.obj.consumer, l.obj.released])).toEqual([['pod-big', 1500]]);
+  });
+
+  it('skips what is not a slot number in the slot index', async () => {
+    await redis.sadd(keys.reapSlots, 'not-a-slot', '-1', '16384');
+    try {
+      const { s } = await setup(0);
+      await core.groups.createConsumer(s, 'g', 'pod-1');
+      await sleep(IDLE);
+      await core.reaper.tick();
+      expect(await consumers(s)).toEqual([]);
+    } finally {
+      await redis.srem(keys.reapSlots, 'not-a-slot', '-1', '16384');
+    }
+  });
+
   it('two gateways reaping at once reap each consumer once; nothing pending is lost', async () => {
     const n = 40;
     const { s, ids } = await setup(n, { maxDeliveries: 3 });
