@@ -84,7 +84,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
         logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
       }
     }
-    const liveCore = createCore(config, redisUrl);
+    const liveCore = createCore(config, redisUrl, undefined, logger);
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.

@@ -71,6 +71,14 @@ export const envSchema = z.object({
   STREAMGATE_SCAN_LIMIT: int(10_000, 100, 1_000_000).describe(
     'Most entries one dead-letter listing or redrive reads while looking for its group.',
   ),
+  STREAMGATE_REAP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= 100 && v <= 86_400_000), 'must be 0 or 100..86400000')
+    .default(30_000)
+    .describe(
+      'How often this instance reaps idle consumers of groups with reapIdleMs (0: never on this instance).',
+    ),
   STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
     'How long a graceful shutdown waits for in-flight work.',
   ),
@@ -143,6 +151,8 @@ export interface Config {
   readonly reclaimPollMs: number;
   readonly watchConnections: number;
   readonly scanLimit: number;
+  /** 0: this instance never reaps. */
+  readonly reapIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
   /** null: REST and gRPC are plaintext. */
@@ -196,6 +206,7 @@ export function loadConfig(env: EnvInput): Config {
     reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,
     watchConnections: e.STREAMGATE_WATCH_CONNECTIONS,
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
+    reapIntervalMs: e.STREAMGATE_REAP_INTERVAL_MS,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
     tls:

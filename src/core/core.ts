@@ -9,6 +9,7 @@ import { type CoreMetrics, createCoreMetrics } from './metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
+import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
 import { isTlsRedisUrl, redisTlsOptions } from './tls.js';
 import { StreamWatcher, type WatchStats } from './watcher.js';
@@ -26,6 +27,8 @@ export interface Core {
   readonly consume: ConsumeService;
   readonly pending: PendingService;
   readonly deadLetters: DeadLetterService;
+  /** Reaps idle consumers of groups with reapIdleMs every STREAMGATE_REAP_INTERVAL_MS; tick() runs a pass now. */
+  readonly reaper: Reaper;
   /** A long-lived pull with flow control and lease renewal (gRPC StreamingPull). */
   openPullSession(options: PullSessionOptions, sink: PullSessionSink): PullSession;
   /** Waiting pulls, watched streams and the watcher's connections. */
@@ -42,10 +45,12 @@ export interface Core {
 export const PING_TIMEOUT_MS = 1000;
 /** Longest close() waits for Redis to answer QUIT. */
 const QUIT_WAIT_MS = 300;
-/** Longest close() may hold the process, even with Redis stalled: QUIT, then the sockets' end. */
-export const CLOSE_BOUND_MS = QUIT_WAIT_MS + DISCONNECT_TIMEOUT_MS;
+/** Longest close() may hold the process, even with Redis stalled: the reaper, QUIT, then the sockets. */
+export const CLOSE_BOUND_MS = 2 * QUIT_WAIT_MS + DISCONNECT_TIMEOUT_MS;
 
-export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics()): Core {
+const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
+
+export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics(), logger: ReaperLogger = quiet): Core {
   // The watcher's connections are duplicates of this one, so they inherit its TLS options.
   const options = commandConnectionOptions(config.redisCommandTimeoutMs);
   const redis = new Redis(redisUrl, isTlsRedisUrl(redisUrl) ? { ...options, tls: redisTlsOptions(config.redisTls) } : options);
@@ -65,6 +70,11 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
   const subscribe = (listener: ConnectionListener) => connection.subscribe(listener);
   const consume = new ConsumeService(backend, policies, watcher, metrics, config);
   metrics.observeWaiting(() => watcher.stats());
+  const reaper = new Reaper(backend, metrics, logger, {
+    intervalMs: config.reapIntervalMs,
+    wake: (stream, group, released) => watcher.wakeMore(stream, group, released),
+  });
+  reaper.start();
   return {
     config,
     metrics,
@@ -73,6 +83,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
     consume,
     pending: new PendingService(backend, config),
     deadLetters: new DeadLetterService(backend, policies, config),
+    reaper,
     openPullSession: (options, sink) => new PullSession(consume, config.limits, options, sink, subscribe),
     waitStats: () => watcher.stats(),
     async ping() {
@@ -89,6 +100,11 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
     },
     onConnectionChange: subscribe,
     async close() {
+      // A pass under way stops between scripts; each script is atomic, so cutting the wait
+      // short (a stalled Redis) leaves nothing half-done, and shutdown stays bounded.
+      let stopTimer: NodeJS.Timeout | undefined;
+      await Promise.race([reaper.stop(), new Promise<void>((r) => (stopTimer = setTimeout(r, QUIT_WAIT_MS)))]);
+      clearTimeout(stopTimer);
       watcher.close();
       // QUIT lets Redis answer what was sent; a stalled Redis gets QUIT_WAIT_MS, nothing
       // to wait for without a connection. disconnect() also stops the reconnection attempts.

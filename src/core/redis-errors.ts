@@ -5,7 +5,7 @@ import { BackendUnavailable, connectionFailure } from './unavailable.js';
 /**
  * Redis errors become contract errors here and nowhere else. Replies are recognised by
  * their prefix (the first word), never by their full text. The prefixes NOSTREAM,
- * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, NOCONSUMER, HASPENDING and DLQTYPE are raised
+ * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, BADPOLICY, NOCONSUMER, HASPENDING and DLQTYPE are raised
  * by our own Lua scripts (lua/include/prelude.lua).
  */
 
@@ -19,6 +19,7 @@ const BY_PREFIX: Record<string, ErrorCode> = {
   IDEMCONFLICT: 'IDEMPOTENCY_CONFLICT',
   LEASESOFF: 'LEASES_DISABLED',
   BADDELAY: 'VALIDATION_FAILED',
+  BADPOLICY: 'VALIDATION_FAILED',
   NOCONSUMER: 'CONSUMER_NOT_FOUND',
   HASPENDING: 'CONSUMER_HAS_PENDING',
   UNBLOCKED: 'STREAM_NOT_FOUND',
