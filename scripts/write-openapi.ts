@@ -5,7 +5,8 @@ import { loadConfig } from '../src/core/config.js';
 import { createCore } from '../src/core/core.js';
 import { buildHttpApp } from '../src/http/app.js';
 
-// The core connects lazily, so no Redis is needed to build the app and read its document.
+// No Redis is needed to build the app and read its document: the core's connection
+// attempt fails quietly, and close() ends it.
 const core = createCore(loadConfig({}), 'redis://127.0.0.1:6379');
 const app = await buildHttpApp({ core });
 await app.ready();

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './core/config.js';
-import { type Core, createCore } from './core/core.js';
+import { CLOSE_BOUND_MS, type Core, createCore } from './core/core.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
+import { ServerTls } from './core/tls.js';
 import { type GrpcGateway, startGrpcServer } from './grpc/server.js';
 import { buildHttpApp } from './http/app.js';
 
@@ -13,6 +14,12 @@ export interface Gateway {
   /** host:port of the gRPC server, null when GRPC_PORT is off. */
   readonly grpcAddress: string | null;
   readonly redisUrl: string;
+  /**
+   * Re-reads the TLS certificate, key and client CA (SIGHUP): new connections of both
+   * transports use them, open ones keep theirs. On an unusable file it logs the error and
+   * keeps the current ones. False when TLS is off or the reload failed.
+   */
+  reloadTls(): boolean;
   /** Graceful and bounded; calling it again returns the same promise. */
   stop(): Promise<void>;
 }
@@ -31,12 +38,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const shutdown = async (): Promise<void> => {
     const deadline = Date.now() + config.shutdownTimeoutMs;
     const left = () => Math.max(0, deadline - Date.now());
+    // The servers get the budget less what closing the core may take after them, so that
+    // the whole stays within STREAMGATE_SHUTDOWN_TIMEOUT_MS even when Redis is stalled
+    // (requests waiting on it are then cut at the servers' deadline).
+    const servers = Math.max(0, left() - Math.min(CLOSE_BOUND_MS, config.shutdownTimeoutMs / 2));
     // Both servers stop before the core: StreamingPull calls release their leases first.
-    await Promise.all([app ? closeHttp(app, left(), logger) : undefined, grpc?.shutdown(left())]);
-    // QUIT takes a round trip: a spent budget must not turn it into a spurious warning.
-    if (core && !(await settles(core.close(), Math.max(left(), 1000), logger, 'closing Redis connections'))) {
-      logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'Redis connections did not close in time');
-    }
+    await Promise.all([app ? closeHttp(app, servers, logger) : undefined, grpc?.shutdown(servers)]);
+    await core?.close();
     if (embedded) await embedded.stop(Math.max(left(), REDIS_STOP_FLOOR_MS));
   };
 
@@ -44,6 +52,23 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const stop = () => (stopped ??= shutdown());
 
   try {
+    // Read before anything starts, so a bad file fails startup with its path and nothing to undo.
+    const tls = config.tls ? new ServerTls(config.tls) : undefined;
+    const reloadTls = (): boolean => {
+      if (!tls) {
+        logger.debug('TLS is off: no certificates to reload');
+        return false;
+      }
+      try {
+        tls.reload();
+        logger.info({ cert: tls.files.certFile }, 'TLS certificates reloaded');
+        return true;
+      } catch (err) {
+        logger.error(`TLS reload failed, keeping the current certificates: ${errorMessage(err)}`);
+        return false;
+      }
+    };
+
     let redisUrl = config.redisUrl;
     if (redisUrl === undefined) {
       embedded = await startEmbeddedRedis({
@@ -55,32 +80,45 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       redisUrl = embedded.url;
     } else {
       logger.info({ url: redactUrl(redisUrl) }, 'using Redis at REDIS_URL');
+      if (config.redisTls.insecure) {
+        logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
+      }
     }
-    const liveCore = createCore(config, redisUrl);
+    const liveCore = createCore(config, redisUrl, undefined, logger);
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.
     void liveCore.ping().then((ok) => {
       if (!ok && !stopped) logger.warn('Redis is not reachable yet: /readyz answers 503 until it is');
     });
+    let everUp = false;
+    liveCore.onConnectionChange((up) => {
+      if (stopped) return;
+      if (!up) logger.warn('Redis connection lost: requests answer 503 BACKEND_UNAVAILABLE until it is back');
+      else if (everUp) logger.info('Redis connection restored');
+      everUp ||= up;
+    });
 
     let httpUrl: string | null = null;
     if (config.httpPort !== null) {
-      app = await buildHttpApp({ core: liveCore, logger });
+      app = await buildHttpApp({ core: liveCore, logger, tls });
       await app.listen({ host: config.host, port: config.httpPort });
-      httpUrl = baseUrl(config.host, app);
-      logger.info({ url: httpUrl }, 'REST API listening');
+      httpUrl = baseUrl(config.host, app, tls !== undefined);
+      logger.info({ url: httpUrl, ...tlsFields(tls) }, 'REST API listening');
       logger.info({ url: `${httpUrl}/docs` }, 'API docs (Swagger UI)');
     }
 
     let grpcAddress: string | null = null;
     if (config.grpcPort !== null) {
-      grpc = await startGrpcServer(liveCore, { host: config.host, port: config.grpcPort, logger });
+      grpc = await startGrpcServer(liveCore, { host: config.host, port: config.grpcPort, logger, tls });
       grpcAddress = grpc.address;
-      logger.info({ address: grpcAddress, service: 'streamgate.v1.StreamGateway' }, 'gRPC listening (health and reflection included)');
+      logger.info(
+        { address: grpcAddress, service: 'streamgate.v1.StreamGateway', tls: tls !== undefined, ...tlsFields(tls) },
+        'gRPC listening (health and reflection included)',
+      );
     }
 
-    return { httpUrl, grpcAddress, redisUrl, stop };
+    return { httpUrl, grpcAddress, redisUrl, reloadTls, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -114,12 +152,18 @@ async function settles(p: Promise<unknown>, ms: number, logger: Logger, what: st
   }
 }
 
-function baseUrl(host: string, app: FastifyInstance): string {
+function baseUrl(host: string, app: FastifyInstance, https: boolean): string {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   // A wildcard bind is reachable on loopback; the wildcard itself is not a usable address.
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  return `${https ? 'https' : 'http'}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** Whether clients must present a certificate, logged beside each TLS listener. */
+function tlsFields(tls: ServerTls | undefined): { clientCertificates?: 'required' | 'not requested' } {
+  if (!tls) return {};
+  return { clientCertificates: tls.requireClientCert ? 'required' : 'not requested' };
 }
 
 /** REDIS_URL may carry a password; logs must not. */
@@ -179,6 +223,10 @@ export async function runMain(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Reload, never terminate (Node's default for SIGHUP); before startup ends there is nothing to reload.
+  process.on('SIGHUP', () => {
+    if (gateway && !stopping) gateway.reloadTls();
+  });
 
   try {
     gateway = await startGateway(config, logger);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { ConnectionState } from './connection.js';
 import { GatewayError } from './errors.js';
 import type { CoreMetrics } from './metrics.js';
 import { mapRedisError } from './redis-errors.js';
@@ -14,6 +15,8 @@ export class Backend {
   constructor(
     readonly redis: Redis,
     private readonly metrics: CoreMetrics,
+    private readonly connection: ConnectionState,
+    private readonly commandTimeoutMs: number,
   ) {
     this.scripts = new Scripts(redis);
   }
@@ -21,6 +24,8 @@ export class Backend {
   /** Runs Redis calls about `stream`, turning any failure into a GatewayError. */
   async call<T>(stream: string, fn: () => Promise<T>): Promise<T> {
     try {
+      // Not connected: refuse before sending anything (BACKEND_UNAVAILABLE, not written).
+      if (this.redis.status !== 'ready') await this.connection.usable();
       return await fn();
     } catch (err) {
       throw await this.classify(stream, err);
@@ -28,7 +33,7 @@ export class Backend {
   }
 
   private async classify(stream: string, err: unknown): Promise<GatewayError> {
-    const mapped = mapRedisError(err);
+    const mapped = mapRedisError(err, this.commandTimeoutMs);
     let result: GatewayError;
     if (mapped && mapped.code !== 'GROUP_NOT_FOUND') {
       result = mapped;

@@ -16,6 +16,15 @@ const port = (fallback: number) =>
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** `true|false|1|0`: z.coerce.boolean would read "false" as true. */
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const path = () => z.string().min(1).optional();
+
 export const envSchema = z.object({
   REDIS_URL: z
     .string()
@@ -62,11 +71,37 @@ export const envSchema = z.object({
   STREAMGATE_SCAN_LIMIT: int(10_000, 100, 1_000_000).describe(
     'Most entries one dead-letter listing or redrive reads while looking for its group.',
   ),
+  STREAMGATE_REAP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= 100 && v <= 86_400_000), 'must be 0 or 100..86400000')
+    .default(30_000)
+    .describe(
+      'How often this instance reaps idle consumers of groups with reapIdleMs (0: never on this instance).',
+    ),
   STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
     'How long a graceful shutdown waits for in-flight work.',
   ),
   STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe(
     'How long to wait for the embedded redis-server (and AOF loading) at start.',
+  ),
+  STREAMGATE_TLS_CERT: path().describe(
+    'PEM certificate (chain) of REST and gRPC; with STREAMGATE_TLS_KEY, both serve TLS only. Reloaded on SIGHUP.',
+  ),
+  STREAMGATE_TLS_KEY: path().describe('PEM private key of STREAMGATE_TLS_CERT.'),
+  STREAMGATE_TLS_CLIENT_CA: path().describe(
+    'PEM CA bundle: when set, REST and gRPC clients must present a certificate it signed.',
+  ),
+  STREAMGATE_REDIS_TLS_CA: path().describe(
+    'PEM CA bundle trusted for a rediss:// REDIS_URL (instead of the system CAs).',
+  ),
+  STREAMGATE_REDIS_TLS_CERT: path().describe('PEM client certificate presented to a rediss:// REDIS_URL.'),
+  STREAMGATE_REDIS_TLS_KEY: path().describe('PEM private key of STREAMGATE_REDIS_TLS_CERT.'),
+  STREAMGATE_REDIS_TLS_INSECURE: bool(false).describe(
+    'Do not verify the certificate of a rediss:// REDIS_URL (testing only: logged as a warning).',
+  ),
+  STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 600_000).describe(
+    'Longest wait for a Redis reply; then the request fails with BACKEND_UNAVAILABLE (a write: outcome unknown).',
   ),
 });
 
@@ -86,6 +121,22 @@ export interface PolicyDefaults {
   readonly maxDeliveries: number;
 }
 
+/** Server TLS of both transports: files, read at start and on SIGHUP (see tls.ts). */
+export interface ServerTlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Set: client certificates are required and verified against it. */
+  readonly clientCaFile: string | null;
+}
+
+/** TLS to a rediss:// REDIS_URL. */
+export interface RedisTlsFiles {
+  readonly caFile: string | null;
+  readonly certFile: string | null;
+  readonly keyFile: string | null;
+  readonly insecure: boolean;
+}
+
 export interface Config {
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
@@ -100,8 +151,14 @@ export interface Config {
   readonly reclaimPollMs: number;
   readonly watchConnections: number;
   readonly scanLimit: number;
+  /** 0: this instance never reaps. */
+  readonly reapIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
+  /** null: REST and gRPC are plaintext. */
+  readonly tls: ServerTlsFiles | null;
+  readonly redisTls: RedisTlsFiles;
+  readonly redisCommandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +178,10 @@ export function loadConfig(env: EnvInput): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const problems = crossChecks(e);
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.map(([v, m]) => `  ${v}: ${m}`).join('\n')}`);
+  }
   return Object.freeze({
     redisUrl: e.REDIS_URL,
     dataDir: e.STREAMGATE_DATA_DIR,
@@ -145,9 +206,50 @@ export function loadConfig(env: EnvInput): Config {
     reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,
     watchConnections: e.STREAMGATE_WATCH_CONNECTIONS,
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
+    reapIntervalMs: e.STREAMGATE_REAP_INTERVAL_MS,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
+    tls:
+      e.STREAMGATE_TLS_CERT !== undefined && e.STREAMGATE_TLS_KEY !== undefined
+        ? Object.freeze({
+            certFile: e.STREAMGATE_TLS_CERT,
+            keyFile: e.STREAMGATE_TLS_KEY,
+            clientCaFile: e.STREAMGATE_TLS_CLIENT_CA ?? null,
+          })
+        : null,
+    redisTls: Object.freeze({
+      caFile: e.STREAMGATE_REDIS_TLS_CA ?? null,
+      certFile: e.STREAMGATE_REDIS_TLS_CERT ?? null,
+      keyFile: e.STREAMGATE_REDIS_TLS_KEY ?? null,
+      insecure: e.STREAMGATE_REDIS_TLS_INSECURE,
+    }),
+    redisCommandTimeoutMs: e.STREAMGATE_REDIS_COMMAND_TIMEOUT_MS,
   });
+}
+
+/** Rules between variables, as [variable, message] pairs in the same format as the schema's. */
+function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
+  const problems: Array<[string, string]> = [];
+  const pair = (cert: string, key: string, certValue: string | undefined, keyValue: string | undefined) => {
+    if (certValue !== undefined && keyValue === undefined) problems.push([key, `must be set when ${cert} is (a certificate needs its key)`]);
+    if (keyValue !== undefined && certValue === undefined) problems.push([cert, `must be set when ${key} is (a key needs its certificate)`]);
+  };
+  pair('STREAMGATE_TLS_CERT', 'STREAMGATE_TLS_KEY', e.STREAMGATE_TLS_CERT, e.STREAMGATE_TLS_KEY);
+  if (e.STREAMGATE_TLS_CLIENT_CA !== undefined && e.STREAMGATE_TLS_CERT === undefined) {
+    problems.push(['STREAMGATE_TLS_CLIENT_CA', 'needs STREAMGATE_TLS_CERT and STREAMGATE_TLS_KEY (client certificates are checked over TLS)']);
+  }
+  pair('STREAMGATE_REDIS_TLS_CERT', 'STREAMGATE_REDIS_TLS_KEY', e.STREAMGATE_REDIS_TLS_CERT, e.STREAMGATE_REDIS_TLS_KEY);
+  // Silently ignoring them would leave the operator believing the Redis link is encrypted.
+  if (!e.REDIS_URL?.startsWith('rediss://')) {
+    const set: Record<string, boolean> = {
+      STREAMGATE_REDIS_TLS_CA: e.STREAMGATE_REDIS_TLS_CA !== undefined,
+      STREAMGATE_REDIS_TLS_CERT: e.STREAMGATE_REDIS_TLS_CERT !== undefined,
+      STREAMGATE_REDIS_TLS_KEY: e.STREAMGATE_REDIS_TLS_KEY !== undefined,
+      STREAMGATE_REDIS_TLS_INSECURE: e.STREAMGATE_REDIS_TLS_INSECURE,
+    };
+    for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
+  }
+  return problems;
 }
 
 /** `STREAMGATE_DATA_DIR` → `--data-dir`, `HTTP_PORT` → `--http-port`. */

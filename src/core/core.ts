@@ -1,6 +1,7 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { Backend } from './backend.js';
 import type { Config } from './config.js';
+import { type ConnectionListener, ConnectionState, DISCONNECT_TIMEOUT_MS, commandConnectionOptions } from './connection.js';
 import { ConsumeService } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
@@ -8,7 +9,9 @@ import { type CoreMetrics, createCoreMetrics } from './metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
+import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
+import { isTlsRedisUrl, redisTlsOptions } from './tls.js';
 import { StreamWatcher, type WatchStats } from './watcher.js';
 
 /**
@@ -24,38 +27,54 @@ export interface Core {
   readonly consume: ConsumeService;
   readonly pending: PendingService;
   readonly deadLetters: DeadLetterService;
+  /** Reaps idle consumers of groups with reapIdleMs every STREAMGATE_REAP_INTERVAL_MS; tick() runs a pass now. */
+  readonly reaper: Reaper;
   /** A long-lived pull with flow control and lease renewal (gRPC StreamingPull). */
   openPullSession(options: PullSessionOptions, sink: PullSessionSink): PullSession;
   /** Waiting pulls, watched streams and the watcher's connections. */
   waitStats(): WatchStats;
-  /** True when Redis answers PING. */
+  /** True when Redis answers PING (within the command timeout, at most PING_TIMEOUT_MS). */
   ping(): Promise<boolean>;
+  /** Calls `listener(up)` whenever the Redis connection is lost or restored; returns the unsubscribe function. */
+  onConnectionChange(listener: ConnectionListener): () => void;
+  /** Closes the connections; bounded (CLOSE_BOUND_MS) even when Redis is stalled. */
   close(): Promise<void>;
 }
 
-export const redisOptions: RedisOptions = {
-  enableAutoPipelining: true,
-  // Fail a command after one reconnect attempt rather than queueing it for long: callers
-  // get BACKEND_UNAVAILABLE promptly while Redis is away.
-  maxRetriesPerRequest: 1,
-  connectTimeout: 5000,
-  // Connect on first use, so building an app (e.g. to print the OpenAPI document) needs no Redis.
-  lazyConnect: true,
-};
+/** A readiness check that takes longer than this says "not ready" (probes have short timeouts). */
+export const PING_TIMEOUT_MS = 1000;
+/** Longest close() waits for Redis to answer QUIT. */
+const QUIT_WAIT_MS = 300;
+/** Longest close() may hold the process, even with Redis stalled: the reaper, QUIT, then the sockets. */
+export const CLOSE_BOUND_MS = 2 * QUIT_WAIT_MS + DISCONNECT_TIMEOUT_MS;
 
-export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics()): Core {
-  const redis = new Redis(redisUrl, redisOptions);
+const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
+
+export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics(), logger: ReaperLogger = quiet): Core {
+  // The watcher's connections are duplicates of this one, so they inherit its TLS options.
+  const options = commandConnectionOptions(config.redisCommandTimeoutMs);
+  const redis = new Redis(redisUrl, isTlsRedisUrl(redisUrl) ? { ...options, tls: redisTlsOptions(config.redisTls) } : options);
   redis.on('error', () => {
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
   });
-  const backend = new Backend(redis, metrics);
+  const connection = new ConnectionState(redis);
+  // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
+  redis.connect().catch(() => undefined);
+  const backend = new Backend(redis, metrics, connection, config.redisCommandTimeoutMs);
   const policies = new PolicyStore(redis, config.policyDefaults);
   const watcher = new StreamWatcher(redis, redis, {
     connections: config.watchConnections,
     reclaimPollMs: config.reclaimPollMs,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
   });
+  const subscribe = (listener: ConnectionListener) => connection.subscribe(listener);
   const consume = new ConsumeService(backend, policies, watcher, metrics, config);
   metrics.observeWaiting(() => watcher.stats());
+  const reaper = new Reaper(backend, metrics, logger, {
+    intervalMs: config.reapIntervalMs,
+    wake: (stream, group, released) => watcher.wakeMore(stream, group, released),
+  });
+  reaper.start();
   return {
     config,
     metrics,
@@ -64,22 +83,38 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
     consume,
     pending: new PendingService(backend, config),
     deadLetters: new DeadLetterService(backend, policies, config),
-    openPullSession: (options, sink) => new PullSession(consume, config.limits, options, sink),
+    reaper,
+    openPullSession: (options, sink) => new PullSession(consume, config.limits, options, sink, subscribe),
     waitStats: () => watcher.stats(),
     async ping() {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        return (await redis.ping()) === 'PONG';
+        if (redis.status !== 'ready') await connection.usable();
+        const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), Math.min(PING_TIMEOUT_MS, config.redisCommandTimeoutMs))));
+        return (await Promise.race([redis.ping(), timeout])) === 'PONG';
       } catch {
         return false;
+      } finally {
+        clearTimeout(timer);
       }
     },
+    onConnectionChange: subscribe,
     async close() {
+      // A pass under way stops between scripts; each script is atomic, so cutting the wait
+      // short (a stalled Redis) leaves nothing half-done, and shutdown stays bounded.
+      let stopTimer: NodeJS.Timeout | undefined;
+      await Promise.race([reaper.stop(), new Promise<void>((r) => (stopTimer = setTimeout(r, QUIT_WAIT_MS)))]);
+      clearTimeout(stopTimer);
       watcher.close();
-      try {
-        await redis.quit();
-      } catch {
-        redis.disconnect();
+      // QUIT lets Redis answer what was sent; a stalled Redis gets QUIT_WAIT_MS, nothing
+      // to wait for without a connection. disconnect() also stops the reconnection attempts.
+      if (redis.status === 'ready') {
+        let timer: NodeJS.Timeout | undefined;
+        const wait = new Promise<void>((r) => (timer = setTimeout(r, Math.min(QUIT_WAIT_MS, config.redisCommandTimeoutMs))));
+        await Promise.race([redis.quit().catch(() => undefined), wait]);
+        clearTimeout(timer);
       }
+      redis.disconnect();
     },
   };
 }

@@ -38,7 +38,7 @@ export class DeadLetterService {
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
     await this.backend.assertGroup(stream, group);
-    const dlq = (await this.policies.get(stream, group)).deadLetterStream;
+    const dlq = (await this.backend.call(stream, () => this.policies.get(stream, group))).deadLetterStream;
     const found: Message[] = [];
     let scanned = 0;
     while (found.length < count && scanned < this.config.scanLimit) {
@@ -66,7 +66,7 @@ export class DeadLetterService {
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);
     await this.backend.assertGroup(stream, group);
-    const dlq = (await this.policies.get(stream, group)).deadLetterStream;
+    const dlq = (await this.backend.call(stream, () => this.policies.get(stream, group))).deadLetterStream;
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.run('redrive', [stream, dlq], [group, this.config.scanLimit, count, ...ids]),
     );

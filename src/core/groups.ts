@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import { GatewayError, invalid } from './errors.js';
 import { idBeforeTimestamp, positionId } from './ids.js';
-import { keys } from './keys.js';
+import { keySlot, keys } from './keys.js';
 import { nonNegativeInt } from './limits.js';
 import { assertConsumerName, assertGroupName, assertStreamName } from './names.js';
 import { type PolicyPatch, type PolicyStore, validatePolicyPatch } from './policy.js';
@@ -35,10 +35,11 @@ export class GroupService {
     const start = positionId(input.start ?? '$', 'start');
     const entriesRead = input.entriesRead === undefined ? '' : String(nonNegativeInt(input.entriesRead, 'entriesRead'));
     const policy = this.policies.complete(stream, input);
+    if (policy.reapIdleMs > 0) await this.indexReapSlot(stream);
     await this.backend.call(stream, () =>
       this.backend.scripts.run(
         'createGroup',
-        [stream, keys.policy(stream)],
+        [stream, keys.policy(stream), keys.reapRegistry(stream)],
         [input.group, start, input.createStream ? '1' : '0', entriesRead, JSON.stringify(policy)],
       ),
     );
@@ -69,15 +70,30 @@ export class GroupService {
     assertGroupName(group);
     validatePolicyPatch(stream, patch);
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const indexed = (patch.reapIdleMs ?? 0) > 0;
+    if (indexed) await this.indexReapSlot(stream);
     const json = await this.backend.call(stream, () =>
       this.backend.scripts.run(
         'updatePolicy',
-        [stream, keys.policy(stream)],
+        [stream, keys.policy(stream), keys.reapRegistry(stream)],
         [group, JSON.stringify(this.policies.defaults(stream)), JSON.stringify(changes)],
       ),
     );
-    this.policies.remember(stream, group, this.policies.parse(stream, str(json)).deadLetterStream);
+    const policy = this.policies.parse(stream, str(json));
+    // A patch of other fields keeps a group reaping: index its slot again, in case the
+    // index was lost (it is only ever added to, so this is idempotent and cheap).
+    if (!indexed && policy.reapIdleMs > 0) await this.indexReapSlot(stream);
+    this.policies.remember(stream, group, policy.deadLetterStream);
     return this.get(stream, group);
+  }
+
+  /**
+   * Adds the stream's slot to the reaper's index. Done before the policy script registers
+   * the stream in its slot's registry, so a registered stream is always findable; an index
+   * entry whose policy write then failed only costs the reaper one empty read.
+   */
+  private async indexReapSlot(stream: string): Promise<void> {
+    await this.backend.call(stream, () => this.backend.redis.sadd(keys.reapSlots, keySlot(stream)));
   }
 
   async destroy(stream: string, group: string): Promise<void> {
@@ -154,5 +170,6 @@ function groupInfo(raw: unknown, policyOf: (name: string) => GroupPolicy): Group
     leaseMs: policy.leaseMs,
     maxDeliveries: policy.maxDeliveries,
     deadLetterStream: policy.deadLetterStream,
+    reapIdleMs: policy.reapIdleMs,
   };
 }

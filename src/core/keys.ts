@@ -69,11 +69,23 @@ function derived(stream: string, kind: string, suffix = ''): string {
   return `${PREFIX}:{${slotTag(stream)}}:${kind}:${stream}${suffix}`;
 }
 
+/** The per-slot registry of streams whose groups may reap (see keys.reapRegistry). */
+const reapRegistryOfSlot = (slot: number): string => `${PREFIX}:{${tagForSlot(slot)}}:reap-streams`;
+
 export const keys = {
   /** Hash: group name → JSON group policy. */
   policy: (stream: string): string => derived(stream, 'policy'),
   /** String with TTL: the first result of a publish made with this Idempotency-Key. */
   idempotency: (stream: string, key: string): string => derived(stream, 'idem', `\u0000${key}`),
+  /**
+   * Set of the stream names of one Cluster slot that have a group with `reapIdleMs` > 0,
+   * kept by the policy scripts in the same step as the policy (same slot as the stream, so
+   * one script may touch both). The reaper finds the slots through keys.reapSlots.
+   */
+  reapRegistry: (stream: string): string => reapRegistryOfSlot(keySlot(stream)),
+  reapRegistryOfSlot,
+  /** Set of the slot numbers whose registry ever held a stream (only grows: at most 16384). */
+  reapSlots: `${PREFIX}:reap-slots`,
   /** Default dead-letter stream of a group (the contract's `<stream>:dlq`). */
   defaultDeadLetter: (stream: string): string => `${stream}:dlq`,
 } as const;

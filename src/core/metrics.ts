@@ -10,6 +10,10 @@ export interface CoreMetrics {
   readonly redisErrors: Counter<'code'>;
   readonly delivered: Counter<'kind'>;
   readonly deadLettered: Counter;
+  /** Consumers deleted by the reaper (reapIdleMs). */
+  readonly consumersReaped: Counter;
+  /** Pending messages the reaper released for redelivery. */
+  readonly reapReleased: Counter;
   /** Reports the watcher's state in the waiting-pull gauges, read at each scrape. */
   observeWaiting(stats: () => WatchStats): void;
 }
@@ -33,6 +37,16 @@ export function createCoreMetrics(registry = new Registry()): CoreMetrics {
     deadLettered: new Counter({
       name: 'streamgate_messages_dead_lettered_total',
       help: 'Messages moved to a dead-letter stream after maxDeliveries.',
+      registers: [registry],
+    }),
+    consumersReaped: new Counter({
+      name: 'streamgate_consumers_reaped_total',
+      help: 'Consumers idle longer than their group reapIdleMs, deleted by this instance after releasing their pending messages.',
+      registers: [registry],
+    }),
+    reapReleased: new Counter({
+      name: 'streamgate_reaped_messages_released_total',
+      help: 'Pending messages of reaped consumers released by this instance for redelivery to the group.',
       registers: [registry],
     }),
     observeWaiting(stats) {

@@ -15,12 +15,15 @@ import type { GroupPolicy } from './types.js';
 export const LEASE_MIN_MS = 50;
 export const LEASE_MAX_MS = 43_200_000;
 export const MAX_DELIVERIES_MAX = 1000;
+/** reapIdleMs is 0 (off) or from the smallest lease to 30 days, and never below the group's lease. */
+export const REAP_IDLE_MIN_MS = LEASE_MIN_MS;
+export const REAP_IDLE_MAX_MS = 2_592_000_000;
 
 export type PolicyPatch = Partial<GroupPolicy>;
 
 /** Throws VALIDATION_FAILED unless every given field is within the contract's limits. */
 export function validatePolicyPatch(stream: string, patch: PolicyPatch): void {
-  const { leaseMs, maxDeliveries, deadLetterStream } = patch;
+  const { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs } = patch;
   if (leaseMs !== undefined) {
     if (!Number.isInteger(leaseMs) || (leaseMs !== 0 && (leaseMs < LEASE_MIN_MS || leaseMs > LEASE_MAX_MS))) {
       throw invalid(`leaseMs must be 0 or an integer from ${LEASE_MIN_MS} to ${LEASE_MAX_MS}`, 'leaseMs');
@@ -38,6 +41,29 @@ export function validatePolicyPatch(stream: string, patch: PolicyPatch): void {
       throw invalid('deadLetterStream must not be the stream itself', 'deadLetterStream');
     }
   }
+  if (reapIdleMs !== undefined) {
+    if (!Number.isInteger(reapIdleMs) || (reapIdleMs !== 0 && (reapIdleMs < REAP_IDLE_MIN_MS || reapIdleMs > REAP_IDLE_MAX_MS))) {
+      throw invalid(`reapIdleMs must be 0 or an integer from ${REAP_IDLE_MIN_MS} to ${REAP_IDLE_MAX_MS}`, 'reapIdleMs');
+    }
+    // Both given: the pair is checked here, before any existence check. Otherwise the
+    // stored half is only known in Redis, where updatePolicy-3 checks the merged policy.
+    if (leaseMs !== undefined) checkReapAgainstLease(reapIdleMs, leaseMs);
+  }
+}
+
+/**
+ * Reaping releases a consumer's messages for redelivery by the lease walker, so it needs
+ * leases; and a threshold below the lease could release a message whose lease is still
+ * running. (Same rule, same words, as sg_check_reap in the Lua prelude.)
+ */
+function checkReapAgainstLease(reapIdleMs: number, leaseMs: number): void {
+  if (reapIdleMs === 0) return;
+  if (leaseMs === 0) {
+    throw invalid('reapIdleMs needs leases: it must be 0 when leaseMs is 0', 'reapIdleMs');
+  }
+  if (reapIdleMs < leaseMs) {
+    throw invalid(`reapIdleMs (${reapIdleMs}) must be 0 or at least leaseMs (${leaseMs})`, 'reapIdleMs');
+  }
 }
 
 function parseStored(json: string, fallback: GroupPolicy): GroupPolicy {
@@ -47,6 +73,8 @@ function parseStored(json: string, fallback: GroupPolicy): GroupPolicy {
       leaseMs: typeof p.leaseMs === 'number' ? p.leaseMs : fallback.leaseMs,
       maxDeliveries: typeof p.maxDeliveries === 'number' ? p.maxDeliveries : fallback.maxDeliveries,
       deadLetterStream: typeof p.deadLetterStream === 'string' ? p.deadLetterStream : fallback.deadLetterStream,
+      // Policies stored before reaping existed have no field: off.
+      reapIdleMs: typeof p.reapIdleMs === 'number' ? p.reapIdleMs : fallback.reapIdleMs,
     };
   } catch {
     // A hand-edited, unreadable policy must not make the group unusable: serve the defaults.
@@ -66,18 +94,27 @@ export class PolicyStore {
   ) {}
 
   defaults(stream: string): GroupPolicy {
-    return { ...this.defaultsConfig, deadLetterStream: keys.defaultDeadLetter(stream) };
+    // Reaping is opt-in per group: a group without a stored policy is never reaped.
+    return {
+      leaseMs: this.defaultsConfig.leaseMs,
+      maxDeliveries: this.defaultsConfig.maxDeliveries,
+      deadLetterStream: keys.defaultDeadLetter(stream),
+      reapIdleMs: 0,
+    };
   }
 
   /** A full policy for a new group: given fields over the defaults. */
   complete(stream: string, patch: PolicyPatch): GroupPolicy {
     validatePolicyPatch(stream, patch);
     const d = this.defaults(stream);
-    return {
+    const policy = {
       leaseMs: patch.leaseMs ?? d.leaseMs,
       maxDeliveries: patch.maxDeliveries ?? d.maxDeliveries,
       deadLetterStream: patch.deadLetterStream ?? d.deadLetterStream,
+      reapIdleMs: patch.reapIdleMs ?? d.reapIdleMs,
     };
+    checkReapAgainstLease(policy.reapIdleMs, policy.leaseMs);
+    return policy;
   }
 
   async get(stream: string, group: string): Promise<GroupPolicy> {

@@ -1,6 +1,7 @@
 import type { Limits } from './config.js';
+import type { ConnectionListener } from './connection.js';
 import type { ConsumeService } from './consume.js';
-import { invalid } from './errors.js';
+import { GatewayError, invalid } from './errors.js';
 import { pairsBytes } from './limits.js';
 import type { Message, PerIdResult } from './types.js';
 
@@ -19,6 +20,10 @@ import type { Message, PerIdResult } from './types.js';
  *
  * Closing releases the consumer's unacked messages of this session at once (nack, delay 0)
  * so another consumer gets them promptly, and clears every timer.
+ *
+ * Losing the Redis connection ends the session with BACKEND_UNAVAILABLE (the client opens
+ * a new stream), even while it reads nothing: its leases cannot be renewed meanwhile, and
+ * a session that waited silently would look alive to a client that should reconnect.
  */
 
 export interface PullSessionOptions {
@@ -48,6 +53,9 @@ export interface AckOutcome {
   readonly ok: boolean;
 }
 
+/** Subscribes to changes of the Redis connection (up: true/false); returns the unsubscribe function. */
+export type ConnectionEvents = (listener: ConnectionListener) => () => void;
+
 export interface PullSessionSink {
   /** Sends messages; false when the transport's buffer is full: call `drained()` once it empties. */
   deliver(messages: Message[]): boolean;
@@ -73,6 +81,8 @@ const READ_WAIT_MS = 30_000;
  */
 const READ_BATCH = 100;
 const MAX_READS_IN_FLIGHT = 2;
+const LOST_MESSAGE =
+  'the connection to Redis was lost: this stream ends, open a new one; messages not acked are redelivered when their lease expires';
 
 export class PullSession {
   readonly stream: string;
@@ -98,12 +108,14 @@ export class PullSession {
   private caughtUp = false;
   private failure: unknown = null;
   private closing: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly consume: ConsumeService,
     private readonly limits: Limits,
     options: PullSessionOptions,
     private readonly sink: PullSessionSink,
+    private readonly connection?: ConnectionEvents,
   ) {
     this.stream = options.stream;
     this.group = options.group;
@@ -115,8 +127,22 @@ export class PullSession {
 
   /** Delivers until `close()`; rejects with the error that ended the session (e.g. GROUP_NOT_FOUND). */
   run(): Promise<void> {
+    if (!this.running && !this.closed) {
+      this.unsubscribe = this.connection?.((up) => {
+        if (!up) this.fail(new GatewayError('BACKEND_UNAVAILABLE', LOST_MESSAGE));
+      }) ?? null;
+    }
     this.running ??= this.loop();
     return this.running;
+  }
+
+  /** Ends the session's delivery: `run()` rejects with `err` once the reads in flight are done. */
+  private fail(err: unknown): void {
+    if (this.closed || this.failure !== null) return;
+    this.failure = err;
+    // A read waiting for messages stops waiting (and leases nothing).
+    this.stop.abort();
+    this.wake();
   }
 
   get outstandingCount(): number {
@@ -170,6 +196,7 @@ export class PullSession {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
+    this.unsubscribe?.();
     this.stop.abort();
     if (this.renewTimer) clearTimeout(this.renewTimer);
     this.renewTimer = null;

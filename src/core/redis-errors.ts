@@ -1,10 +1,11 @@
 import { ReplyError } from 'ioredis';
 import { GatewayError, type ErrorCode } from './errors.js';
+import { BackendUnavailable, connectionFailure } from './unavailable.js';
 
 /**
  * Redis errors become contract errors here and nowhere else. Replies are recognised by
  * their prefix (the first word), never by their full text. The prefixes NOSTREAM,
- * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, NOCONSUMER, HASPENDING and DLQTYPE are raised
+ * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, BADPOLICY, NOCONSUMER, HASPENDING and DLQTYPE are raised
  * by our own Lua scripts (lua/include/prelude.lua).
  */
 
@@ -18,6 +19,7 @@ const BY_PREFIX: Record<string, ErrorCode> = {
   IDEMCONFLICT: 'IDEMPOTENCY_CONFLICT',
   LEASESOFF: 'LEASES_DISABLED',
   BADDELAY: 'VALIDATION_FAILED',
+  BADPOLICY: 'VALIDATION_FAILED',
   NOCONSUMER: 'CONSUMER_NOT_FOUND',
   HASPENDING: 'CONSUMER_HAS_PENDING',
   UNBLOCKED: 'STREAM_NOT_FOUND',
@@ -28,6 +30,11 @@ const BY_PREFIX: Record<string, ErrorCode> = {
   CLUSTERDOWN: 'BACKEND_UNAVAILABLE',
   READONLY: 'BACKEND_UNAVAILABLE',
   NOPERM: 'BACKEND_UNAVAILABLE',
+  // Over maxmemory, or writes refused after a failed save / without enough replicas: Redis
+  // checks these before running a command (or a whole script), so nothing was written.
+  OOM: 'BACKEND_UNAVAILABLE',
+  MISCONF: 'BACKEND_UNAVAILABLE',
+  NOREPLICAS: 'BACKEND_UNAVAILABLE',
 };
 
 const CLIENT_MESSAGES: Partial<Record<ErrorCode, string>> = {
@@ -36,7 +43,6 @@ const CLIENT_MESSAGES: Partial<Record<ErrorCode, string>> = {
   GROUP_EXISTS: 'consumer group already exists',
   NOT_A_STREAM: 'key exists and is not a stream',
   CONSUMER_NOT_FOUND: 'consumer does not exist in this group',
-  BACKEND_UNAVAILABLE: 'Redis is unavailable',
 };
 
 /** An error reply from Redis (ioredis types ReplyError loosely, hence the guard). */
@@ -52,18 +58,22 @@ const cleanMessage = (message: string): string =>
 /**
  * Maps an error from a Redis call to a GatewayError, or returns null for a reply the
  * caller must classify from context (a generic `ERR`, or NOGROUP that may mean a missing key).
+ * `commandTimeoutMs` only words the message of a command that timed out.
  */
-export function mapRedisError(err: unknown): GatewayError | null {
+export function mapRedisError(err: unknown, commandTimeoutMs = 0): GatewayError | null {
   if (err instanceof GatewayError) return err;
-  if (!isReply(err)) {
-    // Not a reply: the connection failed, timed out or was closed.
-    const message = err instanceof Error ? err.message : String(err);
-    return new GatewayError('BACKEND_UNAVAILABLE', 'Redis is unavailable', [], { cause: new Error(message) });
-  }
+  // Not a reply: the connection failed, timed out or was closed.
+  if (!isReply(err)) return connectionFailure(err, commandTimeoutMs);
   const prefix = replyPrefix(err);
   const code = prefix ? BY_PREFIX[prefix] : undefined;
   if (!code) return null;
-  const ours = prefix !== 'NOGROUP' && prefix !== 'WRONGTYPE' && code !== 'BACKEND_UNAVAILABLE';
+  if (code === 'BACKEND_UNAVAILABLE') {
+    // Redis refused to run the command (loading, busy, read-only...): nothing happened.
+    return new BackendUnavailable('not_written', `Redis is unavailable (${prefix}): the request was refused and changed nothing`, {
+      cause: err,
+    });
+  }
+  const ours = prefix !== 'NOGROUP' && prefix !== 'WRONGTYPE';
   const message = ours ? cleanMessage(err.message) : (CLIENT_MESSAGES[code] ?? cleanMessage(err.message));
   return new GatewayError(code, message, [], { cause: err });
 }

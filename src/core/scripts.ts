@@ -13,9 +13,9 @@ const FILES = {
   history: 'history-1.lua',
   ack: 'ack-1.lua',
   setLease: 'setLease-2.lua',
-  createGroup: 'createGroup-2.lua',
+  createGroup: 'createGroup-3.lua',
   destroyGroup: 'destroyGroup-2.lua',
-  updatePolicy: 'updatePolicy-2.lua',
+  updatePolicy: 'updatePolicy-3.lua',
   deleteStream: 'deleteStream-2.lua',
   deleteConsumer: 'deleteConsumer-1.lua',
   publish: 'publish-2.lua',
@@ -23,6 +23,8 @@ const FILES = {
   trim: 'trim-1.lua',
   claim: 'claim-1.lua',
   autoclaim: 'autoclaim-1.lua',
+  reapGroups: 'reapGroups-3.lua',
+  reap: 'reap-2.lua',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

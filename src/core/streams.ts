@@ -9,6 +9,7 @@ import { packEntries } from './pack.js';
 import { assertStreamName } from './names.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
 import type { FieldPair, Message, StreamInfo } from './types.js';
+import { BackendUnavailable, publishOutcomeUnknown } from './unavailable.js';
 
 /** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
 export interface TrimSpec {
@@ -80,9 +81,11 @@ export class StreamService {
       packEntries(messages),
     ];
     const idemKey = idem === undefined ? keys.policy(stream) : keys.idempotency(stream, idem);
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.run('publish', [stream, idemKey], args),
-    );
+    const reply = await this.backend
+      .call(stream, () => this.backend.scripts.run('publish', [stream, idemKey], args))
+      .catch((err: unknown) => {
+        throw err instanceof BackendUnavailable && err.outcome === 'unknown' ? publishOutcomeUnknown(err) : err;
+      });
     const [status, ids] = arr(reply);
     return { ids: arr(ids).map(str), replayed: str(status) === 'REPLAY' };
   }

@@ -15,6 +15,8 @@ export interface GroupPolicy {
   readonly leaseMs: number;
   readonly maxDeliveries: number;
   readonly deadLetterStream: string;
+  /** Consumers idle longer than this are reaped (pending released, then deleted); 0: never. */
+  readonly reapIdleMs: number;
 }
 
 export interface GroupInfo extends GroupPolicy {

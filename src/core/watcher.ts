@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { compareIds, parseId } from './ids.js';
 import { keySlot } from './keys.js';
+import { isReplyError } from './unavailable.js';
 
 /**
  * Waiting pulls share a bounded set of Redis connections, whatever their number.
@@ -56,6 +57,8 @@ export interface WatcherOptions {
   readonly reclaimPollMs: number;
   /** Longest one XREAD blocks before it starts again (also bounds recovery after errors). */
   readonly blockMs?: number;
+  /** Beyond blockMs, how long a read may go unanswered before its connection is replaced. */
+  readonly commandTimeoutMs?: number;
 }
 
 /** Most entries one watcher read takes per stream: each wakes one waiter per group. */
@@ -256,7 +259,16 @@ class WatcherShard {
 
   private async connection(): Promise<Redis> {
     if (this.conn) return this.conn;
-    const conn = this.base.duplicate({ enableAutoPipelining: false, lazyConnect: true });
+    const conn = this.base.duplicate({
+      enableAutoPipelining: false,
+      lazyConnect: true,
+      // Only reads go here, so a read may wait for a reconnect in the offline queue (the
+      // command connection has none, so no write can): a waiter re-registered right after
+      // Redis came back is then not woken for nothing. A failed reconnection attempt
+      // still rejects the queued read (maxRetriesPerRequest 0), which wakes the waiters.
+      enableOfflineQueue: true,
+      commandTimeout: this.options.blockMs + this.options.commandTimeoutMs,
+    });
     conn.on('error', () => {
       // Surfaces as a failed XREAD below, which wakes the waiters.
     });
@@ -276,9 +288,12 @@ class WatcherShard {
         if (this.connId === null) this.connId = Number(await conn.call('CLIENT', 'ID'));
         this.blocked = true;
         reply = await conn.call('XREAD', 'COUNT', READ_COUNT, 'BLOCK', this.options.blockMs, 'STREAMS', ...keys, ...ids);
-      } catch {
+      } catch (err) {
         this.blocked = false;
         if (this.closed) return;
+        // A read unanswered long past its BLOCK time: the connection may be half-open
+        // (no close will ever come), so replace it rather than wait on it again.
+        if (!isReplyError(err) && conn.status === 'ready') conn.disconnect(true);
         // A watched key changed type, or Redis is away: wake everyone; their pulls report
         // the cause (NOT_A_STREAM, BACKEND_UNAVAILABLE) or wait again.
         this.resolveAll('woken');
@@ -334,7 +349,7 @@ export class StreamWatcher {
   private waiting = 0;
 
   constructor(base: Redis, command: Redis, options: WatcherOptions) {
-    const opts: Required<WatcherOptions> = { blockMs: 5000, ...options };
+    const opts: Required<WatcherOptions> = { blockMs: 5000, commandTimeoutMs: 5000, ...options };
     this.shards = Array.from(
       { length: Math.max(1, options.connections) },
       () => new WatcherShard(base, command, opts, (d) => (this.waiting += d)),

@@ -56,6 +56,7 @@ export function toProtoGroup(g: GroupInfo): Group {
     leaseMs: g.leaseMs,
     maxDeliveries: g.maxDeliveries,
     deadLetterStream: g.deadLetterStream,
+    reapIdleMs: g.reapIdleMs,
   };
   if (g.entriesRead !== null) out.entriesRead = g.entriesRead;
   if (g.lag !== null) out.lag = g.lag;

@@ -1,8 +1,10 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
+import type { ServerTls } from '../core/tls.js';
+import { grpcServerCredentials } from './credentials.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
 import { streamGatewayHandlers } from './service.js';
 import { ActiveStreams } from './streaming-pull.js';
@@ -26,6 +28,8 @@ export interface GrpcOptions {
   readonly logger: Logger;
   /** How often health looks at Redis (PING). */
   readonly healthIntervalMs?: number;
+  /** Serve TLS with it (and follow its reloads); absent: plaintext. */
+  readonly tls?: ServerTls | undefined;
 }
 
 export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<GrpcGateway> {
@@ -46,27 +50,35 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
   new ReflectionService(definition).addToServer(server);
 
   let serving: boolean | null = null;
-  const check = async () => {
-    const ok = await core.ping();
-    if (ok === serving) return;
+  let stopped = false;
+  const set = (ok: boolean) => {
+    if (ok === serving || stopped) return;
     serving = ok;
     const s = ok ? 'SERVING' : 'NOT_SERVING';
     health.setStatus('', s);
     health.setStatus(SERVICE_NAME, s);
     if (!ok) opts.logger.warn('Redis unreachable: gRPC health reports NOT_SERVING');
   };
+  const check = async () => set(await core.ping());
   await check();
   const timer = setInterval(() => void check(), opts.healthIntervalMs ?? 1000);
   timer.unref();
+  // A lost connection is known at once, without waiting for the next PING; a restored one
+  // is confirmed by a PING first.
+  const unsubscribe = core.onConnectionChange((up) => (up ? void check() : set(false)));
 
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const creds = grpcServerCredentials(opts.tls);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${host}:${opts.port}`, creds.credentials, (err, p) => (err ? reject(err) : resolve(p))),
   );
 
   let stopping: Promise<void> | null = null;
   const shutdown = async (timeoutMs: number) => {
     clearInterval(timer);
+    creds.release();
+    unsubscribe();
+    stopped = true;
     health.setStatus('', 'NOT_SERVING');
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
     // Stop accepting first, so no StreamingPull can open after the others were ended (it
@@ -79,7 +91,9 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
       }, timeoutMs);
       server.tryShutdown(() => resolve());
     });
-    await active.endAll();
+    // Ending a stream releases its leases through Redis, which may be stalled: the
+    // deadline wins over that too (the leases then expire as usual).
+    await Promise.race([active.endAll(), drained]);
     await drained;
     clearTimeout(force);
   };

@@ -1,5 +1,6 @@
 import { Metadata, type StatusObject, status } from '@grpc/grpc-js';
 import { ERROR_TABLE, GatewayError } from '../core/errors.js';
+import { BackendUnavailable } from '../core/unavailable.js';
 
 /**
  * Core errors as gRPC statuses, from the same table as REST's problem+json. The contract's
@@ -13,6 +14,8 @@ export function toGrpcStatus(err: unknown): GrpcStatus {
   if (err instanceof GatewayError) {
     const entry = ERROR_TABLE[err.code];
     metadata.set('error-code', err.code);
+    // Whether a failed write may have happened (unavailable.ts): `unknown` or `not_written`.
+    if (err instanceof BackendUnavailable) metadata.set('outcome', err.outcome);
     const hidden = entry.http >= 500 && err.code !== 'BACKEND_UNAVAILABLE' && err.code !== 'SHUTTING_DOWN';
     return { code: entry.grpc, details: hidden ? 'internal error' : err.message, metadata };
   }

@@ -1,9 +1,11 @@
+import { Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../core/errors.js';
+import { type ServerTls, secureContextOptions } from '../core/tls.js';
 import type { RouteContext } from './context.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
@@ -23,15 +25,23 @@ export interface HttpDeps {
   readonly core: Core;
   /** pino logger to use; false (default) for none. */
   readonly logger?: FastifyBaseLogger | false;
+  /** Serve HTTPS with it (and follow its reloads); absent: plain HTTP. */
+  readonly tls?: ServerTls | undefined;
 }
 
 /** Encoded stream names can be long (512 bytes, up to 3 URL characters each). */
 const MAX_PARAM_LENGTH = 4096;
 
+function httpsOptions(tls: ServerTls) {
+  const require = tls.requireClientCert;
+  return { ...secureContextOptions(tls.current), requestCert: require, rejectUnauthorized: require };
+}
+
 /** Builds the REST app without listening (main.ts listens; tests use inject or port 0). */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
-  const { core } = deps;
+  const { core, tls } = deps;
   const app = Fastify({
+    ...(tls ? { https: httpsOptions(tls) } : {}),
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: core.config.limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -56,6 +66,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
+  if (tls) {
+    const unsubscribe = tls.onReload((m) => {
+      // https.Server is a tls.Server; Fastify types app.server as the plain http.Server.
+      if (app.server instanceof TlsServer) app.server.setSecureContext(secureContextOptions(m));
+    });
+    app.addHook('onClose', async () => void unsubscribe());
+  }
 
   await app.register(swagger, swaggerOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });

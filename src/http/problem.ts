@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../core/errors.js';
+import { BackendUnavailable, type CommandOutcome } from '../core/unavailable.js';
 
 /** RFC 9457 problem details, with the contract's stable `code`. */
 export interface Problem {
@@ -10,6 +11,8 @@ export interface Problem {
   code: ErrorCode;
   instance?: string;
   errors?: FieldIssue[];
+  /** BACKEND_UNAVAILABLE only: whether the request may have taken effect (unavailable.ts). */
+  outcome?: CommandOutcome;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -31,7 +34,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function toProblem(err: unknown): Problem {
   if (err instanceof GatewayError) {
     const status = ERROR_TABLE[err.code].http;
-    return problemOf(err.code, status >= 500 && err.code !== 'BACKEND_UNAVAILABLE' ? 'internal error' : err.message, err.issues);
+    const p = problemOf(err.code, status >= 500 && err.code !== 'BACKEND_UNAVAILABLE' ? 'internal error' : err.message, err.issues);
+    if (err instanceof BackendUnavailable) p.outcome = err.outcome;
+    return p;
   }
   const fe = err as Partial<FastifyError> & { validationContext?: string };
   if (Array.isArray(fe.validation)) {

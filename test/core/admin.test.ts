@@ -45,7 +45,7 @@ describe('group creation', () => {
     });
     // entriesRead is what Redis reports (null from Redis 7.0 for a group made at `$`).
     expect(Object.keys(info).sort()).toEqual(
-      ['consumers', 'deadLetterStream', 'entriesRead', 'lag', 'lastDeliveredId', 'leaseMs', 'maxDeliveries', 'name', 'pending'],
+      ['consumers', 'deadLetterStream', 'entriesRead', 'lag', 'lastDeliveredId', 'leaseMs', 'maxDeliveries', 'name', 'pending', 'reapIdleMs'],
     );
     await publish(s, '3-0');
     expect(await pulledIds(s)).toEqual(['3-0']);
@@ -74,7 +74,7 @@ describe('group creation', () => {
     const s = uniq();
     await core.groups.create(s, { group: 'g', createStream: true, leaseMs: 900 });
     await expectCode(core.groups.create(s, { group: 'g', createStream: true, leaseMs: 100 }), 'GROUP_EXISTS');
-    expect(await storedPolicy(s, 'g')).toEqual({ leaseMs: 900, maxDeliveries: 7, deadLetterStream: `${s}:dlq` });
+    expect(await storedPolicy(s, 'g')).toEqual({ leaseMs: 900, maxDeliveries: 7, deadLetterStream: `${s}:dlq`, reapIdleMs: 0 });
   });
 });
 
@@ -98,7 +98,7 @@ describe('group listing and policies', () => {
     const updated = await core.groups.updatePolicy(s, 'g', { maxDeliveries: 5 });
     expect(updated).toMatchObject({ leaseMs: 500, maxDeliveries: 5, deadLetterStream: 'dl' });
     await core.groups.updatePolicy(s, 'g', { leaseMs: 0 });
-    expect(await storedPolicy(s, 'g')).toEqual({ leaseMs: 0, maxDeliveries: 5, deadLetterStream: 'dl' });
+    expect(await storedPolicy(s, 'g')).toEqual({ leaseMs: 0, maxDeliveries: 5, deadLetterStream: 'dl', reapIdleMs: 0 });
     expect(await core.groups.get(s, 'g')).toMatchObject({ leaseMs: 0, maxDeliveries: 5, deadLetterStream: 'dl' });
   });
 
@@ -110,14 +110,14 @@ describe('group listing and policies', () => {
       maxDeliveries: 7,
       deadLetterStream: `${s}:dlq`,
     });
-    expect(await storedPolicy(s, 'native')).toEqual({ leaseMs: 800, maxDeliveries: 7, deadLetterStream: `${s}:dlq` });
+    expect(await storedPolicy(s, 'native')).toEqual({ leaseMs: 800, maxDeliveries: 7, deadLetterStream: `${s}:dlq`, reapIdleMs: 0 });
   });
 
   it('an invalid update changes nothing', async () => {
     const s = uniq();
     await core.groups.create(s, { group: 'g', createStream: true, leaseMs: 500 });
     await expectCode(core.groups.updatePolicy(s, 'g', { maxDeliveries: 2, leaseMs: 10 }), 'VALIDATION_FAILED');
-    expect(await storedPolicy(s, 'g')).toEqual({ leaseMs: 500, maxDeliveries: 7, deadLetterStream: `${s}:dlq` });
+    expect(await storedPolicy(s, 'g')).toEqual({ leaseMs: 500, maxDeliveries: 7, deadLetterStream: `${s}:dlq`, reapIdleMs: 0 });
   });
 
   it('destroy removes the group and its policy; a group of the same name starts from the defaults', async () => {

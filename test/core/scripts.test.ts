@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../src/core/errors.js';
 import { keys } from '../../src/core/keys.js';
 import { mapRedisError } from '../../src/core/redis-errors.js';
 import { type ScriptArg, type ScriptName, scriptSource } from '../../src/core/scripts.js';
-import { redisUrl, uniq } from '../helpers/core.js';
+import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { packEntries } from '../../src/core/pack.js';
 
 /**
@@ -35,6 +35,9 @@ async function refused(work: Promise<unknown>, prefix: string, code: ErrorCode):
 
 const policyJson = (leaseMs: number, maxDeliveries: number, deadLetterStream: string) =>
   JSON.stringify({ leaseMs, maxDeliveries, deadLetterStream });
+
+const reapJson = (leaseMs: number, reapIdleMs: number) =>
+  JSON.stringify({ leaseMs, maxDeliveries: 0, deadLetterStream: 'd', reapIdleMs });
 
 /** A string key, for WRONGTYPE. */
 async function stringKey(): Promise<string> {
@@ -94,7 +97,7 @@ describe('script files', () => {
       for (const m of body.matchAll(/sg_fail\('([A-Z]+)'/g)) prefixes.add(m[1]!);
     }
     expect([...prefixes].sort()).toEqual(
-      ['BADDELAY', 'DLQTYPE', 'HASPENDING', 'IDEMCONFLICT', 'IDTOOSMALL', 'LEASESOFF', 'NOCONSUMER', 'NOGROUP', 'NOSTREAM', 'WRONGTYPE'].sort(),
+      ['BADDELAY', 'BADPOLICY', 'DLQTYPE', 'HASPENDING', 'IDEMCONFLICT', 'IDTOOSMALL', 'LEASESOFF', 'NOCONSUMER', 'NOGROUP', 'NOSTREAM', 'WRONGTYPE'].sort(),
     );
     for (const p of prefixes) {
       expect(mapRedisError(new ReplyError(`${p} something happened`))?.code, p).toBeDefined();
@@ -359,32 +362,42 @@ describe('history-1', () => {
   });
 });
 
-describe('createGroup-2', () => {
+describe('createGroup-3', () => {
   const policy = policyJson(500, 2, 'd');
+  const ck = (s: string) => [s, keys.policy(s), keys.reapRegistry(s)];
 
   it('NOSTREAM without MKSTREAM, and then nothing is written', async () => {
     const s = uniq();
-    await refused(run('createGroup', [s, keys.policy(s)], 'g', '$', '0', '', policy), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('createGroup', ck(s), 'g', '$', '0', '', reapJson(500, 1000)), 'NOSTREAM', 'STREAM_NOT_FOUND');
     expect(await redis.exists(s, keys.policy(s))).toBe(0);
+    expect(await redis.sismember(keys.reapRegistry(s), s)).toBe(0);
   });
 
   it('WRONGTYPE on another key type; no policy written', async () => {
     const str = await stringKey();
-    await refused(run('createGroup', [str, keys.policy(str)], 'g', '$', '1', '', policy), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('createGroup', ck(str), 'g', '$', '1', '', policy), 'WRONGTYPE', 'NOT_A_STREAM');
     expect(await redis.exists(keys.policy(str))).toBe(0);
   });
 
   it('creates group (MKSTREAM, ENTRIESREAD) and policy together; BUSYGROUP keeps the first policy', async () => {
     const s = uniq();
-    expect(await run('createGroup', [s, keys.policy(s)], 'g', '$', '1', '', policy)).toBe(1);
+    expect(await run('createGroup', ck(s), 'g', '$', '1', '', policy)).toBe(1);
     expect(await redis.hget(keys.policy(s), 'g')).toBe(policy);
-    await refused(run('createGroup', [s, keys.policy(s)], 'g', '0', '1', '', policyJson(1, 1, 'x')), 'BUSYGROUP', 'GROUP_EXISTS');
+    await refused(run('createGroup', ck(s), 'g', '0', '1', '', policyJson(1, 1, 'x')), 'BUSYGROUP', 'GROUP_EXISTS');
     expect(await redis.hget(keys.policy(s), 'g')).toBe(policy);
     const { s: s2 } = await streamWithGroup(3, 'other');
-    expect(await run('createGroup', [s2, keys.policy(s2)], 'g2', '2-0', '0', '2', policy)).toBe(1);
+    expect(await run('createGroup', ck(s2), 'g2', '2-0', '0', '2', policy)).toBe(1);
     const info = (await redis.xinfo('GROUPS', s2)) as unknown[][];
     const g2 = info.find((g) => g[1] === 'g2')!;
     expect(g2).toEqual(expect.arrayContaining(['last-delivered-id', '2-0', 'entries-read', 2, 'lag', 1]));
+  });
+
+  it('registers the stream for the reaper in the same step when the policy reaps, only then', async () => {
+    const s = uniq();
+    await run('createGroup', ck(s), 'plain', '$', '1', '', policy);
+    expect(await redis.sismember(keys.reapRegistry(s), s)).toBe(0);
+    await run('createGroup', ck(s), 'reaps', '$', '1', '', reapJson(500, 1000));
+    expect(await redis.sismember(keys.reapRegistry(s), s)).toBe(1);
   });
 });
 
@@ -407,25 +420,46 @@ describe('destroyGroup-2', () => {
   });
 });
 
-describe('updatePolicy-2', () => {
+describe('updatePolicy-3', () => {
   const defaults = (s: string) => policyJson(30_000, 0, `${s}:dlq`);
+  const uk = (s: string) => [s, keys.policy(s), keys.reapRegistry(s)];
 
   it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
-    await refused(run('updatePolicy', [uniq(), 'p'], 'g', '{}', '{}'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('updatePolicy', [uniq(), 'p', 'r'], 'g', '{}', '{}'), 'NOSTREAM', 'STREAM_NOT_FOUND');
     const str = await stringKey();
-    await refused(run('updatePolicy', [str, keys.policy(str)], 'g', '{}', '{}'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('updatePolicy', uk(str), 'g', '{}', '{}'), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('updatePolicy', [s, keys.policy(s)], 'nope', defaults(s), '{}'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('updatePolicy', uk(s), 'nope', defaults(s), '{}'), 'NOGROUP', 'GROUP_NOT_FOUND');
     expect(await redis.exists(keys.policy(s))).toBe(0);
   });
 
   it('merges into the defaults for a native group, then into the stored policy', async () => {
     const { s } = await streamWithGroup();
-    const first = JSON.parse(String(await run('updatePolicy', [s, keys.policy(s)], 'g', defaults(s), '{"maxDeliveries":4}')));
+    const first = JSON.parse(String(await run('updatePolicy', uk(s), 'g', defaults(s), '{"maxDeliveries":4}')));
     expect(first).toEqual({ leaseMs: 30_000, maxDeliveries: 4, deadLetterStream: `${s}:dlq` });
-    const second = JSON.parse(String(await run('updatePolicy', [s, keys.policy(s)], 'g', policyJson(1, 1, 'ignored'), '{"leaseMs":250}')));
+    const second = JSON.parse(String(await run('updatePolicy', uk(s), 'g', policyJson(1, 1, 'ignored'), '{"leaseMs":250}')));
     expect(second).toEqual({ leaseMs: 250, maxDeliveries: 4, deadLetterStream: `${s}:dlq` });
     expect(JSON.parse((await redis.hget(keys.policy(s), 'g'))!)).toEqual(second);
+  });
+
+  it('BADPOLICY when the merged reapIdleMs is below the merged lease or leases are off; nothing written', async () => {
+    const { s } = await streamWithGroup();
+    await redis.hset(keys.policy(s), 'g', reapJson(1000, 5000));
+    await refused(run('updatePolicy', uk(s), 'g', defaults(s), '{"leaseMs":6000}'), 'BADPOLICY', 'VALIDATION_FAILED');
+    await refused(run('updatePolicy', uk(s), 'g', defaults(s), '{"leaseMs":0}'), 'BADPOLICY', 'VALIDATION_FAILED');
+    await refused(run('updatePolicy', uk(s), 'g', defaults(s), '{"reapIdleMs":999}'), 'BADPOLICY', 'VALIDATION_FAILED');
+    expect(await redis.hget(keys.policy(s), 'g')).toBe(reapJson(1000, 5000));
+    // Both together, consistent: accepted.
+    const ok = JSON.parse(String(await run('updatePolicy', uk(s), 'g', defaults(s), '{"leaseMs":0,"reapIdleMs":0}')));
+    expect(ok).toMatchObject({ leaseMs: 0, reapIdleMs: 0 });
+  });
+
+  it('registers the stream when the merged policy reaps, in the same step', async () => {
+    const { s } = await streamWithGroup();
+    await run('updatePolicy', uk(s), 'g', defaults(s), '{"maxDeliveries":1}');
+    expect(await redis.sismember(keys.reapRegistry(s), s)).toBe(0);
+    await run('updatePolicy', uk(s), 'g', defaults(s), '{"reapIdleMs":60000}');
+    expect(await redis.sismember(keys.reapRegistry(s), s)).toBe(1);
   });
 });
 
@@ -679,5 +713,137 @@ describe('claim-1 and autoclaim-1', () => {
       [ids[1]],
     ]);
     expect(await run('autoclaim', [s], 'g', 'c3', 0, '0-0', 1, '1')).toEqual([ids[2], [ids[0]], []]);
+  });
+});
+
+describe('reapGroups-3', () => {
+  const rk = (s: string) => [s, keys.policy(s), keys.reapRegistry(s)];
+  const registered = (s: string) => redis.sismember(keys.reapRegistry(s), s);
+
+  it('answers the groups that reap with leases on, and keeps the stream registered', async () => {
+    const { s } = await streamWithGroup();
+    await redis.hset(keys.policy(s), 'a', reapJson(100, 500), 'b', reapJson(100, 0), 'c', reapJson(0, 500), 'd', '{broken');
+    await redis.sadd(keys.reapRegistry(s), s);
+    expect(await run('reapGroups', rk(s))).toEqual(['a', 100, 500]);
+    expect(await registered(s)).toBe(1);
+  });
+
+  it('unregisters a stream without a reaping group, and a key that is no longer a stream', async () => {
+    const { s } = await streamWithGroup();
+    await redis.hset(keys.policy(s), 'a', reapJson(100, 0));
+    await redis.sadd(keys.reapRegistry(s), s);
+    expect(await run('reapGroups', rk(s))).toEqual([]);
+    expect(await registered(s)).toBe(0);
+    const gone = uniq();
+    await redis.hset(keys.policy(gone), 'a', reapJson(100, 500));
+    await redis.sadd(keys.reapRegistry(gone), gone);
+    expect(await run('reapGroups', rk(gone))).toEqual([]);
+    expect(await registered(gone)).toBe(0);
+    expect(await redis.hget(keys.policy(gone), 'a')).toBe(reapJson(100, 500));
+  });
+});
+
+describe('reap-2', () => {
+  const RESERVED = 'streamgate released';
+  const LEASE = 50;
+  const REAP = 100;
+  /** Past the reap threshold, with room for a slow machine. */
+  const IDLE = REAP + 60;
+  const reap = (s: string, budget: number, ...consumers: string[]) =>
+    run('reap', [s, keys.policy(s)], 'g', RESERVED, 0, budget, ...consumers);
+  const consumerNames = async (s: string) =>
+    ((await redis.xinfo('CONSUMERS', s, 'g')) as unknown[][]).map((c) => c[1]).sort();
+
+  async function reaping(n: number): Promise<{ s: string; ids: string[] }> {
+    const made = await streamWithGroup(n);
+    await redis.hset(keys.policy(made.s), 'g', reapJson(LEASE, REAP));
+    return made;
+  }
+
+  it('OFF unless the group reaps now; NOSTREAM, WRONGTYPE, NOGROUP', async () => {
+    const { s } = await streamWithGroup();
+    expect(await reap(s, 10, 'c')).toEqual(['OFF', []]);
+    await redis.hset(keys.policy(s), 'g', reapJson(LEASE, 0));
+    expect(await reap(s, 10, 'c')).toEqual(['OFF', []]);
+    await redis.hset(keys.policy(s), 'g', reapJson(0, REAP));
+    expect(await reap(s, 10, 'c')).toEqual(['OFF', []]);
+    await refused(run('reap', [uniq(), 'p'], 'g', RESERVED, 0, 10, 'c'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    const str = await stringKey();
+    await refused(run('reap', [str, keys.policy(str)], 'g', RESERVED, 0, 10, 'c'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await redis.hset(keys.policy(s), 'nope', reapJson(LEASE, REAP));
+    await refused(run('reap', [s, keys.policy(s)], 'nope', RESERVED, 0, 10, 'c'), 'NOGROUP', 'GROUP_NOT_FOUND');
+  });
+
+  it('moves an idle consumer\'s entries to the reserved consumer (counts kept, lease expired), then deletes it', async () => {
+    const { s, ids } = await reaping(3);
+    await deliver(s, 'g', 'gone', 2);
+    await forcePending(s, 'g', 'gone', ids[0]!, 0, 4);
+    await deliver(s, 'g', 'alive', 1);
+    await sleep(IDLE);
+    // `alive` extends its lease (XCLAIM JUSTID, as the gateway's extend does): active again.
+    await redis.xclaim(s, 'g', 'alive', 0, ids[2]!, 'JUSTID');
+    expect(await reap(s, 100, 'gone', 'alive', 'nobody')).toEqual([
+      'OK',
+      ['gone', 'reaped', 2, 0, 'alive', 'kept', 0, 0, 'nobody', 'absent', 0, 0],
+    ]);
+    expect(await consumerNames(s)).toEqual(['alive', RESERVED]);
+    const [o0, idle0, n0] = (await pendingOf(s, 'g', ids[0]!))!;
+    const [o1, idle1, n1] = (await pendingOf(s, 'g', ids[1]!))!;
+    expect([o0, n0, o1, n1]).toEqual([RESERVED, 4, RESERVED, 1]);
+    // Idle kept (≥ the lease): the group's next pull redelivers them.
+    expect(Math.min(idle0, idle1)).toBeGreaterThanOrEqual(REAP);
+    expect((await pendingOf(s, 'g', ids[2]!))!.slice(0, 1)).toEqual(['alive']);
+    expect((await redis.xpending(s, 'g'))[0]).toBe(3);
+  });
+
+  it('a consumer with nothing pending is deleted; the reserved consumer is deleted only once empty', async () => {
+    const { s, ids } = await reaping(1);
+    await redis.xgroup('CREATECONSUMER', s, 'g', 'empty');
+    await deliver(s, 'g', RESERVED);
+    await sleep(IDLE);
+    expect(await reap(s, 10, 'empty', RESERVED)).toEqual(['OK', ['empty', 'reaped', 0, 0, RESERVED, 'kept', 0, 0]]);
+    expect(await consumerNames(s)).toEqual([RESERVED]);
+    await redis.xack(s, 'g', ids[0]!);
+    expect(await reap(s, 10, RESERVED)).toEqual(['OK', [RESERVED, 'cleared', 0, 0]]);
+    expect(await consumerNames(s)).toEqual([]);
+  });
+
+  it('the reserved consumer is kept when a consumer reaped before it in the same call released entries to it', async () => {
+    const { s, ids } = await reaping(2);
+    await deliver(s, 'g', RESERVED, 1);
+    await redis.xack(s, 'g', ids[0]!);
+    await deliver(s, 'g', 'gone');
+    await sleep(IDLE);
+    // Listed empty, but holding `gone`'s entry by the time its turn comes.
+    expect(await reap(s, 10, 'gone', RESERVED)).toEqual(['OK', ['gone', 'reaped', 1, 0, RESERVED, 'kept', 0, 0]]);
+    expect(await pendingOf(s, 'g', ids[1]!)).toEqual([RESERVED, expect.any(Number), 1]);
+  });
+
+  it('the budget bounds one call: partial, without making the consumer look active; later calls finish', async () => {
+    const { s } = await reaping(5);
+    await deliver(s, 'g', 'gone');
+    await sleep(IDLE);
+    expect(await reap(s, 2, 'gone')).toEqual(['OK', ['gone', 'partial', 2, 0]]);
+    expect(await reap(s, 2, 'gone')).toEqual(['OK', ['gone', 'partial', 2, 0]]);
+    expect(await reap(s, 2, 'gone')).toEqual(['OK', ['gone', 'reaped', 1, 0]]);
+    expect(await consumerNames(s)).toEqual([RESERVED]);
+    expect((await redis.xpending(s, 'g'))[0]).toBe(5);
+  });
+
+  it('an entry deleted from the stream leaves the pending list, as a pull would drop it', async () => {
+    const { s, ids } = await reaping(2);
+    await deliver(s, 'g', 'gone');
+    await redis.xdel(s, ids[0]!);
+    await sleep(IDLE);
+    expect(await reap(s, 10, 'gone')).toEqual(['OK', ['gone', 'reaped', 1, 1]]);
+    expect((await redis.xpending(s, 'g'))[0]).toBe(1);
+  });
+
+  it('the threshold is never below the lease, even in a hand-edited policy', async () => {
+    const { s } = await streamWithGroup(1);
+    await redis.hset(keys.policy(s), 'g', reapJson(10 * REAP, REAP));
+    await deliver(s, 'g', 'holder');
+    await sleep(IDLE);
+    expect(await reap(s, 10, 'holder')).toEqual(['OK', ['holder', 'kept', 0, 0]]);
   });
 });

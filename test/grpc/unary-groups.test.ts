@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uniq } from '../helpers/core.js';
+import { keys } from '../../src/core/keys.js';
 import { type Gw, idsOf, policyOf, publish, setup, stringKey, withGateway } from './unary-support.js';
 
 /**
@@ -289,5 +290,37 @@ describe('ListConsumers, CreateConsumer, DeleteConsumer', () => {
     await gw.fails('ListConsumers', { stream: s, group: 'nope' }, 'GROUP_NOT_FOUND');
     await gw.fails('ListConsumers', { stream: uniq(), group: 'g' }, 'STREAM_NOT_FOUND');
     await gw.fails('ListConsumers', { stream: k, group: 'g' }, 'NOT_A_STREAM');
+  });
+});
+
+describe('reap_idle_ms (consumer reaping)', () => {
+  // No consumers here: reaping itself is tested in test/core/reaper.test.ts.
+  it('round-trips through CreateGroup, GetGroup, ListGroups and UpdateGroup; unset is unchanged, 0 is off', async () => {
+    const s = uniq();
+    const { group } = await gw.rpc('CreateGroup', { stream: s, group: 'g', createStream: true, leaseMs: 1000, reapIdleMs: 3_600_000 });
+    expect(group).toMatchObject({ leaseMs: 1000, reapIdleMs: 3_600_000 });
+    expect((await gw.rpc('GetGroup', { stream: s, group: 'g' })).group?.reapIdleMs).toBe(3_600_000);
+    await gw.rpc('CreateGroup', { stream: s, group: 'plain' });
+    const { groups } = await gw.rpc('ListGroups', { stream: s });
+    expect(groups.map((g) => [g.name, g.reapIdleMs])).toEqual([
+      ['g', 3_600_000],
+      ['plain', 0],
+    ]);
+    expect((await gw.rpc('UpdateGroup', { stream: s, group: 'g', maxDeliveries: 2 })).group?.reapIdleMs).toBe(3_600_000);
+    expect((await gw.rpc('UpdateGroup', { stream: s, group: 'g', reapIdleMs: 0 })).group).toMatchObject({ leaseMs: 1000, reapIdleMs: 0 });
+    expect(JSON.parse((await gw.redis.hget(keys.policy(s), 'g')) ?? 'null')).toMatchObject({ reapIdleMs: 0 });
+  });
+
+  it('INVALID_ARGUMENT (VALIDATION_FAILED) for a bad value, below the lease, or without leases', async () => {
+    const s = uniq();
+    for (const bad of [{ reapIdleMs: 49 }, { reapIdleMs: 2_592_000_001 }, { leaseMs: 1000, reapIdleMs: 999 }, { leaseMs: 0, reapIdleMs: 1000 }, { reapIdleMs: 1000 }]) {
+      await gw.fails('CreateGroup', { stream: s, group: 'g', createStream: true, ...bad }, 'VALIDATION_FAILED');
+    }
+    expect(await gw.redis.exists(s)).toBe(0);
+    await gw.rpc('CreateGroup', { stream: s, group: 'g', createStream: true, leaseMs: 1000, reapIdleMs: 5000 });
+    for (const bad of [{ reapIdleMs: 49 }, { leaseMs: 6000 }, { leaseMs: 0 }, { reapIdleMs: 999 }]) {
+      await gw.fails('UpdateGroup', { stream: s, group: 'g', ...bad }, 'VALIDATION_FAILED');
+    }
+    expect((await gw.rpc('GetGroup', { stream: s, group: 'g' })).group).toMatchObject({ leaseMs: 1000, reapIdleMs: 5000 });
   });
 });

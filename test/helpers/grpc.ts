@@ -16,8 +16,8 @@ export interface TestGrpc {
 }
 
 /** A gRPC server on 127.0.0.1:0 over the test Redis, and a real grpc-js client for it. */
-export async function testGrpc(env: Record<string, string> = {}): Promise<TestGrpc> {
-  const core = testCore(env);
+export async function testGrpc(env: Record<string, string> = {}, redisUrl?: string): Promise<TestGrpc> {
+  const core = testCore(env, redisUrl);
   const server = await startGrpcServer(core, { host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
   const { grpc } = loadProto();
   const client = new grpc.streamgate.v1.StreamGateway(server.address, credentials.createInsecure());

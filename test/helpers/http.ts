@@ -13,8 +13,8 @@ export interface TestApp {
 }
 
 /** A REST app on the test Redis; `inject` for most tests, `listen()` for real HTTP on 127.0.0.1. */
-export async function testApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const core = testCore(env);
+export async function testApp(env: Record<string, string> = {}, redisUrl?: string): Promise<TestApp> {
+  const core = testCore(env, redisUrl);
   const app = await buildHttpApp({ core });
   const t: TestApp = {
     app,

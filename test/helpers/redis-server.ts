@@ -8,7 +8,13 @@ import { freePort } from '../../src/core/embedded-redis.js';
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
+  /** Of the current process (it changes with `restart()`). */
   readonly pid: number;
+  /** Ends the server (SIGKILL: a crash, nothing saved; SIGTERM: a clean stop), keeping its data folder. */
+  kill(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Starts the server again on the same port, data folder and arguments (after `kill`). */
+  restart(): Promise<void>;
+  /** Stops the server and removes its data folder. */
   stop(): Promise<void>;
 }
 
@@ -19,11 +25,38 @@ export async function startRedis(extraArgs: string[] = []): Promise<TestRedis> {
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'streamgate-test-redis-'));
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // A later --port in extraArgs wins over this one.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs];
+  const portArg = extraArgs.lastIndexOf('--port');
+  const actualPort = portArg >= 0 ? Number(extraArgs[portArg + 1]) : port;
+  let child = await spawnRedis(args);
+
+  const kill = async (signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    url: `redis://127.0.0.1:${actualPort}`,
+    port: actualPort,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    kill,
+    async restart() {
+      await kill();
+      child = await spawnRedis(args);
+    },
+    async stop() {
+      await kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function spawnRedis(args: string[]): Promise<ChildProcess> {
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -42,17 +75,5 @@ export async function startRedis(extraArgs: string[] = []): Promise<TestRedis> {
       reject(new Error(`redis-server exited with ${code}:\n${output}`));
     });
   });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    pid: child.pid ?? -1,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }

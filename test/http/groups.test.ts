@@ -31,6 +31,7 @@ describe('POST /v1/streams/{stream}/groups', () => {
       leaseMs: 30_000,
       maxDeliveries: 0,
       deadLetterStream: `${s}:dlq`,
+      reapIdleMs: 0,
     });
     // `$`: only messages published after creation are delivered.
     expect(await pull(t, s, 'g', { consumer: 'c' })).toEqual([]);
@@ -44,7 +45,7 @@ describe('POST /v1/streams/{stream}/groups', () => {
     const dlq = `${s}:dead`;
     const g = await createGroup(t, s, { group: 'g', start: '0', leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq });
     expect(g).toMatchObject({ name: 'g', lastDeliveredId: '0-0', lag: 2, leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq });
-    expect(JSON.parse((await redis.hget(keys.policy(s), 'g')) ?? 'null')).toEqual({ leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq });
+    expect(JSON.parse((await redis.hget(keys.policy(s), 'g')) ?? 'null')).toEqual({ leaseMs: 200, maxDeliveries: 3, deadLetterStream: dlq, reapIdleMs: 0 });
     const zero = await createGroup(t, s, { group: 'plain', leaseMs: 0 });
     expect(zero.leaseMs).toBe(0);
   });
@@ -224,5 +225,55 @@ describe('PUT /v1/streams/{stream}/groups/{group}/position', () => {
     const k = uniq('str');
     await redis.set(k, 'v');
     expectProblem(await call(t, 'PUT', gp(k, g, '/position'), { id: '0' }), 'NOT_A_STREAM', 'PUT', R.position);
+  });
+});
+
+describe('reapIdleMs (consumer reaping)', () => {
+  // No consumers here: reaping itself is tested in test/core/reaper.test.ts, the only file
+  // whose reaper runs, so that its passes never reach into another file's groups.
+  it('round-trips through create, get, list and patch; 0 by default and turns it off', async () => {
+    const s = uniq();
+    const created = await createGroup(t, s, { group: 'g', createStream: true, leaseMs: 1000, reapIdleMs: 3_600_000 });
+    expect(created).toMatchObject({ leaseMs: 1000, reapIdleMs: 3_600_000 });
+    expect(await ok(t, 200, 'GET', R.group, gp(s, 'g'))).toMatchObject({ reapIdleMs: 3_600_000 });
+    await createGroup(t, s, { group: 'plain' });
+    const { groups } = await ok(t, 200, 'GET', R.groups, sp(s, '/groups'));
+    expect(groups.map((g: { name: string; reapIdleMs: number }) => [g.name, g.reapIdleMs])).toEqual([
+      ['g', 3_600_000],
+      ['plain', 0],
+    ]);
+    expect(await ok(t, 200, 'PATCH', R.group, gp(s, 'g'), { maxDeliveries: 3 })).toMatchObject({ reapIdleMs: 3_600_000 });
+    expect(await ok(t, 200, 'PATCH', R.group, gp(s, 'g'), { reapIdleMs: 0 })).toMatchObject({ leaseMs: 1000, reapIdleMs: 0 });
+    expect(await ok(t, 200, 'PATCH', R.group, gp(s, 'plain'), { leaseMs: 500, reapIdleMs: 500 })).toMatchObject({
+      leaseMs: 500,
+      reapIdleMs: 500,
+    });
+  });
+
+  it('answers VALIDATION_FAILED for a bad value, below the lease, or without leases; nothing is written', async () => {
+    const s = uniq();
+    const bad: unknown[] = [
+      { reapIdleMs: -1 },
+      { reapIdleMs: 49 },
+      { reapIdleMs: 1.5 },
+      { reapIdleMs: '60000' },
+      { reapIdleMs: 2_592_000_001 },
+      { leaseMs: 1000, reapIdleMs: 999 },
+      { leaseMs: 0, reapIdleMs: 60_000 },
+    ];
+    // The default lease is 30000.
+    for (const body of [...bad, { reapIdleMs: 29_999 }]) {
+      const res = await call(t, 'POST', sp(s, '/groups'), { group: 'g', createStream: true, ...(body as object) });
+      expectProblem(res, 'VALIDATION_FAILED', 'POST', R.groups);
+    }
+    expect(await redis.exists(s)).toBe(0);
+
+    await createGroup(t, s, { group: 'g', createStream: true, leaseMs: 1000, reapIdleMs: 5000 });
+    // Checked against the stored half of the pair, too.
+    for (const body of [...bad, { leaseMs: 6000 }, { leaseMs: 0 }, { reapIdleMs: 999 }]) {
+      const res = await call(t, 'PATCH', gp(s, 'g'), body);
+      expectProblem(res, 'VALIDATION_FAILED', 'PATCH', R.group);
+    }
+    expect(JSON.parse((await redis.hget(keys.policy(s), 'g')) ?? 'null')).toMatchObject({ leaseMs: 1000, reapIdleMs: 5000 });
   });
 });

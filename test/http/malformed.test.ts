@@ -812,7 +812,7 @@ describe('malformed requests', () => {
       const groups = (await redis.xinfo('GROUPS', EXISTING)) as unknown[][];
       expect(groups).toHaveLength(1);
       const policy = JSON.parse((await redis.hget(keys.policy(EXISTING), 'g')) ?? '{}');
-      expect(policy).toEqual({ leaseMs: 1000, maxDeliveries: 0, deadLetterStream: `${EXISTING}:dlq` });
+      expect(policy).toEqual({ leaseMs: 1000, maxDeliveries: 0, deadLetterStream: `${EXISTING}:dlq`, reapIdleMs: 0 });
     });
 
     it('no request of this file answered a 5xx', () => {

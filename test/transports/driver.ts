@@ -86,12 +86,14 @@ export interface GroupView {
   leaseMs: number;
   maxDeliveries: number;
   deadLetterStream: string;
+  reapIdleMs: number;
 }
 
 export interface Policy {
   leaseMs?: number;
   maxDeliveries?: number;
   deadLetterStream?: string;
+  reapIdleMs?: number;
 }
 
 export interface StreamView {
@@ -368,6 +370,7 @@ const grpcGroup = (g: Json): GroupView => ({
   leaseMs: g.leaseMs,
   maxDeliveries: g.maxDeliveries,
   deadLetterStream: g.deadLetterStream,
+  reapIdleMs: g.reapIdleMs,
 });
 
 const grpcClaimed = (r: Json, justId: boolean | undefined): Claimed => {

@@ -402,8 +402,10 @@ const SCENARIOS: Record<string, Scenario> = {
     expect(refused).toBe('CONSUMER_HAS_PENDING');
     const dropped = [await d.deleteConsumer(s, 'g', 'idle'), await d.deleteConsumer(s, 'g', 'busy', true)];
     expect(dropped).toEqual([0, 2]);
-    const updated = await d.updateGroup(s, 'g', { maxDeliveries: 0 });
-    expect(updated).toMatchObject({ leaseMs: 1000, maxDeliveries: 0, consumers: 0, pending: 0 });
+    const updated = await d.updateGroup(s, 'g', { maxDeliveries: 0, reapIdleMs: 60_000 });
+    expect(updated).toMatchObject({ leaseMs: 1000, maxDeliveries: 0, reapIdleMs: 60_000, consumers: 0, pending: 0 });
+    const reapBelowLease = await codeOf(d.updateGroup(s, 'g', { reapIdleMs: 999 }));
+    expect(reapBelowLease).toBe('VALIDATION_FAILED');
     await d.deleteGroup(s, 'g');
     const gone = await codeOf(d.group(s, 'g'));
     expect(gone).toBe('GROUP_NOT_FOUND');
@@ -412,7 +414,7 @@ const SCENARIOS: Record<string, Scenario> = {
     await d.deleteStream(s);
     const noStream = await codeOf(d.streamInfo(s));
     expect(noStream).toBe('STREAM_NOT_FOUND');
-    return { created, refused, dropped, updated, gone, fresh, noStream };
+    return { created, refused, dropped, updated, reapBelowLease, gone, fresh, noStream };
   },
 };
 

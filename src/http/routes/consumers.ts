@@ -16,7 +16,8 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
     schema: {
       tags: ['consumers'],
       summary: 'List consumers (XINFO CONSUMERS)',
-      description: 'Every consumer of the group with its pending count and idle times.',
+      description:
+        'Every consumer of the group with its pending count and idle times. In a group with reapIdleMs, messages released from reaped consumers wait under the reserved consumer `streamgate released` until the next pull of the group takes them.',
       params: GroupParams,
       response: { 200: z.object({ consumers: z.array(ConsumerSchema) }), ...problems(400, 404, 409) },
     },

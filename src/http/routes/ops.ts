@@ -18,7 +18,7 @@ export function opsRoutes(app: ZodApp, { core }: RouteContext): void {
     schema: {
       tags: ['operations'],
       summary: 'Readiness',
-      description: '200 when Redis answers PING, else 503.',
+      description: '200 when Redis answers PING within a second, else 503 (not connected, or too slow).',
       response: { 200: Status.meta({ examples: [{ status: 'ok' }] }), 503: Status.meta({ examples: [{ status: 'unavailable' }] }) },
     },
     handler: async (_req, reply) => {

@@ -67,6 +67,15 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .describe('Each invalid input, for validation failures.'),
+    outcome: z
+      .enum(['unknown', 'not_written'])
+      .optional()
+      .describe(
+        'BACKEND_UNAVAILABLE only: `not_written` when the request never reached Redis (nothing changed); ' +
+          '`unknown` when Redis was asked but did not answer (connection lost, or no reply within ' +
+          'STREAMGATE_REDIS_COMMAND_TIMEOUT_MS): it may have taken effect. A publish is then safe to retry ' +
+          'with the same Idempotency-Key.',
+      ),
   })
   .meta({
     id: 'Problem',

@@ -15,6 +15,13 @@ export const PolicyFields = {
     .string()
     .optional()
     .describe('Stream that receives dead letters. Default `<stream>:dlq` (may be shared by the stream groups).'),
+  reapIdleMs: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'Consumer reaping: a consumer idle (no read, claim, nack or extend) longer than this has its pending messages released for prompt redelivery to the group (delivery counts kept) and is then deleted; nothing pending is lost. 0 (default): never. Else 50–2592000000 (30 days) and at least leaseMs; needs leaseMs > 0. Checked every STREAMGATE_REAP_INTERVAL_MS (30000), so a consumer goes up to that much later.',
+    ),
 };
 
 export const GroupSchema = z
@@ -28,6 +35,7 @@ export const GroupSchema = z
     leaseMs: z.number().int(),
     maxDeliveries: z.number().int(),
     deadLetterStream: z.string(),
+    reapIdleMs: z.number().int().describe('Idle time after which a consumer is reaped; 0: never.'),
   })
   .meta({
     id: 'Group',
@@ -43,6 +51,7 @@ export const GroupSchema = z
         leaseMs: 30000,
         maxDeliveries: 5,
         deadLetterStream: 'orders:dlq',
+        reapIdleMs: 0,
       },
     ],
   });

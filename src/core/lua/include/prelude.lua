@@ -18,14 +18,24 @@ local function sg_group(key, group)
   redis.call('XPENDING', key, group, '-', '+', 0)
 end
 
--- The group's policy: the stored JSON, else the caller's defaults.
+-- The group's policy: the stored JSON, else the caller's defaults. reapIdleMs is 0 when
+-- absent (policies stored before reaping existed, and groups without a stored policy).
 local function sg_policy(policy_key, group, default_lease, default_max, default_dlq)
   local raw = redis.call('HGET', policy_key, group)
   if raw then
     local p = cjson.decode(raw)
-    return tonumber(p.leaseMs), tonumber(p.maxDeliveries), p.deadLetterStream
+    return tonumber(p.leaseMs), tonumber(p.maxDeliveries), p.deadLetterStream, tonumber(p.reapIdleMs) or 0
   end
-  return tonumber(default_lease), tonumber(default_max), default_dlq
+  return tonumber(default_lease), tonumber(default_max), default_dlq, 0
+end
+
+-- Raises BADPOLICY unless reaping fits the lease (the rule of policy.ts checkReapAgainstLease).
+local function sg_check_reap(lease, reap)
+  if reap == 0 then return end
+  if lease == 0 then sg_fail('BADPOLICY', 'reapIdleMs needs leases: it must be 0 when leaseMs is 0') end
+  if reap < lease then
+    sg_fail('BADPOLICY', 'reapIdleMs (' .. reap .. ') must be 0 or at least leaseMs (' .. lease .. ')')
+  end
 end
 
 -- Unsigned 64-bit stream-ID arithmetic on decimal strings (Lua numbers are doubles).

@@ -35,10 +35,19 @@ export interface CreateGroupRequest {
    * Unset: "<stream>:dlq".
    */
   'deadLetterStream'?: (string);
+  /**
+   * Consumer reaping: a consumer idle (no read, claim, nack or extend) longer than this has
+   * its pending messages released for prompt redelivery to the group (delivery counts kept)
+   * and is then deleted; nothing pending is lost. 0 or unset: never. Else 50–2592000000
+   * (30 days), at least lease_ms, and only with lease_ms > 0. Checked every
+   * STREAMGATE_REAP_INTERVAL_MS (30000), so a consumer may go up to that much later.
+   */
+  'reapIdleMs'?: (number | string | Long);
   '_entriesRead'?: "entriesRead";
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
+  '_reapIdleMs'?: "reapIdleMs";
 }
 
 export interface CreateGroupRequest__Output {
@@ -74,8 +83,17 @@ export interface CreateGroupRequest__Output {
    * Unset: "<stream>:dlq".
    */
   'deadLetterStream'?: (string);
+  /**
+   * Consumer reaping: a consumer idle (no read, claim, nack or extend) longer than this has
+   * its pending messages released for prompt redelivery to the group (delivery counts kept)
+   * and is then deleted; nothing pending is lost. 0 or unset: never. Else 50–2592000000
+   * (30 days), at least lease_ms, and only with lease_ms > 0. Checked every
+   * STREAMGATE_REAP_INTERVAL_MS (30000), so a consumer may go up to that much later.
+   */
+  'reapIdleMs'?: (number);
   '_entriesRead'?: "entriesRead";
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
+  '_reapIdleMs'?: "reapIdleMs";
 }

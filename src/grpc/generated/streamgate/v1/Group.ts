@@ -42,6 +42,11 @@ export interface Group {
    * Stream that receives the group's dead letters.
    */
   'deadLetterStream'?: (string);
+  /**
+   * Consumer reaping: idle time in ms after which a consumer's pending messages are
+   * released for redelivery and the consumer is deleted (0: never).
+   */
+  'reapIdleMs'?: (number | string | Long);
   '_entriesRead'?: "entriesRead";
   '_lag'?: "lag";
 }
@@ -86,6 +91,11 @@ export interface Group__Output {
    * Stream that receives the group's dead letters.
    */
   'deadLetterStream': (string);
+  /**
+   * Consumer reaping: idle time in ms after which a consumer's pending messages are
+   * released for redelivery and the consumer is deleted (0: never).
+   */
+  'reapIdleMs': (number);
   '_entriesRead'?: "entriesRead";
   '_lag'?: "lag";
 }

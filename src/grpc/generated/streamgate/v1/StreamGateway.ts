@@ -452,14 +452,14 @@ export interface StreamGatewayClient extends grpc.Client {
   trim(argument: _streamgate_v1_TrimRequest, callback: grpc.requestCallback<_streamgate_v1_TrimResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream).
+   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms).
    */
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream).
+   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms).
    */
   updateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   updateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
@@ -605,7 +605,7 @@ export interface StreamGatewayHandlers extends grpc.UntypedServiceImplementation
   Trim: grpc.handleUnaryCall<_streamgate_v1_TrimRequest__Output, _streamgate_v1_TrimResponse>;
   
   /**
-   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream).
+   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms).
    */
   UpdateGroup: grpc.handleUnaryCall<_streamgate_v1_UpdateGroupRequest__Output, _streamgate_v1_UpdateGroupResponse>;
   

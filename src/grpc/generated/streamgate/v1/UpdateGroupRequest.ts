@@ -23,9 +23,16 @@ export interface UpdateGroupRequest {
    * New dead-letter stream; unset: unchanged.
    */
   'deadLetterStream'?: (string);
+  /**
+   * New reap idle time (0: never; else 50–2592000000, at least the lease, leases on; see
+   * CreateGroupRequest.reap_idle_ms); unset: unchanged. A change leaving it below lease_ms,
+   * or with lease_ms 0, is INVALID_ARGUMENT (VALIDATION_FAILED).
+   */
+  'reapIdleMs'?: (number | string | Long);
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
+  '_reapIdleMs'?: "reapIdleMs";
 }
 
 export interface UpdateGroupRequest__Output {
@@ -49,7 +56,14 @@ export interface UpdateGroupRequest__Output {
    * New dead-letter stream; unset: unchanged.
    */
   'deadLetterStream'?: (string);
+  /**
+   * New reap idle time (0: never; else 50–2592000000, at least the lease, leases on; see
+   * CreateGroupRequest.reap_idle_ms); unset: unchanged. A change leaving it below lease_ms,
+   * or with lease_ms 0, is INVALID_ARGUMENT (VALIDATION_FAILED).
+   */
+  'reapIdleMs'?: (number);
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
+  '_reapIdleMs'?: "reapIdleMs";
 }

@@ -1,0 +1,24 @@
+--[[ updatePolicy-3: merge fields into a group's stored policy.
+
+KEYS[1] stream
+KEYS[2] policy hash of the stream
+KEYS[3] reap registry of the stream's slot (keys.reapRegistry)
+ARGV[1] group, ARGV[2] JSON of the default policy (for a group without one), ARGV[3] JSON of the changes
+
+Returns the JSON of the new policy
+Errors: NOSTREAM, WRONGTYPE, NOGROUP, BADPOLICY (the merged reapIdleMs does not fit the merged leaseMs)
+]]
+sg_stream(KEYS[1])
+sg_group(KEYS[1], ARGV[1])
+local current = redis.call('HGET', KEYS[2], ARGV[1]) or ARGV[2]
+local policy = cjson.decode(current)
+for k, v in pairs(cjson.decode(ARGV[3])) do policy[k] = v end
+local reap = tonumber(policy.reapIdleMs) or 0
+-- Each field was checked on its own by the caller; the pair needs the stored half.
+sg_check_reap(tonumber(policy.leaseMs), reap)
+local encoded = cjson.encode(policy)
+redis.call('HSET', KEYS[2], ARGV[1], encoded)
+-- Registered with the policy, atomically. Unregistering is the reaper's (reapForget-3),
+-- which checks every group of the stream in the same step.
+if reap > 0 then redis.call('SADD', KEYS[3], KEYS[1]) end
+return encoded
