@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AccessControl } from './core/access/access.js';
+import { assertSafeExposure } from './core/access/exposure.js';
 import type { Config } from './core/config.js';
 import { type Core, createCore } from './core/core.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
@@ -13,8 +15,31 @@ export interface Gateway {
   /** host:port of the gRPC server, null when GRPC_PORT is off. */
   readonly grpcAddress: string | null;
   readonly redisUrl: string;
+  /** API keys and fence in force; `reloadAccess(gateway.access, logger)` re-reads the keys file. */
+  readonly access: AccessControl;
   /** Graceful and bounded; calling it again returns the same promise. */
   stop(): Promise<void>;
+}
+
+/**
+ * What SIGHUP does: re-read the keys file and log the outcome. Connections are not touched:
+ * the next request of a keep-alive connection or gRPC channel is checked against the new
+ * keys. A bad file keeps the keys in force (logged at error), so an edit in progress never
+ * locks everyone out and never stops the process.
+ */
+export function reloadAccess(access: AccessControl, logger: Logger): void {
+  const outcome = access.reload();
+  switch (outcome.status) {
+    case 'reloaded':
+      logger.info({ file: outcome.file, keys: outcome.keys }, 'API keys reloaded');
+      break;
+    case 'failed':
+      logger.error({ file: outcome.file, error: outcome.error }, 'API keys file not reloaded: the previous keys stay in force');
+      break;
+    case 'disabled':
+      logger.info('SIGHUP: no STREAMGATE_AUTH_FILE, nothing to reload');
+      break;
+  }
 }
 
 // Killing redis-server loses up to a second of AOF writes, so it gets this long to shut
@@ -44,6 +69,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const stop = () => (stopped ??= shutdown());
 
   try {
+    // Both refusals come before anything starts: a gateway must not come up half-secured.
+    assertSafeExposure(config);
+    const access = AccessControl.fromConfig(config);
+    if (access.enabled) logger.info({ file: access.file, keys: access.keyCount }, 'API keys loaded');
+    else logger.warn({ host: config.host }, 'no STREAMGATE_AUTH_FILE: API keys are off, every caller may do everything');
+    if (!access.fence.allowsAll) logger.info({ streams: access.fence.patterns }, 'keyspace fence');
+
     let redisUrl = config.redisUrl;
     if (redisUrl === undefined) {
       embedded = await startEmbeddedRedis({
@@ -56,7 +88,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     } else {
       logger.info({ url: redactUrl(redisUrl) }, 'using Redis at REDIS_URL');
     }
-    const liveCore = createCore(config, redisUrl);
+    const liveCore = createCore(config, redisUrl, { access });
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.
@@ -80,7 +112,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       logger.info({ address: grpcAddress, service: 'streamgate.v1.StreamGateway' }, 'gRPC listening (health and reflection included)');
     }
 
-    return { httpUrl, grpcAddress, redisUrl, stop };
+    return { httpUrl, grpcAddress, redisUrl, access, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -179,6 +211,11 @@ export async function runMain(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // SIGHUP reloads the keys file (and no longer ends the process, as daemons do).
+  process.on('SIGHUP', () => {
+    if (gateway && !stopping) reloadAccess(gateway.access, logger);
+    else logger.warn('SIGHUP ignored: the gateway is starting or stopping');
+  });
 
   try {
     gateway = await startGateway(config, logger);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitGlobList } from './access/glob.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
@@ -15,6 +16,13 @@ const port = (fallback: number) =>
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Booleans as environment variables write them: true|false|1|0. */
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(fallback);
 
 export const envSchema = z.object({
   REDIS_URL: z
@@ -68,6 +76,21 @@ export const envSchema = z.object({
   STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe(
     'How long to wait for the embedded redis-server (and AOF loading) at start.',
   ),
+  STREAMGATE_AUTH_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('API keys file (YAML, or JSON by its .json extension). Unset: auth off. SIGHUP reloads it.'),
+  STREAMGATE_STREAMS: z
+    .string()
+    .transform(splitGlobList)
+    .pipe(z.array(z.string()).min(1, 'must list at least one pattern'))
+    .default(['*'])
+    .describe('Keyspace fence: comma-separated stream-name globs; nothing else is ever read, written, listed or deleted.'),
+  STREAMGATE_ALLOW_ANONYMOUS: bool(false).describe(
+    'Serve without API keys on a HOST that is not loopback (otherwise refused at start).',
+  ),
+  STREAMGATE_LOG_BODIES: bool(false).describe('Log request bodies (message contents) at debug level.'),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -102,6 +125,12 @@ export interface Config {
   readonly scanLimit: number;
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
+  /** API keys file; undefined: auth off. */
+  readonly authFile: string | undefined;
+  /** The keyspace fence: stream-name globs. */
+  readonly streams: readonly string[];
+  readonly allowAnonymous: boolean;
+  readonly logBodies: boolean;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +176,10 @@ export function loadConfig(env: EnvInput): Config {
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
+    authFile: e.STREAMGATE_AUTH_FILE,
+    streams: Object.freeze([...e.STREAMGATE_STREAMS]),
+    allowAnonymous: e.STREAMGATE_ALLOW_ANONYMOUS,
+    logBodies: e.STREAMGATE_LOG_BODIES,
   });
 }
 

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { AccessControl } from './access/access.js';
 import { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { ConsumeService } from './consume.js';
@@ -19,6 +20,8 @@ import { StreamWatcher, type WatchStats } from './watcher.js';
 export interface Core {
   readonly config: Config;
   readonly metrics: CoreMetrics;
+  /** API keys and the keyspace fence: authenticate and authorize every call. */
+  readonly access: AccessControl;
   readonly streams: StreamService;
   readonly groups: GroupService;
   readonly consume: ConsumeService;
@@ -43,12 +46,20 @@ export const redisOptions: RedisOptions = {
   lazyConnect: true,
 };
 
-export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics()): Core {
+export interface CoreOptions {
+  readonly metrics?: CoreMetrics;
+  /** Default: built from the config (reads STREAMGATE_AUTH_FILE; throws KeysFileError if bad). */
+  readonly access?: AccessControl;
+}
+
+export function createCore(config: Config, redisUrl: string, options: CoreOptions = {}): Core {
+  const metrics = options.metrics ?? createCoreMetrics();
+  const access = options.access ?? AccessControl.fromConfig(config);
   const redis = new Redis(redisUrl, redisOptions);
   redis.on('error', () => {
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
   });
-  const backend = new Backend(redis, metrics);
+  const backend = new Backend(redis, metrics, access.fence);
   const policies = new PolicyStore(redis, config.policyDefaults);
   const watcher = new StreamWatcher(redis, redis, {
     connections: config.watchConnections,
@@ -59,6 +70,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
   return {
     config,
     metrics,
+    access,
     streams: new StreamService(backend, config),
     groups: new GroupService(backend, policies),
     consume,
