@@ -63,14 +63,18 @@ describe('keys file', () => {
     expect(readKeysFile(path)[0]?.digest.toString('hex')).toBe(sha256('x'));
   });
 
-  it('the shipped example is a valid keys file', () => {
+  it('the shipped example and the README example are valid keys files', () => {
     const keys = readKeysFile(join(repoRoot, 'examples/auth.example.yaml'));
     expect(keys.length).toBeGreaterThan(0);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const block = /```yaml\n(keys:[\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'README has a yaml keys example').toBeDefined();
+    expect(parseKeysFile(block ?? '', 'README.md').map((k) => k.name)).toEqual(['orders-producer', 'ops']);
   });
 
   const bad: Array<[what: string, text: string, mentions: RegExp]> = [
     ['not YAML', 'keys: [\n', /not valid YAML/],
-    ['no keys member', 'other: 1\n', /keys/],
+    ['no keys member', 'other: 1\n', /  keys: /],
     ['an empty key list', 'keys: []\n', /keys: must list at least one key/],
     ['a plain secret instead of its hash', 'keys: [{name: a, sha256: hunter2, grants: [{scopes: [admin], streams: ["*"]}]}]\n', /keys\.0\.sha256: must be 64 hex digits/],
     ['an unknown scope', `keys: [{name: a, sha256: ${sha256('a')}, grants: [{scopes: [write], streams: ["*"]}]}]\n`, /keys\.0\.grants\.0\.scopes\.0/],
