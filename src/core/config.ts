@@ -80,7 +80,7 @@ export const envSchema = z.object({
     .string()
     .min(1)
     .optional()
-    .describe('API keys file (YAML, or JSON by its .json extension). Unset: auth off. SIGHUP reloads it.'),
+    .describe('API keys file (YAML, or JSON by its .json extension; relative to the working directory). Unset: auth off. SIGHUP reloads it.'),
   STREAMGATE_STREAMS: z
     .string()
     .transform(splitGlobList)
