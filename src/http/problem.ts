@@ -63,5 +63,7 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: unkno
   problem.instance = req.url.length <= 2048 ? req.url.split('?')[0] : undefined;
   if (problem.status >= 500) req.log.error({ err }, 'request failed');
   if (problem.code === 'BACKEND_UNAVAILABLE') void reply.header('retry-after', '1');
+  // RFC 9110: a 401 names the scheme the client must use.
+  if (problem.code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer realm="streamgate"');
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
