@@ -120,3 +120,16 @@ export function firstOf(items: readonly string[], n = 50): string {
   if (items.length === 0) return '(none)';
   return `${items.length}: ${items.slice(0, n).join(' ')}${items.length > n ? ' ...' : ''}`;
 }
+
+/** The verdict's findings, each as a failure message (none: nothing lost, nothing doubled). */
+export function verdictFailures(ledger: Ledger, verdict: Verdict): string[] {
+  const out: string[] = [];
+  if (verdict.missing.length > 0) out.push(`LOST (published with success, never processed) ${firstOf(verdict.missing)}`);
+  if (verdict.notInStream.length > 0) out.push(`published with success but not in the stream ${firstOf(verdict.notInStream)}`);
+  if (verdict.writtenTwice.length > 0) out.push(`written more than once despite the Idempotency-Key ${firstOf(verdict.writtenTwice)}`);
+  if (verdict.wrongEntryId.length > 0) out.push(`a publish reported another entry id than the stream holds ${firstOf(verdict.wrongEntryId)}`);
+  if (ledger.publishedTwice.length > 0) out.push(`a producer recorded an id twice ${firstOf(ledger.publishedTwice)}`);
+  if (ledger.unreadable.length > 0) out.push(`processed entries without a chaos id ${firstOf(ledger.unreadable)}`);
+  if (ledger.published.size === 0) out.push('nothing was published');
+  return out;
+}

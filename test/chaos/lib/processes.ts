@@ -6,7 +6,39 @@ import { type WriteStream, createWriteStream, readFileSync } from 'node:fs';
  * happens (normal end, failed assertion, exception, the runner exiting). Each child leads
  * its own process group, so a kill reaches anything it started too (tsx's esbuild helper).
  * An exit the test did not ask for is remembered: a crash is a failure even if nothing is lost.
+ *
+ * When the test runner itself dies (Ctrl-C makes vitest kill its worker without running
+ * afterAll or exit hooks), a reaper cleans up: a small detached process that is told each
+ * group as it starts and ends, and SIGKILLs those still alive once our end of its stdin
+ * closes, which the kernel does however this process dies.
  */
+
+const REAPER = `
+const live = new Set();
+let buf = '';
+process.stdin.on('data', (d) => {
+  buf += d;
+  let i;
+  while ((i = buf.indexOf('\\n')) >= 0) {
+    const line = buf.slice(0, i);
+    buf = buf.slice(i + 1);
+    const pid = Number(line.slice(1));
+    if (line[0] === '+') live.add(pid); else live.delete(pid);
+  }
+});
+process.stdin.on('end', () => {
+  for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch {} }
+  process.exit(0);
+});
+`;
+
+function startReaper(): ChildProcess {
+  const reaper = spawn(process.execPath, ['-e', REAPER], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  reaper.stdin?.on('error', () => undefined);
+  reaper.unref();
+  (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return reaper;
+}
 
 export interface Exit {
   readonly code: number | null;
@@ -40,8 +72,10 @@ export class ProcessTable {
   private readonly crashes: { message: string; logFile: string }[] = [];
   private readonly logs = new Map<string, WriteStream>();
 
+  private readonly reaper = startReaper();
+
   constructor() {
-    // Last resort when the runner exits without afterAll (uncaught error, process.exit).
+    // When the runner exits without afterAll (uncaught error, process.exit).
     process.once('exit', () => this.killAllNow());
   }
 
@@ -55,6 +89,7 @@ export class ProcessTable {
     });
     const pid = child.pid;
     if (pid === undefined) throw new Error(`could not start ${name}`);
+    this.reaper.stdin?.write(`+${pid}\n`);
     const log = this.logFor(options.logFile);
     log.write(`--- ${new Date().toISOString()} ${name} pid ${pid}: ${command} ${args.join(' ')}\n`);
     let partial = '';
@@ -75,6 +110,7 @@ export class ProcessTable {
       child.once('exit', (code, signal) => {
         done = true;
         this.live.delete(pid);
+        this.reaper.stdin?.write(`-${pid}\n`);
         log.write(`--- ${new Date().toISOString()} ${name} pid ${pid} exited: code ${code} signal ${signal}\n`);
         if (!expected) {
           this.crashes.push({ message: `${name} (pid ${pid}) exited by itself: code ${code}, signal ${signal}`, logFile: options.logFile });
@@ -129,6 +165,7 @@ export class ProcessTable {
     await Promise.race([Promise.all(all.map((c) => c.exited)), new Promise((r) => setTimeout(r, 5000))]);
     await Promise.all([...this.logs.values()].map((s) => new Promise((r) => s.end(r))));
     this.logs.clear();
+    this.reaper.stdin?.end();
   }
 
   private killAllNow(): void {

@@ -20,6 +20,6 @@ export function chaosSchedule(random: Random, seconds: number, consumerKills: nu
     events.push({ atMs: between(2000, ms - 3000), kind: 'kill-consumer', downMs: between(100, 1500) });
   }
   events.push({ atMs: between(0.2 * ms, 0.4 * ms), kind: 'kill-gateway', gateway: random.int(0, 1), downMs: between(500, 2000) });
-  events.push({ atMs: between(0.55 * ms, 0.75 * ms), kind: 'restart-redis', downMs: between(300, 1500) });
+  events.push({ atMs: between(0.55 * ms, 0.75 * ms), kind: 'restart-redis', downMs: between(1000, 3000) });
   return events.sort((a, b) => a.atMs - b.atMs);
 }
