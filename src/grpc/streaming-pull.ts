@@ -11,7 +11,7 @@ import { toProtoMessage } from './convert.js';
 import type { AckResult } from './generated/streamgate/v1/AckResult.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
-import { isServerFault, toGrpcStatus } from './status.js';
+import { logFailure, toGrpcStatus } from './status.js';
 
 type Call = ServerDuplexStream<StreamingPullRequest__Output, StreamingPullResponse>;
 
@@ -97,7 +97,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
           return;
         }
         const status = toGrpcStatus(err);
-        if (isServerFault(status)) logger.error({ err }, 'StreamingPull failed');
+        logFailure(logger, err, 'StreamingPull');
         call.emit('error', status);
       })();
       return ended;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { authenticateCall, authorizeCall, type CallContext } from './auth.js';
 import { RPC_OPERATIONS, type RpcName } from './operations.js';
-import { isServerFault, toGrpcStatus } from './status.js';
+import { logFailure, toGrpcStatus } from './status.js';
 
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
@@ -35,7 +35,7 @@ export function unary<Req extends object, Res>(
       (response) => callback(null, response),
       (err: unknown) => {
         const s = toGrpcStatus(err);
-        if (isServerFault(s)) logger.error({ err, method: call.getPath() }, 'gRPC call failed');
+        logFailure(logger, err, call.getPath());
         callback(s);
       },
     );
