@@ -13,7 +13,14 @@ RUN npm run build
 # --- runtime: production dependencies and the compiled output only
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
-# Inside a container the gateway must listen beyond loopback to be reachable at all.
+# Inside a container the gateway must listen beyond loopback to be reachable at all, so it
+# refuses to start without API keys. Mount a keys file (see examples/auth.example.yaml) and
+# point at it:
+#   docker run -v "$PWD/auth.yaml:/etc/streamgate/auth.yaml:ro" \
+#     -e STREAMGATE_AUTH_FILE=/etc/streamgate/auth.yaml -e REDIS_URL=redis://redis:6379 streamgate
+# (`docker kill --signal=HUP <container>` reloads it), or, where every client that can reach
+# the ports may do everything, set STREAMGATE_ALLOW_ANONYMOUS=true. Also STREAMGATE_STREAMS to
+# fence the keyspace when the Redis holds other data.
 ENV HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { type Config, ConfigError, describeOptions, loadConfig, type OptionHelp } from './core/config.js';
+import { createLogger } from './logger.js';
 import { runMain } from './main.js';
 
 /**
@@ -84,5 +84,5 @@ if (values.help) {
   process.stdout.write(`${version()}\n`);
 } else {
   const config = configFrom(options, values);
-  await runMain(config, pino({ level: config.logLevel }));
+  await runMain(config, createLogger(config.logLevel));
 }

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AccessControl } from './core/access/access.js';
+import { assertSafeExposure } from './core/access/exposure.js';
 import type { Config } from './core/config.js';
 import { CLOSE_BOUND_MS, type Core, createCore } from './core/core.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
@@ -20,8 +22,31 @@ export interface Gateway {
    * keeps the current ones. False when TLS is off or the reload failed.
    */
   reloadTls(): boolean;
+  /** API keys and fence in force; `reloadAccess(gateway.access, logger)` re-reads the keys file. */
+  readonly access: AccessControl;
   /** Graceful and bounded; calling it again returns the same promise. */
   stop(): Promise<void>;
+}
+
+/**
+ * What SIGHUP does: re-read the keys file and log the outcome. Connections are not touched:
+ * the next request of a keep-alive connection or gRPC channel is checked against the new
+ * keys. A bad file keeps the keys in force (logged at error), so an edit in progress never
+ * locks everyone out and never stops the process.
+ */
+export function reloadAccess(access: AccessControl, logger: Logger): void {
+  const outcome = access.reload();
+  switch (outcome.status) {
+    case 'reloaded':
+      logger.info({ file: outcome.file, keys: outcome.keys }, 'API keys reloaded');
+      break;
+    case 'failed':
+      logger.error({ file: outcome.file, error: outcome.error }, 'API keys file not reloaded: the previous keys stay in force');
+      break;
+    case 'disabled':
+      logger.info('SIGHUP: no STREAMGATE_AUTH_FILE, nothing to reload');
+      break;
+  }
 }
 
 // Killing redis-server loses up to a second of AOF writes, so it gets this long to shut
@@ -52,6 +77,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const stop = () => (stopped ??= shutdown());
 
   try {
+    // Both refusals come before anything starts: a gateway must not come up half-secured.
+    assertSafeExposure(config);
+    const access = AccessControl.fromConfig(config);
+    if (access.enabled) logger.info({ file: access.file, keys: access.keyCount }, 'API keys loaded');
+    else logger.warn({ host: config.host }, 'no STREAMGATE_AUTH_FILE: API keys are off, every caller may do everything');
+    if (!access.fence.allowsAll) logger.info({ streams: access.fence.patterns }, 'keyspace fence');
     // Read before anything starts, so a bad file fails startup with its path and nothing to undo.
     const tls = config.tls ? new ServerTls(config.tls) : undefined;
     const reloadTls = (): boolean => {
@@ -84,7 +115,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
         logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
       }
     }
-    const liveCore = createCore(config, redisUrl, undefined, logger);
+    const liveCore = createCore(config, redisUrl, { access, logger });
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.
@@ -118,7 +149,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       );
     }
 
-    return { httpUrl, grpcAddress, redisUrl, reloadTls, stop };
+    return { httpUrl, grpcAddress, redisUrl, access, reloadTls, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -223,9 +254,12 @@ export async function runMain(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  // Reload, never terminate (Node's default for SIGHUP); before startup ends there is nothing to reload.
+  // SIGHUP reloads the keys file and the TLS certificates, never terminates (Node's default).
   process.on('SIGHUP', () => {
-    if (gateway && !stopping) gateway.reloadTls();
+    if (gateway && !stopping) {
+      reloadAccess(gateway.access, logger);
+      gateway.reloadTls();
+    } else logger.warn('SIGHUP ignored: the gateway is starting or stopping');
   });
 
   try {

@@ -1,13 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { ConnectionState } from './connection.js';
+import type { Fence } from './access/fence.js';
 import { GatewayError } from './errors.js';
 import type { CoreMetrics } from './metrics.js';
 import { mapRedisError } from './redis-errors.js';
 import { Scripts } from './scripts.js';
 
 /**
- * The shared command connection (auto-pipelined), its scripts, and the one place where a
- * failed Redis call becomes a contract error.
+ * The shared command connection (auto-pipelined), its scripts, the keyspace fence, and the
+ * one place where a failed Redis call becomes a contract error.
  */
 export class Backend {
   readonly scripts: Scripts;
@@ -15,14 +16,25 @@ export class Backend {
   constructor(
     readonly redis: Redis,
     private readonly metrics: CoreMetrics,
+    readonly fence: Fence,
     private readonly connection: ConnectionState,
     private readonly commandTimeoutMs: number,
   ) {
     this.scripts = new Scripts(redis);
   }
 
-  /** Runs Redis calls about `stream`, turning any failure into a GatewayError. */
+  /** A valid stream name inside the fence, checked before anything reaches Redis. */
+  stream(name: string, what = 'stream'): void {
+    this.fence.check(name, what);
+  }
+
+  /**
+   * Runs Redis calls about `stream`, turning any failure into a GatewayError. The services
+   * check the fence on entry; checking it again here means a code path that forgot cannot
+   * reach Redis with a stream outside it ('' is the keyspace itself: SCAN).
+   */
   async call<T>(stream: string, fn: () => Promise<T>): Promise<T> {
+    if (stream !== '') this.fence.assert(stream);
     try {
       // Not connected: refuse before sending anything (BACKEND_UNAVAILABLE, not written).
       if (this.redis.status !== 'ready') await this.connection.usable();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitGlobList } from './access/glob.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from './names.js';
 
 /**
@@ -122,6 +123,21 @@ export const envSchema = z.object({
   STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 600_000).describe(
     'Longest wait for a Redis reply; then the request fails with BACKEND_UNAVAILABLE (a write: outcome unknown).',
   ),
+  STREAMGATE_AUTH_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('API keys file (YAML, or JSON by its .json extension; relative to the working directory). Unset: auth off. SIGHUP reloads it.'),
+  STREAMGATE_STREAMS: z
+    .string()
+    .transform(splitGlobList)
+    .pipe(z.array(z.string()).min(1, 'must list at least one pattern'))
+    .default(['*'])
+    .describe('Keyspace fence: comma-separated stream-name globs; nothing else is ever read, written, listed or deleted.'),
+  STREAMGATE_ALLOW_ANONYMOUS: bool(false).describe(
+    'Serve without API keys on a HOST that is not loopback (otherwise refused at start).',
+  ),
+  STREAMGATE_LOG_BODIES: bool(false).describe('Log request bodies (message contents) at debug level.'),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -185,6 +201,12 @@ export interface Config {
   readonly tls: ServerTlsFiles | null;
   readonly redisTls: RedisTlsFiles;
   readonly redisCommandTimeoutMs: number;
+  /** API keys file; undefined: auth off. */
+  readonly authFile: string | undefined;
+  /** The keyspace fence: stream-name globs. */
+  readonly streams: readonly string[];
+  readonly allowAnonymous: boolean;
+  readonly logBodies: boolean;
 }
 
 export class ConfigError extends Error {
@@ -255,6 +277,10 @@ export function loadConfig(env: EnvInput): Config {
       insecure: e.STREAMGATE_REDIS_TLS_INSECURE,
     }),
     redisCommandTimeoutMs: e.STREAMGATE_REDIS_COMMAND_TIMEOUT_MS,
+    authFile: e.STREAMGATE_AUTH_FILE,
+    streams: Object.freeze([...e.STREAMGATE_STREAMS]),
+    allowAnonymous: e.STREAMGATE_ALLOW_ANONYMOUS,
+    logBodies: e.STREAMGATE_LOG_BODIES,
   });
 }
 

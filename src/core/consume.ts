@@ -1,12 +1,12 @@
 import type { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { Coalescer } from './coalesce.js';
-import { invalid } from './errors.js';
+import { GatewayError, invalid } from './errors.js';
 import { entryId } from './ids.js';
 import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
 import type { CoreMetrics } from './metrics.js';
-import { assertConsumerName, assertGroupName, assertStreamName } from './names.js';
+import { assertConsumerName, assertGroupName } from './names.js';
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
 import { arr, countedEntries, int, str } from './reply.js';
 import type { Message, PerIdResult } from './types.js';
@@ -62,7 +62,7 @@ export class ConsumeService {
     input: PullInput,
     signal?: AbortSignal,
   ): Promise<{ messages: Message[]; leaseMs: number }> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     assertConsumerName(input.consumer);
     const count = this.check.count(input.count);
@@ -109,10 +109,21 @@ export class ConsumeService {
           [group, consumer, count, noAck ? '1' : '0', defaults.leaseMs, defaults.maxDeliveries, defaults.deadLetterStream],
         ),
       );
-    let reply = arr(await run(this.policies.deadLetterHint(stream, group)));
+    const { fence } = this.backend;
+    const hint = this.policies.deadLetterHint(stream, group);
+    // A key outside the fence is never even named to Redis. The stream itself stands in: the
+    // script ignores KEYS[3] when the group does not dead-letter (maxDeliveries 0), and
+    // otherwise answers DLQ with the real name, which is checked below.
+    let reply = arr(await run(fence.allows(hint) ? hint : stream));
     if (str(reply[0]) === 'DLQ') {
       // The group's dead-letter stream changed (or was never seen): learn it, run again.
       const actual = str(reply[1]);
+      if (!fence.allows(actual)) {
+        throw new GatewayError(
+          'PERMISSION_DENIED',
+          `the dead-letter stream "${actual}" of group "${group}" is outside the keyspace this gateway serves (STREAMGATE_STREAMS): set a deadLetterStream inside it`,
+        );
+      }
       this.policies.remember(stream, group, actual);
       reply = arr(await run(actual));
     }
@@ -148,7 +159,7 @@ export class ConsumeService {
   }
 
   async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     const exact = this.check.ids(ids);
     const flags = await this.acks.add(`${stream}\u0000${group}`, exact);
@@ -167,7 +178,7 @@ export class ConsumeService {
    * instead of being acked under its new holder.
    */
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     assertConsumerName(consumer);
     const exact = this.check.ids(ids);
@@ -200,7 +211,7 @@ export class ConsumeService {
     ids: readonly string[],
     delayMs: number | null,
   ): Promise<PerIdResult> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     assertConsumerName(consumer);
     const exact = this.check.ids(ids);

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { AccessControl } from './access/access.js';
 import { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { type ConnectionListener, ConnectionState, DISCONNECT_TIMEOUT_MS, commandConnectionOptions } from './connection.js';
@@ -22,6 +23,8 @@ import { StreamWatcher, type WatchStats } from './watcher.js';
 export interface Core {
   readonly config: Config;
   readonly metrics: CoreMetrics;
+  /** API keys and the keyspace fence: authenticate and authorize every call. */
+  readonly access: AccessControl;
   readonly streams: StreamService;
   readonly groups: GroupService;
   readonly consume: ConsumeService;
@@ -48,19 +51,33 @@ const QUIT_WAIT_MS = 300;
 /** Longest close() may hold the process, even with Redis stalled: the reaper, QUIT, then the sockets. */
 export const CLOSE_BOUND_MS = 2 * QUIT_WAIT_MS + DISCONNECT_TIMEOUT_MS;
 
+export interface CoreOptions {
+  readonly metrics?: CoreMetrics;
+  /** Default: built from the config (reads STREAMGATE_AUTH_FILE; throws KeysFileError if bad). */
+  readonly access?: AccessControl;
+  /** Where the reaper logs what it reaped; default: nowhere. */
+  readonly logger?: ReaperLogger;
+}
+
 const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
 
-export function createCore(config: Config, redisUrl: string, metrics = createCoreMetrics(), logger: ReaperLogger = quiet): Core {
+export function createCore(config: Config, redisUrl: string, options: CoreOptions = {}): Core {
+  const metrics = options.metrics ?? createCoreMetrics();
+  const access = options.access ?? AccessControl.fromConfig(config);
+  const logger = options.logger ?? quiet;
   // The watcher's connections are duplicates of this one, so they inherit its TLS options.
-  const options = commandConnectionOptions(config.redisCommandTimeoutMs);
-  const redis = new Redis(redisUrl, isTlsRedisUrl(redisUrl) ? { ...options, tls: redisTlsOptions(config.redisTls) } : options);
+  const connectionOptions = commandConnectionOptions(config.redisCommandTimeoutMs);
+  const redis = new Redis(
+    redisUrl,
+    isTlsRedisUrl(redisUrl) ? { ...connectionOptions, tls: redisTlsOptions(config.redisTls) } : connectionOptions,
+  );
   redis.on('error', () => {
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
   });
   const connection = new ConnectionState(redis);
   // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
   redis.connect().catch(() => undefined);
-  const backend = new Backend(redis, metrics, connection, config.redisCommandTimeoutMs);
+  const backend = new Backend(redis, metrics, access.fence, connection, config.redisCommandTimeoutMs);
   const policies = new PolicyStore(redis, config.policyDefaults);
   const watcher = new StreamWatcher(redis, redis, {
     connections: config.watchConnections,
@@ -78,6 +95,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
   return {
     config,
     metrics,
+    access,
     streams: new StreamService(backend, config),
     groups: new GroupService(backend, policies),
     consume,

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { invalid } from './errors.js';
 import { entryId, rangeBound } from './ids.js';
 import { LimitChecks } from './limits.js';
-import { assertGroupName, assertStreamName } from './names.js';
+import { assertGroupName } from './names.js';
 import type { PolicyStore } from './policy.js';
 import { arr, entries, str } from './reply.js';
 import type { Message } from './types.js';
@@ -32,13 +32,14 @@ export class DeadLetterService {
   }
 
   async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     const count = this.check.count(q.count);
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
     await this.backend.assertGroup(stream, group);
     const dlq = (await this.backend.call(stream, () => this.policies.get(stream, group))).deadLetterStream;
+    this.backend.fence.assert(dlq, 'deadLetterStream');
     const found: Message[] = [];
     let scanned = 0;
     while (found.length < count && scanned < this.config.scanLimit) {
@@ -60,13 +61,14 @@ export class DeadLetterService {
   }
 
   async redrive(stream: string, group: string, q: { ids?: readonly string[]; count?: number }): Promise<{ redriven: number; ids: string[] }> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);
     await this.backend.assertGroup(stream, group);
     const dlq = (await this.backend.call(stream, () => this.policies.get(stream, group))).deadLetterStream;
+    this.backend.fence.assert(dlq, 'deadLetterStream');
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.run('redrive', [stream, dlq], [group, this.config.scanLimit, count, ...ids]),
     );

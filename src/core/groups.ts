@@ -3,7 +3,7 @@ import { GatewayError, invalid } from './errors.js';
 import { idBeforeTimestamp, positionId } from './ids.js';
 import { keySlot, keys } from './keys.js';
 import { nonNegativeInt } from './limits.js';
-import { assertConsumerName, assertGroupName, assertStreamName } from './names.js';
+import { assertConsumerName, assertGroupName } from './names.js';
 import { type PolicyPatch, type PolicyStore, validatePolicyPatch } from './policy.js';
 import { arr, int, intOrNull, record, str } from './reply.js';
 import type { ConsumerInfo, GroupInfo, GroupPolicy } from './types.js';
@@ -30,11 +30,16 @@ export class GroupService {
   ) {}
 
   async create(stream: string, input: CreateGroupInput): Promise<GroupInfo> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(input.group);
     const start = positionId(input.start ?? '$', 'start');
     const entriesRead = input.entriesRead === undefined ? '' : String(nonNegativeInt(input.entriesRead, 'entriesRead'));
     const policy = this.policies.complete(stream, input);
+    // A dead-letter stream is written by pulls: one outside the fence is refused when it is
+    // asked for, or when the default one would be used (maxDeliveries > 0).
+    if (input.deadLetterStream !== undefined || policy.maxDeliveries > 0) {
+      this.backend.fence.assert(policy.deadLetterStream, 'deadLetterStream');
+    }
     if (policy.reapIdleMs > 0) await this.indexReapSlot(stream);
     await this.backend.call(stream, () =>
       this.backend.scripts.run(
@@ -48,7 +53,7 @@ export class GroupService {
   }
 
   async list(stream: string): Promise<GroupInfo[]> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     const [raw, policies] = await this.backend.call(stream, () =>
       Promise.all([this.backend.redis.call('XINFO', 'GROUPS', stream), this.policies.all(stream)]),
     );
@@ -66,9 +71,10 @@ export class GroupService {
   }
 
   async updatePolicy(stream: string, group: string, patch: PolicyPatch): Promise<GroupInfo> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     validatePolicyPatch(stream, patch);
+    if (patch.deadLetterStream !== undefined) this.backend.fence.assert(patch.deadLetterStream, 'deadLetterStream');
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const indexed = (patch.reapIdleMs ?? 0) > 0;
     if (indexed) await this.indexReapSlot(stream);
@@ -97,7 +103,7 @@ export class GroupService {
   }
 
   async destroy(stream: string, group: string): Promise<void> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     await this.backend.call(stream, () =>
       this.backend.scripts.run('destroyGroup', [stream, keys.policy(stream)], [group]),
@@ -106,7 +112,7 @@ export class GroupService {
 
   /** XGROUP SETID: an admin override with Redis semantics; leases do not block it. */
   async setPosition(stream: string, group: string, pos: PositionInput): Promise<GroupInfo> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     if ((pos.id === undefined) === (pos.timestampMs === undefined)) {
       throw invalid('position takes exactly one of id or timestampMs', 'id');
@@ -119,7 +125,7 @@ export class GroupService {
   }
 
   async listConsumers(stream: string, group: string): Promise<ConsumerInfo[]> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     const raw = await this.backend.call(stream, () => this.backend.redis.call('XINFO', 'CONSUMERS', stream, group));
     return arr(raw).map((c) => {
@@ -135,7 +141,7 @@ export class GroupService {
 
   /** Returns true when the consumer was created, false when it existed. */
   async createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     assertConsumerName(consumer);
     const created = await this.backend.call(stream, () =>
@@ -146,7 +152,7 @@ export class GroupService {
 
   /** Deletes a consumer; with force its pending entries are dropped (XGROUP DELCONSUMER). */
   async deleteConsumer(stream: string, group: string, consumer: string, force: boolean): Promise<number> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     assertConsumerName(consumer);
     const dropped = await this.backend.call(stream, () =>

@@ -2,7 +2,7 @@ import type { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { entryId, rangeBound } from './ids.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
-import { assertConsumerName, assertGroupName, assertStreamName } from './names.js';
+import { assertConsumerName, assertGroupName } from './names.js';
 import { arr, countedEntries, int, str, strOrNull } from './reply.js';
 import type { Message, PendingEntry, PendingSummary } from './types.js';
 
@@ -53,7 +53,7 @@ export class PendingService {
   }
 
   async summary(stream: string, group: string): Promise<PendingSummary> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     const raw = await this.backend.call(stream, () => this.backend.redis.call('XPENDING', stream, group));
     const [count, minId, maxId, consumers] = arr(raw);
@@ -66,7 +66,7 @@ export class PendingService {
   }
 
   async entries(stream: string, group: string, q: PendingQuery): Promise<PendingEntry[]> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     if (q.consumer !== undefined) assertConsumerName(q.consumer);
     const args: (string | number)[] = [];
@@ -81,7 +81,7 @@ export class PendingService {
   }
 
   async claim(stream: string, group: string, input: ClaimInput): Promise<ClaimResult> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     assertConsumerName(input.consumer);
     const ids = this.check.ids(input.ids);
@@ -98,7 +98,7 @@ export class PendingService {
   }
 
   async autoclaim(stream: string, group: string, input: AutoClaimInput): Promise<AutoClaimResult> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     assertGroupName(group);
     assertConsumerName(input.consumer);
     const start = entryId(input.start, 'start');

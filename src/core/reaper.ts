@@ -141,6 +141,9 @@ export class Reaper {
       if (this.stopped) break;
       for (const stream of await redis.smembers(keys.reapRegistryOfSlot(slot))) {
         if (this.stopped) break;
+        // Outside this gateway's fence: never touched (another gateway, or a wider fence of
+        // this one, registered it and reaps it).
+        if (!this.backend.fence.allows(stream)) continue;
         try {
           await this.reapStream(stream, totals);
         } catch (err) {

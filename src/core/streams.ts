@@ -6,7 +6,6 @@ import { entryId, publishId, rangeBound } from './ids.js';
 import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
 import { packEntries } from './pack.js';
-import { assertStreamName } from './names.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
 import type { FieldPair, Message, StreamInfo } from './types.js';
 import { BackendUnavailable, publishOutcomeUnknown } from './unavailable.js';
@@ -60,7 +59,7 @@ export class StreamService {
   }
 
   async publish(stream: string, input: PublishInput): Promise<PublishResult> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     this.check.batch(input.messages, 'messages');
     const messages = input.messages.map((m, i) => {
       this.check.message(m.pairs, `messages[${i}]`);
@@ -91,7 +90,7 @@ export class StreamService {
   }
 
   async read(stream: string, q: RangeQuery): Promise<Message[]> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     const start = rangeBound(q.start, 'start');
     const end = rangeBound(q.end, 'end');
     const count = this.check.count(q.count);
@@ -107,7 +106,7 @@ export class StreamService {
   }
 
   async deleteMessage(stream: string, id: string): Promise<number> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     const exact = entryId(id);
     const deleted = await this.backend.call(stream, () => this.backend.redis.xdel(stream, exact));
     if (deleted === 0) await this.backend.assertStream(stream);
@@ -115,7 +114,7 @@ export class StreamService {
   }
 
   async trim(stream: string, spec: TrimSpec & { readonly safe?: boolean }): Promise<TrimResult> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     const t = trimArgs(spec);
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.run('trim', [stream], [t.strategy, t.op, t.threshold, spec.safe ? '1' : '0']),
@@ -130,7 +129,14 @@ export class StreamService {
     };
   }
 
-  async list(q: { match?: string; cursor: string; count: number }): Promise<{ streams: string[]; cursor: string }> {
+  /**
+   * One SCAN step. Only streams inside the fence are returned, and of those only the ones
+   * `visible` accepts (the caller's grants): `match` narrows the listing, never widens it.
+   */
+  async list(
+    q: { match?: string; cursor: string; count: number },
+    visible: (stream: string) => boolean = () => true,
+  ): Promise<{ streams: string[]; cursor: string }> {
     // 20 digits may still exceed 64 bits; Redis answers that with a generic ERR, which
     // (checked against the key '') would come back as STREAM_NOT_FOUND.
     if (!/^\d{1,20}$/.test(q.cursor) || BigInt(q.cursor) > 18446744073709551615n) {
@@ -142,16 +148,23 @@ export class StreamService {
       throw invalid(`match must be at most ${MATCH_MAX_LENGTH} characters`, 'match');
     }
     const count = this.check.count(q.count);
+    const { fence } = this.backend;
+    // A fence of one pattern lets Redis skip the rest of the keyspace; with a `match` too,
+    // Redis matches that and the fence is applied below.
+    const match = q.match !== undefined && q.match !== '' ? q.match : fence.scanPattern;
     const args: (string | number)[] = [];
-    if (q.match !== undefined && q.match !== '') args.push('MATCH', q.match);
+    if (match !== undefined) args.push('MATCH', match);
     args.push('COUNT', count, 'TYPE', 'stream');
     const reply = await this.backend.call('', () => this.backend.redis.call('SCAN', q.cursor, ...args));
     const [cursor, found] = arr(reply);
-    return { streams: arr(found).map(str), cursor: str(cursor) };
+    const streams = arr(found)
+      .map(str)
+      .filter((name) => fence.allows(name) && visible(name));
+    return { streams, cursor: str(cursor) };
   }
 
   async info(stream: string): Promise<StreamInfo> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     const raw = await this.backend.call(stream, () => this.backend.redis.call('XINFO', 'STREAM', stream));
     const r = record(raw);
     const firstEntry = r.get('first-entry');
@@ -169,7 +182,7 @@ export class StreamService {
   }
 
   async delete(stream: string): Promise<void> {
-    assertStreamName(stream);
+    this.backend.stream(stream);
     await this.backend.call(stream, () => this.backend.scripts.run('deleteStream', [stream, keys.policy(stream)], []));
   }
 }

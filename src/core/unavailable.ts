@@ -68,3 +68,16 @@ export function publishOutcomeUnknown(err: BackendUnavailable): BackendUnavailab
     { cause: err.cause },
   );
 }
+
+/**
+ * How loud a failed request should be in the logs, the same on both transports: a fault of
+ * ours (500) is an error with its stack; a Redis command whose outcome is unknown (the
+ * client now has to retry with care) a warning without one; everything else, including
+ * BACKEND_UNAVAILABLE that certainly wrote nothing, is the client's answer only (a Redis
+ * outage is logged once, when the connection drops, not once per refused request).
+ */
+export function failureLogLevel(err: unknown): 'error' | 'warn' | null {
+  if (!(err instanceof GatewayError) || err.code === 'INTERNAL') return 'error';
+  if (err instanceof BackendUnavailable && err.outcome === 'unknown') return 'warn';
+  return null;
+}

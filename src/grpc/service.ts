@@ -5,6 +5,8 @@ import { fromProtoFields, fromProtoTrim, orDefault, toProtoConsumer, toProtoGrou
 import type { StreamGatewayHandlers } from './generated/streamgate/v1/StreamGateway.js';
 import type { ActiveStreams } from './streaming-pull.js';
 import { streamingPull } from './streaming-pull.js';
+import type { CallContext } from './auth.js';
+import type { RpcName } from './operations.js';
 import { cancellableUnary, unary } from './unary.js';
 
 /**
@@ -13,11 +15,12 @@ import { cancellableUnary, unary } from './unary.js';
  * and numbers, so an empty string or 0 means the contract's default, as in REST.
  */
 export function streamGatewayHandlers(core: Core, logger: Logger, active: ActiveStreams): StreamGatewayHandlers {
-  const u = <Req, Res>(fn: (request: Req) => Promise<Res>) => unary(logger, fn);
+  const opts = { core, logger };
+  const u = <Req extends object, Res>(rpc: RpcName, fn: (request: Req, ctx: CallContext) => Promise<Res>) => unary(opts, rpc, fn);
   const claimed = (r: ClaimResult) => ('ids' in r ? { ids: r.ids } : { messages: r.messages.map(toProtoMessage) });
 
   return {
-    Publish: u(async (r) => {
+    Publish: u('Publish', async (r) => {
       const result = await core.streams.publish(r.stream, {
         messages: r.messages.map((m, i) => ({
           id: m.id,
@@ -29,7 +32,7 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       return { ids: result.ids, replayed: result.replayed };
     }),
 
-    ReadRange: u(async (r) => {
+    ReadRange: u('ReadRange', async (r) => {
       const messages = await core.streams.read(r.stream, {
         start: orDefault(r.start, '-'),
         end: orDefault(r.end, '+'),
@@ -39,19 +42,22 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       return { messages: messages.map(toProtoMessage) };
     }),
 
-    DeleteMessage: u(async (r) => ({ deleted: await core.streams.deleteMessage(r.stream, r.id) })),
+    DeleteMessage: u('DeleteMessage', async (r) => ({ deleted: await core.streams.deleteMessage(r.stream, r.id) })),
 
-    Trim: u(async (r) => {
+    Trim: u('Trim', async (r) => {
       const spec = r.trim ? fromProtoTrim(r.trim) : {};
       const result = await core.streams.trim(r.stream, { ...spec, safe: r.safe });
       return result.warning ? { trimmed: result.trimmed, warning: result.warning } : { trimmed: result.trimmed };
     }),
 
-    ListStreams: u(async (r) =>
-      core.streams.list({ match: r.match, cursor: orDefault(r.cursor, '0'), count: orDefault(r.count, 100) }),
+    ListStreams: u('ListStreams', async (r, ctx) =>
+      core.streams.list(
+        { match: r.match, cursor: orDefault(r.cursor, '0'), count: orDefault(r.count, 100) },
+        core.access.visibleTo(ctx.principal),
+      ),
     ),
 
-    GetStream: u(async (r) => {
+    GetStream: u('GetStream', async (r) => {
       const info = await core.streams.info(r.stream);
       return {
         length: info.length,
@@ -64,12 +70,12 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       };
     }),
 
-    DeleteStream: u(async (r) => {
+    DeleteStream: u('DeleteStream', async (r) => {
       await core.streams.delete(r.stream);
       return {};
     }),
 
-    CreateGroup: u(async (r) => ({
+    CreateGroup: u('CreateGroup', async (r) => ({
       group: toProtoGroup(
         await core.groups.create(r.stream, {
           group: r.group,
@@ -84,11 +90,11 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       ),
     })),
 
-    ListGroups: u(async (r) => ({ groups: (await core.groups.list(r.stream)).map(toProtoGroup) })),
+    ListGroups: u('ListGroups', async (r) => ({ groups: (await core.groups.list(r.stream)).map(toProtoGroup) })),
 
-    GetGroup: u(async (r) => ({ group: toProtoGroup(await core.groups.get(r.stream, r.group)) })),
+    GetGroup: u('GetGroup', async (r) => ({ group: toProtoGroup(await core.groups.get(r.stream, r.group)) })),
 
-    UpdateGroup: u(async (r) => ({
+    UpdateGroup: u('UpdateGroup', async (r) => ({
       group: toProtoGroup(
         await core.groups.updatePolicy(r.stream, r.group, {
           leaseMs: r.leaseMs,
@@ -99,12 +105,12 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       ),
     })),
 
-    DeleteGroup: u(async (r) => {
+    DeleteGroup: u('DeleteGroup', async (r) => {
       await core.groups.destroy(r.stream, r.group);
       return {};
     }),
 
-    SetGroupPosition: u(async (r) => ({
+    SetGroupPosition: u('SetGroupPosition', async (r) => ({
       group: toProtoGroup(
         await core.groups.setPosition(r.stream, r.group, {
           id: r.position === 'id' ? r.id : undefined,
@@ -114,17 +120,17 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       ),
     })),
 
-    ListConsumers: u(async (r) => ({
+    ListConsumers: u('ListConsumers', async (r) => ({
       consumers: (await core.groups.listConsumers(r.stream, r.group)).map(toProtoConsumer),
     })),
 
-    CreateConsumer: u(async (r) => ({ created: await core.groups.createConsumer(r.stream, r.group, r.consumer) })),
+    CreateConsumer: u('CreateConsumer', async (r) => ({ created: await core.groups.createConsumer(r.stream, r.group, r.consumer) })),
 
-    DeleteConsumer: u(async (r) => ({
+    DeleteConsumer: u('DeleteConsumer', async (r) => ({
       pendingDropped: await core.groups.deleteConsumer(r.stream, r.group, r.consumer, r.force),
     })),
 
-    Pull: cancellableUnary(logger, async (r, signal) => {
+    Pull: cancellableUnary(opts, 'Pull', async (r, _ctx, signal) => {
       const messages = await core.consume.pull(
         r.stream,
         r.group,
@@ -134,29 +140,29 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       return { messages: messages.map(toProtoMessage) };
     }),
 
-    Ack: u(async (r) => {
+    Ack: u('Ack', async (r) => {
       const result = await core.consume.ack(r.stream, r.group, r.ids);
       return { acked: result.count, notPending: result.notPending };
     }),
 
-    Nack: u(async (r) => {
+    Nack: u('Nack', async (r) => {
       const result = await core.consume.nack(r.stream, r.group, r.consumer, r.ids, r.delayMs);
       return { released: result.count, notPending: result.notPending };
     }),
 
-    ExtendLease: u(async (r) => {
+    ExtendLease: u('ExtendLease', async (r) => {
       const result = await core.consume.extend(r.stream, r.group, r.consumer, r.ids);
       return { extended: result.count, notPending: result.notPending };
     }),
 
     StreamingPull: streamingPull(core, logger, active),
 
-    Pending: u(async (r) => {
+    Pending: u('Pending', async (r) => {
       const p = await core.pending.summary(r.stream, r.group);
       return { count: p.count, minId: p.minId ?? '', maxId: p.maxId ?? '', consumers: p.consumers };
     }),
 
-    ListPending: u(async (r) => ({
+    ListPending: u('ListPending', async (r) => ({
       entries: await core.pending.entries(r.stream, r.group, {
         start: orDefault(r.start, '-'),
         end: orDefault(r.end, '+'),
@@ -166,7 +172,7 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       }),
     })),
 
-    Claim: u(async (r) =>
+    Claim: u('Claim', async (r) =>
       claimed(
         await core.pending.claim(r.stream, r.group, {
           consumer: r.consumer,
@@ -181,7 +187,7 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       ),
     ),
 
-    AutoClaim: u(async (r) => {
+    AutoClaim: u('AutoClaim', async (r) => {
       const result = await core.pending.autoclaim(r.stream, r.group, {
         consumer: r.consumer,
         minIdleMs: r.minIdleMs,
@@ -192,12 +198,12 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       return { next: result.next, ...claimed(result.claimed), deletedIds: result.deletedIds };
     }),
 
-    ListDeadLetters: u(async (r) => {
+    ListDeadLetters: u('ListDeadLetters', async (r) => {
       const page = await core.deadLetters.list(r.stream, r.group, { count: orDefault(r.count, 100), after: r.after });
       return { messages: page.messages.map(toProtoMessage), next: page.next ?? '' };
     }),
 
-    RedriveDeadLetters: u(async (r) =>
+    RedriveDeadLetters: u('RedriveDeadLetters', async (r) =>
       core.deadLetters.redrive(r.stream, r.group, { ids: r.ids.length > 0 ? r.ids : undefined, count: r.count }),
     ),
   };

@@ -1,6 +1,7 @@
 import { Metadata, type StatusObject, status } from '@grpc/grpc-js';
 import { ERROR_TABLE, GatewayError } from '../core/errors.js';
-import { BackendUnavailable } from '../core/unavailable.js';
+import type { Logger } from 'pino';
+import { BackendUnavailable, failureLogLevel } from '../core/unavailable.js';
 
 /**
  * Core errors as gRPC statuses, from the same table as REST's problem+json. The contract's
@@ -23,5 +24,9 @@ export function toGrpcStatus(err: unknown): GrpcStatus {
   return { code: status.INTERNAL, details: 'internal error', metadata };
 }
 
-/** True for statuses the caller should see in the server log (not the client's mistakes). */
-export const isServerFault = (s: GrpcStatus): boolean => s.code === status.INTERNAL;
+/** Logs a failed call as REST does (failureLogLevel): our faults, and unknown write outcomes. */
+export function logFailure(logger: Logger, err: unknown, method: string): void {
+  const level = failureLogLevel(err);
+  if (level === 'error') logger.error({ err, method }, 'gRPC call failed');
+  else if (level === 'warn') logger.warn({ method, detail: err instanceof Error ? err.message : String(err) }, 'gRPC call failed');
+}

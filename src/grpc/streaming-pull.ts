@@ -1,15 +1,17 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { Principal } from '../core/access/principal.js';
 import type { Core } from '../core/core.js';
 import { GatewayError, invalid } from '../core/errors.js';
 import { pairsBytes } from '../core/limits.js';
 import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../core/types.js';
+import { authenticateCall, authorizeCall } from './auth.js';
 import { toProtoMessage } from './convert.js';
 import type { AckResult } from './generated/streamgate/v1/AckResult.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
-import { isServerFault, toGrpcStatus } from './status.js';
+import { logFailure, toGrpcStatus } from './status.js';
 
 type Call = ServerDuplexStream<StreamingPullRequest__Output, StreamingPullResponse>;
 
@@ -95,17 +97,28 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
           return;
         }
         const status = toGrpcStatus(err);
-        if (isServerFault(status)) logger.error({ err }, 'StreamingPull failed');
+        logFailure(logger, err, 'StreamingPull');
         call.emit('error', status);
       })();
       return ended;
     };
     const unregister = active.add((err) => end(err));
 
+    // The key is checked as the call opens; the operation once the first request names the
+    // stream. A key revoked later (SIGHUP) does not end a stream already open.
+    let principal: Principal;
+    try {
+      principal = authenticateCall(core, call.metadata);
+    } catch (err) {
+      void end(err);
+      return;
+    }
+
     const open = (first: StreamingPullRequest__Output): PullSession => {
       if (!first.stream || !first.group || !first.consumer) {
         throw invalid('the first StreamingPull request must name stream, group and consumer', 'stream');
       }
+      authorizeCall(core, principal, 'streamingPull', first);
       const s = core.openPullSession(
         {
           stream: first.stream,

@@ -1,20 +1,41 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { isServerFault, toGrpcStatus } from './status.js';
+import type { Core } from '../core/core.js';
+import { authenticateCall, authorizeCall, type CallContext } from './auth.js';
+import { RPC_OPERATIONS, type RpcName } from './operations.js';
+import { logFailure, toGrpcStatus } from './status.js';
 
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
+export interface UnaryOptions {
+  readonly core: Core;
+  readonly logger: Logger;
+}
+
 /**
- * Wraps a promise-returning handler as a grpc-js unary handler: exactly one callback, and
- * every rejection turned into a status.
+ * Wraps a promise-returning handler as a grpc-js unary handler: the caller is authenticated
+ * from the `authorization` metadata and authorized for the RPC's operation before the
+ * handler runs; exactly one callback; every rejection turned into a status.
  */
-export function unary<Req, Res>(logger: Logger, fn: (request: Req) => Promise<Res>): Handler<Req, Res> {
+export function unary<Req extends object, Res>(
+  opts: UnaryOptions,
+  rpc: RpcName,
+  fn: (request: Req, ctx: CallContext) => Promise<Res>,
+): Handler<Req, Res> {
+  const { core, logger } = opts;
+  const operation = RPC_OPERATIONS[rpc];
   return (call, callback) => {
-    fn(call.request).then(
+    const run = async (): Promise<Res> => {
+      const principal = authenticateCall(core, call.metadata);
+      if (core.config.logBodies) logger.debug({ rpc, request: call.request }, 'request body');
+      authorizeCall(core, principal, operation, call.request);
+      return fn(call.request, { principal });
+    };
+    run().then(
       (response) => callback(null, response),
       (err: unknown) => {
         const s = toGrpcStatus(err);
-        if (isServerFault(s)) logger.error({ err, method: call.getPath() }, 'gRPC call failed');
+        logFailure(logger, err, call.getPath());
         callback(s);
       },
     );
@@ -27,13 +48,14 @@ export function unary<Req, Res>(logger: Logger, fn: (request: Req) => Promise<Re
  * get one: grpc-js reports 'cancelled' whenever a call's stream closes, and an AbortSignal
  * per call costs measurable CPU on every other RPC.
  */
-export function cancellableUnary<Req, Res>(
-  logger: Logger,
-  fn: (request: Req, signal: AbortSignal) => Promise<Res>,
+export function cancellableUnary<Req extends object, Res>(
+  opts: UnaryOptions,
+  rpc: RpcName,
+  fn: (request: Req, ctx: CallContext, signal: AbortSignal) => Promise<Res>,
 ): Handler<Req, Res> {
   return (call, callback) => {
     const cancelled = new AbortController();
     call.once('cancelled', () => cancelled.abort());
-    unary<Req, Res>(logger, (request) => fn(request, cancelled.signal))(call, callback);
+    unary<Req, Res>(opts, rpc, (request, ctx) => fn(request, ctx, cancelled.signal))(call, callback);
   };
 }

@@ -6,6 +6,7 @@ import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-z
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../core/errors.js';
 import { type ServerTls, secureContextOptions } from '../core/tls.js';
+import { registerAuth } from './auth.js';
 import type { RouteContext } from './context.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
@@ -63,6 +64,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) =>
     sendProblem(req, reply, new GatewayError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)),
   );
+
+  // Before any route (the swagger plugins' included), so every route passes its onRoute check.
+  registerAuth(app, core);
 
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());

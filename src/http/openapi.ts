@@ -1,5 +1,6 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { isOperation, OPERATIONS } from '../core/access/operations.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 export const OPENAPI_INFO = {
@@ -13,8 +14,13 @@ export const OPENAPI_INFO = {
     'Leases: a pulled message is leased to its consumer for the group `leaseMs`, measured by the group idle time for that entry. Without an ack, the next pull of the group after the lease receives it again with `deliveryCount` incremented (at-least-once). `extend` restarts the lease, `nack` releases it (after `delayMs`). A message that would be delivered for the (maxDeliveries+1)-th time is moved to the dead-letter stream instead and acked in the group: nothing is ever lost.',
     '',
     'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
+    '',
+    'Authentication: when the gateway runs with API keys (STREAMGATE_AUTH_FILE), every `/v1` operation needs `Authorization: Bearer <key>` (401 UNAUTHENTICATED without a valid one) and a grant of the scope the operation names in `x-streamgate-scope` on the stream (403 PERMISSION_DENIED otherwise): `publish`, `consume`, `admin`, `any` (some grant on the stream) or `none` (any valid key; listing shows only the streams the key has a grant on). Streams outside the gateway keyspace (STREAMGATE_STREAMS) are refused with 403 for every key. Without a keys file (loopback only, or STREAMGATE_ALLOW_ANONYMOUS) no key is needed. The operational routes (health, readiness, metrics, this document) are always open.',
   ].join('\n'),
 };
+
+/** Name of the security scheme in the document. */
+export const BEARER_SCHEME = 'apiKey';
 
 export const swaggerOptions: FastifyDynamicSwaggerOptions = {
   openapi: {
@@ -30,12 +36,38 @@ export const swaggerOptions: FastifyDynamicSwaggerOptions = {
       { name: 'dead-letters', description: 'Messages that exceeded maxDeliveries.' },
       { name: 'operations', description: 'Health, readiness, metrics.' },
     ],
+    components: {
+      securitySchemes: {
+        [BEARER_SCHEME]: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key from the gateway keys file, as `Authorization: Bearer <key>`. Required when the gateway runs with API keys.',
+        },
+      },
+    },
   },
-  transform: jsonSchemaTransform,
+  transform: (input) => withSecurity(input.route.config, jsonSchemaTransform(input)),
   transformObject: (input) => documentProblems(stripComponentIds(dedupeInputSchemas(jsonSchemaTransformObject(input)))),
 };
 
 type Doc = ReturnType<typeof jsonSchemaTransformObject>;
+type Transformed = ReturnType<typeof jsonSchemaTransform>;
+
+/**
+ * Operations of routes that name an access operation need a bearer key and a scope; the
+ * others (health, readiness, metrics) are marked open (`security: []`).
+ */
+function withSecurity(config: unknown, out: Transformed): Transformed {
+  const operation = config && typeof config === 'object' && 'operation' in config ? config.operation : undefined;
+  if (!isOperation(operation)) return { ...out, schema: { ...out.schema, security: [] } };
+  // An `x-` member is copied into the operation as is; FastifySchema just does not declare it.
+  const schema: typeof out.schema & Record<string, unknown> = {
+    ...out.schema,
+    security: [{ [BEARER_SCHEME]: [] }],
+    'x-streamgate-scope': OPERATIONS[operation].requires,
+  };
+  return { ...out, schema };
+}
 
 /**
  * The zod provider emits every named schema twice, as `X` (output) and `XInput` (input),
@@ -90,8 +122,17 @@ function documentProblems(doc: Doc): Doc {
   const paths = ('paths' in doc ? doc.paths : undefined) as Record<string, Record<string, unknown>> | undefined;
   for (const ops of Object.values(paths ?? {})) {
     for (const op of Object.values(ops)) {
-      const { responses, requestBody } = op as { responses?: ResponseMap; requestBody?: unknown };
+      const { responses, requestBody, security } = op as { responses?: ResponseMap; requestBody?: unknown; security?: unknown[] };
       if (!responses) continue;
+      // Any secured operation may be refused for its key: 401 without a valid one, 403 outside its grants.
+      const unavailable = responses['503'];
+      if (security && security.length > 0 && unavailable) {
+        responses['401'] ??= { ...structuredClone(unavailable), description: 'Missing or unknown API key (UNAUTHENTICATED).' };
+        responses['403'] ??= {
+          ...structuredClone(unavailable),
+          description: 'The key lacks the scope on this stream, or the stream is outside the gateway keyspace (PERMISSION_DENIED).',
+        };
+      }
       for (const response of Object.values(responses)) {
         const json = response.content?.['application/json'];
         if (response.content && json?.schema?.$ref === PROBLEM_REF) {

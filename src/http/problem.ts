@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../core/errors.js';
-import { BackendUnavailable, type CommandOutcome } from '../core/unavailable.js';
+import { BackendUnavailable, type CommandOutcome, failureLogLevel } from '../core/unavailable.js';
 
 /** RFC 9457 problem details, with the contract's stable `code`. */
 export interface Problem {
@@ -61,7 +61,11 @@ export function toProblem(err: unknown): Problem {
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const problem = toProblem(err);
   problem.instance = req.url.length <= 2048 ? req.url.split('?')[0] : undefined;
-  if (problem.status >= 500) req.log.error({ err }, 'request failed');
+  const level = problem.status >= 500 ? failureLogLevel(err) : null;
+  if (level === 'error') req.log.error({ err }, 'request failed');
+  else if (level === 'warn') req.log.warn({ code: problem.code, detail: problem.detail }, 'request failed');
   if (problem.code === 'BACKEND_UNAVAILABLE') void reply.header('retry-after', '1');
+  // RFC 9110: a 401 names the scheme the client must use.
+  if (problem.code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer realm="streamgate"');
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../src/core/core.js';
 import { freePort } from '../../src/core/embedded-redis.js';
 import { keySlot, keys } from '../../src/core/keys.js';
-import { createCoreMetrics } from '../../src/core/metrics.js';
 import { RESERVED_CONSUMER, type ReaperLogger } from '../../src/core/reaper.js';
 import { redisUrl, sleep, testConfig, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from './support.js';
@@ -41,9 +40,9 @@ let redis: Redis;
 const log = capture();
 const otherLog = capture();
 beforeAll(() => {
-  core = createCore(testConfig(), redisUrl(), createCoreMetrics(), log.logger);
+  core = createCore(testConfig(), redisUrl(), { logger: log.logger });
   // A second gateway instance on the same Redis, for reapers running at once.
-  other = createCore(testConfig(), redisUrl(), createCoreMetrics(), otherLog.logger);
+  other = createCore(testConfig(), redisUrl(), { logger: otherLog.logger });
   redis = new Redis(redisUrl());
 });
 afterAll(async () => {
@@ -262,7 +261,7 @@ describe('policy', () => {
 describe('the timer', () => {
   it('with STREAMGATE_REAP_INTERVAL_MS the core reaps by itself', async () => {
     const own = capture();
-    const timed = createCore(testConfig({ STREAMGATE_REAP_INTERVAL_MS: '100' }), redisUrl(), createCoreMetrics(), own.logger);
+    const timed = createCore(testConfig({ STREAMGATE_REAP_INTERVAL_MS: '100' }), redisUrl(), { logger: own.logger });
     try {
       const { s } = await setup(1);
       await pull(s, 'pod-1');
@@ -279,8 +278,7 @@ describe('the timer', () => {
     const down = createCore(
       testConfig({ STREAMGATE_REAP_INTERVAL_MS: '100' }),
       `redis://127.0.0.1:${await freePort()}`,
-      createCoreMetrics(),
-      own.logger,
+      { logger: own.logger },
     );
     const failures = () => own.lines.filter((l) => l.level === 'warn' && l.msg === 'consumer reaping failed').length;
     const deadline = Date.now() + 5000;

@@ -1,4 +1,4 @@
-import type { ClientDuplexStream, ServiceError, StatusObject } from '@grpc/grpc-js';
+import type { ClientDuplexStream, Metadata, ServiceError, StatusObject } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import type { StreamGatewayClient } from '../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/AckResult.js';
@@ -33,13 +33,14 @@ export interface OpenPull {
   cancel(): Promise<StatusObject>;
 }
 
-/** Opens StreamingPull with `first` as the first request. `onData` sees each response as it arrives. */
+/** Opens StreamingPull with `first` as the first request (and `metadata`, e.g. a key). `onData` sees each response as it arrives. */
 export function openPull(
   client: StreamGatewayClient,
   first: StreamingPullRequest,
   onData?: (r: StreamingPullResponse__Output) => void,
+  metadata?: Metadata,
 ): OpenPull {
-  const call = client.StreamingPull();
+  const call = metadata ? client.StreamingPull(metadata) : client.StreamingPull();
   const responses: StreamingPullResponse__Output[] = [];
   let done = false;
   const ended = new Promise<StatusObject>((resolve) => {

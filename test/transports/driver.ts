@@ -214,7 +214,33 @@ const qs = (q: Record<string, unknown>): string => {
   return parts.length > 0 ? `?${parts.join('&')}` : '';
 };
 
-export function restDriver(app: FastifyInstance, close: () => Promise<void>): Driver {
+/** What the REST driver needs of a server: fastify's `inject`, or the same over real HTTP (httpInjector). */
+export interface Injector {
+  inject(opts: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    url: string;
+    payload?: object;
+    headers?: Record<string, string>;
+  }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string; json(): Json }>;
+}
+
+/** An Injector over real HTTP (fetch, keep-alive) to `baseUrl`, adding `headers` to every request. */
+export function httpInjector(baseUrl: string, headers: Record<string, string> = {}): Injector {
+  return {
+    async inject(opts) {
+      const res = await fetch(`${baseUrl}${opts.url}`, {
+        method: opts.method,
+        headers: { ...(opts.payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers, ...opts.headers },
+        body: opts.payload === undefined ? undefined : JSON.stringify(opts.payload),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const body = await res.text();
+      return { statusCode: res.status, headers: Object.fromEntries(res.headers), body, json: () => JSON.parse(body) };
+    },
+  };
+}
+
+export function restDriver(app: Injector | FastifyInstance, close: () => Promise<void>): Driver {
   async function send(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,

@@ -25,6 +25,7 @@ const PullBody = z
 
 export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): void {
   app.post('/v1/streams/:stream/groups/:group/pull', {
+    config: { operation: 'pull' },
     schema: {
       tags: ['consume'],
       summary: 'Pull messages: expired leases, then new ones (XREADGROUP)',
@@ -53,6 +54,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
   });
 
   app.post('/v1/streams/:stream/groups/:group/ack', {
+    config: { operation: 'ack' },
     schema: {
       tags: ['consume'],
       summary: 'Acknowledge messages (XACK)',
@@ -71,6 +73,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
   });
 
   app.post('/v1/streams/:stream/groups/:group/nack', {
+    config: { operation: 'nack' },
     schema: {
       tags: ['consume'],
       summary: 'Release leases, optionally after a delay (XCLAIM IDLE)',
@@ -93,6 +96,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
   });
 
   app.post('/v1/streams/:stream/groups/:group/extend', {
+    config: { operation: 'extendLease' },
     schema: {
       tags: ['consume'],
       summary: 'Extend leases (XCLAIM JUSTID)',

@@ -13,6 +13,7 @@ const ConsumerSchema = z
 
 export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/consumers', {
+    config: { operation: 'listConsumers' },
     schema: {
       tags: ['consumers'],
       summary: 'List consumers (XINFO CONSUMERS)',
@@ -29,6 +30,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
     .meta({ examples: [{ consumer: 'worker-1', created: true }] });
 
   app.put('/v1/streams/:stream/groups/:group/consumers/:consumer', {
+    config: { operation: 'createConsumer' },
     schema: {
       tags: ['consumers'],
       summary: 'Create a consumer (XGROUP CREATECONSUMER)',
@@ -44,6 +46,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.delete('/v1/streams/:stream/groups/:group/consumers/:consumer', {
+    config: { operation: 'deleteConsumer' },
     schema: {
       tags: ['consumers'],
       summary: 'Delete a consumer (XGROUP DELCONSUMER)',

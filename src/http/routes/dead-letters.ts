@@ -6,6 +6,7 @@ import { MessageSchema } from '../schemas/message.js';
 
 export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/dead-letters', {
+    config: { operation: 'listDeadLetters' },
     schema: {
       tags: ['dead-letters'],
       summary: 'List dead letters of the group (XRANGE on the dead-letter stream)',
@@ -53,6 +54,7 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.post('/v1/streams/:stream/groups/:group/dead-letters/redrive', {
+    config: { operation: 'redriveDeadLetters' },
     schema: {
       tags: ['dead-letters'],
       summary: 'Redrive dead letters to the stream (XADD + XDEL)',

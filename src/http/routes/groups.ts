@@ -23,6 +23,7 @@ const PositionBody = z
 
 export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/groups', {
+    config: { operation: 'createGroup' },
     schema: {
       tags: ['groups'],
       summary: 'Create a consumer group (XGROUP CREATE)',
@@ -36,6 +37,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.get('/v1/streams/:stream/groups', {
+    config: { operation: 'listGroups' },
     schema: {
       tags: ['groups'],
       summary: 'List consumer groups (XINFO GROUPS)',
@@ -47,6 +49,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.get('/v1/streams/:stream/groups/:group', {
+    config: { operation: 'getGroup' },
     schema: {
       tags: ['groups'],
       summary: 'Describe a consumer group',
@@ -58,6 +61,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.patch('/v1/streams/:stream/groups/:group', {
+    config: { operation: 'updateGroup' },
     schema: {
       tags: ['groups'],
       summary: 'Change a group policy',
@@ -71,6 +75,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.delete('/v1/streams/:stream/groups/:group', {
+    config: { operation: 'deleteGroup' },
     schema: {
       tags: ['groups'],
       summary: 'Delete a consumer group (XGROUP DESTROY)',
@@ -85,6 +90,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.put('/v1/streams/:stream/groups/:group/position', {
+    config: { operation: 'setGroupPosition' },
     schema: {
       tags: ['groups'],
       summary: 'Set the group position: replay or skip (XGROUP SETID)',

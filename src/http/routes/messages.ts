@@ -40,6 +40,7 @@ const TrimBody = TrimSchema.extend({
 
 export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/messages', {
+    config: { operation: 'publish' },
     schema: {
       tags: ['messages'],
       summary: 'Publish messages (XADD)',
@@ -74,6 +75,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.get('/v1/streams/:stream/messages', {
+    config: { operation: 'readRange' },
     schema: {
       tags: ['messages'],
       summary: 'Read a range of messages (XRANGE / XREVRANGE)',
@@ -99,6 +101,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.delete('/v1/streams/:stream/messages/:id', {
+    config: { operation: 'deleteMessage' },
     schema: {
       tags: ['messages'],
       summary: 'Delete a message (XDEL)',
@@ -113,6 +116,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.post('/v1/streams/:stream/trim', {
+    config: { operation: 'trim' },
     schema: {
       tags: ['messages'],
       summary: 'Trim a stream (XTRIM)',

@@ -25,6 +25,7 @@ const ClaimReply = z.object({
 
 export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/pending', {
+    config: { operation: 'pending' },
     schema: {
       tags: ['pending'],
       summary: 'Pending summary (XPENDING)',
@@ -48,6 +49,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.get('/v1/streams/:stream/groups/:group/pending/entries', {
+    config: { operation: 'listPending' },
     schema: {
       tags: ['pending'],
       summary: 'Pending entries (XPENDING with range)',
@@ -66,6 +68,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.post('/v1/streams/:stream/groups/:group/claim', {
+    config: { operation: 'claim' },
     schema: {
       tags: ['pending'],
       summary: 'Claim messages (XCLAIM)',
@@ -90,6 +93,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.post('/v1/streams/:stream/groups/:group/autoclaim', {
+    config: { operation: 'autoClaim' },
     schema: {
       tags: ['pending'],
       summary: 'Claim idle messages by scanning (XAUTOCLAIM)',

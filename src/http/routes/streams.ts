@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MATCH_MAX_LENGTH } from '../../core/streams.js';
+import { principalOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { StreamParams, problems, queryInt } from '../schemas/common.js';
 
@@ -30,10 +31,11 @@ const StreamInfoSchema = z
 
 export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams', {
+    config: { operation: 'listStreams' },
     schema: {
       tags: ['streams'],
       summary: 'List streams (SCAN TYPE stream)',
-      description: 'One SCAN step over the keyspace: pass the returned `cursor` back until it is "0". A step may return no names and still not be the end.',
+      description: 'One SCAN step over the keyspace: pass the returned `cursor` back until it is "0". A step may return no names and still not be the end. Only streams inside the gateway keyspace (STREAMGATE_STREAMS) on which the API key has some grant are listed; `match` narrows that, never widens it.',
       querystring: z.object({
         match: z.string().max(MATCH_MAX_LENGTH).optional().describe('Glob pattern of stream names (SCAN MATCH).'),
         cursor: z.string().max(20).default('0').describe('Cursor from the previous call; "0" to start.'),
@@ -49,10 +51,11 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
         ...problems(400),
       },
     },
-    handler: async (req) => core.streams.list(req.query),
+    handler: async (req) => core.streams.list(req.query, core.access.visibleTo(principalOf(req))),
   });
 
   app.get('/v1/streams/:stream', {
+    config: { operation: 'getStream' },
     schema: {
       tags: ['streams'],
       summary: 'Describe a stream (XINFO STREAM)',
@@ -64,6 +67,7 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
   });
 
   app.delete('/v1/streams/:stream', {
+    config: { operation: 'deleteStream' },
     schema: {
       tags: ['streams'],
       summary: 'Delete a stream (DEL)',

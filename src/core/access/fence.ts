@@ -1,0 +1,42 @@
+import { GatewayError } from '../errors.js';
+import { assertStreamName } from '../names.js';
+import { compileGlob, type GlobMatcher } from './glob.js';
+
+/**
+ * The keyspace fence (STREAMGATE_STREAMS): the only stream names the gateway ever touches.
+ * Checked in the core before any Redis call about a stream, whichever transport asked and
+ * whoever the caller is; keys the gateway derives itself (group policies, idempotency
+ * records) are internal and not subject to it.
+ */
+export class Fence {
+  private readonly matchers: readonly GlobMatcher[];
+  /** Default `*`: no check at all on the hot path. */
+  readonly allowsAll: boolean;
+
+  constructor(readonly patterns: readonly string[]) {
+    this.matchers = patterns.map(compileGlob);
+    this.allowsAll = patterns.some((p) => /^\*+$/.test(p));
+  }
+
+  allows(stream: string): boolean {
+    return this.allowsAll || this.matchers.some((m) => m(stream));
+  }
+
+  /** Refuses (PERMISSION_DENIED) a stream outside the fence. */
+  assert(stream: string, what = 'stream'): void {
+    if (!this.allows(stream)) {
+      throw new GatewayError('PERMISSION_DENIED', `${what} "${stream}" is outside the keyspace this gateway serves (STREAMGATE_STREAMS)`);
+    }
+  }
+
+  /** A valid stream name inside the fence (VALIDATION_FAILED, then PERMISSION_DENIED). */
+  check(stream: string, what = 'stream'): void {
+    assertStreamName(stream, what);
+    this.assert(stream, what);
+  }
+
+  /** The one pattern SCAN can use as MATCH to skip the rest of the keyspace, if there is one. */
+  get scanPattern(): string | undefined {
+    return !this.allowsAll && this.patterns.length === 1 ? this.patterns[0] : undefined;
+  }
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { accessTarget } from '../core/access/access.js';
+import { isOperation, type Operation } from '../core/access/operations.js';
+import type { Principal } from '../core/access/principal.js';
+import type { Core } from '../core/core.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The logical operation of an API route (src/core/access/operations.ts); routes without one are open. */
+    operation?: Operation;
+  }
+  interface FastifyRequest {
+    /**
+     * The caller, set before validation on every route that has an operation (all of /v1):
+     * an API key, or the anonymous principal when auth is off. null on open routes.
+     */
+    principal: Principal | null;
+  }
+}
+
+/** Only these prefixes may hold routes; every route under API_PREFIX must name an operation. */
+export const API_PREFIX = '/v1/';
+
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly operation: Operation | undefined;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route of the app with its operation (for the test that no API route goes without one). */
+export const routeTable = (app: FastifyInstance): readonly RouteEntry[] => routeTables.get(app) ?? [];
+
+/**
+ * Authentication and authorization of REST routes, from the route's `config.operation`:
+ * the key is checked on request (401 before the body is even parsed), the operation once
+ * params and body are validated (403), both by the core's AccessControl, as gRPC does.
+ * Must be registered before the routes.
+ */
+export function registerAuth(app: FastifyInstance, core: Core): void {
+  const { access } = core;
+  const table: RouteEntry[] = [];
+  routeTables.set(app, table);
+
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    const operation: unknown = route.config?.operation;
+    if (operation !== undefined && !isOperation(operation)) {
+      throw new Error(`route ${route.url} names an unknown operation ${String(operation)}`);
+    }
+    // Fail closed: an API route that forgot its operation would otherwise be open.
+    if (route.url.startsWith(API_PREFIX) && operation === undefined) {
+      throw new Error(`route ${String(route.method)} ${route.url} has no operation in its config`);
+    }
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, operation });
+  });
+
+  app.addHook('onRequest', async (req) => {
+    if (operationOf(req) === undefined) return;
+    req.principal = access.authenticate(req.headers.authorization);
+  });
+
+  app.addHook('preHandler', async (req) => {
+    const operation = operationOf(req);
+    if (operation === undefined || req.principal === null) return;
+    if (core.config.logBodies && req.body !== undefined) req.log.debug({ operation, body: req.body }, 'request body');
+    if (access.unrestricted) return;
+    access.authorize(req.principal, operation, accessTarget(operation, sources(req)));
+  });
+}
+
+const operationOf = (req: FastifyRequest): Operation | undefined => req.routeOptions.config.operation;
+
+function sources(req: FastifyRequest): { stream?: unknown; deadLetterStream?: unknown } {
+  const params = (req.params ?? {}) as { stream?: unknown };
+  const body = (req.body ?? {}) as { deadLetterStream?: unknown };
+  return { stream: params.stream, deadLetterStream: typeof body === 'object' ? body.deadLetterStream : undefined };
+}
+
+/** The caller of an API route (always set there: the onRequest hook ran or the request failed). */
+export function principalOf(req: FastifyRequest): Principal {
+  if (req.principal === null) throw new Error(`no principal on ${req.url}: the route has no operation`);
+  return req.principal;
+}

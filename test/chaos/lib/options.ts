@@ -1,0 +1,49 @@
+/**
+ * The chaos run's knobs, from the environment (all optional). The defaults fit CI: about a
+ * minute of load, two to three minutes in all on a busy 2-core machine.
+ */
+export interface ChaosOptions {
+  /** CHAOS_SECONDS: how long producers publish while the faults happen. */
+  readonly seconds: number;
+  /** CHAOS_SEED: the schedule's seed (printed; set it to replay the same schedule). */
+  readonly seed: number;
+  /** CHAOS_CONSUMER_KILLS: SIGKILLs of consumer processes during the load. */
+  readonly consumerKills: number;
+  /** CHAOS_PRODUCERS / CHAOS_CONSUMERS: processes per transport (REST and gRPC each). */
+  readonly producersPerTransport: number;
+  readonly consumersPerTransport: number;
+  /** CHAOS_LEASE_MS: the group's lease; a killed consumer's messages come back after it. */
+  readonly leaseMs: number;
+  /** CHAOS_MAX_DELIVERIES: the group's maxDeliveries (the dead-letter stream must stay empty). */
+  readonly maxDeliveries: number;
+  /** CHAOS_DRAIN_SECONDS: after the load, how long consumers get to empty the group. */
+  readonly drainSeconds: number;
+  /** CHAOS_KEEP=1: keep the run directory (records, logs) even when the run passes. */
+  readonly keep: boolean;
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer in ${min}..${max}, got ${raw}`);
+  return v;
+}
+
+export function chaosOptions(env: NodeJS.ProcessEnv = process.env): ChaosOptions {
+  const seconds = num(env, 'CHAOS_SECONDS', 60, 10, 3600);
+  return {
+    seconds,
+    seed: num(env, 'CHAOS_SEED', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 31 - 1),
+    consumerKills: num(env, 'CHAOS_CONSUMER_KILLS', Math.max(3, Math.round(seconds / 6)), 0, 10_000),
+    producersPerTransport: num(env, 'CHAOS_PRODUCERS', 2, 1, 16),
+    consumersPerTransport: num(env, 'CHAOS_CONSUMERS', 2, 1, 16),
+    leaseMs: num(env, 'CHAOS_LEASE_MS', 2000, 100, 60_000),
+    maxDeliveries: num(env, 'CHAOS_MAX_DELIVERIES', 20, 0, 1000),
+    drainSeconds: num(env, 'CHAOS_DRAIN_SECONDS', 60, 5, 3600),
+    keep: env.CHAOS_KEEP === '1' || env.CHAOS_KEEP === 'true',
+  };
+}
+
+/** The whole test's budget: load, drain, and room for starting and stopping everything. */
+export const chaosTimeoutMs = (o: ChaosOptions) => (o.seconds + o.drainSeconds + 150) * 1000;

@@ -1,0 +1,78 @@
+/**
+ * What the orchestrator tells a worker process (producer or consumer), passed as JSON in the
+ * CHAOS_WORKER environment variable, and the record formats the workers write.
+ */
+
+/** One gateway instance as a client sees it. */
+export interface GatewayTarget {
+  readonly httpUrl: string;
+  readonly grpcAddress: string;
+}
+
+interface WorkerBase {
+  /** Unique per slot (`rest-p1`, `grpc-c2`); a restarted consumer keeps its slot's name. */
+  readonly name: string;
+  readonly transport: 'rest' | 'grpc';
+  /** Preferred gateway first; the other one is the fail-over. */
+  readonly targets: readonly GatewayTarget[];
+  readonly stream: string;
+  /** File the worker appends its records to (created if absent). */
+  readonly recordFile: string;
+  readonly seed: number;
+}
+
+export interface ProducerConfig extends WorkerBase {
+  readonly role: 'producer';
+  /** Messages per publish call: uniformly 1..maxBatch. */
+  readonly maxBatch: number;
+  /** Pause between two publish calls. */
+  readonly pauseMs: number;
+}
+
+export interface ConsumerConfig extends WorkerBase {
+  readonly role: 'consumer';
+  readonly group: string;
+  /** REST: `count` of a pull; gRPC: `max_outstanding_messages`. */
+  readonly batch: number;
+  /** Simulated work per batch, uniformly 0..maxWorkMs, between recording and acking. */
+  readonly maxWorkMs: number;
+}
+
+export type WorkerConfig = ProducerConfig | ConsumerConfig;
+
+export const WORKER_ENV = 'CHAOS_WORKER';
+
+/**
+ * Record lines (one write(2) per batch, so a SIGKILL leaves whole lines: the kernel has the
+ * bytes once write returns, whatever happens to the process afterwards).
+ *
+ * producer:  `<msgId> <entryId>`                      publish of that message returned success
+ * consumer:  `P <msgId> <entryId> <deliveryCount>`    processed (written BEFORE the ack is sent)
+ *            `A <n>`                                   an ack call confirmed n entries
+ */
+export const recordLine = {
+  published: (msgId: string, entryId: string) => `${msgId} ${entryId}\n`,
+  processed: (msgId: string, entryId: string, deliveryCount: number) => `P ${msgId} ${entryId} ${deliveryCount}\n`,
+  acked: (n: number) => `A ${n}\n`,
+};
+
+/** Message ids are `<producer>-<seq, 6 digits>`: unique across the run. */
+export const messageId = (producer: string, seq: number): string => `${producer}-${String(seq).padStart(6, '0')}`;
+
+/** The one field every chaos message carries. */
+export const ID_FIELD = 'id';
+
+/** What a worker prints on stdout (one JSON line) when it stops gracefully. */
+export interface WorkerStats {
+  readonly name: string;
+  readonly role: 'producer' | 'consumer';
+  /** Producer: messages whose publish succeeded; consumer: messages recorded. */
+  readonly messages: number;
+  readonly calls: number;
+  /** Failed attempts that were retried, by kind (`http-503`, `grpc-UNAVAILABLE`, `ECONNREFUSED`, ...). */
+  readonly retries: Record<string, number>;
+  /** Producer: publishes answered as replays of an earlier attempt (Idempotent-Replayed). */
+  readonly replays: number;
+  /** Producer: batches abandoned at shutdown with an unknown outcome (not recorded). */
+  readonly abandoned: number;
+}

@@ -1,0 +1,108 @@
+// A chaos consumer over gRPC StreamingPull: record each delivered message as processed,
+// "work" a little, then ack it on the stream. When the call ends (gateway killed, Redis
+// away), reopen it, switching to the other gateway; messages of the lost call come back
+// to the group when their lease expires or the server releases them.
+import type { ServiceError, StatusObject } from '@grpc/grpc-js';
+import type { StreamGatewayClient } from '../../../src/grpc/generated/streamgate/v1/StreamGateway.js';
+import type { StreamingPullResponse__Output } from '../../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
+import { ID_FIELD, recordLine } from '../lib/worker-config.js';
+import {
+  announceReady,
+  RecordFile,
+  RetryCounter,
+  backoffMs,
+  closeGrpc,
+  grpcClient,
+  lifecycle,
+  printStats,
+  readConfig,
+  sleep,
+  statusName,
+  workerRandom,
+} from './support.js';
+
+const config = readConfig('consumer');
+const life = lifecycle();
+const random = workerRandom(config.seed, config.name);
+const record = new RecordFile(config.recordFile);
+const retries = new RetryCounter();
+const clients: StreamGatewayClient[] = config.targets.map((t) => grpcClient(t.grpcAddress));
+
+let processed = 0;
+let calls = 0;
+/** Acks sent on the open call whose results have not come back yet. */
+let awaitingResults = 0;
+
+/** The open call, for SIGTERM. */
+let active: { open(): boolean; cancel(): void } | null = null;
+
+life.onStop(() => {
+  // Let the acks of the batch in hand be sent and answered (bounded), then end the call.
+  void (async () => {
+    const deadline = Date.now() + 3000 + config.maxWorkMs;
+    await sleep(config.maxWorkMs + 50);
+    while (active?.open() && awaitingResults > 0 && Date.now() < deadline) await sleep(20);
+    active?.cancel();
+  })();
+});
+
+/** One StreamingPull call, until it ends; resolves with its final status. */
+function session(client: StreamGatewayClient): Promise<StatusObject> {
+  calls++;
+  const call = client.StreamingPull();
+  let open = true;
+  const ended = new Promise<StatusObject>((resolve) =>
+    call.on('status', (s: StatusObject) => {
+      open = false;
+      resolve(s);
+    }),
+  );
+  // A failed call is also emitted as 'error'; its status arrives through 'status'.
+  call.on('error', (_err: ServiceError) => undefined);
+  call.on('data', (r: StreamingPullResponse__Output) => {
+    if (r.messages.length > 0) {
+      record.append(
+        r.messages.map((m) => recordLine.processed(m.fields[ID_FIELD]?.toString() ?? '?', m.id, m.deliveryCount)).join(''),
+      );
+      processed += r.messages.length;
+      const ids = r.messages.map((m) => m.id);
+      setTimeout(() => {
+        if (!open) return; // the server released them when the call ended
+        awaitingResults += ids.length;
+        call.write({ ackIds: ids });
+      }, random.int(0, config.maxWorkMs));
+    }
+    if (r.ackResults.length > 0) {
+      awaitingResults -= r.ackResults.length;
+      const ok = r.ackResults.filter((a) => a.status === 'ACK_STATUS_OK').length;
+      record.append(recordLine.acked(ok));
+    }
+  });
+  active = {
+    open: () => open,
+    cancel: () => call.cancel(),
+  };
+  call.write({ stream: config.stream, group: config.group, consumer: config.name, maxOutstandingMessages: config.batch });
+  return ended;
+}
+
+announceReady(config.name);
+let current = 0;
+for (let attempt = 0; !life.stopping(); ) {
+  const client = clients[current];
+  if (!client) throw new Error('no gateway');
+  const started = Date.now();
+  awaitingResults = 0;
+  const status = await session(client);
+  if (life.stopping()) break;
+  retries.add(`grpc-${statusName(status.code)}`);
+  current = (current + 1) % clients.length;
+  // A call that lived a while is a fresh failure; one that failed at once backs off.
+  attempt = Date.now() - started > 5000 ? 0 : attempt + 1;
+  await sleep(backoffMs(attempt));
+}
+
+record.close();
+clients.forEach(closeGrpc);
+printStats({ name: config.name, role: 'consumer', messages: processed, calls, retries: retries.byKind, replays: 0, abandoned: 0 });
+process.exit(0);

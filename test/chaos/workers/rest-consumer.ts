@@ -1,0 +1,101 @@
+// A chaos consumer over REST: pull a batch (long poll), record every message as processed,
+// "work" a little, then ack. The record is written before the ack is sent, so a message this
+// process acked is always in its record, whenever the orchestrator's SIGKILL lands.
+import { ID_FIELD, recordLine } from '../lib/worker-config.js';
+import {
+  announceReady,
+  RecordFile,
+  RetryCounter,
+  backoffMs,
+  httpPool,
+  lifecycle,
+  networkKind,
+  paths,
+  postJson,
+  printStats,
+  problemCode,
+  readConfig,
+  sleep,
+  workerRandom,
+} from './support.js';
+
+interface PulledMessage {
+  readonly id: string;
+  readonly fields: Record<string, string> | null;
+  readonly deliveryCount: number;
+}
+
+const config = readConfig('consumer');
+const life = lifecycle();
+const random = workerRandom(config.seed, config.name);
+const record = new RecordFile(config.recordFile);
+const retries = new RetryCounter();
+const pools = config.targets.map((t) => httpPool(t.httpUrl));
+
+/** Index of the gateway in use: switches to the other one when a call fails. */
+let current = 0;
+let calls = 0;
+let processed = 0;
+
+function failed(kind: string): void {
+  retries.add(kind);
+  current = (current + 1) % pools.length;
+}
+
+/** One call, on the current gateway; null (after counting the failure) when it must be retried. */
+async function call(path: string, body: unknown): Promise<unknown> {
+  const pool = pools[current];
+  if (!pool) throw new Error('no gateway');
+  calls++;
+  try {
+    const reply = await postJson(pool, path, body);
+    if (reply.status === 200) return reply.body;
+    if (reply.status === 503) {
+      failed(`http-503/${problemCode(reply.body) ?? '?'}`);
+      return null;
+    }
+    throw new Error(`POST ${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('POST ')) throw err;
+    failed(networkKind(err));
+    return null;
+  }
+}
+
+announceReady(config.name);
+const pullPath = paths.pull(config.stream, config.group);
+const ackPath = paths.ack(config.stream, config.group);
+
+for (let attempt = 0; !life.stopping(); ) {
+  const reply = await call(pullPath, { consumer: config.name, count: config.batch, waitMs: 1000 });
+  if (reply === null) {
+    await sleep(backoffMs(attempt++));
+    continue;
+  }
+  attempt = 0;
+  const messages = (reply as { messages: PulledMessage[] }).messages;
+  if (messages.length === 0) continue;
+
+  record.append(
+    messages.map((m) => recordLine.processed(m.fields?.[ID_FIELD] ?? '?', m.id, m.deliveryCount)).join(''),
+  );
+  processed += messages.length;
+  await sleep(random.int(0, config.maxWorkMs));
+
+  // An ack that keeps failing is given up after a few tries: the lease then expires and the
+  // messages come back (a duplicate, never a loss).
+  const ids = messages.map((m) => m.id);
+  for (let tries = 0; tries < 8; tries++) {
+    const acked = await call(ackPath, { ids });
+    if (acked !== null) {
+      record.append(recordLine.acked(Number((acked as { acked: number }).acked)));
+      break;
+    }
+    await sleep(backoffMs(tries));
+  }
+}
+
+record.close();
+await Promise.all(pools.map((p) => p.close()));
+printStats({ name: config.name, role: 'consumer', messages: processed, calls, retries: retries.byKind, replays: 0, abandoned: 0 });
+process.exit(0);
