@@ -42,6 +42,37 @@ function check(problem: string | null, what: string): void {
   if (problem) throw new GatewayError('VALIDATION_FAILED', `${what} ${problem}`, [{ path: what, message: problem }]);
 }
 
-export const assertStreamName = (name: string, what = 'stream'): void => check(streamNameProblem(name), what);
-export const assertGroupName = (name: string, what = 'group'): void => check(memberNameProblem(name), what);
-export const assertConsumerName = (name: string, what = 'consumer'): void => check(memberNameProblem(name), what);
+export interface NameLimits {
+  readonly maxStreamNameBytes: number;
+  readonly maxMemberNameBytes: number;
+}
+
+export const DEFAULT_NAME_LIMITS: NameLimits = Object.freeze({
+  maxStreamNameBytes: STREAM_NAME_MAX_BYTES,
+  maxMemberNameBytes: MEMBER_NAME_MAX_BYTES,
+});
+
+/**
+ * The name rules with the configured lengths (STREAMGATE_MAX_STREAM_NAME_BYTES and
+ * _MEMBER_NAME_BYTES): what the core checks every name against, whichever transport it
+ * came through. VALIDATION_FAILED names the input (`what`).
+ */
+export class NameRules {
+  constructor(readonly limits: NameLimits = DEFAULT_NAME_LIMITS) {}
+
+  streamProblem(name: string): string | null {
+    return streamNameProblem(name, this.limits.maxStreamNameBytes);
+  }
+
+  stream(name: string, what = 'stream'): void {
+    check(this.streamProblem(name), what);
+  }
+
+  group(name: string, what = 'group'): void {
+    check(memberNameProblem(name, this.limits.maxMemberNameBytes), what);
+  }
+
+  consumer(name: string, what = 'consumer'): void {
+    check(memberNameProblem(name, this.limits.maxMemberNameBytes), what);
+  }
+}
