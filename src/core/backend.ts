@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ConnectionState } from './connection.js';
 import type { Fence } from './access/fence.js';
+import type { NameRules } from './names.js';
 import { GatewayError } from './errors.js';
 import type { CoreMetrics } from './metrics.js';
 import { mapRedisError } from './redis-errors.js';
@@ -21,6 +22,11 @@ export class Backend {
     private readonly commandTimeoutMs: number,
   ) {
     this.scripts = new Scripts(redis);
+  }
+
+  /** Name syntax with the configured lengths (the fence checks stream names with them). */
+  get names(): NameRules {
+    return this.fence.names;
   }
 
   /** A valid stream name inside the fence, checked before anything reaches Redis. */

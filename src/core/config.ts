@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { splitGlobList } from './access/glob.js';
+import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from './names.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
@@ -62,6 +63,24 @@ export const envSchema = z.object({
   STREAMGATE_MAX_FIELDS: int(1000, 1, 100_000).describe('Most fields one message may have.'),
   STREAMGATE_MAX_BATCH: int(1000, 1, 100_000).describe('Most messages, ids or entries in one request.'),
   STREAMGATE_MAX_BODY_BYTES: int(16 * 1_048_576, 1024, 1024 * 1_048_576).describe('Largest request body.'),
+  STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
+    `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
+  ),
+  STREAMGATE_MAX_MEMBER_NAME_BYTES: int(MEMBER_NAME_MAX_BYTES, 1, MEMBER_NAME_CEILING_BYTES).describe(
+    `Longest group or consumer name, in UTF-8 bytes (at most ${MEMBER_NAME_CEILING_BYTES}).`,
+  ),
+  STREAMGATE_RATE_LIMIT_RPS: z.coerce
+    .number()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .describe('Requests per second per API key (per client address when auth is off), REST and gRPC together; 0: no limit.'),
+  STREAMGATE_RATE_LIMIT_BURST: int(0, 0, 1_000_000).describe(
+    'Requests a key may send at once before STREAMGATE_RATE_LIMIT_RPS applies (0: one second of it).',
+  ),
+  STREAMGATE_MAX_WAITING_PER_KEY: int(20_000, 0, 10_000_000).describe(
+    'Waiting pulls (REST waitMs, open StreamingPull calls) one API key (or client address) may have at once; 0: no limit.',
+  ),
   STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept.'),
   STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
     'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
@@ -130,6 +149,13 @@ export interface Limits {
   readonly maxFields: number;
   readonly maxBatch: number;
   readonly maxBodyBytes: number;
+  readonly maxStreamNameBytes: number;
+  readonly maxMemberNameBytes: number;
+  /** Requests per second per key (0: off) and the burst a key may send at once. */
+  readonly rateLimitRps: number;
+  readonly rateLimitBurst: number;
+  /** Concurrent waiting pulls per key (0: no limit). */
+  readonly maxWaitingPerKey: number;
 }
 
 export interface PolicyDefaults {
@@ -223,6 +249,11 @@ export function loadConfig(env: EnvInput): Config {
       maxFields: e.STREAMGATE_MAX_FIELDS,
       maxBatch: e.STREAMGATE_MAX_BATCH,
       maxBodyBytes: e.STREAMGATE_MAX_BODY_BYTES,
+      maxStreamNameBytes: e.STREAMGATE_MAX_STREAM_NAME_BYTES,
+      maxMemberNameBytes: e.STREAMGATE_MAX_MEMBER_NAME_BYTES,
+      rateLimitRps: e.STREAMGATE_RATE_LIMIT_RPS,
+      rateLimitBurst: e.STREAMGATE_RATE_LIMIT_BURST,
+      maxWaitingPerKey: e.STREAMGATE_MAX_WAITING_PER_KEY,
     }),
     idempotencyTtlSec: e.STREAMGATE_IDEMPOTENCY_TTL_SEC,
     reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,

@@ -1,3 +1,4 @@
+import type { Admission } from './admission.js';
 import type { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { Coalescer } from './coalesce.js';
@@ -6,7 +7,6 @@ import { entryId } from './ids.js';
 import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
 import type { CoreMetrics } from './metrics.js';
-import { assertConsumerName, assertGroupName } from './names.js';
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
 import { arr, countedEntries, int, str } from './reply.js';
 import type { Message, PerIdResult } from './types.js';
@@ -40,6 +40,7 @@ export class ConsumeService {
     private readonly watcher: StreamWatcher,
     private readonly metrics: CoreMetrics,
     config: Config,
+    private readonly admission: Admission,
   ) {
     this.check = new LimitChecks(config.limits);
   }
@@ -49,10 +50,12 @@ export class ConsumeService {
    * would exceed maxDeliveries: those go to the dead-letter stream instead), then new ones.
    * With `waitMs`, waits for messages to arrive, looking again for expired leases as it
    * waits. If `signal` aborts after messages were leased (the client went away), their
-   * leases are released at once so they are redelivered promptly.
+   * leases are released at once so they are redelivered promptly. With `waiter` (the
+   * caller's admission key), the time spent waiting counts as one waiting pull of that key:
+   * RATE_LIMITED when it has STREAMGATE_MAX_WAITING_PER_KEY already.
    */
-  async pull(stream: string, group: string, input: PullInput, signal?: AbortSignal): Promise<Message[]> {
-    return (await this.pullLeased(stream, group, input, signal)).messages;
+  async pull(stream: string, group: string, input: PullInput, signal?: AbortSignal, waiter?: string): Promise<Message[]> {
+    return (await this.pullLeased(stream, group, input, signal, waiter)).messages;
   }
 
   /** pull, also telling the group's lease (0 for history reads), for callers that renew leases. */
@@ -61,10 +64,11 @@ export class ConsumeService {
     group: string,
     input: PullInput,
     signal?: AbortSignal,
+    waiter?: string,
   ): Promise<{ messages: Message[]; leaseMs: number }> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    assertConsumerName(input.consumer);
+    this.backend.names.group(group);
+    this.backend.names.consumer(input.consumer);
     const count = this.check.count(input.count);
     const waitMs = this.check.waitMs(input.waitMs);
     if (input.from !== '>') {
@@ -72,6 +76,26 @@ export class ConsumeService {
       return { messages: await this.history(stream, group, input.consumer, count, entryId(input.from, 'from')), leaseMs: 0 };
     }
     const deadline = Date.now() + waitMs;
+    // Taken when the pull first has to wait, held until it answers.
+    let releaseSlot: (() => void) | undefined;
+    try {
+      return await this.pullOrWait(stream, group, input, count, deadline, signal, () => {
+        if (waiter !== undefined) releaseSlot ??= this.admission.wait(waiter);
+      });
+    } finally {
+      releaseSlot?.();
+    }
+  }
+
+  private async pullOrWait(
+    stream: string,
+    group: string,
+    input: PullInput,
+    count: number,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    beforeWait: () => void,
+  ): Promise<{ messages: Message[]; leaseMs: number }> {
     let woken = false;
     for (;;) {
       // A client already gone takes nothing: a read would count a delivery (toward
@@ -89,6 +113,7 @@ export class ConsumeService {
       }
       const left = deadline - Date.now();
       if (left <= 0) return { messages: [], leaseMs: once.leaseMs };
+      beforeWait();
       // Woken and found nothing (another consumer was faster): wait again, keeping our turn.
       const reason = await this.watcher.wait(
         { stream, group, afterId: once.topId, leaseMs: once.leaseMs, timeoutMs: left, front: woken },
@@ -160,7 +185,7 @@ export class ConsumeService {
 
   async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
     this.backend.stream(stream);
-    assertGroupName(group);
+    this.backend.names.group(group);
     const exact = this.check.ids(ids);
     const flags = await this.acks.add(`${stream}\u0000${group}`, exact);
     return perId(exact, flags);
@@ -179,8 +204,8 @@ export class ConsumeService {
    */
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    assertConsumerName(consumer);
+    this.backend.names.group(group);
+    this.backend.names.consumer(consumer);
     const exact = this.check.ids(ids);
     return perId(exact, await this.runAck(stream, group, consumer, exact));
   }
@@ -212,8 +237,8 @@ export class ConsumeService {
     delayMs: number | null,
   ): Promise<PerIdResult> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    assertConsumerName(consumer);
+    this.backend.names.group(group);
+    this.backend.names.consumer(consumer);
     const exact = this.check.ids(ids);
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.run(

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { AccessControl } from './access/access.js';
+import { Admission } from './admission.js';
 import { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { type ConnectionListener, ConnectionState, DISCONNECT_TIMEOUT_MS, commandConnectionOptions } from './connection.js';
@@ -33,7 +34,14 @@ export interface Core {
   /** Reaps idle consumers of groups with reapIdleMs every STREAMGATE_REAP_INTERVAL_MS; tick() runs a pass now. */
   readonly reaper: Reaper;
   /** A long-lived pull with flow control and lease renewal (gRPC StreamingPull). */
-  openPullSession(options: PullSessionOptions, sink: PullSessionSink): PullSession;
+  /**
+   * A long-lived pull with flow control and lease renewal (gRPC StreamingPull). With
+   * `waiter`, the session counts as one waiting pull of that key for its whole life
+   * (RATE_LIMITED when the key has STREAMGATE_MAX_WAITING_PER_KEY already).
+   */
+  openPullSession(options: PullSessionOptions, sink: PullSessionSink, waiter?: string): PullSession;
+  /** Per-key request rate and waiting pulls (both transports). */
+  readonly admission: Admission;
   /** Waiting pulls, watched streams and the watcher's connections. */
   waitStats(): WatchStats;
   /** True when Redis answers PING (within the command timeout, at most PING_TIMEOUT_MS). */
@@ -85,7 +93,8 @@ export function createCore(config: Config, redisUrl: string, options: CoreOption
     commandTimeoutMs: config.redisCommandTimeoutMs,
   });
   const subscribe = (listener: ConnectionListener) => connection.subscribe(listener);
-  const consume = new ConsumeService(backend, policies, watcher, metrics, config);
+  const admission = new Admission(config.limits);
+  const consume = new ConsumeService(backend, policies, watcher, metrics, config, admission);
   metrics.observeWaiting(() => watcher.stats());
   const reaper = new Reaper(backend, metrics, logger, {
     intervalMs: config.reapIntervalMs,
@@ -102,7 +111,16 @@ export function createCore(config: Config, redisUrl: string, options: CoreOption
     pending: new PendingService(backend, config),
     deadLetters: new DeadLetterService(backend, policies, config),
     reaper,
-    openPullSession: (options, sink) => new PullSession(consume, config.limits, options, sink, subscribe),
+    admission,
+    openPullSession: (options, sink, waiter) => {
+      const release = waiter === undefined ? undefined : admission.wait(waiter);
+      try {
+        return new PullSession(consume, config.limits, options, sink, subscribe, release);
+      } catch (err) {
+        release?.();
+        throw err;
+      }
+    },
     waitStats: () => watcher.stats(),
     async ping() {
       let timer: NodeJS.Timeout | undefined;

@@ -3,7 +3,6 @@ import type { Config } from './config.js';
 import { invalid } from './errors.js';
 import { entryId, rangeBound } from './ids.js';
 import { LimitChecks } from './limits.js';
-import { assertGroupName } from './names.js';
 import type { PolicyStore } from './policy.js';
 import { arr, entries, str } from './reply.js';
 import type { Message } from './types.js';
@@ -33,7 +32,7 @@ export class DeadLetterService {
 
   async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {
     this.backend.stream(stream);
-    assertGroupName(group);
+    this.backend.names.group(group);
     const count = this.check.count(q.count);
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
@@ -62,7 +61,7 @@ export class DeadLetterService {
 
   async redrive(stream: string, group: string, q: { ids?: readonly string[]; count?: number }): Promise<{ redriven: number; ids: string[] }> {
     this.backend.stream(stream);
-    assertGroupName(group);
+    this.backend.names.group(group);
     if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);

@@ -3,7 +3,6 @@ import { GatewayError, invalid } from './errors.js';
 import { idBeforeTimestamp, positionId } from './ids.js';
 import { keySlot, keys } from './keys.js';
 import { nonNegativeInt } from './limits.js';
-import { assertConsumerName, assertGroupName } from './names.js';
 import { type PolicyPatch, type PolicyStore, validatePolicyPatch } from './policy.js';
 import { arr, int, intOrNull, record, str } from './reply.js';
 import type { ConsumerInfo, GroupInfo, GroupPolicy } from './types.js';
@@ -31,10 +30,10 @@ export class GroupService {
 
   async create(stream: string, input: CreateGroupInput): Promise<GroupInfo> {
     this.backend.stream(stream);
-    assertGroupName(input.group);
+    this.backend.names.group(input.group);
     const start = positionId(input.start ?? '$', 'start');
     const entriesRead = input.entriesRead === undefined ? '' : String(nonNegativeInt(input.entriesRead, 'entriesRead'));
-    const policy = this.policies.complete(stream, input);
+    const policy = this.policies.complete(stream, input, this.backend.names);
     // A dead-letter stream is written by pulls: one outside the fence is refused when it is
     // asked for, or when the default one would be used (maxDeliveries > 0).
     if (input.deadLetterStream !== undefined || policy.maxDeliveries > 0) {
@@ -61,7 +60,7 @@ export class GroupService {
   }
 
   async get(stream: string, group: string): Promise<GroupInfo> {
-    assertGroupName(group);
+    this.backend.names.group(group);
     const found = (await this.list(stream)).find((g) => g.name === group);
     if (!found) {
       await this.backend.assertGroup(stream, group);
@@ -72,8 +71,8 @@ export class GroupService {
 
   async updatePolicy(stream: string, group: string, patch: PolicyPatch): Promise<GroupInfo> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    validatePolicyPatch(stream, patch);
+    this.backend.names.group(group);
+    validatePolicyPatch(stream, patch, this.backend.names);
     if (patch.deadLetterStream !== undefined) this.backend.fence.assert(patch.deadLetterStream, 'deadLetterStream');
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const indexed = (patch.reapIdleMs ?? 0) > 0;
@@ -104,7 +103,7 @@ export class GroupService {
 
   async destroy(stream: string, group: string): Promise<void> {
     this.backend.stream(stream);
-    assertGroupName(group);
+    this.backend.names.group(group);
     await this.backend.call(stream, () =>
       this.backend.scripts.run('destroyGroup', [stream, keys.policy(stream)], [group]),
     );
@@ -113,7 +112,7 @@ export class GroupService {
   /** XGROUP SETID: an admin override with Redis semantics; leases do not block it. */
   async setPosition(stream: string, group: string, pos: PositionInput): Promise<GroupInfo> {
     this.backend.stream(stream);
-    assertGroupName(group);
+    this.backend.names.group(group);
     if ((pos.id === undefined) === (pos.timestampMs === undefined)) {
       throw invalid('position takes exactly one of id or timestampMs', 'id');
     }
@@ -126,7 +125,7 @@ export class GroupService {
 
   async listConsumers(stream: string, group: string): Promise<ConsumerInfo[]> {
     this.backend.stream(stream);
-    assertGroupName(group);
+    this.backend.names.group(group);
     const raw = await this.backend.call(stream, () => this.backend.redis.call('XINFO', 'CONSUMERS', stream, group));
     return arr(raw).map((c) => {
       const r = record(c);
@@ -142,8 +141,8 @@ export class GroupService {
   /** Returns true when the consumer was created, false when it existed. */
   async createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    assertConsumerName(consumer);
+    this.backend.names.group(group);
+    this.backend.names.consumer(consumer);
     const created = await this.backend.call(stream, () =>
       this.backend.redis.call('XGROUP', 'CREATECONSUMER', stream, group, consumer),
     );
@@ -153,8 +152,8 @@ export class GroupService {
   /** Deletes a consumer; with force its pending entries are dropped (XGROUP DELCONSUMER). */
   async deleteConsumer(stream: string, group: string, consumer: string, force: boolean): Promise<number> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    assertConsumerName(consumer);
+    this.backend.names.group(group);
+    this.backend.names.consumer(consumer);
     const dropped = await this.backend.call(stream, () =>
       this.backend.scripts.run('deleteConsumer', [stream], [group, consumer, force ? '1' : '0']),
     );

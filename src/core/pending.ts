@@ -2,7 +2,6 @@ import type { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { entryId, rangeBound } from './ids.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
-import { assertConsumerName, assertGroupName } from './names.js';
 import { arr, countedEntries, int, str, strOrNull } from './reply.js';
 import type { Message, PendingEntry, PendingSummary } from './types.js';
 
@@ -54,7 +53,7 @@ export class PendingService {
 
   async summary(stream: string, group: string): Promise<PendingSummary> {
     this.backend.stream(stream);
-    assertGroupName(group);
+    this.backend.names.group(group);
     const raw = await this.backend.call(stream, () => this.backend.redis.call('XPENDING', stream, group));
     const [count, minId, maxId, consumers] = arr(raw);
     return {
@@ -67,8 +66,8 @@ export class PendingService {
 
   async entries(stream: string, group: string, q: PendingQuery): Promise<PendingEntry[]> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    if (q.consumer !== undefined) assertConsumerName(q.consumer);
+    this.backend.names.group(group);
+    if (q.consumer !== undefined) this.backend.names.consumer(q.consumer);
     const args: (string | number)[] = [];
     if (q.minIdleMs !== undefined) args.push('IDLE', nonNegativeInt(q.minIdleMs, 'minIdleMs'));
     args.push(rangeBound(q.start, 'start'), rangeBound(q.end, 'end'), this.check.count(q.count));
@@ -82,8 +81,8 @@ export class PendingService {
 
   async claim(stream: string, group: string, input: ClaimInput): Promise<ClaimResult> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    assertConsumerName(input.consumer);
+    this.backend.names.group(group);
+    this.backend.names.consumer(input.consumer);
     const ids = this.check.ids(input.ids);
     const args: (string | number)[] = [input.consumer, nonNegativeInt(input.minIdleMs, 'minIdleMs'), ...ids];
     if (input.idleMs !== undefined) args.push('IDLE', nonNegativeInt(input.idleMs, 'idleMs'));
@@ -99,8 +98,8 @@ export class PendingService {
 
   async autoclaim(stream: string, group: string, input: AutoClaimInput): Promise<AutoClaimResult> {
     this.backend.stream(stream);
-    assertGroupName(group);
-    assertConsumerName(input.consumer);
+    this.backend.names.group(group);
+    this.backend.names.consumer(input.consumer);
     const start = entryId(input.start, 'start');
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.runBuffer(

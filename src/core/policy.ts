@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { PolicyDefaults } from './config.js';
 import { invalid } from './errors.js';
 import { keys } from './keys.js';
-import { streamNameProblem } from './names.js';
+import { NameRules } from './names.js';
 import type { GroupPolicy } from './types.js';
 
 /**
@@ -22,7 +22,7 @@ export const REAP_IDLE_MAX_MS = 2_592_000_000;
 export type PolicyPatch = Partial<GroupPolicy>;
 
 /** Throws VALIDATION_FAILED unless every given field is within the contract's limits. */
-export function validatePolicyPatch(stream: string, patch: PolicyPatch): void {
+export function validatePolicyPatch(stream: string, patch: PolicyPatch, names: NameRules = new NameRules()): void {
   const { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs } = patch;
   if (leaseMs !== undefined) {
     if (!Number.isInteger(leaseMs) || (leaseMs !== 0 && (leaseMs < LEASE_MIN_MS || leaseMs > LEASE_MAX_MS))) {
@@ -35,7 +35,7 @@ export function validatePolicyPatch(stream: string, patch: PolicyPatch): void {
     }
   }
   if (deadLetterStream !== undefined) {
-    const problem = streamNameProblem(deadLetterStream);
+    const problem = names.streamProblem(deadLetterStream);
     if (problem) throw invalid(`deadLetterStream ${problem}`, 'deadLetterStream');
     if (deadLetterStream === stream) {
       throw invalid('deadLetterStream must not be the stream itself', 'deadLetterStream');
@@ -104,8 +104,8 @@ export class PolicyStore {
   }
 
   /** A full policy for a new group: given fields over the defaults. */
-  complete(stream: string, patch: PolicyPatch): GroupPolicy {
-    validatePolicyPatch(stream, patch);
+  complete(stream: string, patch: PolicyPatch, names?: NameRules): GroupPolicy {
+    validatePolicyPatch(stream, patch, names);
     const d = this.defaults(stream);
     const policy = {
       leaseMs: patch.leaseMs ?? d.leaseMs,

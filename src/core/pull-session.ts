@@ -116,6 +116,8 @@ export class PullSession {
     options: PullSessionOptions,
     private readonly sink: PullSessionSink,
     private readonly connection?: ConnectionEvents,
+    /** Gives back the session's waiting-pull slot (Admission.wait), once it has ended. */
+    private readonly releaseSlot?: () => void,
   ) {
     this.stream = options.stream;
     this.group = options.group;
@@ -206,7 +208,11 @@ export class PullSession {
     const ids = [...this.outstanding.keys()];
     this.outstanding.clear();
     this.bytes = 0;
-    if (ids.length > 0 && this.leaseMs > 0) await this.consume.release(this.stream, this.group, this.consumer, ids);
+    try {
+      if (ids.length > 0 && this.leaseMs > 0) await this.consume.release(this.stream, this.group, this.consumer, ids);
+    } finally {
+      this.releaseSlot?.();
+    }
   }
 
   /** Messages the next read may take: the credit not held by outstanding messages or reads in flight. */

@@ -2,13 +2,27 @@ import type { Metadata } from '@grpc/grpc-js';
 import { accessTarget } from '../core/access/access.js';
 import type { Operation } from '../core/access/operations.js';
 import type { Principal } from '../core/access/principal.js';
+import { callerKey } from '../core/admission.js';
 import type { Core } from '../core/core.js';
 
 /** What a handler knows about its call beyond the request: who made it. */
 export interface CallContext {
   /** The API key of the call, or the anonymous principal when auth is off. */
   readonly principal: Principal;
+  /** Whose per-key limits the call spends (core/admission.ts callerKey). */
+  readonly caller: string;
 }
+
+/** The client's address without its port, from grpc-js's `getPeer()` (`1.2.3.4:5`, `[::1]:5`). */
+export function peerAddress(peer: string): string {
+  const bracketed = /^\[([^\]]+)\]:\d+$/.exec(peer);
+  if (bracketed?.[1]) return bracketed[1];
+  const plain = /^([^:]+):\d+$/.exec(peer);
+  return plain?.[1] ?? peer;
+}
+
+/** The caller's admission key: the API key, or with auth off the peer's address. */
+export const callerOf = (principal: Principal, peer: string): string => callerKey(principal, peerAddress(peer));
 
 /** The `authorization` metadata (`Bearer <key>`), as REST's header. */
 function authorizationOf(metadata: Metadata): string | undefined {

@@ -130,12 +130,13 @@ export function streamGatewayHandlers(core: Core, logger: Logger, active: Active
       pendingDropped: await core.groups.deleteConsumer(r.stream, r.group, r.consumer, r.force),
     })),
 
-    Pull: cancellableUnary(opts, 'Pull', async (r, _ctx, signal) => {
+    Pull: cancellableUnary(opts, 'Pull', async (r, ctx, signal) => {
       const messages = await core.consume.pull(
         r.stream,
         r.group,
         { consumer: r.consumer, count: orDefault(r.count, 1), waitMs: r.waitMs, from: orDefault(r.from, '>'), noAck: r.noAck },
         signal,
+        ctx.caller,
       );
       return { messages: messages.map(toProtoMessage) };
     }),

@@ -1,4 +1,5 @@
 import { Metadata, type StatusObject, status } from '@grpc/grpc-js';
+import { RateLimited } from '../core/admission.js';
 import { ERROR_TABLE, GatewayError } from '../core/errors.js';
 import type { Logger } from 'pino';
 import { BackendUnavailable, failureLogLevel } from '../core/unavailable.js';
@@ -17,6 +18,8 @@ export function toGrpcStatus(err: unknown): GrpcStatus {
     metadata.set('error-code', err.code);
     // Whether a failed write may have happened (unavailable.ts): `unknown` or `not_written`.
     if (err instanceof BackendUnavailable) metadata.set('outcome', err.outcome);
+    // REST says Retry-After; gRPC has no standard header for it.
+    if (err instanceof RateLimited) metadata.set('retry-after-ms', String(err.retryAfterMs));
     const hidden = entry.http >= 500 && err.code !== 'BACKEND_UNAVAILABLE' && err.code !== 'SHUTTING_DOWN';
     return { code: entry.grpc, details: hidden ? 'internal error' : err.message, metadata };
   }

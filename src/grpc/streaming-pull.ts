@@ -6,7 +6,7 @@ import { GatewayError, invalid } from '../core/errors.js';
 import { pairsBytes } from '../core/limits.js';
 import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../core/types.js';
-import { authenticateCall, authorizeCall } from './auth.js';
+import { authenticateCall, authorizeCall, callerOf } from './auth.js';
 import { toProtoMessage } from './convert.js';
 import type { AckResult } from './generated/streamgate/v1/AckResult.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
@@ -107,8 +107,11 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
     // The key is checked as the call opens; the operation once the first request names the
     // stream. A key revoked later (SIGHUP) does not end a stream already open.
     let principal: Principal;
+    let caller: string;
     try {
       principal = authenticateCall(core, call.metadata);
+      caller = callerOf(principal, call.getPeer());
+      core.admission.request(caller);
     } catch (err) {
       void end(err);
       return;
@@ -129,6 +132,8 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
           maxLeaseExtensionMs: first.maxLeaseExtensionMs,
         },
         { deliver: (messages) => deliverInResponses(call, messages) },
+        // The whole stream is one waiting pull of its key.
+        caller,
       );
       call.on('drain', () => s.drained());
       s.run().then(

@@ -1,7 +1,7 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
-import { authenticateCall, authorizeCall, type CallContext } from './auth.js';
+import { authenticateCall, authorizeCall, type CallContext, callerOf } from './auth.js';
 import { RPC_OPERATIONS, type RpcName } from './operations.js';
 import { logFailure, toGrpcStatus } from './status.js';
 
@@ -14,8 +14,8 @@ export interface UnaryOptions {
 
 /**
  * Wraps a promise-returning handler as a grpc-js unary handler: the caller is authenticated
- * from the `authorization` metadata and authorized for the RPC's operation before the
- * handler runs; exactly one callback; every rejection turned into a status.
+ * from the `authorization` metadata, counted against its request rate and authorized for the
+ * RPC's operation before the handler runs; exactly one callback; every rejection turned into a status.
  */
 export function unary<Req extends object, Res>(
   opts: UnaryOptions,
@@ -27,9 +27,11 @@ export function unary<Req extends object, Res>(
   return (call, callback) => {
     const run = async (): Promise<Res> => {
       const principal = authenticateCall(core, call.metadata);
+      const caller = callerOf(principal, call.getPeer());
+      core.admission.request(caller);
       if (core.config.logBodies) logger.debug({ rpc, request: call.request }, 'request body');
       authorizeCall(core, principal, operation, call.request);
-      return fn(call.request, { principal });
+      return fn(call.request, { principal, caller });
     };
     run().then(
       (response) => callback(null, response),

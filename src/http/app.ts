@@ -7,6 +7,7 @@ import type { Core } from '../core/core.js';
 import { GatewayError } from '../core/errors.js';
 import { type ServerTls, secureContextOptions } from '../core/tls.js';
 import { registerAuth } from './auth.js';
+import { registerRateLimit } from './rate-limit.js';
 import type { RouteContext } from './context.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
@@ -67,6 +68,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   // Before any route (the swagger plugins' included), so every route passes its onRoute check.
   registerAuth(app, core);
+  await registerRateLimit(app, core);
 
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import { GatewayError } from '../errors.js';
-import { assertStreamName } from '../names.js';
+import { NameRules } from '../names.js';
 import { Fence } from './fence.js';
 import { type ApiKey, readKeysFile } from './keys-file.js';
 import { type Operation, OPERATIONS, type Requirement } from './operations.js';
@@ -38,8 +38,8 @@ export class AccessControl {
     this.keys = file === undefined ? [] : readKeysFile(file);
   }
 
-  static fromConfig(config: Pick<Config, 'streams' | 'authFile'>): AccessControl {
-    return new AccessControl(new Fence(config.streams), config.authFile);
+  static fromConfig(config: Pick<Config, 'streams' | 'authFile' | 'limits'>): AccessControl {
+    return new AccessControl(new Fence(config.streams, new NameRules(config.limits)), config.authFile);
   }
 
   get enabled(): boolean {
@@ -112,14 +112,14 @@ export class AccessControl {
     const spec = OPERATIONS[operation];
     if (spec.requires === 'none') return;
     const stream = target.stream ?? '';
-    assertStreamName(stream);
+    this.fence.names.stream(stream);
     this.fence.assert(stream);
     if (!allowed(principal, spec.requires, stream)) {
       throw new GatewayError('PERMISSION_DENIED', `API key "${principal.name}" ${lacks(spec.requires)} on stream "${stream}"`);
     }
     const dlq = target.deadLetterStream;
     if ('deadLetterStream' in spec && dlq !== undefined) {
-      assertStreamName(dlq, 'deadLetterStream');
+      this.fence.names.stream(dlq, 'deadLetterStream');
       this.fence.assert(dlq, 'deadLetterStream');
       if (!principal.can('admin', dlq)) {
         throw new GatewayError(

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import { assertStreamName } from '../names.js';
+import { NameRules } from '../names.js';
 import { compileGlob, type GlobMatcher } from './glob.js';
 
 /**
@@ -13,7 +13,11 @@ export class Fence {
   /** Default `*`: no check at all on the hot path. */
   readonly allowsAll: boolean;
 
-  constructor(readonly patterns: readonly string[]) {
+  constructor(
+    readonly patterns: readonly string[],
+    /** Stream-name syntax, checked before the fence (VALIDATION_FAILED comes first). */
+    readonly names: NameRules = new NameRules(),
+  ) {
     this.matchers = patterns.map(compileGlob);
     this.allowsAll = patterns.some((p) => /^\*+$/.test(p));
   }
@@ -31,7 +35,7 @@ export class Fence {
 
   /** A valid stream name inside the fence (VALIDATION_FAILED, then PERMISSION_DENIED). */
   check(stream: string, what = 'stream'): void {
-    assertStreamName(stream, what);
+    this.names.stream(stream, what);
     this.assert(stream, what);
   }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { callerKey } from '../../core/admission.js';
+import { principalOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { messageToJson } from '../encoding.js';
 import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
@@ -48,7 +50,8 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
         if (!reply.raw.writableEnded) gone.abort();
       });
       const signal = AbortSignal.any([gone.signal, closing]);
-      const messages = await core.consume.pull(req.params.stream, req.params.group, req.body, signal);
+      const caller = callerKey(principalOf(req), req.ip);
+      const messages = await core.consume.pull(req.params.stream, req.params.group, req.body, signal, caller);
       return { messages: messages.map((m) => messageToJson(m, req.query.encoding)) };
     },
   });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../../core/errors.js';
-import { memberNameProblem, streamNameProblem } from '../../core/names.js';
+import { MEMBER_NAME_CEILING_BYTES, STREAM_NAME_CEILING_BYTES, memberNameProblem, streamNameProblem } from '../../core/names.js';
 
 /**
  * Schemas shared by several routes. Names are checked with the core's own predicates, so
- * REST, gRPC and the OpenAPI document agree. Stream IDs are plain strings here: the core
+ * REST, gRPC and the OpenAPI document agree; here up to the highest length the settings
+ * allow, and the core applies the configured one (the OpenAPI document must not depend on
+ * configuration). Stream IDs are plain strings here: the core
  * checks them and answers INVALID_ID, the contract's code for a malformed ID.
  */
 
@@ -15,18 +17,18 @@ const named = (problemOf: (s: string) => string | null) => (value: string, ctx: 
 
 export const streamName = z
   .string()
-  .superRefine(named(streamNameProblem))
-  .describe('Stream key: 1–512 bytes, no control characters; Redis Cluster hash tags `{...}` allowed. URL-encode it in paths.');
+  .superRefine(named((v) => streamNameProblem(v, STREAM_NAME_CEILING_BYTES)))
+  .describe('Stream key: 1–512 bytes (STREAMGATE_MAX_STREAM_NAME_BYTES), no control characters; Redis Cluster hash tags `{...}` allowed. URL-encode it in paths.');
 
 export const groupName = z
   .string()
-  .superRefine(named(memberNameProblem))
-  .describe('Consumer group name: 1–256 bytes, no whitespace or control characters.');
+  .superRefine(named((v) => memberNameProblem(v, MEMBER_NAME_CEILING_BYTES)))
+  .describe('Consumer group name: 1–256 bytes (STREAMGATE_MAX_MEMBER_NAME_BYTES), no whitespace or control characters.');
 
 export const consumerName = z
   .string()
-  .superRefine(named(memberNameProblem))
-  .describe('Consumer name: 1–256 bytes, no whitespace or control characters.');
+  .superRefine(named((v) => memberNameProblem(v, MEMBER_NAME_CEILING_BYTES)))
+  .describe('Consumer name: 1–256 bytes (STREAMGATE_MAX_MEMBER_NAME_BYTES), no whitespace or control characters.');
 
 export const streamId = (description: string, example = '1700000000000-0') =>
   z.string().describe(description).meta({ examples: [example] });
