@@ -49,7 +49,7 @@ export function createCore(config: Config, redisUrl: string, metrics = createCor
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
   });
   const backend = new Backend(redis, metrics);
-  const policies = new PolicyStore(redis, config.policyDefaults);
+  const policies = new PolicyStore(backend, config.policyDefaults);
   const watcher = new StreamWatcher(redis, redis, {
     connections: config.watchConnections,
     reclaimPollMs: config.reclaimPollMs,
