@@ -1,16 +1,20 @@
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { Undecodable } from './decoding.js';
 import { isServerFault, toGrpcStatus } from './status.js';
 
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
 /**
  * Wraps a promise-returning handler as a grpc-js unary handler: exactly one callback, and
- * every rejection turned into a status.
+ * every rejection turned into a status. A request that could not be decoded never reaches
+ * `fn`: it is INVALID_ARGUMENT.
  */
 export function unary<Req, Res>(logger: Logger, fn: (request: Req) => Promise<Res>): Handler<Req, Res> {
   return (call, callback) => {
-    fn(call.request).then(
+    const request: unknown = call.request;
+    const work = request instanceof Undecodable ? Promise.reject(request.toError()) : fn(call.request);
+    work.then(
       (response) => callback(null, response),
       (err: unknown) => {
         const s = toGrpcStatus(err);

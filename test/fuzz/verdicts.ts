@@ -80,3 +80,17 @@ export function checkGrpcError(err: { code?: number; details?: string; metadata?
   }
   return contract;
 }
+
+/**
+ * grpc-js refuses a message over its size limit (the server's, STREAMGATE_MAX_BODY_BYTES, or
+ * a client's for a large response) itself, before any handler or interceptor runs, and has
+ * no hook to add trailers: RESOURCE_EXHAUSTED, the status of PAYLOAD_TOO_LARGE, without
+ * `error-code` (docs/decisions.md). Only exactly that status and text is let through.
+ */
+export function isTransportSizeLimit(err: { code?: number; details?: string; metadata?: Metadata }): boolean {
+  return (
+    err.code === grpcStatus.RESOURCE_EXHAUSTED &&
+    err.metadata?.get('error-code').length === 0 &&
+    /^(Received|Sent) message larger than max \(\d+ vs\.? \d+\)$/.test(err.details ?? '')
+  );
+}
