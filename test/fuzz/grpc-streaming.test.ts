@@ -157,6 +157,7 @@ describe('StreamingPull fuzzing (fast-check, from the proto descriptors)', () =>
   it('ends every stream with OK, the client’s CANCELLED or a client error with its contract code; other-type keys refused', async () => {
     await seed(core, redis);
     const before = await snapshotOthers(redis);
+    const refused = new Set<string>();
     const examples = KNOWN.streams.map((s): [Session] => [{ first: WireRequest.of(exampleMessage(pullRpc.requestType, s)), later: [], ending: 'half-close' }]);
     await fc.assert(
       fc.asyncProperty(sessionArbitrary, async (session) => {
@@ -172,11 +173,13 @@ describe('StreamingPull fuzzing (fast-check, from the proto descriptors)', () =>
         if (type !== 'none' && (code === null || !ON_OTHER_TYPES.has(code))) {
           throw new Error(`key ${JSON.stringify(stream)} is a ${type}, yet the stream ended ${code ?? 'OK'}`);
         }
+        if (code === 'NOT_A_STREAM' && stream !== null) refused.add(stream);
       }),
       { seed: FUZZ_SEED, numRuns: RUNS, examples },
     );
     expect(await snapshotOthers(redis)).toEqual(before);
     expect(await derivedKeysOfOthers(redis)).toEqual([]);
+    expect(OTHER_TYPE_NAMES.filter((k) => !refused.has(k))).toEqual([]);
   }, 120_000);
 
   it('leaves no session behind and still serves a stream', async () => {

@@ -81,6 +81,7 @@ describe('gRPC fuzzing (fast-check, from the proto descriptors)', () => {
     it(`${rpc.name}: OK or a client error with its contract code, never INTERNAL; other-type keys refused and untouched`, async () => {
       await seed(core, redis);
       const before = await snapshotOthers(redis);
+      const refused = new Set<string>();
       const examples = KNOWN.streams.map((s): [WireRequest] => [WireRequest.of(exampleMessage(rpc.requestType, s))]);
       await fc.assert(
         fc.asyncProperty(requestArbitrary(rpc, ctx), async (req) => {
@@ -97,11 +98,14 @@ describe('gRPC fuzzing (fast-check, from the proto descriptors)', () => {
           if (otherType !== 'none' && (code === null || !ON_OTHER_TYPES.has(code))) {
             throw new Error(`key ${JSON.stringify(stream)} is a ${otherType}, yet ${rpc.name} ended ${code ?? 'OK'}`);
           }
+          if (code === 'NOT_A_STREAM' && stream !== null) refused.add(stream);
         }),
         { seed: FUZZ_SEED, numRuns: RUNS_PER_RPC, examples },
       );
       expect(await snapshotOthers(redis)).toEqual(before);
       expect(await derivedKeysOfOthers(redis)).toEqual([]);
+      // Each key of another type was met with a request that passed validation, and refused.
+      if (rpc.requestType.fields.stream) expect(OTHER_TYPE_NAMES.filter((k) => !refused.has(k))).toEqual([]);
     }, 120_000);
   }
 

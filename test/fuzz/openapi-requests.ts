@@ -483,15 +483,30 @@ export function toJson(value: unknown): Json {
   throw new Error(`not JSON: ${String(value)}`);
 }
 
+/** The body's required properties only, with plain values (an example may exceed a limit the fuzz server lowers). */
+function minimalBody(schemaIn: SchemaNode, doc: OpenApiDocument): Record<string, unknown> {
+  const schema = resolve(schemaIn, doc);
+  const properties = (schema.properties ?? {}) as Record<string, SchemaNode>;
+  const out: Record<string, unknown> = {};
+  for (const name of (schema.required ?? []) as string[]) {
+    const p = resolve(properties[name] ?? {}, doc);
+    if (p.type === 'array') out[name] = ['3-0'];
+    else if (p.type === 'integer' || p.type === 'number') out[name] = 0;
+    else if (p.type === 'boolean') out[name] = false;
+    else out[name] = name === 'group' ? 'g' : 'c';
+  }
+  return out;
+}
+
 /**
  * Requests every property starts with (fast-check runs them before the generated ones): the
- * document's own example body, on every stream the fixture knows, with its known group and
- * consumer. So each operation meets each key of another type with a body it accepts,
+ * document's own example body and one with only the required properties, on every stream the
+ * fixture knows, with its known group and consumer. So each operation meets each key of another type with a body it accepts,
  * whatever the generator draws.
  */
-export function exampleRequests(op: Operation, known: Known): FuzzRequest[] {
+export function exampleRequests(op: Operation, known: Known, doc: OpenApiDocument): FuzzRequest[] {
   const bodies: Array<Body | null> = op.bodySchema
-    ? (op.bodyExamples.length > 0 ? op.bodyExamples : [{}]).slice(0, 1).map((e) => ({ contentType: 'application/json', payload: toJson(e) }))
+    ? [...op.bodyExamples.slice(0, 1), minimalBody(op.bodySchema, doc)].map((e) => ({ contentType: 'application/json', payload: toJson(e) }))
     : [null];
   const values: Record<string, string> = { group: known.groups[0] ?? 'g', consumer: known.consumers[0] ?? 'c', id: '3-0' };
   const out: FuzzRequest[] = [];

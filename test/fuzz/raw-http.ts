@@ -21,6 +21,8 @@ function parseResponse(data: Buffer): { answer: HttpAnswer; complete: boolean } 
   const head = data.subarray(0, end).toString('latin1').split('\r\n');
   const statusLine = head[0] ?? '';
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? NaN);
+  // An interim answer (100 Continue) comes before the real one.
+  if (status >= 100 && status < 200) return parseResponse(data.subarray(end + 4));
   const headers: Record<string, string> = {};
   for (const line of head.slice(1)) {
     const i = line.indexOf(':');
