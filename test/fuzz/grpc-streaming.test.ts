@@ -9,7 +9,7 @@ import { type GrpcGateway, startGrpcServer } from '../../src/grpc/server.js';
 import { testConfig } from '../helpers/core.js';
 import { GrpcWire } from './grpc-wire.js';
 import { type ProtoContext, WireRequest, exampleMessage, requestArbitrary, rpcsOf, streamOf, wireOf } from './proto-requests.js';
-import { KNOWN, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, seed, snapshotOthers } from './redis-state.js';
+import { KNOWN, ON_OTHER_TYPES, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, seed, snapshotOthers } from './redis-state.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkGrpcError } from './verdicts.js';
@@ -31,7 +31,6 @@ const rpc = rpcsOf().find((r) => r.name === 'StreamingPull');
 if (!rpc) throw new Error('the service has no StreamingPull');
 const pullRpc = rpc;
 const ctx: ProtoContext = { limits: config.limits, known: KNOWN };
-const ON_OTHER_TYPES = new Set<ErrorCode>(['VALIDATION_FAILED', 'INVALID_ID', 'PAYLOAD_TOO_LARGE', 'NOT_A_STREAM']);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const tally = new Tally('grpc-streaming');

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Core } from '../../src/core/core.js';
+import type { ErrorCode } from '../../src/core/errors.js';
 import { keys } from '../../src/core/keys.js';
 import { redisUrl } from '../helpers/core.js';
 
@@ -24,6 +25,12 @@ export const OTHER_TYPES = {
 } as const;
 
 export const OTHER_TYPE_NAMES = Object.keys(OTHER_TYPES);
+
+/** Keys that are not streams, addressed as streams by the generators (the policy hash of `live` too, while it exists). */
+export const NOT_STREAMS = new Set<string>([...OTHER_TYPE_NAMES, keys.policy('live')]);
+
+/** What a request about a key of another type may answer: its own mistake first, else NOT_A_STREAM. */
+export const ON_OTHER_TYPES = new Set<ErrorCode>(['VALIDATION_FAILED', 'INVALID_ID', 'PAYLOAD_TOO_LARGE', 'NOT_A_STREAM']);
 
 /** A stream whose stored group policies are not a hash, and whose dead-letter stream is a list. */
 export const POISONED = 'poisoned';

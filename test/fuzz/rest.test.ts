@@ -3,17 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../src/core/core.js';
-import type { ErrorCode } from '../../src/core/errors.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { testConfig } from '../helpers/core.js';
 import { committedDocument } from '../helpers/openapi-check.js';
 import { HttpWire } from './http-wire.js';
 import { type FuzzRequest, type GeneratorContext, bodyBytes, decodedSegment, exampleRequests, operationsOf, pathOf, requestArbitrary } from './openapi-requests.js';
-import { KNOWN, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, seed, snapshotOthers } from './redis-state.js';
+import { KNOWN, NOT_STREAMS, ON_OTHER_TYPES, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, seed, snapshotOthers } from './redis-state.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkRestAnswer } from './verdicts.js';
-import { keys } from '../../src/core/keys.js';
 
 /**
  * Property-based fuzzing of every operation of the committed OpenAPI document, over real
@@ -31,10 +29,6 @@ const doc = committedDocument();
 const operations = operationsOf(doc);
 const ctx: GeneratorContext = { doc, limits: config.limits, known: KNOWN };
 
-/** Keys that are not streams, addressed as streams by the generators. */
-const NOT_STREAMS = new Set<string>([...OTHER_TYPE_NAMES, keys.policy('live')]);
-/** What a request about a key of another type may answer: its own mistake first, else NOT_A_STREAM. */
-const ON_OTHER_TYPES = new Set<ErrorCode>(['VALIDATION_FAILED', 'INVALID_ID', 'PAYLOAD_TOO_LARGE', 'NOT_A_STREAM']);
 
 const tally = new Tally('rest');
 let core: Core;
