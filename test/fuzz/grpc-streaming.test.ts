@@ -25,7 +25,7 @@ import { checkGrpcError } from './verdicts.js';
  */
 
 const DB = 14;
-const RUNS = runs(80);
+const RUNS = runs(100);
 const config = testConfig(FUZZ_ENV);
 const rpc = rpcsOf().find((r) => r.name === 'StreamingPull');
 if (!rpc) throw new Error('the service has no StreamingPull');

@@ -25,7 +25,7 @@ import { checkGrpcError, isTransportSizeLimit } from './verdicts.js';
  */
 
 const DB = 12;
-const RUNS_PER_RPC = runs(110);
+const RUNS_PER_RPC = runs(180);
 /** Streaming methods and the file that fuzzes each. */
 const STREAMING_FUZZED: Record<string, string> = { StreamingPull: 'test/fuzz/grpc-streaming.test.ts' };
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../src/core/core.js';
 import { buildHttpApp } from '../../src/http/app.js';
@@ -18,7 +19,7 @@ import { checkProblem } from './verdicts.js';
  */
 
 const DB = 13;
-const RUNS = runs(250);
+const RUNS = runs(400);
 const tally = new Tally('http-framing');
 let core: Core;
 let app: FastifyInstance;
@@ -35,6 +36,9 @@ afterAll(async () => {
   console.log(tally.summary());
   await app?.close();
   await core?.close();
+  const redis = new Redis(fuzzRedisUrl(DB));
+  await redis.flushdb();
+  redis.disconnect();
 });
 
 describe('HTTP framing fuzzing (raw sockets)', () => {

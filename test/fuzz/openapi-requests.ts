@@ -216,7 +216,7 @@ const wrongType: fc.Arbitrary<Json> = fc.oneof(
   fc.integer(),
 );
 
-/** A deep array, as raw text (JSON.stringify would recurse that deep too). */
+/** A deeply nested array, as raw text: built as a value, serialising it would overflow our own stack first. */
 const deepNesting = fc.constantFrom(64, 10_000, 100_000).map((n) => new Raw(`${'['.repeat(n)}${']'.repeat(n)}`));
 
 function valueFor(schemaIn: SchemaNode, name: string, ctx: GeneratorContext, depth: number): fc.Arbitrary<Json> {
@@ -235,6 +235,9 @@ function typedValue(schema: SchemaNode, name: string, ctx: GeneratorContext, dep
     return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: anyString });
   }
   if ('const' in schema) return fc.constant(schema.const as Json);
+  const alternatives = (schema.anyOf ?? schema.oneOf) as SchemaNode[] | undefined;
+  if (Array.isArray(alternatives)) return fc.oneof(...alternatives.map((alt) => valueFor(alt, name, ctx, depth)));
+  if (Array.isArray(schema.type)) return fc.oneof(...(schema.type as string[]).map((t) => typedValue({ ...schema, type: t }, name, ctx, depth)));
   const type = schema.type;
   switch (type) {
     case 'object':

@@ -23,7 +23,7 @@ import { checkRestAnswer } from './verdicts.js';
  */
 
 const DB = 11;
-const RUNS_PER_OPERATION = runs(110);
+const RUNS_PER_OPERATION = runs(180);
 const config = testConfig(FUZZ_ENV);
 const doc = committedDocument();
 const operations = operationsOf(doc);
