@@ -86,7 +86,7 @@ export function createCore(config: Config, redisUrl: string, options: CoreOption
   // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
   redis.connect().catch(() => undefined);
   const backend = new Backend(redis, metrics, access.fence, connection, config.redisCommandTimeoutMs);
-  const policies = new PolicyStore(redis, config.policyDefaults);
+  const policies = new PolicyStore(backend, config.policyDefaults);
   const watcher = new StreamWatcher(redis, redis, {
     connections: config.watchConnections,
     reclaimPollMs: config.reclaimPollMs,

@@ -53,9 +53,10 @@ export class GroupService {
 
   async list(stream: string): Promise<GroupInfo[]> {
     this.backend.stream(stream);
-    const [raw, policies] = await this.backend.call(stream, () =>
-      Promise.all([this.backend.redis.call('XINFO', 'GROUPS', stream), this.policies.all(stream)]),
-    );
+    const [raw, policies] = await Promise.all([
+      this.backend.call(stream, () => this.backend.redis.call('XINFO', 'GROUPS', stream)),
+      this.policies.all(stream),
+    ]);
     return arr(raw).map((g) => groupInfo(g, (name) => policies.get(name) ?? this.policies.defaults(stream)));
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Backend } from './backend.js';
 import type { PolicyDefaults } from './config.js';
 import { invalid } from './errors.js';
 import { keys } from './keys.js';
@@ -88,8 +88,12 @@ export class PolicyStore {
   /** Last known dead-letter stream per group, so a pull passes the right key first time. */
   private readonly deadLetterHints = new Map<string, string>();
 
+  /**
+   * Reads go through the Backend like every other Redis call, so a policy hash that is not a
+   * hash (WRONGTYPE) or Redis being away becomes a contract error, never an internal one.
+   */
   constructor(
-    private readonly redis: Redis,
+    private readonly backend: Backend,
     private readonly defaultsConfig: PolicyDefaults,
   ) {}
 
@@ -118,14 +122,14 @@ export class PolicyStore {
   }
 
   async get(stream: string, group: string): Promise<GroupPolicy> {
-    const raw = await this.redis.hget(keys.policy(stream), group);
+    const raw = await this.backend.call(stream, () => this.backend.redis.hget(keys.policy(stream), group));
     const policy = raw === null ? this.defaults(stream) : parseStored(raw, this.defaults(stream));
     this.remember(stream, group, policy.deadLetterStream);
     return policy;
   }
 
   async all(stream: string): Promise<Map<string, GroupPolicy>> {
-    const raw = await this.redis.hgetall(keys.policy(stream));
+    const raw = await this.backend.call(stream, () => this.backend.redis.hgetall(keys.policy(stream)));
     const out = new Map<string, GroupPolicy>();
     for (const [group, json] of Object.entries(raw)) out.set(group, parseStored(json, this.defaults(stream)));
     return out;

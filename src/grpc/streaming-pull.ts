@@ -8,6 +8,7 @@ import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../core/types.js';
 import { authenticateCall, authorizeCall, callerOf } from './auth.js';
 import { toProtoMessage } from './convert.js';
+import { Undecodable } from './decoding.js';
 import type { AckResult } from './generated/streamgate/v1/AckResult.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
@@ -155,8 +156,9 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       if (!gone && !ended) call.write({ ackResults: results.map(toAckResult) });
     };
 
-    call.on('data', (request: StreamingPullRequest__Output) => {
-      handle(request).catch((err: unknown) => end(err));
+    call.on('data', (request: StreamingPullRequest__Output | Undecodable) => {
+      if (request instanceof Undecodable) void end(request.toError());
+      else handle(request).catch((err: unknown) => end(err));
     });
     // The client half-closed: it sends nothing more (no acks), so its messages are released.
     call.on('end', () => void end());

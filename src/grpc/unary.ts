@@ -4,6 +4,7 @@ import type { Core } from '../core/core.js';
 import { authenticateCall, authorizeCall, type CallContext, callerOf } from './auth.js';
 import { RPC_OPERATIONS, type RpcName } from './operations.js';
 import { logFailure, toGrpcStatus } from './status.js';
+import { Undecodable } from './decoding.js';
 
 type Handler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
@@ -15,7 +16,9 @@ export interface UnaryOptions {
 /**
  * Wraps a promise-returning handler as a grpc-js unary handler: the caller is authenticated
  * from the `authorization` metadata, counted against its request rate and authorized for the
- * RPC's operation before the handler runs; exactly one callback; every rejection turned into a status.
+ * RPC's operation before the handler runs; exactly one callback; every rejection turned into
+ * a status. A request that could not be decoded never reaches `fn`: it is INVALID_ARGUMENT
+ * (after authentication: a stranger learns nothing about what it sent).
  */
 export function unary<Req extends object, Res>(
   opts: UnaryOptions,
@@ -29,6 +32,8 @@ export function unary<Req extends object, Res>(
       const principal = authenticateCall(core, call.metadata);
       const caller = callerOf(principal, call.getPeer());
       core.admission.request(caller);
+      const request: unknown = call.request;
+      if (request instanceof Undecodable) throw request.toError();
       if (core.config.logBodies) logger.debug({ rpc, request: call.request }, 'request body');
       authorizeCall(core, principal, operation, call.request);
       return fn(call.request, { principal, caller });

@@ -14,6 +14,7 @@ import { registerHttpMetrics } from './metrics.js';
 import { QuietRequestLog } from './request-log.js';
 import { swaggerOptions } from './openapi.js';
 import { sendProblem } from './problem.js';
+import { answerClientError, registerRawAnswers } from './raw-answers.js';
 import { consumeRoutes } from './routes/consume.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -54,7 +55,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // maxParamLength fails inside the router, before any route: without this hook Fastify
     // answers its own application/json body, not a problem with a contract code.
     frameworkErrors: (err, req, reply) => sendProblem(req, reply, err),
+    clientErrorHandler: answerClientError,
   });
+  registerRawAnswers(app);
   registerJsonBodyParser(app);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our handlers from typed core results; the response schemas

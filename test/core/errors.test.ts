@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import { ERROR_TABLE } from '../../src/core/errors.js';
+import { ERROR_TABLE, type GatewayError } from '../../src/core/errors.js';
 import { keys } from '../../src/core/keys.js';
 import { uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from './support.js';
@@ -71,6 +71,19 @@ describe('existence and type errors', () => {
     const op: Op = name === 'streams.publish' ? (k) => core.streams.publish(k, { messages: [{ pairs: fields({ a: '1' }) }] }) : allOps[name]!;
     await expectCode(op(s, 'g'), 'NOT_A_STREAM');
     expect(await redis.get(s)).toBe('text');
+  });
+
+  // Found by test/fuzz/rest.test.ts: dead-letter listing and redrive read the policy hash
+  // outside the Backend, so a policy key of another type was a raw WRONGTYPE: 500 INTERNAL.
+  it.each(Object.keys(groupOps))('%s when the stream’s policy key is not a hash: done without it or NOT_A_STREAM, key untouched', async (name) => {
+    const s = uniq();
+    await redis.xadd(s, '1-0', 'a', '1');
+    await redis.xgroup('CREATE', s, 'g', '0');
+    await redis.set(keys.policy(s), 'not a hash');
+    const needsPolicy = /^(groups\.(get|updatePolicy|setPosition)|consume\.(pull$|pull waiting|pull noAck|nack|extend)|deadLetters)/.test(name);
+    if (needsPolicy) await expectCode(groupOps[name]!(s, 'g'), 'NOT_A_STREAM');
+    else await groupOps[name]!(s, 'g').catch((err: unknown) => expect((err as GatewayError).code).not.toBe('INTERNAL'));
+    expect(await redis.get(keys.policy(s))).toBe('not a hash');
   });
 
   it.each(Object.keys(groupOps))('%s on a stream without the group: GROUP_NOT_FOUND', async (name) => {

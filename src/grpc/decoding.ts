@@ -1,0 +1,35 @@
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { type GatewayError, invalid } from '../core/errors.js';
+
+/**
+ * Request bytes that are not a message of the method's type (truncated, a wrong wire type,
+ * a varint too long for its field). grpc-js answers a deserializer that throws with
+ * INTERNAL and no `error-code`, as if the server had failed; it is the client's mistake, so
+ * the deserializer returns this marker instead and the handler answers INVALID_ARGUMENT /
+ * VALIDATION_FAILED like any other invalid request. Found by test/fuzz/grpc.test.ts.
+ */
+export class Undecodable {
+  constructor(readonly reason: string) {}
+
+  toError(): GatewayError {
+    return invalid(`the request is not a valid protobuf message of its type: ${this.reason}`, 'request');
+  }
+}
+
+/** The service with each method's request deserializer returning Undecodable rather than throwing. */
+export function withUndecodableRequests(service: ServiceDefinition): ServiceDefinition {
+  const out: Record<string, ServiceDefinition[string]> = {};
+  for (const [name, method] of Object.entries(service)) {
+    out[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer): unknown => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (err) {
+          return new Undecodable(err instanceof Error ? err.message : String(err));
+        }
+      },
+    };
+  }
+  return out;
+}
