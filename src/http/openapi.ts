@@ -116,7 +116,8 @@ interface ResponseMap {
  * Error answers are sent as `application/problem+json` (problem.ts); the document says so,
  * rather than the `application/json` fastify-swagger puts on every response. And any route
  * that takes a body can be refused with 413 before it runs (body over
- * STREAMGATE_MAX_BODY_BYTES, checked by Fastify), so each such operation lists 413.
+ * STREAMGATE_MAX_BODY_BYTES, checked by Fastify), so each such operation lists 413; every
+ * API operation lists 401, 403 and 429 (keys, grants, per-key limits).
  */
 function documentProblems(doc: Doc): Doc {
   const paths = ('paths' in doc ? doc.paths : undefined) as Record<string, Record<string, unknown>> | undefined;
@@ -131,6 +132,12 @@ function documentProblems(doc: Doc): Doc {
         responses['403'] ??= {
           ...structuredClone(unavailable),
           description: 'The key lacks the scope on this stream, or the stream is outside the gateway keyspace (PERMISSION_DENIED).',
+        };
+        // Per-key limits (core/admission.ts) apply to every API operation.
+        responses['429'] ??= {
+          ...structuredClone(unavailable),
+          description:
+            'Over the key requests per second (STREAMGATE_RATE_LIMIT_RPS; Retry-After says when to retry) or, for a waiting pull, over its waiting pulls (STREAMGATE_MAX_WAITING_PER_KEY): RATE_LIMITED.',
         };
       }
       for (const response of Object.values(responses)) {
