@@ -3,7 +3,7 @@ import type { Backend } from './backend.js';
 import type { Config } from './config.js';
 import { Coalescer } from './coalesce.js';
 import { GatewayError, invalid } from './errors.js';
-import { entryId } from './ids.js';
+import { type StreamId, compareIds, entryId, formatId, parseId } from './ids.js';
 import { keys } from './keys.js';
 import { LimitChecks, nonNegativeInt } from './limits.js';
 import type { CoreMetrics } from './metrics.js';
@@ -211,7 +211,9 @@ export class ConsumeService {
   }
 
   private runAck(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<unknown> {
-    return this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, consumer, ...ids]));
+    // Only the consumer's ack reads the pending range (ack-1.lua); the other needs no bounds.
+    const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids);
+    return this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, consumer, lo, hi, ...ids]));
   }
 
   /** Releases the consumer's own leases; the messages become eligible again after `delayMs`. */
@@ -249,6 +251,19 @@ export class ConsumeService {
     );
     return perId(exact, reply);
   }
+}
+
+/** Lowest and highest of canonical entry IDs (ack-1 reads the pending range between them). */
+function idBounds(ids: readonly string[]): [string, string] {
+  let lo: StreamId | null = null;
+  let hi: StreamId | null = null;
+  for (const text of ids) {
+    const id = parseId(text);
+    if (!id) continue;
+    if (!lo || compareIds(id, lo) < 0) lo = id;
+    if (!hi || compareIds(id, hi) > 0) hi = id;
+  }
+  return lo && hi ? [formatId(lo), formatId(hi)] : ['0-0', '0-0'];
 }
 
 function perId(ids: readonly string[], reply: unknown): PerIdResult {

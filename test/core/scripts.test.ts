@@ -7,6 +7,7 @@ import { mapRedisError } from '../../src/core/redis-errors.js';
 import { type ScriptArg, type ScriptName, scriptSource } from '../../src/core/scripts.js';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { packEntries } from '../../src/core/pack.js';
+import { compareIds, parseId } from '../../src/core/ids.js';
 
 /**
  * Every Lua script, called directly on the real server with EVAL (the source exactly as
@@ -105,6 +106,12 @@ describe('script files', () => {
   });
 });
 
+/** ack-1's ARGV after group and consumer: the IDs' bounds, then the IDs. */
+const bounded = (...ids: string[]): string[] => {
+  const sorted = [...ids].sort((a, b) => compareIds(parseId(a)!, parseId(b)!));
+  return [sorted[0]!, sorted.at(-1)!, ...ids];
+};
+
 describe('ack-1', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP where XACK alone would answer 0', async () => {
     await refused(run('ack', [uniq()], 'g', '', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
@@ -116,7 +123,7 @@ describe('ack-1', () => {
   it('answers 1 or 0 per ID', async () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c', 2);
-    expect(await run('ack', [s], 'g', '', ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!)).toEqual([1, 0, 0, 0, 1]);
+    expect(await run('ack', [s], 'g', '', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 0, 0, 1]);
     expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
   });
 });
@@ -133,9 +140,40 @@ describe('ack-1 with a consumer', () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c', 2);
     await deliver(s, 'g', 'other', 1);
-    expect(await run('ack', [s], 'g', 'c', ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!)).toEqual([1, 0, 0, 0, 1]);
+    expect(await run('ack', [s], 'g', 'c', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 0, 0, 1]);
     // Another consumer's entry is left pending.
     expect(await redis.xpending(s, 'g')).toEqual([1, ids[2], ids[2], [['other', '1']]]);
+  });
+
+  it('a few IDs far apart over a long pending list (the per-ID walk): only those are acked', async () => {
+    const { s, ids } = await streamWithGroup(300);
+    await deliver(s, 'g', 'c', 300);
+    const first = ids[0]!;
+    const last = ids[299]!;
+    for (const consumer of ['c', '']) {
+      expect(await run('ack', [s], 'g', consumer, ...bounded(last, '9999-0', first))).toEqual(consumer === 'c' ? [1, 0, 1] : [0, 0, 0]);
+    }
+    expect((await redis.xpending(s, 'g'))[0]).toBe(298);
+  });
+
+  it('more than 1,000 IDs in one call (XACK in slices), in any order', async () => {
+    const { s, ids } = await streamWithGroup(1500);
+    await deliver(s, 'g', 'c', 1500);
+    const shuffled = [...ids].reverse();
+    const r = (await run('ack', [s], 'g', 'c', ...bounded(...shuffled))) as number[];
+    expect(r).toHaveLength(1500);
+    expect(r.every((x) => x === 1)).toBe(true);
+    expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
+  });
+
+  it("an ID pending for another consumer inside the batch's range is left alone", async () => {
+    const { s, ids } = await streamWithGroup(5);
+    await deliver(s, 'g', 'c', 2);
+    await deliver(s, 'g', 'other', 1);
+    await deliver(s, 'g', 'c', 2);
+    expect(await run('ack', [s], 'g', 'c', ...bounded(ids[0]!, ids[2]!, ids[4]!))).toEqual([1, 0, 1]);
+    expect(await run('ack', [s], 'g', '', ...bounded(ids[2]!, ids[1]!, ids[3]!))).toEqual([1, 1, 1]);
+    expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
   });
 });
 

@@ -1,28 +1,70 @@
---[[ ack-1: acknowledge IDs one by one, so each gets its own result.
+--[[ ack-1: acknowledge IDs, each with its own result.
 
 KEYS[1] stream
 ARGV[1] group
 ARGV[2] consumer whose entries alone may be acked, or '' for any consumer's
-ARGV[3..] IDs
+ARGV[3] lowest and ARGV[4] highest of the IDs, with a consumer (the caller knows them
+        cheaply; Lua would compare decimal strings); ignored without one
+ARGV[5..] IDs (canonical <ms>-<seq>)
 
 With a consumer (StreamingPull acks): an entry whose lease was lost to another consumer is
 left alone, so the new holder's ack decides and this caller learns its lease was lost;
 ownership is checked and the entry acked in one atomic step, so no reclaim slips in between.
 Without one: plain XACK, whoever holds the entry (the REST and unary ack).
 
-Returns {1|0, ...}: 1 when the ID was pending (for that consumer) and is now acked.
+How, with a consumer: one XPENDING over the batch's ID range, filtered by the consumer, says
+which IDs it holds, then one multi-ID XACK acks them: about 130 µs of Redis time per 100 IDs,
+against 270 µs asking per ID (two calls each). When the range holds many more of its
+entries than the batch (acks far apart), the per-ID walk is used instead. Without a
+consumer, per-ID XACKs (about 100 µs per 100 IDs) beat converting an XPENDING reply.
+
+Returns {1|0, ...}: 1 when the ID was pending (for that consumer) and is now acked; a
+repeated ID is acked once (its repeats answer 0, as XACK would).
 Errors: NOSTREAM, WRONGTYPE, NOGROUP (XACK alone answers 0 for a missing group or stream)
 ]]
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 sg_stream(stream)
 sg_group(stream, group)
 local out = {}
-for i = 3, #ARGV do
+local first = 5
+if #ARGV < first then return out end
+
+-- With a consumer: one XPENDING over the batch's range, filtered by the consumer, then one
+-- multi-ID XACK. Without one, plain per-ID XACKs are cheaper than that XPENDING's reply.
+if consumer ~= '' then
+  local cap = 4 * (#ARGV - first + 1) + 100
+  local page = redis.call('XPENDING', stream, group, ARGV[3], ARGV[4], cap, consumer)
+  if #page < cap then
+    local pending = {}
+    for _, p in ipairs(page) do pending[p[1]] = true end
+    local todo, k = {}, 0
+    for i = first, #ARGV do
+      local id = ARGV[i]
+      if pending[id] then
+        pending[id] = nil
+        out[i - first + 1] = 1
+        k = k + 1
+        todo[k] = id
+        -- unpack() is bounded by Lua's C stack: ack in slices.
+        if k == 1000 then
+          redis.call('XACK', stream, group, unpack(todo, 1, k))
+          k = 0
+        end
+      else
+        out[i - first + 1] = 0
+      end
+    end
+    if k > 0 then redis.call('XACK', stream, group, unpack(todo, 1, k)) end
+    return out
+  end
+end
+
+for i = first, #ARGV do
   local id = ARGV[i]
   if consumer == '' or redis.call('XPENDING', stream, group, id, id, 1, consumer)[1] then
-    out[i - 2] = redis.call('XACK', stream, group, id)
+    out[i - first + 1] = redis.call('XACK', stream, group, id)
   else
-    out[i - 2] = 0
+    out[i - first + 1] = 0
   end
 end
 return out
