@@ -90,4 +90,13 @@ export const keys = {
   defaultDeadLetter: (stream: string): string => `${stream}:dlq`,
 } as const;
 
+/**
+ * True for a name in the gateway's own namespace (every key above but the dead-letter
+ * default): such keys are not streams a client may name, whatever the fence's patterns. A
+ * client that created one as a stream (a publish creates its key) would break the gateway:
+ * a stream's policy hash taken makes every pull of that stream fail, the reaper's index
+ * taken stops reaping everywhere.
+ */
+export const isGatewayKey = (name: string): boolean => name.startsWith(`${PREFIX}:{`) || name === keys.reapSlots;
+
 export const sameSlot = (a: string, b: string): boolean => keySlot(a) === keySlot(b);

@@ -73,10 +73,10 @@ export function registerAuth(app: FastifyInstance, core: Core): void {
 
 const operationOf = (req: FastifyRequest): Operation | undefined => req.routeOptions.config.operation;
 
-function sources(req: FastifyRequest): { stream?: unknown; deadLetterStream?: unknown } {
+function sources(req: FastifyRequest): { stream?: unknown; deadLetterStream?: unknown; trim?: unknown } {
   const params = (req.params ?? {}) as { stream?: unknown };
-  const body = (req.body ?? {}) as { deadLetterStream?: unknown };
-  return { stream: params.stream, deadLetterStream: typeof body === 'object' ? body.deadLetterStream : undefined };
+  const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { deadLetterStream?: unknown; trim?: unknown };
+  return { stream: params.stream, deadLetterStream: body.deadLetterStream, trim: body.trim };
 }
 
 /** The caller of an API route (always set there: the onRequest hook ran or the request failed). */

@@ -15,7 +15,7 @@ export const OPENAPI_INFO = {
     '',
     'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
     '',
-    'Authentication: when the gateway runs with API keys (STREAMGATE_AUTH_FILE), every `/v1` operation needs `Authorization: Bearer <key>` (401 UNAUTHENTICATED without a valid one) and a grant of the scope the operation names in `x-streamgate-scope` on the stream (403 PERMISSION_DENIED otherwise): `publish`, `consume`, `admin`, `any` (some grant on the stream) or `none` (any valid key; listing shows only the streams the key has a grant on). Streams outside the gateway keyspace (STREAMGATE_STREAMS) are refused with 403 for every key. Without a keys file (loopback only, or STREAMGATE_ALLOW_ANONYMOUS) no key is needed. The operational routes (health, readiness, metrics, this document) are always open.',
+    'Authentication: when the gateway runs with API keys (STREAMGATE_AUTH_FILE), every `/v1` operation needs `Authorization: Bearer <key>` (401 UNAUTHENTICATED without a valid one) and a grant of the scope the operation names in `x-streamgate-scope` on the stream (403 PERMISSION_DENIED otherwise): `publish`, `consume`, `admin`, `any` (some grant on the stream) or `none` (any valid key; listing shows only the streams the key has a grant on). Publishing with `trim` deletes entries, so it needs `admin` on the stream besides `publish`. Streams outside the gateway keyspace (STREAMGATE_STREAMS) are refused with 403 for every key. Without a keys file (loopback only, or STREAMGATE_ALLOW_ANONYMOUS) no key is needed. The operational routes (health, readiness, metrics, this document) are always open.',
   ].join('\n'),
 };
 

@@ -24,6 +24,15 @@ const KEYS = {
   pub: { name: 'pub', secret: secret('pub'), grants: [{ scopes: ['publish'], streams: [`${P}*`] }] },
   con: { name: 'con', secret: secret('con'), grants: [{ scopes: ['consume'], streams: [`${P}*`] }] },
   adm: { name: 'adm', secret: secret('adm'), grants: [{ scopes: ['admin'], streams: [`${P}*`] }] },
+  // Publish and admin, in two grants (scopes of different grants add up on a stream).
+  both: {
+    name: 'both',
+    secret: secret('both'),
+    grants: [
+      { scopes: ['publish'], streams: [`${P}*`] },
+      { scopes: ['admin'], streams: [`${P}*`] },
+    ],
+  },
   // Every scope, elsewhere: no grant at all on P*.
   other: { name: 'other', secret: secret('other'), grants: [{ scopes: ['publish', 'consume', 'admin'], streams: [`${Q}*`] }] },
   globs: {
@@ -78,6 +87,22 @@ describe.each(['rest', 'grpc'] as Transport[])('scopes over %s', (transport) => 
         expect(await codeOf(call(d(key), stream, id)), `${key} may`).toBeNull();
       }
     });
+  });
+
+  it('publishing with trim deletes entries, so it needs admin as Trim does: a publish-only key cannot empty a stream', async () => {
+    const { stream } = await prepared(redis, P);
+    const before = await fingerprint(redis, stream);
+    const msg = [{ fields: { k: Buffer.from('v') } }];
+    const wipe = { maxLen: 0, exact: true };
+    expect(await codeOf(d('pub').publish(stream, msg, { trim: wipe })), 'publish scope alone').toBe('PERMISSION_DENIED');
+    expect(await codeOf(d('adm').publish(stream, msg, { trim: wipe })), 'admin scope alone').toBe('PERMISSION_DENIED');
+    expect(await fingerprint(redis, stream), 'refused calls changed nothing').toEqual(before);
+    // Without trim a publish-only key publishes as before.
+    expect(await codeOf(d('pub').publish(stream, msg))).toBeNull();
+    expect(await redis.xlen(stream)).toBe(2);
+    // A key with both scopes may publish with trim.
+    expect(await codeOf(d('both').publish(stream, msg, { trim: wipe }))).toBeNull();
+    expect(await redis.xlen(stream)).toBe(0);
   });
 
   it('grant patterns: ?, [ab], [^0-9], escapes, and * across /', async () => {

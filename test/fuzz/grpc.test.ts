@@ -9,7 +9,7 @@ import { type GrpcGateway, startGrpcServer } from '../../src/grpc/server.js';
 import { testConfig } from '../helpers/core.js';
 import { GrpcWire } from './grpc-wire.js';
 import { type ProtoContext, WireRequest, exampleMessage, requestArbitrary, rpcsOf, streamOf } from './proto-requests.js';
-import { KNOWN, NOT_STREAMS, ON_OTHER_TYPES, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, seed, snapshotOthers } from './redis-state.js';
+import { KNOWN, NOT_STREAMS, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, refusesOtherType, seed, snapshotOthers } from './redis-state.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkGrpcError, isTransportSizeLimit } from './verdicts.js';
@@ -92,7 +92,7 @@ describe('gRPC fuzzing (fast-check, from the proto descriptors)', () => {
             tally.note('over the grpc-js size limit (RESOURCE_EXHAUSTED without error-code)');
             code = 'PAYLOAD_TOO_LARGE';
           } else code = checkGrpcError(out.error);
-          if (otherType !== 'none' && (code === null || !ON_OTHER_TYPES.has(code))) {
+          if (otherType !== 'none' && stream !== null && !refusesOtherType(stream, code)) {
             throw new Error(`key ${JSON.stringify(stream)} is a ${otherType}, yet ${rpc.name} ended ${code ?? 'OK'}`);
           }
           if (code === 'NOT_A_STREAM' && stream !== null) refused.add(stream);

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Core } from '../../src/core/core.js';
 import type { ErrorCode } from '../../src/core/errors.js';
-import { keys } from '../../src/core/keys.js';
+import { isGatewayKey, keys } from '../../src/core/keys.js';
 import { redisUrl } from '../helpers/core.js';
 
 /**
@@ -31,6 +31,14 @@ export const NOT_STREAMS = new Set<string>([...OTHER_TYPE_NAMES, keys.policy('li
 
 /** What a request about a key of another type may answer: its own mistake first, else NOT_A_STREAM. */
 export const ON_OTHER_TYPES = new Set<ErrorCode>(['VALIDATION_FAILED', 'INVALID_ID', 'PAYLOAD_TOO_LARGE', 'NOT_A_STREAM']);
+
+/**
+ * Whether `code` is a right answer to a request about `name`, a key of another type: one of
+ * ON_OTHER_TYPES, or PERMISSION_DENIED for a key of the gateway itself (the policy hash),
+ * which the fence refuses before Redis is asked.
+ */
+export const refusesOtherType = (name: string, code: ErrorCode | null): boolean =>
+  code !== null && (ON_OTHER_TYPES.has(code) || (isGatewayKey(name) && code === 'PERMISSION_DENIED'));
 
 /** A stream whose stored group policies are not a hash, and whose dead-letter stream is a list. */
 export const POISONED = 'poisoned';

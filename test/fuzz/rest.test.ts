@@ -8,7 +8,7 @@ import { testConfig } from '../helpers/core.js';
 import { committedDocument } from '../helpers/openapi-check.js';
 import { HttpWire } from './http-wire.js';
 import { type FuzzRequest, type GeneratorContext, bodyBytes, decodedSegment, exampleRequests, operationsOf, pathOf, requestArbitrary } from './openapi-requests.js';
-import { KNOWN, NOT_STREAMS, ON_OTHER_TYPES, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, seed, snapshotOthers } from './redis-state.js';
+import { KNOWN, NOT_STREAMS, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, refusesOtherType, seed, snapshotOthers } from './redis-state.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkRestAnswer } from './verdicts.js';
@@ -91,7 +91,7 @@ describe('REST fuzzing (fast-check, from openapi/openapi.json)', () => {
           const otherType = addressed !== null && NOT_STREAMS.has(addressed) ? await redis.type(addressed) : 'none';
           const answer = await sendFuzz(r);
           const code = checkRestAnswer(answer, op.method, op.route);
-          if (otherType !== 'none' && (code === null || !ON_OTHER_TYPES.has(code))) {
+          if (otherType !== 'none' && addressed !== null && !refusesOtherType(addressed, code)) {
             throw new Error(`key ${JSON.stringify(addressed)} is a ${otherType}, yet answered ${answer.statusCode} ${code ?? ''}: ${answer.body.slice(0, 300)}`);
           }
           if (code === 'NOT_A_STREAM' && addressed !== null) refused.add(addressed);

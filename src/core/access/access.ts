@@ -12,6 +12,8 @@ export interface AccessTarget {
   readonly stream?: string;
   /** A dead-letter stream the request sets in a group policy. */
   readonly deadLetterStream?: string;
+  /** The request also trims the stream (publish with `trim`). */
+  readonly trims?: boolean;
 }
 
 export type ReloadOutcome =
@@ -117,6 +119,12 @@ export class AccessControl {
     if (!allowed(principal, spec.requires, stream)) {
       throw new GatewayError('PERMISSION_DENIED', `API key "${principal.name}" ${lacks(spec.requires)} on stream "${stream}"`);
     }
+    if ('trimRequires' in spec && target.trims === true && !principal.can(spec.trimRequires, stream)) {
+      throw new GatewayError(
+        'PERMISSION_DENIED',
+        `API key "${principal.name}" lacks the ${spec.trimRequires} scope on stream "${stream}", which publishing with trim needs (it deletes entries)`,
+      );
+    }
     const dlq = target.deadLetterStream;
     if ('deadLetterStream' in spec && dlq !== undefined) {
       this.fence.names.stream(dlq, 'deadLetterStream');
@@ -143,9 +151,18 @@ function allowed(principal: Principal, requires: Exclude<Requirement, 'none'>, s
 const lacks = (requires: Exclude<Requirement, 'none'>): string =>
   requires === 'any' ? 'has no grant' : `lacks the ${requires} scope`;
 
-/** What a transport passes to authorize(): the stream, and the dead-letter stream when the operation can set one. */
-export function accessTarget(operation: Operation, source: { readonly stream?: unknown; readonly deadLetterStream?: unknown }): AccessTarget {
+/**
+ * What a transport passes to authorize(): the stream, the dead-letter stream when the
+ * operation can set one, and whether it trims (a `trim` present, not null: proto3 leaves an
+ * unset message field null).
+ */
+export function accessTarget(
+  operation: Operation,
+  source: { readonly stream?: unknown; readonly deadLetterStream?: unknown; readonly trim?: unknown },
+): AccessTarget {
+  const spec = OPERATIONS[operation];
   const stream = typeof source.stream === 'string' ? source.stream : undefined;
-  const dlq = 'deadLetterStream' in OPERATIONS[operation] && typeof source.deadLetterStream === 'string' ? source.deadLetterStream : undefined;
-  return dlq === undefined ? { stream } : { stream, deadLetterStream: dlq };
+  const dlq = 'deadLetterStream' in spec && typeof source.deadLetterStream === 'string' ? source.deadLetterStream : undefined;
+  const trims = 'trimRequires' in spec && source.trim !== undefined && source.trim !== null;
+  return { stream, ...(dlq === undefined ? {} : { deadLetterStream: dlq }), ...(trims ? { trims } : {}) };
 }

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.js';
+import { isGatewayKey } from '../keys.js';
 import { NameRules } from '../names.js';
 import { compileGlob, type GlobMatcher } from './glob.js';
 
@@ -10,7 +11,7 @@ import { compileGlob, type GlobMatcher } from './glob.js';
  */
 export class Fence {
   private readonly matchers: readonly GlobMatcher[];
-  /** Default `*`: no check at all on the hot path. */
+  /** Default `*`: no pattern to match on the hot path (the gateway's own keys are still refused). */
   readonly allowsAll: boolean;
 
   constructor(
@@ -22,12 +23,16 @@ export class Fence {
     this.allowsAll = patterns.some((p) => /^\*+$/.test(p));
   }
 
+  /** Never true for the gateway's own keys (keys.ts isGatewayKey), whatever the patterns. */
   allows(stream: string): boolean {
-    return this.allowsAll || this.matchers.some((m) => m(stream));
+    return (this.allowsAll || this.matchers.some((m) => m(stream))) && !isGatewayKey(stream);
   }
 
   /** Refuses (PERMISSION_DENIED) a stream outside the fence. */
   assert(stream: string, what = 'stream'): void {
+    if (isGatewayKey(stream)) {
+      throw new GatewayError('PERMISSION_DENIED', `${what} "${stream}" is a key of the gateway itself, not a stream it serves`);
+    }
     if (!this.allows(stream)) {
       throw new GatewayError('PERMISSION_DENIED', `${what} "${stream}" is outside the keyspace this gateway serves (STREAMGATE_STREAMS)`);
     }

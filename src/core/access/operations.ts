@@ -22,10 +22,16 @@ export interface OperationSpec {
    * inside the fence too, and the key needs `admin` on it, since dead letters are written there.
    */
   readonly deadLetterStream?: true;
+  /**
+   * The request may also trim the operation's stream (publish with `trim`): trimming deletes
+   * entries, consumed or not, so it needs the scope the trim operation needs.
+   */
+  readonly trimRequires?: Scope;
 }
 
 export const OPERATIONS = {
-  publish: { requires: 'publish' },
+  // Publishing with `trim` deletes entries as Trim does: it needs admin as well.
+  publish: { requires: 'publish', trimRequires: 'admin' },
 
   readRange: { requires: 'consume' },
   pull: { requires: 'consume' },
