@@ -145,6 +145,9 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
     };
 
     const handle = async (request: StreamingPullRequest__Output): Promise<void> => {
+      // A request that arrives after the call ended (a refused first request, a cancel)
+      // must not open a session nobody would close: it would keep leases and a wait slot.
+      if (ended || gone) return;
       session ??= open(request);
       const s = session;
       const work: Promise<AckOutcome[]>[] = [];
