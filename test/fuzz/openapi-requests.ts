@@ -3,6 +3,7 @@ import type { Limits } from '../../src/core/config.js';
 import type { OpenApiDocument } from '../helpers/openapi-check.js';
 import { HOSTILE_NAMES, NUMBER_TEXTS, anyString, idArbitrary, intArbitrary, nameArbitrary } from './hostile.js';
 import { type Json, Obj, Raw, jsonText } from './json-text.js';
+import { edgesFor } from './settings.js';
 
 /**
  * Request generators derived from the committed OpenAPI document: one per operation, built
@@ -160,26 +161,6 @@ export interface GeneratorContext {
   readonly doc: OpenApiDocument;
   readonly limits: Limits;
   readonly known: Known;
-}
-
-/** Limits the contract gives fields whose schema carries no bound (so generators still hit both sides). */
-function edgesFor(name: string, limits: Limits): number[] {
-  switch (name) {
-    case 'count':
-      return [limits.maxCount];
-    case 'waitMs':
-      return [limits.maxWaitMs];
-    case 'leaseMs':
-    case 'delayMs':
-      return [50, 43_200_000];
-    case 'maxDeliveries':
-      return [1000];
-    case 'timestampMs':
-    case 'timeMs':
-      return [Date.now()];
-    default:
-      return [];
-  }
 }
 
 const ID_NAMES = new Set(['id', 'ids', 'start', 'end', 'from', 'after', 'minId']);

@@ -6,6 +6,7 @@ import { PROTO_DIR, PROTO_FILE, SERVICE_NAME } from '../../src/grpc/proto.js';
 import { HOSTILE_NAMES, INT_EDGES, anyString, idArbitrary, nameArbitrary } from './hostile.js';
 import type { Known } from './openapi-requests.js';
 import { type WireField, WireMessage, type WireValue, encode } from './proto-wire.js';
+import { edgesFor } from './settings.js';
 
 /**
  * Request generators derived from the proto's descriptors (protobufjs reflection over
@@ -46,33 +47,6 @@ export function rpcsOf(): Rpc[] {
 export interface ProtoContext {
   readonly limits: Limits;
   readonly known: Known;
-}
-
-/** Field-specific limits, so integers also land on both sides of each contract bound. */
-function edgesFor(name: string, limits: Limits): number[] {
-  switch (name) {
-    case 'count':
-      return [limits.maxCount];
-    case 'waitMs':
-      return [limits.maxWaitMs];
-    case 'leaseMs':
-    case 'delayMs':
-    case 'nackDelayMs':
-      return [50, 43_200_000];
-    case 'maxDeliveries':
-      return [1000];
-    case 'maxOutstandingMessages':
-      return [1, 1000];
-    case 'maxOutstandingBytes':
-      return [1, 100 * 1024 * 1024];
-    case 'maxLeaseExtensionMs':
-      return [1, 600_000];
-    case 'timestampMs':
-    case 'timeMs':
-      return [Date.now()];
-    default:
-      return [];
-  }
 }
 
 const ID_FIELDS = new Set(['id', 'ids', 'start', 'end', 'from', 'after', 'minId', 'ackIds', 'nackIds', 'extendIds']);
