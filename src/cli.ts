@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, ConfigError, describeOptions, loadConfig, type OptionHelp } from './core/config.js';
+import { messageOf } from './core/errors.js';
 import { createLogger } from './logger.js';
 import { runMain } from './main.js';
 
@@ -52,7 +53,7 @@ function parse(options: readonly OptionHelp[]) {
   try {
     return parseArgs({ options: spec, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    return fail(`${err instanceof Error ? err.message : String(err)}\nRun 'streamgate --help' for the options.`);
+    return fail(`${messageOf(err)}\nRun 'streamgate --help' for the options.`);
   }
 }
 

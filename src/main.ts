@@ -5,9 +5,11 @@ import { assertSafeExposure } from './core/access/exposure.js';
 import type { Config } from './core/config.js';
 import { CLOSE_BOUND_MS, type Core, createCore } from './core/core.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
+import { messageOf } from './core/errors.js';
 import { ServerTls } from './core/tls.js';
 import { type GrpcGateway, startGrpcServer } from './grpc/server.js';
 import { buildHttpApp } from './http/app.js';
+import { scrubSecrets } from './logger.js';
 
 /** A running gateway: the servers, the core, and the embedded Redis when there is one. */
 export interface Gateway {
@@ -95,7 +97,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
         logger.info({ cert: tls.files.certFile }, 'TLS certificates reloaded');
         return true;
       } catch (err) {
-        logger.error(`TLS reload failed, keeping the current certificates: ${errorMessage(err)}`);
+        logger.error(`TLS reload failed, keeping the current certificates: ${messageOf(err)}`);
         return false;
       }
     };
@@ -110,7 +112,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       });
       redisUrl = embedded.url;
     } else {
-      logger.info({ url: redactUrl(redisUrl) }, 'using Redis at REDIS_URL');
+      logger.info({ url: scrubSecrets(redisUrl) }, 'using Redis at REDIS_URL');
       if (config.redisTls.insecure) {
         logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
       }
@@ -197,21 +199,6 @@ function tlsFields(tls: ServerTls | undefined): { clientCertificates?: 'required
   return { clientCertificates: tls.requireClientCert ? 'required' : 'not requested' };
 }
 
-/** REDIS_URL may carry a password; logs must not. */
-function redactUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * The process around the gateway: starts it, stops it once on SIGTERM/SIGINT (exit 0), exits
  * at once on a second signal (exit 1), and turns a startup failure into one fatal log line.
@@ -268,7 +255,7 @@ export async function runMain(
     // The message is meant for the operator (e.g. how to install redis-server); the stack
     // is for developers, at debug level.
     logger.debug({ err }, 'startup failure');
-    logger.fatal(errorMessage(err));
+    logger.fatal(messageOf(err));
     exitWhenIdle(1);
     return;
   }

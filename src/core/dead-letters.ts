@@ -36,9 +36,7 @@ export class DeadLetterService {
     const count = this.check.count(q.count);
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
-    await this.backend.assertGroup(stream, group);
-    const dlq = (await this.backend.call(stream, () => this.policies.get(stream, group))).deadLetterStream;
-    this.backend.fence.assert(dlq, 'deadLetterStream');
+    const dlq = await this.deadLetterStreamOf(stream, group);
     const found: Message[] = [];
     let scanned = 0;
     while (found.length < count && scanned < this.config.scanLimit) {
@@ -65,15 +63,21 @@ export class DeadLetterService {
     if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);
-    await this.backend.assertGroup(stream, group);
-    const dlq = (await this.backend.call(stream, () => this.policies.get(stream, group))).deadLetterStream;
-    this.backend.fence.assert(dlq, 'deadLetterStream');
+    const dlq = await this.deadLetterStreamOf(stream, group);
     const reply = await this.backend.call(stream, () =>
       this.backend.scripts.run('redrive', [stream, dlq], [group, this.config.scanLimit, count, ...ids]),
     );
     const [, newIds] = arr(reply);
     const added = arr(newIds).map(str);
     return { redriven: added.length, ids: added };
+  }
+
+  /** The group's dead-letter stream, once the group is known to exist; refused outside the fence. */
+  private async deadLetterStreamOf(stream: string, group: string): Promise<string> {
+    await this.backend.assertGroup(stream, group);
+    const dlq = (await this.policies.get(stream, group)).deadLetterStream;
+    this.backend.fence.assert(dlq, 'deadLetterStream');
+    return dlq;
   }
 }
 

@@ -54,3 +54,5 @@ export class GatewayError extends Error {
 export const invalid = (message: string, path = ''): GatewayError =>
   new GatewayError('VALIDATION_FAILED', message, path ? [{ path, message }] : []);
 
+/** The message of anything thrown, for logs and error texts. */
+export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,5 +1,5 @@
 import type { Backend } from './backend.js';
-import { GatewayError } from './errors.js';
+import { GatewayError, messageOf } from './errors.js';
 import { keys } from './keys.js';
 import type { CoreMetrics } from './metrics.js';
 import { arr, int, record, str } from './reply.js';
@@ -261,5 +261,5 @@ export class Reaper {
 /** An error for a log line: its code and message only (never a Redis reply's arguments). */
 function errorSummary(err: unknown): { code?: string; message: string } {
   if (err instanceof GatewayError) return { code: err.code, message: err.message };
-  return { message: err instanceof Error ? err.message : String(err) };
+  return { message: messageOf(err) };
 }

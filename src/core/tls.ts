@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, type SecureContextOptions, createSecureContext } from 'node:tls';
 import { ConfigError, type RedisTlsFiles, type ServerTlsFiles } from './config.js';
+import { messageOf } from './errors.js';
 
 /**
  * TLS material read from the files named in the configuration. Reading happens at start
@@ -21,14 +22,13 @@ export function secureContextOptions(m: ServerTlsMaterial): SecureContextOptions
   return m.clientCa ? { cert: m.cert, key: m.key, ca: m.clientCa } : { cert: m.cert, key: m.key };
 }
 
-const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function readPem(variable: string, path: string): Buffer {
   let data: Buffer;
   try {
     data = readFileSync(path);
   } catch (err) {
-    throw new ConfigError(`${variable}: cannot read ${path} (${reason(err)})`);
+    throw new ConfigError(`${variable}: cannot read ${path} (${messageOf(err)})`);
   }
   if (!data.includes('-----BEGIN ')) throw new ConfigError(`${variable}: ${path} is not a PEM file (no "-----BEGIN" line)`);
   return data;
@@ -39,7 +39,7 @@ function checkUsable(what: string, options: SecureContextOptions): void {
   try {
     createSecureContext(options);
   } catch (err) {
-    throw new ConfigError(`${what} cannot be used: ${reason(err)}`);
+    throw new ConfigError(`${what} cannot be used: ${messageOf(err)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { ReplyError } from 'ioredis';
-import { GatewayError } from './errors.js';
+import { GatewayError, messageOf } from './errors.js';
 
 /**
  * BACKEND_UNAVAILABLE for a command that failed on the way to or from Redis, saying what
@@ -39,7 +39,7 @@ export const notConnected = (cause?: unknown): BackendUnavailable =>
  */
 export function connectionFailure(err: unknown, commandTimeoutMs: number): BackendUnavailable {
   if (err instanceof BackendUnavailable) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const cause = new Error(message);
   if (message.startsWith(NOT_WRITABLE)) return notConnected(cause);
   if (message === TIMED_OUT) {

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { type GatewayError, invalid } from '../core/errors.js';
+import { type GatewayError, invalid, messageOf } from '../core/errors.js';
 
 /**
  * Request bytes that are not a message of the method's type (truncated, a wrong wire type,
@@ -26,7 +26,7 @@ export function withUndecodableRequests(service: ServiceDefinition): ServiceDefi
         try {
           return method.requestDeserialize(bytes);
         } catch (err) {
-          return new Undecodable(err instanceof Error ? err.message : String(err));
+          return new Undecodable(messageOf(err));
         }
       },
     };

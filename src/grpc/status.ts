@@ -1,6 +1,6 @@
 import { Metadata, type StatusObject, status } from '@grpc/grpc-js';
 import { RateLimited } from '../core/admission.js';
-import { ERROR_TABLE, GatewayError } from '../core/errors.js';
+import { ERROR_TABLE, GatewayError, messageOf } from '../core/errors.js';
 import type { Logger } from 'pino';
 import { BackendUnavailable, failureLogLevel } from '../core/unavailable.js';
 
@@ -31,5 +31,5 @@ export function toGrpcStatus(err: unknown): GrpcStatus {
 export function logFailure(logger: Logger, err: unknown, method: string): void {
   const level = failureLogLevel(err);
   if (level === 'error') logger.error({ err, method }, 'gRPC call failed');
-  else if (level === 'warn') logger.warn({ method, detail: err instanceof Error ? err.message : String(err) }, 'gRPC call failed');
+  else if (level === 'warn') logger.warn({ method, detail: messageOf(err) }, 'gRPC call failed');
 }

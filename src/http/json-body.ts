@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { invalid } from '../core/errors.js';
+import { invalid, messageOf } from '../core/errors.js';
 
 /**
  * JSON bodies, parsed as Fastify does by default (secure-json-parse refusing prototype
@@ -16,7 +16,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     try {
       done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       if (/prototype/i.test(message)) {
         done(
           invalid('a JSON object may not hold "__proto__" (or "constructor.prototype"); send such field names in "pairs"', 'body'),

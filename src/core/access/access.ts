@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError, messageOf } from '../errors.js';
 import { NameRules } from '../names.js';
 import { Fence } from './fence.js';
 import { type ApiKey, readKeysFile } from './keys-file.js';
@@ -71,7 +71,7 @@ export class AccessControl {
       this.keys = readKeysFile(this.file);
       return { status: 'reloaded', keys: this.keys.length, file: this.file };
     } catch (err) {
-      return { status: 'failed', error: err instanceof Error ? err.message : String(err), file: this.file };
+      return { status: 'failed', error: messageOf(err), file: this.file };
     }
   }
 
@@ -114,8 +114,7 @@ export class AccessControl {
     const spec = OPERATIONS[operation];
     if (spec.requires === 'none') return;
     const stream = target.stream ?? '';
-    this.fence.names.stream(stream);
-    this.fence.assert(stream);
+    this.fence.check(stream);
     if (!allowed(principal, spec.requires, stream)) {
       throw new GatewayError('PERMISSION_DENIED', `API key "${principal.name}" ${lacks(spec.requires)} on stream "${stream}"`);
     }
@@ -127,8 +126,7 @@ export class AccessControl {
     }
     const dlq = target.deadLetterStream;
     if ('deadLetterStream' in spec && dlq !== undefined) {
-      this.fence.names.stream(dlq, 'deadLetterStream');
-      this.fence.assert(dlq, 'deadLetterStream');
+      this.fence.check(dlq, 'deadLetterStream');
       if (!principal.can('admin', dlq)) {
         throw new GatewayError(
           'PERMISSION_DENIED',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { messageOf } from '../errors.js';
 import { SCOPES } from './operations.js';
 import { type GrantSpec, Principal } from './principal.js';
 
@@ -91,5 +92,5 @@ export function readKeysFile(path: string): ApiKey[] {
 }
 
 function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+  return messageOf(err).split('\n')[0] ?? '';
 }
