@@ -8,6 +8,7 @@
 //       the whole profile from the first request handled on (startup left out)
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PhaseWindow } from './lib/figures.js';
 
 interface CallFrame {
   readonly functionName: string;
@@ -25,12 +26,6 @@ interface Profile {
   readonly timeDeltas: number[];
   readonly startTime: number;
   readonly endTime: number;
-}
-interface PhaseWindow {
-  readonly profile: string;
-  readonly phase: string;
-  readonly startUs: number;
-  readonly endUs: number;
 }
 
 const target = process.argv[2];

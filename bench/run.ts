@@ -16,7 +16,7 @@ import { cpus, release, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
-import type { BenchOptions, CpuRow, Figure, ScenarioContext, ScenarioResult } from './lib/figures.js';
+import type { BenchOptions, CpuRow, Figure, PhaseWindow, ScenarioContext, ScenarioResult } from './lib/figures.js';
 import { type GatewayProcess, REPO_ROOT, prepareGateway, startGateway } from './lib/gateway.js';
 import { installCleanupHandlers, stopAll } from './lib/procs.js';
 import { type BenchRedis, benchClient, redisCpuMs, startBenchRedis } from './lib/redis.js';
@@ -34,17 +34,6 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult
   consume: consumeScenario,
   waiting: waitingScenario,
 };
-
-/**
- * A measured phase on the monotonic clock in µs: the clock V8 stamps profile samples with
- * (CLOCK_MONOTONIC on Linux), so the windows line up with the gateway's profile.
- */
-interface PhaseWindow {
-  readonly profile: string;
-  readonly phase: string;
-  readonly startUs: number;
-  readonly endUs: number;
-}
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 

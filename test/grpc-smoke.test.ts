@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamingPullResponse__Output } from '../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
-import { uniq } from './helpers/core.js';
+import { sleep, uniq } from './helpers/core.js';
 import { type TestGrpc, errorCode, testGrpc } from './helpers/grpc.js';
 
 describe('gRPC smoke', () => {
@@ -39,16 +39,16 @@ describe('gRPC smoke', () => {
     const got: StreamingPullResponse__Output[] = [];
     call.on('data', (r: StreamingPullResponse__Output) => got.push(r));
     call.write({ stream: s, group: 'g', consumer: 'c', maxOutstandingMessages: 2 });
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const ids = got.flatMap((r) => r.messages.map((m) => m.id));
     expect(ids).toHaveLength(2);
     call.write({ ackIds: ids });
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const results = got.flatMap((r) => r.ackResults);
     expect(results.map((r) => r.status)).toEqual(['ACK_STATUS_OK', 'ACK_STATUS_OK']);
     expect(got.flatMap((r) => r.messages)).toHaveLength(4);
     call.cancel();
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const pending = await g.call<{ count: number }>('Pending', { stream: s, group: 'g' });
     expect(pending.count).toBe(2);
     const again = await g.call<{ messages: unknown[] }>('Pull', { stream: s, group: 'g', consumer: 'other', count: 10 });

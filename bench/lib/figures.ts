@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import type { GatewayProcess } from './gateway.js';
 import type { BenchRedis } from './redis.js';
-import { type CpuSplit, median } from './stats.js';
+import { type CpuSplit, median, sideName } from './stats.js';
 
 export type Side = 'direct' | 'rest' | 'grpc';
 export type GatewaySide = 'rest' | 'grpc';
@@ -38,6 +38,18 @@ export interface Figure {
   /** gateway / direct (throughput) or gateway − direct (latency), of the medians. */
   readonly vsDirect: Partial<Record<GatewaySide, number>>;
   readonly targets: TargetResult[];
+}
+
+/**
+ * A measured phase on the monotonic clock in µs (phases.json of --cpu-prof): the clock V8
+ * stamps profile samples with (CLOCK_MONOTONIC on Linux), so the windows line up with the
+ * gateway's profile.
+ */
+export interface PhaseWindow {
+  readonly profile: string;
+  readonly phase: string;
+  readonly startUs: number;
+  readonly endUs: number;
 }
 
 export interface CpuRow {
@@ -104,7 +116,7 @@ export function makeFigure(
   }
   const results: TargetResult[] = targets.map((t) => {
     const value = t.kind === 'max' ? med[t.side] : vsDirect[t.side];
-    const name = t.side === 'rest' ? 'REST' : 'gRPC';
+    const name = sideName(t.side);
     const text =
       t.kind === 'ratio'
         ? `${name} ≥ ${t.min} × direct`

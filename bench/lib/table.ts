@@ -2,7 +2,7 @@
 // results file and the comparison with an earlier one.
 import { readFileSync } from 'node:fs';
 import type { CpuRow, Figure, Side, TargetResult } from './figures.js';
-import { CORES } from './stats.js';
+import { CORES, sideName } from './stats.js';
 
 export interface Machine {
   readonly cpuModel: string;
@@ -56,7 +56,6 @@ function formatVsDirect(f: Figure, side: 'rest' | 'grpc'): string {
   return `${v >= 0 ? '+' : '−'}${formatValue(Math.abs(v), 'ms')} ms`;
 }
 
-const sideLabel = (side: 'rest' | 'grpc') => (side === 'rest' ? 'REST' : 'gRPC');
 const mark = (t: TargetResult) => (t.pass === null ? '?' : t.pass ? '✓' : '✗');
 
 function targetText(f: Figure): string {
@@ -67,7 +66,7 @@ function targetText(f: Figure): string {
 }
 
 function metText(f: Figure): string {
-  return f.targets.map((t) => `${sideLabel(t.side)} ${mark(t)}`).join(' ');
+  return f.targets.map((t) => `${sideName(t.side)} ${mark(t)}`).join(' ');
 }
 
 function markdown(header: string[], rows: string[][], align: ('l' | 'r')[]): string {

@@ -1,6 +1,7 @@
 // Consume a filled stream with one consumer: direct XREADGROUP COUNT 100 + XACK vs REST
 // pull (count 100) + ack vs gRPC StreamingPull (credit 1000, acks on the stream).
 import type { Redis } from 'ioredis';
+import type { StreamGatewayClient } from '../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
 import { PAYLOAD_PAIRS, closeGrpc, grpcClient, httpPool, paths, postJson } from '../lib/clients.js';
 import { type ScenarioContext, type ScenarioResult, type Side, makeFigure } from '../lib/figures.js';
@@ -20,6 +21,9 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
   const gateway = await ctx.startGateway('consume');
   const direct = benchClient(ctx.redis.url);
   const pool = httpPool(gateway.httpUrl, 1);
+  // One channel for every call, connected by the warm-up: no connection setup in a measured phase.
+  const grpc = grpcClient(gateway.grpcAddress);
+  const phase = (side: Side) => `consume: ${side === 'grpc' ? 'StreamingPull' : sideName(side)}`;
 
   const consumers: Record<Side, (stream: string, n: number) => Promise<number>> = {
     async direct(stream) {
@@ -48,7 +52,7 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
         done += ids.length;
       }
     },
-    grpc: (stream, n) => streamingPull(gateway.grpcAddress, stream, n),
+    grpc: (stream, n) => streamingPull(grpc, stream, n),
   };
 
   const sides: Side[] = ['direct', 'rest', 'grpc'];
@@ -68,7 +72,7 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
         const stream = `bench:consume:${side}:${run}`;
         const messages = counts[side];
         await fill(ctx.admin, stream, messages);
-        const meter = ctx.cpuMeter(gateway, `consume: ${side === 'grpc' ? 'StreamingPull' : sideName(side)}`);
+        const meter = ctx.cpuMeter(gateway, phase(side));
         const t0 = performance.now();
         const done = await consumers[side](stream, messages);
         const seconds = (performance.now() - t0) / 1000;
@@ -84,6 +88,7 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
       );
     }
   } finally {
+    closeGrpc(grpc);
     await pool.close();
     direct.disconnect();
     await gateway.stop();
@@ -99,7 +104,7 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
         ],
       ),
     ],
-    cpu: sides.map((side) => ({ phase: `consume: ${side === 'grpc' ? 'StreamingPull' : sideName(side)}`, split: medianSplit(splits[side]) })),
+    cpu: sides.map((side) => ({ phase: phase(side), split: medianSplit(splits[side]) })),
     notes: [
       `consume: ${counts.direct} (direct) or ${counts.rest} (gateway) messages per run, one consumer; direct = XREADGROUP COUNT ${BATCH} then XACK, one after the other; REST = pull count ${BATCH} then ack; StreamingPull = max_outstanding_messages ${CREDIT}, acks written as batches arrive`,
     ],
@@ -116,51 +121,46 @@ async function fill(redis: Redis, stream: string, n: number): Promise<void> {
   await redis.xgroup('CREATE', stream, GROUP, '0');
 }
 
-async function streamingPull(address: string, stream: string, expected: number): Promise<number> {
-  const client = grpcClient(address);
+async function streamingPull(client: StreamGatewayClient, stream: string, expected: number): Promise<number> {
   let received = 0;
   let acked = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const call = client.StreamingPull();
-      let finished = false;
-      const timer = setTimeout(() => {
-        finished = true;
-        call.cancel();
-        reject(new Error(`StreamingPull: ${acked} of ${expected} acked after 120 s`));
-      }, 120_000);
-      call.on('error', (err) => {
-        if (finished) return;
-        clearTimeout(timer);
-        reject(err);
-      });
-      call.on('data', (r: StreamingPullResponse__Output) => {
-        if (r.messages.length > 0) {
-          received += r.messages.length;
-          call.write({ ackIds: r.messages.map((m) => m.id) });
-        }
-        for (const a of r.ackResults) {
-          if (a.status !== 'ACK_STATUS_OK') {
-            finished = true;
-            clearTimeout(timer);
-            call.cancel();
-            reject(new Error(`StreamingPull ack ${a.id}: ${a.status}`));
-            return;
-          }
-          acked++;
-        }
-        if (acked >= expected && !finished) {
+  await new Promise<void>((resolve, reject) => {
+    const call = client.StreamingPull();
+    let finished = false;
+    const timer = setTimeout(() => {
+      finished = true;
+      call.cancel();
+      reject(new Error(`StreamingPull: ${acked} of ${expected} acked after 120 s`));
+    }, 120_000);
+    call.on('error', (err) => {
+      if (finished) return;
+      clearTimeout(timer);
+      reject(err);
+    });
+    call.on('data', (r: StreamingPullResponse__Output) => {
+      if (r.messages.length > 0) {
+        received += r.messages.length;
+        call.write({ ackIds: r.messages.map((m) => m.id) });
+      }
+      for (const a of r.ackResults) {
+        if (a.status !== 'ACK_STATUS_OK') {
           finished = true;
           clearTimeout(timer);
           call.cancel();
-          resolve();
+          reject(new Error(`StreamingPull ack ${a.id}: ${a.status}`));
+          return;
         }
-      });
-      call.write({ stream, group: GROUP, consumer: 'c', maxOutstandingMessages: CREDIT });
+        acked++;
+      }
+      if (acked >= expected && !finished) {
+        finished = true;
+        clearTimeout(timer);
+        call.cancel();
+        resolve();
+      }
     });
-  } finally {
-    closeGrpc(client);
-  }
+    call.write({ stream, group: GROUP, consumer: 'c', maxOutstandingMessages: CREDIT });
+  });
   if (received !== expected) throw new Error(`StreamingPull received ${received} of ${expected}`);
   return received;
 }

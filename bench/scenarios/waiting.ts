@@ -96,9 +96,8 @@ export async function waitingScenario(ctx: ScenarioContext): Promise<ScenarioRes
   const cpu: CpuRow[] = [];
   const notes: string[] = [];
   for (const size of ctx.opts.waitingSizes) {
-    const of = (side: GatewaySide, pick: (r: WaitingRun) => number) =>
-      runs.filter((r) => r.side === side && r.waiters === size).map(pick);
-    const both = (pick: (r: WaitingRun) => number) => ({ rest: of('rest', pick), grpc: of('grpc', pick) });
+    const runsOf = (side: GatewaySide) => runs.filter((r) => r.side === side && r.waiters === size);
+    const both = (pick: (r: WaitingRun) => number) => ({ rest: runsOf('rest').map(pick), grpc: runsOf('grpc').map(pick) });
     const big = size >= 10_000;
     const limit = (max: number): Target[] => (big ? [{ side: 'rest', kind: 'max', max }, { side: 'grpc', kind: 'max', max }] : []);
     const n = size.toLocaleString('en-US');
@@ -117,8 +116,8 @@ export async function waitingScenario(ctx: ScenarioContext): Promise<ScenarioRes
     );
     for (const side of ['rest', 'grpc'] as const) {
       const name = side === 'rest' ? 'HTTP long-poll' : 'StreamingPull';
-      cpu.push({ phase: `${n} waiting (${name}), idle`, split: medianSplit(runs.filter((r) => r.side === side && r.waiters === size).map((r) => r.idleCpu)) });
-      const mine = runs.filter((r) => r.side === side && r.waiters === size);
+      const mine = runsOf(side);
+      cpu.push({ phase: `${n} waiting (${name}), idle`, split: medianSplit(mine.map((r) => r.idleCpu)) });
       const bad = mine.filter((r) => (r.registered >= 0 && r.registered < size) || !r.healthyAfter || r.errors > 0);
       for (const r of bad) {
         notes.push(
@@ -176,7 +175,7 @@ async function waitingRun(ctx: ScenarioContext, side: GatewaySide, size: number,
   try {
     await ctx.admin.del(stream);
     await ctx.admin.xgroup('CREATE', stream, GROUP, '$', 'MKSTREAM');
-    waiters = side === 'rest' ? httpWaiters(gateway, stream, size, receipts) : grpcWaiters(gateway, stream, size, receipts);
+    waiters = side === 'rest' ? httpWaiters(gateway, stream, size, receipts) : grpcWaiters(gateway, stream, receipts);
 
     // Ramp up in steps, each step waiting until the gateway counts its pulls as waiting
     // (gauge streamgate_waiting_pulls in /metrics). Without that gauge: a fixed pause per step.
@@ -379,7 +378,7 @@ function httpWaiters(gateway: GatewayProcess, stream: string, size: number, rece
   };
 }
 
-function grpcWaiters(gateway: GatewayProcess, stream: string, size: number, receipts: Receipts): Waiters {
+function grpcWaiters(gateway: GatewayProcess, stream: string, receipts: Receipts): Waiters {
   // A few channels, STREAMS_PER_CHANNEL calls multiplexed on each (HTTP/2 streams).
   const channels: StreamGatewayClient[] = [];
   const calls: ClientDuplexStream<StreamingPullRequest, StreamingPullResponse__Output>[] = [];

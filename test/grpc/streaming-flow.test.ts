@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../helpers/core.js';
 import { withGrpc } from '../helpers/fixtures.js';
 import type { TestGrpc } from '../helpers/grpc.js';
 import {
@@ -10,7 +11,6 @@ import {
   pendingEntries,
   publish,
   setupStream,
-  sleep,
   until,
 } from './streaming-support.js';
 

@@ -18,10 +18,10 @@ import { type Core, createCore } from '../../src/core/core.js';
 import type { PullSession } from '../../src/core/pull-session.js';
 import { SERVICE_NAME } from '../../src/grpc/proto.js';
 import { type GrpcGateway, startGrpcServer } from '../../src/grpc/server.js';
-import { testConfig } from '../helpers/core.js';
+import { sleep, testConfig } from '../helpers/core.js';
 import { type TestGrpc, errorCode, testGrpc } from '../helpers/grpc.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
-import { type OpenPull, openPull, pullOther, setupStream, sleep, until } from './streaming-support.js';
+import { type OpenPull, openPull, pullOther, setupStream, until } from './streaming-support.js';
 
 /**
  * The gRPC server around StreamingPull: graceful shutdown (streams end with a retryable

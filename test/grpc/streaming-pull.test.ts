@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/AckResult.js';
-import { uniq } from '../helpers/core.js';
+import { sleep, uniq } from '../helpers/core.js';
 import { withGrpc } from '../helpers/fixtures.js';
 import { type TestGrpc, errorCode } from '../helpers/grpc.js';
 import {
@@ -13,7 +13,6 @@ import {
   publish,
   pullOther,
   setupStream,
-  sleep,
   until,
 } from './streaming-support.js';
 

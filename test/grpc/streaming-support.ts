@@ -5,7 +5,7 @@ import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/A
 import type { Message__Output } from '../../src/grpc/generated/streamgate/v1/Message.js';
 import type { StreamingPullRequest } from '../../src/grpc/generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
-import { uniq } from '../helpers/core.js';
+import { sleep, uniq } from '../helpers/core.js';
 import type { TestGrpc } from '../helpers/grpc.js';
 
 /**
@@ -74,8 +74,6 @@ export function openPull(
   };
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
-
 /** Polls `pred` every 10 ms until it holds; rejects after `timeoutMs`. */
 export async function until(pred: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -118,7 +116,6 @@ export async function pullOther(
   const r = await g.call<{ messages: Message__Output[] }>('Pull', { stream: s, group: 'g', consumer, count, waitMs });
   return r.messages.map((m) => ({ id: m.id, deliveryCount: m.deliveryCount }));
 }
-
 
 /** XPENDING summary: pending count per consumer (absent: 0). */
 export async function pendingByConsumer(redis: Redis, s: string, group = 'g'): Promise<Map<string, number>> {

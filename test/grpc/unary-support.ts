@@ -1,6 +1,6 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect } from 'vitest';
+import type { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import type { ErrorCode } from '../../src/core/errors.js';
 import type { AckRequest } from '../../src/grpc/generated/streamgate/v1/AckRequest.js';
 import type { AckResponse__Output } from '../../src/grpc/generated/streamgate/v1/AckResponse.js';
@@ -56,8 +56,8 @@ import type { TrimRequest } from '../../src/grpc/generated/streamgate/v1/TrimReq
 import type { TrimResponse__Output } from '../../src/grpc/generated/streamgate/v1/TrimResponse.js';
 import type { UpdateGroupRequest } from '../../src/grpc/generated/streamgate/v1/UpdateGroupRequest.js';
 import type { UpdateGroupResponse__Output } from '../../src/grpc/generated/streamgate/v1/UpdateGroupResponse.js';
-import { redisUrl } from '../helpers/core.js';
-import { type TestGrpc, errorCode, testGrpc } from '../helpers/grpc.js';
+import { withGrpc } from '../helpers/fixtures.js';
+import { type TestGrpc, errorCode } from '../helpers/grpc.js';
 
 /**
  * Shared steps of the unary gRPC tests (not a test file itself): a typed `rpc` over the
@@ -153,19 +153,8 @@ export function gateway(t: TestGrpc, redis: Redis): Gw {
  * Per-file fixture: a real gRPC server on 127.0.0.1:0 over the test Redis (with `env`),
  * a real client, and a native Redis client; all closed after the file.
  */
-export function withGateway(use: (gw: Gw) => void, env: Record<string, string> = {}): void {
-  let t: TestGrpc | undefined;
-  let redis: Redis | undefined;
-  beforeAll(async () => {
-    t = await testGrpc(env);
-    redis = new Redis(redisUrl());
-    use(gateway(t, redis));
-  });
-  afterAll(async () => {
-    await t?.close();
-    redis?.disconnect();
-  });
-}
+export const withGateway = (use: (gw: Gw) => void, env: Record<string, string> = {}): void =>
+  withGrpc((t, redis) => use(gateway(t, redis)), env);
 
 export const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, uniq } from '../helpers/core.js';
-import { type TestApp, testApp } from '../helpers/http.js';
+import { type TestApp, enc, testApp } from '../helpers/http.js';
 import type { MessageJson } from '../../src/http/encoding.js';
 
 /**
@@ -15,7 +15,6 @@ type Value = string | Buffer;
 type Pair = readonly [string, Value];
 
 
-const enc = encodeURIComponent;
 const bytes = (v: Value): Buffer => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
 const b64 = (v: Value): string => bytes(v).toString('base64');
 /** Pairs as base64 strings, names included: a readable, byte-exact comparison. */

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../src/core/keys.js';
 import { redisUrl, uniq } from '../helpers/core.js';
-import { type TestApp, testApp } from '../helpers/http.js';
+import { type TestApp, enc, testApp } from '../helpers/http.js';
 
 /**
  * Malformed requests on every REST route of the contract (API.md): each answers a 4xx
@@ -50,7 +50,6 @@ interface Case extends Req {
   code: Code;
 }
 
-const enc = encodeURIComponent;
 const U64 = '18446744073709551615';
 const MAX_ID = `${U64}-${U64}`;
 

@@ -1,12 +1,11 @@
 import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
-import type { TestApp } from '../helpers/http.js';
+import { type TestApp, enc } from '../helpers/http.js';
 import { type HttpAnswer, type Json, expectDocumented } from '../helpers/openapi-check.js';
 
 /** Shared steps of the REST route tests. Every answer they read is checked against the document. */
 
-export const enc = encodeURIComponent;
-
+export { enc };
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

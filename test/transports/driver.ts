@@ -8,7 +8,7 @@ import { startGrpcServer } from '../../src/grpc/server.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { testConfig } from '../helpers/core.js';
 import { errorCode, testGrpc } from '../helpers/grpc.js';
-import { testApp } from '../helpers/http.js';
+import { enc, testApp } from '../helpers/http.js';
 
 /**
  * A transport-neutral driver of the gateway (not a test file itself): the same verbs over
@@ -183,7 +183,6 @@ const orNull = (s: string | undefined | null): string | null => (s === '' || s =
 // REST
 
 type Json = any;
-const enc = encodeURIComponent;
 const b64 = (v: Buffer): string => v.toString('base64');
 
 function restMessage(m: Json): Msg {
