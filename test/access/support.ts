@@ -32,11 +32,11 @@ export const keysDocument = (keys: readonly KeyDef[]) => ({
   keys: keys.map((k) => ({ name: k.name, sha256: sha256(k.secret), grants: k.grants })),
 });
 
-export function tempDirs(): () => string {
+export function tempDirs(prefix = 'streamgate-auth-'): () => string {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
   return () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamgate-auth-'));
+    const dir = mkdtempSync(join(tmpdir(), prefix));
     dirs.push(dir);
     return dir;
   };
