@@ -3,11 +3,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { freePort } from '../../src/core/embedded-redis.js';
-import { GatewayError } from '../../src/core/errors.js';
 import { keys } from '../../src/core/keys.js';
+import { expectCode } from '../core/support.js';
 import { redisUrl, testCore, uniq } from '../helpers/core.js';
 import { type Driver, makeGrpc, makeRest, type Transport } from '../transports/driver.js';
-import { type AuthGateway, CALLS, codeOf, fingerprint, prepared, withAuthGateway } from './support.js';
+import { type AuthGateway, CALLS, codeOf, fingerprint, listAll, prepared, withAuthGateway } from './support.js';
 
 /**
  * STREAMGATE_STREAMS: nothing outside it is read, written, listed or deleted, through any
@@ -29,16 +29,6 @@ beforeAll(() => {
   redis = new Redis(redisUrl());
 });
 afterAll(() => redis.disconnect());
-
-const coreCode = async (work: Promise<unknown>): Promise<string | null> => {
-  try {
-    await work;
-    return null;
-  } catch (err) {
-    if (err instanceof GatewayError) return err.code;
-    throw err;
-  }
-};
 
 describe.each(['rest', 'grpc'] as Transport[])('fence over %s', (transport) => {
   const d = (): Driver => gw.driver(transport);
@@ -70,22 +60,12 @@ describe.each(['rest', 'grpc'] as Transport[])('fence over %s', (transport) => {
     const outside = `${OUT}${uniq('ls')}`;
     await redis.xadd(inside, '*', 'k', 'v');
     await redis.xadd(outside, '*', 'k', 'v');
-    const all = async (match?: string): Promise<string[]> => {
-      const out: string[] = [];
-      let cursor = '0';
-      do {
-        const page = await d().listStreams({ match, cursor, count: 1000 });
-        out.push(...page.streams);
-        cursor = page.cursor;
-      } while (cursor !== '0');
-      return out;
-    };
-    const everything = await all();
+    const everything = await listAll(d());
     expect(everything).toContain(inside);
     expect(everything.every((s) => s.startsWith(IN))).toBe(true);
-    expect(await all('*')).not.toContain(outside);
-    expect(await all(`${OUT}*`)).toEqual([]);
-    expect(await all(inside)).toEqual([inside]);
+    expect(await listAll(d(), '*')).not.toContain(outside);
+    expect(await listAll(d(), `${OUT}*`)).toEqual([]);
+    expect(await listAll(d(), inside)).toEqual([inside]);
   });
 
   it('a deadLetterStream outside the fence is refused in a policy', async () => {
@@ -153,7 +133,7 @@ describe('in the core, whatever transport', () => {
   it('a group that would dead-letter into the default `<stream>:dlq` outside the fence is refused', async () => {
     const stream = `${IN}a`;
     await redis.del(stream, keys.policy(stream));
-    expect(await coreCode(core.groups.create(stream, { group: 'g', createStream: true, maxDeliveries: 2 }))).toBe('PERMISSION_DENIED');
+    await expectCode(core.groups.create(stream, { group: 'g', createStream: true, maxDeliveries: 2 }), 'PERMISSION_DENIED');
     expect(await redis.exists(stream)).toBe(0);
     // Without dead-lettering the default is never used: allowed, and pulls never name it.
     await core.groups.create(stream, { group: 'g', createStream: true });
@@ -168,7 +148,7 @@ describe('in the core, whatever transport', () => {
     const result = backend.call(`${OUT}z`, async () => {
       ran = true;
     });
-    expect(await coreCode(result)).toBe('PERMISSION_DENIED');
+    await expectCode(result, 'PERMISSION_DENIED');
     expect(ran).toBe(false);
   });
 });

@@ -6,8 +6,8 @@ import { OPERATIONS, type Operation } from '../../src/core/access/operations.js'
 import { redisUrl, uniq } from '../helpers/core.js';
 import { errorCode } from '../helpers/grpc.js';
 import { openPull } from '../grpc/streaming-support.js';
-import type { Driver, Transport } from '../transports/driver.js';
-import { type AuthGateway, CALLS, codeOf, fingerprint, type KeyDef, prepared, tempDirs, withAuthGateway, writeKeys } from './support.js';
+import type { Transport } from '../transports/driver.js';
+import { type AuthGateway, CALLS, codeOf, fingerprint, type KeyDef, listAll, prepared, tempDirs, withAuthGateway, writeKeys } from './support.js';
 
 /**
  * Every operation with every scope, over real HTTP and a real gRPC channel: the key with
@@ -133,20 +133,10 @@ describe.each(['rest', 'grpc'] as Transport[])('scopes over %s', (transport) => 
     const theirs = `${Q}${uniq('ls')}`;
     await redis.xadd(mine, '*', 'k', 'v');
     await redis.xadd(theirs, '*', 'k', 'v');
-    const all = async (driver: Driver, match?: string): Promise<string[]> => {
-      const out: string[] = [];
-      let cursor = '0';
-      do {
-        const page = await driver.listStreams({ match, cursor, count: 1000 });
-        out.push(...page.streams);
-        cursor = page.cursor;
-      } while (cursor !== '0');
-      return out;
-    };
-    const byCon = await all(d('con'), `${P}*`);
+    const byCon = await listAll(d('con'), `${P}*`);
     expect(byCon).toContain(mine);
     expect(byCon).not.toContain(theirs);
-    const byOther = await all(d('other'));
+    const byOther = await listAll(d('other'));
     expect(byOther).toContain(theirs);
     expect(byOther).not.toContain(mine);
     expect(byOther.every((s) => s.startsWith(Q))).toBe(true);

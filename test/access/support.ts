@@ -32,11 +32,11 @@ export const keysDocument = (keys: readonly KeyDef[]) => ({
   keys: keys.map((k) => ({ name: k.name, sha256: sha256(k.secret), grants: k.grants })),
 });
 
-export function tempDirs(): () => string {
+export function tempDirs(prefix = 'streamgate-auth-'): () => string {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
   return () => {
-    const dir = mkdtempSync(join(tmpdir(), 'streamgate-auth-'));
+    const dir = mkdtempSync(join(tmpdir(), prefix));
     dirs.push(dir);
     return dir;
   };
@@ -166,6 +166,17 @@ export const CALLS: Record<Exclude<Operation, 'listStreams' | 'streamingPull'>, 
   redriveDeadLetters: (d, s) => d.redrive(s, 'g', { count: 1 }),
 };
 
+/** Every stream ListStreams gives `d`, following the cursor to its end. */
+export async function listAll(d: Driver, match?: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const page = await d.listStreams({ match, cursor, count: 1000 });
+    out.push(...page.streams);
+    cursor = page.cursor;
+  } while (cursor !== '0');
+  return out;
+}
 
 /** The contract code `work` fails with, or null when it succeeds. */
 export async function codeOf(work: Promise<unknown>): Promise<string | null> {

@@ -61,8 +61,8 @@ describe('chaos: kills and restarts lose no published message', () => {
       const redis = await chaosRedis(procs, redisDir, logsDir);
       await redis.start();
       const gateways: [ChaosGateway, ChaosGateway] = [
-        await chaosGateway(procs, 'a', command, redis.url, {}, join(logsDir, 'gateway-a.log')),
-        await chaosGateway(procs, 'b', command, redis.url, {}, join(logsDir, 'gateway-b.log')),
+        await chaosGateway(procs, 'a', command, redis.url, join(logsDir, 'gateway-a.log')),
+        await chaosGateway(procs, 'b', command, redis.url, join(logsDir, 'gateway-b.log')),
       ];
       await Promise.all(gateways.map((g) => g.start()));
       const [ga, gb] = gateways;

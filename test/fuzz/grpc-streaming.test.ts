@@ -1,15 +1,16 @@
 import { type StatusObject, status as grpcStatus } from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Core, createCore } from '../../src/core/core.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/core/core.js';
 import type { ErrorCode } from '../../src/core/errors.js';
-import { type GrpcGateway, startGrpcServer } from '../../src/grpc/server.js';
-import { testConfig } from '../helpers/core.js';
-import { GrpcWire } from './grpc-wire.js';
+import type { GrpcGateway } from '../../src/grpc/server.js';
+import { sleep, testConfig } from '../helpers/core.js';
+import type { GrpcWire } from './grpc-wire.js';
+import { U64_MAX as U64 } from './hostile.js';
 import { type ProtoContext, WireRequest, exampleMessage, requestArbitrary, rpcsOf, streamOf, wireOf } from './proto-requests.js';
-import { KNOWN, ON_OTHER_TYPES, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, seed, snapshotOthers } from './redis-state.js';
+import { KNOWN, ON_OTHER_TYPES, OTHER_TYPE_NAMES, derivedKeysOfOthers, seed, snapshotOthers } from './redis-state.js';
+import { withFuzzGrpc } from './servers.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkGrpcError } from './verdicts.js';
@@ -31,28 +32,14 @@ const rpc = rpcsOf().find((r) => r.name === 'StreamingPull');
 if (!rpc) throw new Error('the service has no StreamingPull');
 const pullRpc = rpc;
 const ctx: ProtoContext = { limits: config.limits, known: KNOWN };
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const tally = new Tally('grpc-streaming');
 let core: Core;
 let server: GrpcGateway;
 let wire: GrpcWire;
 let redis: Redis;
-
-beforeAll(async () => {
-  core = createCore(config, fuzzRedisUrl(DB));
-  server = await startGrpcServer(core, { host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
-  wire = new GrpcWire(server.address);
-  redis = new Redis(fuzzRedisUrl(DB));
-});
-
-afterAll(async () => {
-  console.log(tally.summary());
-  wire?.close();
-  await server?.shutdown(2000);
-  await core?.close();
-  await redis?.flushdb();
-  redis?.disconnect();
+withFuzzGrpc(DB, config, tally, (f) => {
+  ({ core, server, wire, redis } = f);
 });
 
 interface Session {
@@ -62,7 +49,6 @@ interface Session {
 }
 
 const T = pullRpc.requestType;
-const U64 = (1n << 64n) - 1n;
 const fixtureIds = fc.constantFrom('1-0', '2-0', '3-0', '4-0', '5-0', '6-0', '8-0', '9-0', '3');
 const someIds = fc.oneof(
   { weight: 16, arbitrary: fc.array(fixtureIds, { maxLength: 3 }) },

@@ -1,15 +1,13 @@
-import { status as grpcStatus } from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Core, createCore } from '../../src/core/core.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/core/core.js';
 import type { ErrorCode } from '../../src/core/errors.js';
-import { type GrpcGateway, startGrpcServer } from '../../src/grpc/server.js';
 import { testConfig } from '../helpers/core.js';
-import { GrpcWire } from './grpc-wire.js';
+import type { GrpcWire } from './grpc-wire.js';
 import { type ProtoContext, WireRequest, exampleMessage, requestArbitrary, rpcsOf, streamOf } from './proto-requests.js';
-import { KNOWN, NOT_STREAMS, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, refusesOtherType, seed, snapshotOthers } from './redis-state.js';
+import { KNOWN, NOT_STREAMS, OTHER_TYPE_NAMES, derivedKeysOfOthers, refusesOtherType, seed, snapshotOthers } from './redis-state.js';
+import { withFuzzGrpc } from './servers.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkGrpcError, isTransportSizeLimit } from './verdicts.js';
@@ -36,24 +34,10 @@ const ctx: ProtoContext = { limits: config.limits, known: KNOWN };
 
 const tally = new Tally('grpc');
 let core: Core;
-let server: GrpcGateway;
 let wire: GrpcWire;
 let redis: Redis;
-
-beforeAll(async () => {
-  core = createCore(config, fuzzRedisUrl(DB));
-  server = await startGrpcServer(core, { host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
-  wire = new GrpcWire(server.address);
-  redis = new Redis(fuzzRedisUrl(DB));
-});
-
-afterAll(async () => {
-  console.log(tally.summary());
-  wire?.close();
-  await server?.shutdown(2000);
-  await core?.close();
-  await redis?.flushdb();
-  redis?.disconnect();
+withFuzzGrpc(DB, config, tally, (f) => {
+  ({ core, wire, redis } = f);
 });
 
 describe('gRPC fuzzing (fast-check, from the proto descriptors)', () => {
@@ -121,6 +105,5 @@ describe('gRPC fuzzing (fast-check, from the proto descriptors)', () => {
     if (!r.ok) throw new Error(r.error.message);
     const decoded = read.responseType.toObject(read.responseType.decode(r.response)) as { messages: unknown[] };
     expect(decoded.messages).toHaveLength(1);
-    expect(grpcStatus.OK).toBe(0);
   });
 });

@@ -1,12 +1,9 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Core, createCore } from '../../src/core/core.js';
-import { buildHttpApp } from '../../src/http/app.js';
+import { describe, expect, it } from 'vitest';
 import { testConfig } from '../helpers/core.js';
 import { exchange, rawRequest } from './raw-http.js';
-import { fuzzRedisUrl } from './redis-state.js';
+import { withFuzzRest } from './servers.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkProblem } from './verdicts.js';
@@ -21,24 +18,10 @@ import { checkProblem } from './verdicts.js';
 const DB = 13;
 const RUNS = runs(400);
 const tally = new Tally('http-framing');
-let core: Core;
 let app: FastifyInstance;
 let port: number;
-
-beforeAll(async () => {
-  core = createCore(testConfig(FUZZ_ENV), fuzzRedisUrl(DB));
-  app = await buildHttpApp({ core });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  port = (app.server.address() as { port: number }).port;
-});
-
-afterAll(async () => {
-  console.log(tally.summary());
-  await app?.close();
-  await core?.close();
-  const redis = new Redis(fuzzRedisUrl(DB));
-  await redis.flushdb();
-  redis.disconnect();
+withFuzzRest(DB, testConfig(FUZZ_ENV), tally, (f) => {
+  ({ app, port } = f);
 });
 
 describe('HTTP framing fuzzing (raw sockets)', () => {

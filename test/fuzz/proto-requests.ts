@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import type { Limits } from '../../src/core/config.js';
 import { PROTO_DIR, PROTO_FILE, SERVICE_NAME } from '../../src/grpc/proto.js';
-import { HOSTILE_NAMES, INT_EDGES, anyString, idArbitrary, nameArbitrary } from './hostile.js';
+import { HOSTILE_NAMES, INT_EDGES, U64_MAX as U64, anyString, idArbitrary, nameArbitrary } from './hostile.js';
 import type { Known } from './openapi-requests.js';
 import { type WireField, WireMessage, type WireValue, encode } from './proto-wire.js';
 import { edgesFor } from './settings.js';
@@ -72,8 +72,6 @@ function stringValue(name: string, ctx: ProtoContext): fc.Arbitrary<WireValue> {
     { weight: 1, arbitrary: fc.constantFrom(...NOT_UTF8).map((b): WireValue => ({ kind: 'len', value: b })) },
   );
 }
-
-const U64 = (1n << 64n) - 1n;
 
 function integerValue(name: string, ctx: ProtoContext): fc.Arbitrary<WireValue> {
   const edges = [...INT_EDGES.filter((n) => Number.isSafeInteger(n)), ...edgesFor(name, ctx.limits)].flatMap((e) => [e - 1, e, e + 1]).map((n) => BigInt(n));

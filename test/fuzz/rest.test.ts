@@ -1,14 +1,13 @@
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Core, createCore } from '../../src/core/core.js';
-import { buildHttpApp } from '../../src/http/app.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../src/core/core.js';
 import { testConfig } from '../helpers/core.js';
 import { committedDocument } from '../helpers/openapi-check.js';
-import { HttpWire } from './http-wire.js';
+import type { HttpWire } from './http-wire.js';
 import { type FuzzRequest, type GeneratorContext, bodyBytes, decodedSegment, exampleRequests, operationsOf, pathOf, requestArbitrary } from './openapi-requests.js';
-import { KNOWN, NOT_STREAMS, OTHER_TYPE_NAMES, derivedKeysOfOthers, fuzzRedisUrl, refusesOtherType, seed, snapshotOthers } from './redis-state.js';
+import { KNOWN, NOT_STREAMS, OTHER_TYPE_NAMES, derivedKeysOfOthers, refusesOtherType, seed, snapshotOthers } from './redis-state.js';
+import { withFuzzRest } from './servers.js';
 import { FUZZ_ENV, FUZZ_SEED, runs } from './settings.js';
 import { Tally } from './tally.js';
 import { checkRestAnswer } from './verdicts.js';
@@ -29,27 +28,12 @@ const doc = committedDocument();
 const operations = operationsOf(doc);
 const ctx: GeneratorContext = { doc, limits: config.limits, known: KNOWN };
 
-
 const tally = new Tally('rest');
 let core: Core;
-let app: FastifyInstance;
 let wire: HttpWire;
 let redis: Redis;
-
-beforeAll(async () => {
-  core = createCore(config, fuzzRedisUrl(DB));
-  app = await buildHttpApp({ core });
-  wire = new HttpWire(new URL(await app.listen({ host: '127.0.0.1', port: 0 })));
-  redis = new Redis(fuzzRedisUrl(DB));
-});
-
-afterAll(async () => {
-  console.log(tally.summary());
-  wire?.close();
-  await app?.close();
-  await core?.close();
-  await redis?.flushdb();
-  redis?.disconnect();
+withFuzzRest(DB, config, tally, (f) => {
+  ({ core, wire, redis } = f);
 });
 
 async function sendFuzz(r: FuzzRequest) {

@@ -1,9 +1,10 @@
-import type { Metadata, ServiceError } from '@grpc/grpc-js';
+import { type Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, uniq } from '../helpers/core.js';
 import { openPull, until } from '../grpc/streaming-support.js';
 import { type AuthGateway, bearer, metadataFor, tempDirs, withAuthGateway, writeKeys } from '../access/support.js';
+import { CONTRACT } from '../transports/driver.js';
 
 /**
  * Every limit configurable and enforced on both transports (issue 5): per-key request rate
@@ -53,8 +54,6 @@ async function rpc(
 }
 
 const enc = encodeURIComponent;
-const RESOURCE_EXHAUSTED = 8;
-const INVALID_ARGUMENT = 3;
 
 describe('requests per second per key: one budget across REST and gRPC', () => {
   const dir = tempDirs();
@@ -85,7 +84,7 @@ describe('requests per second per key: one budget across REST and gRPC', () => {
 
     // The same key over gRPC finds its bucket empty too.
     const g1 = await rpc(g, 'GetStream', { stream: s }, 'secret-a');
-    expect(g1).toMatchObject({ ok: false, code: RESOURCE_EXHAUSTED, errorCode: 'RATE_LIMITED' });
+    expect(g1).toMatchObject({ ok: false, code: status.RESOURCE_EXHAUSTED, errorCode: 'RATE_LIMITED' });
     if (!g1.ok) expect(Number(g1.metadata.get('retry-after-ms')[0])).toBeGreaterThan(0);
 
     // Key b has its own budget, and probes are never limited.
@@ -133,9 +132,9 @@ describe('waiting pulls per key (REST long polls and StreamingPull streams)', ()
     expect(third.body.code).toBe('RATE_LIMITED');
     // gRPC is the same key (anonymous from 127.0.0.1): a StreamingPull is refused as well.
     const sp = openPull(g.client, { stream: s, group: 'g', consumer: 'sp', maxOutstandingMessages: 1 });
-    const status = await sp.ended;
-    expect(status.code).toBe(RESOURCE_EXHAUSTED);
-    expect(status.metadata.get('error-code')[0]).toBe('RATE_LIMITED');
+    const ended = await sp.ended;
+    expect(ended.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(ended.metadata.get('error-code')[0]).toBe('RATE_LIMITED');
 
     // One message ends one wait; then a new waiter fits again.
     await redis.xadd(s, '*', 'k', 'v');
@@ -152,53 +151,53 @@ describe('waiting pulls per key (REST long polls and StreamingPull streams)', ()
 
 describe('name lengths (STREAMGATE_MAX_STREAM_NAME_BYTES, _MEMBER_NAME_BYTES)', () => {
   describe('set low', () => {
-  let g!: AuthGateway;
-  withAuthGateway(
-    () => ({ STREAMGATE_MAX_STREAM_NAME_BYTES: '20', STREAMGATE_MAX_MEMBER_NAME_BYTES: '8' }),
-    (x) => {
-      g = x;
-    },
-  );
-  it('names over the configured lengths are VALIDATION_FAILED on both transports, before Redis', async () => {
-    const long = 's'.repeat(21);
-    const r = await rest(g, 'POST', `/v1/streams/${long}/messages`, { fields: { a: '1' } });
-    expect([r.status, r.body.code]).toEqual([400, 'VALIDATION_FAILED']);
-    expect(await rpc(g, 'Publish', { stream: long, messages: [{ fields: { a: Buffer.from('1') } }] })).toMatchObject({
-      code: INVALID_ARGUMENT,
-      errorCode: 'VALIDATION_FAILED',
-    });
-    expect(await redis.exists(long)).toBe(0);
-    const s = 's'.repeat(20);
-    await redis.del(s);
-    expect((await rest(g, 'POST', `/v1/streams/${s}/groups`, { group: 'g'.repeat(9), createStream: true })).body.code).toBe(
-      'VALIDATION_FAILED',
+    let g!: AuthGateway;
+    withAuthGateway(
+      () => ({ STREAMGATE_MAX_STREAM_NAME_BYTES: '20', STREAMGATE_MAX_MEMBER_NAME_BYTES: '8' }),
+      (x) => {
+        g = x;
+      },
     );
-    expect(await rpc(g, 'CreateGroup', { stream: s, group: 'g'.repeat(9), createStream: true })).toMatchObject({
-      errorCode: 'VALIDATION_FAILED',
+    it('names over the configured lengths are VALIDATION_FAILED on both transports, before Redis', async () => {
+      const long = 's'.repeat(21);
+      const r = await rest(g, 'POST', `/v1/streams/${long}/messages`, { fields: { a: '1' } });
+      expect([r.status, r.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(await rpc(g, 'Publish', { stream: long, messages: [{ fields: { a: Buffer.from('1') } }] })).toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        errorCode: 'VALIDATION_FAILED',
+      });
+      expect(await redis.exists(long)).toBe(0);
+      const s = 's'.repeat(20);
+      await redis.del(s);
+      expect((await rest(g, 'POST', `/v1/streams/${s}/groups`, { group: 'g'.repeat(9), createStream: true })).body.code).toBe(
+        'VALIDATION_FAILED',
+      );
+      expect(await rpc(g, 'CreateGroup', { stream: s, group: 'g'.repeat(9), createStream: true })).toMatchObject({
+        errorCode: 'VALIDATION_FAILED',
+      });
+      expect((await rest(g, 'POST', `/v1/streams/${s}/groups`, { group: 'g'.repeat(8), createStream: true })).status).toBe(201);
+      const pull = await rest(g, 'POST', `/v1/streams/${s}/groups/${'g'.repeat(8)}/pull`, { consumer: 'c'.repeat(9) });
+      expect(pull.body.code).toBe('VALIDATION_FAILED');
+      await redis.del(s);
     });
-    expect((await rest(g, 'POST', `/v1/streams/${s}/groups`, { group: 'g'.repeat(8), createStream: true })).status).toBe(201);
-    const pull = await rest(g, 'POST', `/v1/streams/${s}/groups/${'g'.repeat(8)}/pull`, { consumer: 'c'.repeat(9) });
-    expect(pull.body.code).toBe('VALIDATION_FAILED');
-    await redis.del(s);
   });
 
-  });
   describe('raised above the default', () => {
-  let g!: AuthGateway;
-  withAuthGateway(
-    () => ({ STREAMGATE_MAX_STREAM_NAME_BYTES: '1000' }),
-    (x) => {
-      g = x;
-    },
-  );
-  it('a raised limit admits names the default (512) would refuse, on both transports', async () => {
-    const s = `${uniq('long')}-${'é'.repeat(400)}`; // 800+ bytes
-    const r = await rest(g, 'POST', `/v1/streams/${enc(s)}/messages`, { fields: { a: '1' } });
-    expect(r.status).toBe(201);
-    expect(await rpc(g, 'Publish', { stream: s, messages: [{ fields: { a: Buffer.from('2') } }] })).toEqual({ ok: true });
-    expect(await redis.xlen(s)).toBe(2);
-    await redis.del(s);
-  });
+    let g!: AuthGateway;
+    withAuthGateway(
+      () => ({ STREAMGATE_MAX_STREAM_NAME_BYTES: '1000' }),
+      (x) => {
+        g = x;
+      },
+    );
+    it('a raised limit admits names the default (512) would refuse, on both transports', async () => {
+      const s = `${uniq('long')}-${'é'.repeat(400)}`; // 800+ bytes
+      const r = await rest(g, 'POST', `/v1/streams/${enc(s)}/messages`, { fields: { a: '1' } });
+      expect(r.status).toBe(201);
+      expect(await rpc(g, 'Publish', { stream: s, messages: [{ fields: { a: Buffer.from('2') } }] })).toEqual({ ok: true });
+      expect(await redis.xlen(s)).toBe(2);
+      await redis.del(s);
+    });
   });
 });
 
@@ -224,77 +223,44 @@ describe('size and count limits, set low, on both transports', () => {
   afterAll(async () => {
     await redis.del(s);
   });
-  const one = (fields: Record<string, string>) => ({ fields });
-  const bytes = (fields: Record<string, string>) =>
-    Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Buffer.from(v)]));
+  type Fields = Record<string, string>;
+  const one = (fields: Fields) => ({ fields });
+  const bytes = (fields: Fields) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Buffer.from(v)]));
 
-  const cases: Array<{ what: string; path: string; body: unknown; rpc: [string, object]; code: string; http: number; grpc: number }> = [
-    {
-      what: 'batch of 4 > 3',
-      path: 'messages',
-      body: { messages: [one({ a: '1' }), one({ a: '1' }), one({ a: '1' }), one({ a: '1' })] },
-      rpc: ['Publish', { stream: s, messages: Array.from({ length: 4 }, () => ({ fields: bytes({ a: '1' }) })) }],
-      code: 'VALIDATION_FAILED',
-      http: 400,
-      grpc: INVALID_ARGUMENT,
-    },
-    {
-      what: '3 fields > 2',
-      path: 'messages',
-      body: { fields: { a: '1', b: '2', c: '3' } },
-      rpc: ['Publish', { stream: s, messages: [{ fields: bytes({ a: '1', b: '2', c: '3' }) }] }],
-      code: 'VALIDATION_FAILED',
-      http: 400,
-      grpc: INVALID_ARGUMENT,
-    },
-    {
-      what: 'a message of 65 bytes > 64',
-      path: 'messages',
-      body: { fields: { a: 'x'.repeat(64) } },
-      rpc: ['Publish', { stream: s, messages: [{ fields: bytes({ a: 'x'.repeat(64) }) }] }],
-      code: 'PAYLOAD_TOO_LARGE',
-      http: 413,
-      grpc: RESOURCE_EXHAUSTED,
-    },
-    {
-      what: 'count 6 > 5',
-      path: 'groups/g/pull',
-      body: { consumer: 'c', count: 6 },
-      rpc: ['Pull', { stream: s, group: 'g', consumer: 'c', count: 6 }],
-      code: 'VALIDATION_FAILED',
-      http: 400,
-      grpc: INVALID_ARGUMENT,
-    },
-    {
-      what: 'waitMs 101 > 100',
-      path: 'groups/g/pull',
-      body: { consumer: 'c', waitMs: 101 },
-      rpc: ['Pull', { stream: s, group: 'g', consumer: 'c', waitMs: 101 }],
-      code: 'VALIDATION_FAILED',
-      http: 400,
-      grpc: INVALID_ARGUMENT,
-    },
-    {
-      what: 'a body of 3000 bytes > 2048',
-      path: 'messages',
-      body: { messages: [one({ a: 'x'.repeat(3000) })] },
-      rpc: ['Publish', { stream: s, messages: [{ fields: bytes({ a: 'x'.repeat(3000) }) }] }],
-      code: 'PAYLOAD_TOO_LARGE',
-      http: 413,
-      grpc: RESOURCE_EXHAUSTED,
-    },
+  /** A REST request over one limit; the same request over gRPC is derived from it (rpcOf). */
+  interface Case {
+    what: string;
+    path: 'messages' | 'groups/g/pull';
+    body: Record<string, unknown>;
+    code: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE';
+  }
+  const cases: Case[] = [
+    { what: 'batch of 4 > 3', path: 'messages', body: { messages: [one({ a: '1' }), one({ a: '1' }), one({ a: '1' }), one({ a: '1' })] }, code: 'VALIDATION_FAILED' },
+    { what: '3 fields > 2', path: 'messages', body: { fields: { a: '1', b: '2', c: '3' } }, code: 'VALIDATION_FAILED' },
+    { what: 'a message of 65 bytes > 64', path: 'messages', body: { fields: { a: 'x'.repeat(64) } }, code: 'PAYLOAD_TOO_LARGE' },
+    { what: 'count 6 > 5', path: 'groups/g/pull', body: { consumer: 'c', count: 6 }, code: 'VALIDATION_FAILED' },
+    { what: 'waitMs 101 > 100', path: 'groups/g/pull', body: { consumer: 'c', waitMs: 101 }, code: 'VALIDATION_FAILED' },
+    { what: 'a body of 3000 bytes > 2048', path: 'messages', body: { messages: [one({ a: 'x'.repeat(3000) })] }, code: 'PAYLOAD_TOO_LARGE' },
   ];
+
+  /** The case's request as an RPC: a publish's messages with their values as bytes, a pull's body as it is. */
+  const rpcOf = (c: Case): [string, object] => {
+    if (c.path === 'groups/g/pull') return ['Pull', { stream: s, group: 'g', ...c.body }];
+    const b = c.body as { fields?: Fields; messages?: Array<{ fields: Fields }> };
+    const messages = b.messages ?? [{ fields: b.fields ?? {} }];
+    return ['Publish', { stream: s, messages: messages.map((m) => ({ fields: bytes(m.fields) })) }];
+  };
 
   it.each(cases)('$what: $code on REST and gRPC, nothing written', async (c) => {
     const before = await redis.xlen(s);
     const r = await rest(g, 'POST', `/v1/streams/${enc(s)}/${c.path}`, c.body);
-    expect([r.status, r.body.code]).toEqual([c.http, c.code]);
-    const [method, request] = c.rpc;
+    expect([r.status, r.body.code]).toEqual([CONTRACT[c.code]?.http, c.code]);
+    const [method, request] = rpcOf(c);
     const out = await rpc(g, method, request);
     expect(out.ok).toBe(false);
     // The gRPC message limit is the body limit: grpc-js refuses it before our code runs.
     if (!out.ok) {
-      expect(out.code).toBe(c.grpc);
+      expect(out.code).toBe(CONTRACT[c.code]?.grpc);
       if (out.errorCode !== undefined) expect(out.errorCode).toBe(c.code);
     }
     expect(await redis.xlen(s)).toBe(before);

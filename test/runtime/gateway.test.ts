@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../access/support.js';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { type CliProcess, isAlive, killIfAlive, runCli } from './cli-process.js';
 
@@ -10,19 +10,12 @@ import { type CliProcess, isAlive, killIfAlive, runCli } from './cli-process.js'
 
 const gateways: CliProcess[] = [];
 const redisPids: number[] = [];
-const dirs: string[] = [];
+const tempDir = tempDirs('streamgate-runtime-');
 
 afterAll(() => {
   gateways.forEach((g) => g.kill());
   redisPids.forEach((pid) => killIfAlive(pid));
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'streamgate-runtime-'));
-  dirs.push(dir);
-  return dir;
-}
 
 interface Running {
   readonly gw: CliProcess;

@@ -36,7 +36,6 @@ export function buildGateway(): string[] {
 
 export interface ChaosGateway extends GatewayTarget {
   readonly label: string;
-  running(): boolean;
   /** Starts (or restarts, on the same ports) and waits until REST and gRPC answer. */
   start(): Promise<void>;
   kill(): Promise<void>;
@@ -53,7 +52,6 @@ export async function chaosGateway(
   label: string,
   command: readonly string[],
   redisUrl: string,
-  env: Record<string, string>,
   logFile: string,
 ): Promise<ChaosGateway> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
@@ -88,7 +86,6 @@ export async function chaosGateway(
     label,
     httpUrl,
     grpcAddress,
-    running: () => child?.running() ?? false,
     async start() {
       child = procs.spawn(`gateway ${label} #${++incarnation}`, process.execPath, command, {
         cwd: REPO_ROOT,
@@ -100,7 +97,6 @@ export async function chaosGateway(
           HTTP_PORT: String(httpPort),
           GRPC_PORT: String(grpcPort),
           LOG_LEVEL: 'warn',
-          ...env,
         },
       });
       if ((await waitReady(30_000)) === null) throw new Error(`gateway ${label} did not become ready in 30 s; see ${logFile}`);

@@ -6,26 +6,9 @@ import type { ServiceError, StatusObject } from '@grpc/grpc-js';
 import type { StreamGatewayClient } from '../../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import type { StreamingPullResponse__Output } from '../../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
 import { ID_FIELD, recordLine } from '../lib/worker-config.js';
-import {
-  announceReady,
-  RecordFile,
-  RetryCounter,
-  backoffMs,
-  closeGrpc,
-  grpcClient,
-  lifecycle,
-  printStats,
-  readConfig,
-  sleep,
-  statusName,
-  workerRandom,
-} from './support.js';
+import { announceReady, backoffMs, closeGrpc, grpcClient, sleep, startWorker, statusName } from './support.js';
 
-const config = readConfig('consumer');
-const life = lifecycle();
-const random = workerRandom(config.seed, config.name);
-const record = new RecordFile(config.recordFile);
-const retries = new RetryCounter();
+const { config, life, random, record, retries, finish } = startWorker('consumer');
 const clients: StreamGatewayClient[] = config.targets.map((t) => grpcClient(t.grpcAddress));
 
 let processed = 0;
@@ -102,7 +85,5 @@ for (let attempt = 0; !life.stopping(); ) {
   await sleep(backoffMs(attempt));
 }
 
-record.close();
 clients.forEach(closeGrpc);
-printStats({ name: config.name, role: 'consumer', messages: processed, calls, retries: retries.byKind, replays: 0, abandoned: 0 });
-process.exit(0);
+finish({ messages: processed, calls, replays: 0, abandoned: 0 });

@@ -9,28 +9,20 @@ import { ID_FIELD, messageId, recordLine } from '../lib/worker-config.js';
 import {
   announceReady,
   RETRYABLE_GRPC,
-  RecordFile,
-  RetryCounter,
   backoffMs,
   closeGrpc,
   grpcClient,
   grpcKind,
   httpPool,
-  lifecycle,
   networkKind,
   paths,
-  printStats,
+  postJson,
   problemCode,
-  readConfig,
   sleep,
-  workerRandom,
+  startWorker,
 } from './support.js';
 
-const config = readConfig('producer');
-const life = lifecycle();
-const random = workerRandom(config.seed, config.name);
-const record = new RecordFile(config.recordFile);
-const retries = new RetryCounter();
+const { config, life, random, record, retries, finish } = startWorker('producer');
 
 /** After SIGTERM, a batch in hand is retried this much longer, then abandoned (not recorded). */
 const STOP_GRACE_MS = 20_000;
@@ -50,14 +42,7 @@ function restPublisher(): { publish: Publisher; close: () => Promise<void> } {
       const body = { messages: ids.map((id) => ({ fields: { [ID_FIELD]: id } })) };
       let reply;
       try {
-        reply = await pool
-          .request({
-            path: paths.publish(config.stream),
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': key },
-            body: JSON.stringify(body),
-          })
-          .then(async (res) => ({ status: res.statusCode, headers: res.headers, body: (await res.body.json()) as unknown }));
+        reply = await postJson(pool, paths.publish(config.stream), body, { 'idempotency-key': key });
       } catch (err) {
         return { ok: false, kind: networkKind(err) };
       }
@@ -149,15 +134,5 @@ while (!life.stopping()) {
   await sleep(config.pauseMs);
 }
 
-record.close();
 await publisher.close();
-printStats({
-  name: config.name,
-  role: 'producer',
-  messages: published,
-  calls,
-  retries: retries.byKind,
-  replays,
-  abandoned,
-});
-process.exit(0);
+finish({ messages: published, calls, replays, abandoned });

@@ -2,22 +2,7 @@
 // "work" a little, then ack. The record is written before the ack is sent, so a message this
 // process acked is always in its record, whenever the orchestrator's SIGKILL lands.
 import { ID_FIELD, recordLine } from '../lib/worker-config.js';
-import {
-  announceReady,
-  RecordFile,
-  RetryCounter,
-  backoffMs,
-  httpPool,
-  lifecycle,
-  networkKind,
-  paths,
-  postJson,
-  printStats,
-  problemCode,
-  readConfig,
-  sleep,
-  workerRandom,
-} from './support.js';
+import { announceReady, backoffMs, httpPool, networkKind, paths, postJson, problemCode, sleep, startWorker } from './support.js';
 
 interface PulledMessage {
   readonly id: string;
@@ -25,11 +10,7 @@ interface PulledMessage {
   readonly deliveryCount: number;
 }
 
-const config = readConfig('consumer');
-const life = lifecycle();
-const random = workerRandom(config.seed, config.name);
-const record = new RecordFile(config.recordFile);
-const retries = new RetryCounter();
+const { config, life, random, record, retries, finish } = startWorker('consumer');
 const pools = config.targets.map((t) => httpPool(t.httpUrl));
 
 /** Index of the gateway in use: switches to the other one when a call fails. */
@@ -95,7 +76,5 @@ for (let attempt = 0; !life.stopping(); ) {
   }
 }
 
-record.close();
 await Promise.all(pools.map((p) => p.close()));
-printStats({ name: config.name, role: 'consumer', messages: processed, calls, retries: retries.byKind, replays: 0, abandoned: 0 });
-process.exit(0);
+finish({ messages: processed, calls, replays: 0, abandoned: 0 });

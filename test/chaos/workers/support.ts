@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { type ChannelOptions, type Client, type ServiceError, credentials } from '@grpc/grpc-js';
+import { type ChannelOptions, type Client, type ServiceError, credentials, status } from '@grpc/grpc-js';
 import { Pool } from 'undici';
 import type { StreamGatewayClient } from '../../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import { loadProto } from '../../../src/grpc/proto.js';
@@ -8,7 +8,7 @@ import { WORKER_ENV, type WorkerConfig, type WorkerStats } from '../lib/worker-c
 
 /** What every worker process shares: its config, its record file, its lifecycle, its clients. */
 
-export function readConfig<R extends WorkerConfig['role']>(role: R): Extract<WorkerConfig, { role: R }> {
+function readConfig<R extends WorkerConfig['role']>(role: R): Extract<WorkerConfig, { role: R }> {
   const raw = process.env[WORKER_ENV];
   if (!raw) throw new Error(`${WORKER_ENV} is not set`);
   const config = JSON.parse(raw) as WorkerConfig;
@@ -16,10 +16,32 @@ export function readConfig<R extends WorkerConfig['role']>(role: R): Extract<Wor
   return config as Extract<WorkerConfig, { role: R }>;
 }
 
+/**
+ * A worker's start: its config (a `role` one), its lifecycle, its seeded random, its record
+ * file and its retry counter. `finish` closes the record, prints the stats line and exits 0.
+ */
+export function startWorker<R extends WorkerConfig['role']>(role: R) {
+  const config = readConfig(role);
+  const record = new RecordFile(config.recordFile);
+  const retries = new RetryCounter();
+  return {
+    config,
+    life: lifecycle(),
+    random: workerRandom(config.seed, config.name),
+    record,
+    retries,
+    finish(stats: Omit<WorkerStats, 'name' | 'role' | 'retries'>): never {
+      record.close();
+      printStats({ name: config.name, role, retries: retries.byKind, ...stats });
+      process.exit(0);
+    },
+  };
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /** Appends whole records with one write(2) each: once it returns, a SIGKILL cannot undo it. */
-export class RecordFile {
+class RecordFile {
   private readonly fd: number;
 
   constructor(path: string) {
@@ -39,7 +61,7 @@ export class RecordFile {
  * SIGTERM asks for a graceful stop (finish the batch in hand, print stats, exit 0). The
  * orchestrator holds our stdin open: when it goes away, so do we.
  */
-export function lifecycle(): { stopping: () => boolean; onStop: (fn: () => void) => void } {
+function lifecycle(): { stopping: () => boolean; onStop: (fn: () => void) => void } {
   let stopping = false;
   const listeners: (() => void)[] = [];
   process.on('SIGTERM', () => {
@@ -52,14 +74,14 @@ export function lifecycle(): { stopping: () => boolean; onStop: (fn: () => void)
   return { stopping: () => stopping, onStop: (fn) => listeners.push(fn) };
 }
 
-export function workerRandom(seed: number, name: string): Random {
+function workerRandom(seed: number, name: string): Random {
   let h = seed >>> 0;
   for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
   return seeded(h ^ process.pid);
 }
 
 /** Counts retried failures by kind for the stats line. */
-export class RetryCounter {
+class RetryCounter {
   readonly byKind: Record<string, number> = {};
 
   add(kind: string): void {
@@ -72,7 +94,7 @@ export function announceReady(name: string): void {
   process.stdout.write(`${JSON.stringify({ ready: name })}\n`);
 }
 
-export function printStats(stats: WorkerStats): void {
+function printStats(stats: WorkerStats): void {
   process.stdout.write(`${JSON.stringify({ stats })}\n`);
 }
 
@@ -158,28 +180,8 @@ export function closeGrpc(client: StreamGatewayClient): void {
   (client as unknown as Client).close();
 }
 
-/** gRPC status names by number, for counters and messages. */
-const STATUS_NAMES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-] as const;
-
-export const statusName = (code: number | undefined): string => STATUS_NAMES[code ?? 2] ?? `status-${code}`;
+/** A gRPC status name (`UNAVAILABLE`) by number, for counters and messages. */
+export const statusName = (code: number | undefined): string => status[code ?? status.UNKNOWN] ?? `status-${code}`;
 
 /**
  * Statuses a client retries: the gateway or Redis is away (UNAVAILABLE), the answer never came
