@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# --- build: compile TypeScript (dist/ also gets dist/core/lua/*.lua from scripts/copy-assets.mjs)
+# --- build: compile TypeScript (dist/ also gets dist/redis/lua/*.lua from scripts/copy-assets.mjs)
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { credentials } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
-import { freePort } from '../src/core/embedded-redis.js';
+import { freePort } from '../src/runtime/embedded-redis.js';
 import type { StreamingPullResponse__Output } from '../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
 import { loadProto } from '../src/grpc/proto.js';
 import { startRedis } from '../test/helpers/redis-server.js';

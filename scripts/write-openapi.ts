@@ -1,7 +1,7 @@
 // Writes openapi/openapi.json from the zod schemas of the REST routes (`npm run openapi`).
 // A test fails when this file and the document the server serves differ.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadConfig } from '../src/core/config.js';
+import { loadConfig } from '../src/runtime/config.js';
 import { createCore } from '../src/core/core.js';
 import { buildHttpApp } from '../src/http/app.js';
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type Config, ConfigError, describeOptions, loadConfig, type OptionHelp } from './core/config.js';
-import { messageOf } from './core/errors.js';
-import { createLogger } from './logger.js';
-import { runMain } from './main.js';
+import { type Config, ConfigError, describeOptions, loadConfig, type OptionHelp } from './runtime/config.js';
+import { messageOf } from './contract/errors.js';
+import { createLogger } from './runtime/logger.js';
+import { runMain } from './runtime/main.js';
 
 /**
  * The `streamgate` command. Flags are the environment variables under another name

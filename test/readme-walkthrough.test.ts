@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../src/core/keys.js';
-import { describeOptions } from '../src/core/config.js';
+import { keys } from '../src/redis/keys.js';
+import { describeOptions } from '../src/runtime/config.js';
 import { redisUrl } from './helpers/core.js';
 import { type TestApp, testApp } from './helpers/http.js';
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import { request } from 'undici';
-import { freePort } from '../../src/core/embedded-redis.js';
+import { freePort } from '../../src/runtime/embedded-redis.js';
 import { loadProto } from '../../src/grpc/proto.js';
 import { procCpuMs, procRssMb, track, untrack, waitGone } from './procs.js';
 

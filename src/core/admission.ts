@@ -1,6 +1,6 @@
 import type { Principal } from './access/principal.js';
-import type { Limits } from './config.js';
-import { GatewayError } from './errors.js';
+import type { Limits } from '../runtime/config.js';
+import { GatewayError } from '../contract/errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { WaitQuota } from './wait-quota.js';
 

@@ -1,16 +1,16 @@
 import type { Admission } from './admission.js';
-import type { Backend } from './backend.js';
-import type { Config } from './config.js';
+import type { Backend } from '../redis/backend.js';
+import type { Config } from '../runtime/config.js';
 import { Coalescer } from './coalesce.js';
-import { GatewayError, invalid } from './errors.js';
-import { type StreamId, compareIds, entryId, formatId, parseId } from './ids.js';
-import { keys } from './keys.js';
-import { LimitChecks, nonNegativeInt } from './limits.js';
+import { GatewayError, invalid } from '../contract/errors.js';
+import { type StreamId, compareIds, entryId, formatId, parseId } from '../contract/ids.js';
+import { keys } from '../redis/keys.js';
+import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
-import { arr, countedEntries, int, str } from './reply.js';
-import type { Message, PerIdResult } from './types.js';
-import type { StreamWatcher } from './watcher.js';
+import { arr, countedEntries, int, str } from '../redis/reply.js';
+import type { Message, PerIdResult } from '../contract/types.js';
+import type { StreamWatcher } from '../redis/watcher.js';
 
 export interface PullInput {
   readonly consumer: string;

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { AccessControl } from './access/access.js';
 import { Admission } from './admission.js';
-import { Backend } from './backend.js';
-import type { Config } from './config.js';
-import { type ConnectionListener, ConnectionState, DISCONNECT_TIMEOUT_MS, commandConnectionOptions } from './connection.js';
+import { Backend } from '../redis/backend.js';
+import type { Config } from '../runtime/config.js';
+import { type ConnectionListener, ConnectionState, DISCONNECT_TIMEOUT_MS, commandConnectionOptions } from '../redis/connection.js';
 import { ConsumeService } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
@@ -13,8 +13,8 @@ import { PolicyStore } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
-import { isTlsRedisUrl, redisTlsOptions } from './tls.js';
-import { StreamWatcher, type WatchStats } from './watcher.js';
+import { isTlsRedisUrl, redisTlsOptions } from '../runtime/tls.js';
+import { StreamWatcher, type WatchStats } from '../redis/watcher.js';
 
 /**
  * Everything the transports need, built once per process: one shared auto-pipelined

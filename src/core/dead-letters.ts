@@ -1,11 +1,11 @@
-import type { Backend } from './backend.js';
-import type { Config } from './config.js';
-import { invalid } from './errors.js';
-import { entryId, rangeBound } from './ids.js';
-import { LimitChecks } from './limits.js';
+import type { Backend } from '../redis/backend.js';
+import type { Config } from '../runtime/config.js';
+import { invalid } from '../contract/errors.js';
+import { entryId, rangeBound } from '../contract/ids.js';
+import { LimitChecks } from '../contract/limits.js';
 import type { PolicyStore } from './policy.js';
-import { arr, entries, str } from './reply.js';
-import type { Message } from './types.js';
+import { arr, entries, str } from '../redis/reply.js';
+import type { Message } from '../contract/types.js';
 
 export interface DeadLetterPage {
   readonly messages: Message[];

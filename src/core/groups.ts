@@ -1,11 +1,11 @@
-import type { Backend } from './backend.js';
-import { GatewayError, invalid } from './errors.js';
-import { idBeforeTimestamp, positionId } from './ids.js';
-import { keySlot, keys } from './keys.js';
-import { nonNegativeInt } from './limits.js';
+import type { Backend } from '../redis/backend.js';
+import { GatewayError, invalid } from '../contract/errors.js';
+import { idBeforeTimestamp, positionId } from '../contract/ids.js';
+import { keySlot, keys } from '../redis/keys.js';
+import { nonNegativeInt } from '../contract/limits.js';
 import { type PolicyPatch, type PolicyStore, validatePolicyPatch } from './policy.js';
-import { arr, int, intOrNull, record, str } from './reply.js';
-import type { ConsumerInfo, GroupInfo, GroupPolicy } from './types.js';
+import { arr, int, intOrNull, record, str } from '../redis/reply.js';
+import type { ConsumerInfo, GroupInfo, GroupPolicy } from '../contract/types.js';
 
 export interface CreateGroupInput extends PolicyPatch {
   readonly group: string;

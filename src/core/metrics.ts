@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { WatchStats } from './watcher.js';
+import type { WatchStats } from '../redis/watcher.js';
 
 /**
  * Prometheus metrics of the core. Both transports add theirs to the same registry, which

@@ -1,9 +1,9 @@
-import type { Backend } from './backend.js';
-import type { Config } from './config.js';
-import { entryId, rangeBound } from './ids.js';
-import { LimitChecks, nonNegativeInt } from './limits.js';
-import { arr, countedEntries, int, str, strOrNull } from './reply.js';
-import type { Message, PendingEntry, PendingSummary } from './types.js';
+import type { Backend } from '../redis/backend.js';
+import type { Config } from '../runtime/config.js';
+import { entryId, rangeBound } from '../contract/ids.js';
+import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
+import { arr, countedEntries, int, str, strOrNull } from '../redis/reply.js';
+import type { Message, PendingEntry, PendingSummary } from '../contract/types.js';
 
 export interface PendingQuery {
   readonly start: string;

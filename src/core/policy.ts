@@ -1,9 +1,9 @@
-import type { Backend } from './backend.js';
-import type { PolicyDefaults } from './config.js';
-import { invalid } from './errors.js';
-import { keys } from './keys.js';
-import { NameRules } from './names.js';
-import type { GroupPolicy } from './types.js';
+import type { Backend } from '../redis/backend.js';
+import type { PolicyDefaults } from '../runtime/config.js';
+import { invalid } from '../contract/errors.js';
+import { keys } from '../redis/keys.js';
+import { NameRules } from '../contract/names.js';
+import type { GroupPolicy } from '../contract/types.js';
 
 /**
  * Group policies live in one Redis hash per stream (keys.policy), group name → JSON, so

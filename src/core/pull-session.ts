@@ -1,9 +1,9 @@
-import type { Limits } from './config.js';
-import type { ConnectionListener } from './connection.js';
+import type { Limits } from '../runtime/config.js';
+import type { ConnectionListener } from '../redis/connection.js';
 import type { ConsumeService } from './consume.js';
-import { GatewayError, invalid } from './errors.js';
-import { pairsBytes } from './limits.js';
-import type { Message, PerIdResult } from './types.js';
+import { GatewayError, invalid } from '../contract/errors.js';
+import { pairsBytes } from '../contract/limits.js';
+import type { Message, PerIdResult } from '../contract/types.js';
 
 /**
  * A long-lived pull (gRPC StreamingPull), independent of the transport.

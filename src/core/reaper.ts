@@ -1,8 +1,8 @@
-import type { Backend } from './backend.js';
-import { GatewayError, messageOf } from './errors.js';
-import { keys } from './keys.js';
+import type { Backend } from '../redis/backend.js';
+import { GatewayError, messageOf } from '../contract/errors.js';
+import { keys } from '../redis/keys.js';
 import type { CoreMetrics } from './metrics.js';
-import { arr, int, record, str } from './reply.js';
+import { arr, int, record, str } from '../redis/reply.js';
 
 /**
  * Consumer reaping (group policy `reapIdleMs`): consumers idle longer than that have their

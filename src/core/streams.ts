@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Backend } from './backend.js';
-import type { Config } from './config.js';
-import { invalid } from './errors.js';
-import { entryId, publishId, rangeBound } from './ids.js';
-import { keys } from './keys.js';
-import { LimitChecks, nonNegativeInt } from './limits.js';
-import { packEntries } from './pack.js';
-import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
-import type { FieldPair, Message, StreamInfo } from './types.js';
-import { BackendUnavailable, publishOutcomeUnknown } from './unavailable.js';
+import type { Backend } from '../redis/backend.js';
+import type { Config } from '../runtime/config.js';
+import { invalid } from '../contract/errors.js';
+import { entryId, publishId, rangeBound } from '../contract/ids.js';
+import { keys } from '../redis/keys.js';
+import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
+import { packEntries } from '../redis/pack.js';
+import { arr, entries, int, intOrNull, record, str, strOrNull } from '../redis/reply.js';
+import type { FieldPair, Message, StreamInfo } from '../contract/types.js';
+import { BackendUnavailable, publishOutcomeUnknown } from '../redis/unavailable.js';
 
 /** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
 export interface TrimSpec {

@@ -1,4 +1,4 @@
-import { GatewayError } from './errors.js';
+import { GatewayError } from '../contract/errors.js';
 
 /**
  * Concurrent waiting pulls per key (REST long-polls, StreamingPull streams). Waiting is

@@ -1,6 +1,6 @@
-import { invalid } from '../core/errors.js';
+import { invalid } from '../contract/errors.js';
 import type { TrimSpec } from '../core/streams.js';
-import type { ConsumerInfo, FieldPair, GroupInfo, Message } from '../core/types.js';
+import type { ConsumerInfo, FieldPair, GroupInfo, Message } from '../contract/types.js';
 import type { Consumer } from './generated/streamgate/v1/Consumer.js';
 import type { Field__Output } from './generated/streamgate/v1/Field.js';
 import type { Group } from './generated/streamgate/v1/Group.js';

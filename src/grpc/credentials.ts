@@ -1,6 +1,6 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { SecureContextOptions } from 'node:tls';
-import { type ServerTls, secureContextOptions } from '../core/tls.js';
+import { type ServerTls, secureContextOptions } from '../runtime/tls.js';
 
 /**
  * gRPC server credentials that follow ServerTls reloads. `ServerCredentials.createSsl` fixes

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { type GatewayError, invalid, messageOf } from '../core/errors.js';
+import { type GatewayError, invalid, messageOf } from '../contract/errors.js';
 
 /**
  * Request bytes that are not a message of the method's type (truncated, a wrong wire type,

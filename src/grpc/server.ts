@@ -3,7 +3,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
-import type { ServerTls } from '../core/tls.js';
+import type { ServerTls } from '../runtime/tls.js';
 import { grpcServerCredentials } from './credentials.js';
 import { withUndecodableRequests } from './decoding.js';
 import { SERVICE_NAME, loadProto } from './proto.js';

@@ -1,8 +1,8 @@
 import { Metadata, type StatusObject, status } from '@grpc/grpc-js';
 import { RateLimited } from '../core/admission.js';
-import { ERROR_TABLE, GatewayError, messageOf } from '../core/errors.js';
+import { ERROR_TABLE, GatewayError, messageOf } from '../contract/errors.js';
 import type { Logger } from 'pino';
-import { BackendUnavailable, failureLogLevel } from '../core/unavailable.js';
+import { BackendUnavailable, failureLogLevel } from '../redis/unavailable.js';
 
 /**
  * Core errors as gRPC statuses, from the same table as REST's problem+json. The contract's

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { invalid } from '../core/errors.js';
-import type { FieldPair, Message } from '../core/types.js';
+import { invalid } from '../contract/errors.js';
+import type { FieldPair, Message } from '../contract/types.js';
 
 /**
  * REST carries field values as JSON strings. `utf8` (default) sends text; `base64` sends

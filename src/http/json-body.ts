@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { invalid, messageOf } from '../core/errors.js';
+import { invalid, messageOf } from '../contract/errors.js';
 
 /**
  * JSON bodies, parsed as Fastify does by default (secure-json-parse refusing prototype

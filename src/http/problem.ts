@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../core/errors.js';
-import { BackendUnavailable, type CommandOutcome, failureLogLevel } from '../core/unavailable.js';
+import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../contract/errors.js';
+import { BackendUnavailable, type CommandOutcome, failureLogLevel } from '../redis/unavailable.js';
 
 /** RFC 9457 problem details, with the contract's stable `code`. */
 export interface Problem {

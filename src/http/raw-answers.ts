@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { invalid } from '../core/errors.js';
+import { invalid } from '../contract/errors.js';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.js';
 
 /**

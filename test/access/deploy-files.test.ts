@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { assertSafeExposure } from '../../src/core/access/exposure.js';
-import { loadConfig } from '../../src/core/config.js';
+import { assertSafeExposure } from '../../src/runtime/exposure.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { repoRoot } from '../runtime/cli-process.js';
 
 /** The image binds 0.0.0.0: the shipped Dockerfile and compose file must still start, and safely. */

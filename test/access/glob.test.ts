@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGlob, globMatch, splitGlobList } from '../../src/core/access/glob.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 
 describe('glob patterns (Redis semantics)', () => {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import { keys } from '../../src/core/keys.js';
+import { keys } from '../../src/redis/keys.js';
 import { testCore, uniq } from '../helpers/core.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { expectCode, fields, pullOf } from '../core/support.js';

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AccessControl } from '../../src/core/access/access.js';
-import { assertSafeExposure, isLoopbackHost } from '../../src/core/access/exposure.js';
+import { assertSafeExposure, isLoopbackHost } from '../../src/runtime/exposure.js';
 import { Fence } from '../../src/core/access/fence.js';
 import { KeysFileError, parseKeysFile, readKeysFile } from '../../src/core/access/keys-file.js';
 import { Principal } from '../../src/core/access/principal.js';
-import { GatewayError } from '../../src/core/errors.js';
-import { createLogger } from '../../src/logger.js';
-import { reloadAccess } from '../../src/main.js';
+import { GatewayError } from '../../src/contract/errors.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { reloadAccess } from '../../src/runtime/main.js';
 import { repoRoot } from '../runtime/cli-process.js';
 import { bearer, type KeyDef, sha256, tempDirs, writeKeys } from './support.js';
 

@@ -3,13 +3,13 @@ import { Writable } from 'node:stream';
 import { type Client, credentials, type ServiceError } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import type { Core } from '../../src/core/core.js';
 import { loadProto } from '../../src/grpc/proto.js';
 import { startGrpcServer } from '../../src/grpc/server.js';
 import { buildHttpApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/logger.js';
-import { startGateway } from '../../src/main.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { startGateway } from '../../src/runtime/main.js';
 import { redisUrl, testCore, uniq } from '../helpers/core.js';
 import { metadataFor, tempDirs, writeKeys } from './support.js';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import { keys } from '../../src/core/keys.js';
+import { keys } from '../../src/redis/keys.js';
 import { redisUrl, testCore, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf, text } from './support.js';
 

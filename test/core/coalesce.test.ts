@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { type Core, createCore } from '../../src/core/core.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { fields, pullOf } from './support.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import type { Message } from '../../src/core/types.js';
+import type { Message } from '../../src/contract/types.js';
 import { sleep, testCore, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf, text } from './support.js';
 import { withCore } from '../helpers/fixtures.js';

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import { ERROR_TABLE, type GatewayError } from '../../src/core/errors.js';
-import { keys } from '../../src/core/keys.js';
+import { ERROR_TABLE, type GatewayError } from '../../src/contract/errors.js';
+import { keys } from '../../src/redis/keys.js';
 import { uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from './support.js';
 import { withCore } from '../helpers/fixtures.js';

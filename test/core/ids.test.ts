@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/errors.js';
+import { GatewayError } from '../../src/contract/errors.js';
 import {
   compareIds,
   entryId,
@@ -10,7 +10,7 @@ import {
   positionId,
   publishId,
   rangeBound,
-} from '../../src/core/ids.js';
+} from '../../src/contract/ids.js';
 import { redisUrl, uniq } from '../helpers/core.js';
 
 const U64 = '18446744073709551615';

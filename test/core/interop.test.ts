@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import type { FieldPair, Message } from '../../src/core/types.js';
+import type { FieldPair, Message } from '../../src/contract/types.js';
 import { uniq } from '../helpers/core.js';
 import { pullOf } from './support.js';
 import { withCore } from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashedPart, keySlot, keys, sameSlot } from '../../src/core/keys.js';
+import { hashedPart, keySlot, keys, sameSlot } from '../../src/redis/keys.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 
 /** Names that exercise every branch of the tag rules. */

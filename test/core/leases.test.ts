@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import type { PendingEntry } from '../../src/core/types.js';
+import type { PendingEntry } from '../../src/contract/types.js';
 import { sleep, testCore, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf, since } from './support.js';
 import { withCore } from '../helpers/fixtures.js';

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import { keys } from '../../src/core/keys.js';
-import type { FieldPair } from '../../src/core/types.js';
+import { keys } from '../../src/redis/keys.js';
+import type { FieldPair } from '../../src/contract/types.js';
 import { redisUrl, testCore, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from './support.js';
 

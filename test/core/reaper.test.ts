@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../src/core/core.js';
-import { freePort } from '../../src/core/embedded-redis.js';
-import { keySlot, keys } from '../../src/core/keys.js';
+import { freePort } from '../../src/runtime/embedded-redis.js';
+import { keySlot, keys } from '../../src/redis/keys.js';
 import { RESERVED_CONSUMER, type ReaperLogger } from '../../src/core/reaper.js';
 import { redisUrl, sleep, testConfig, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from './support.js';

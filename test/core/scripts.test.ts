@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Redis, ReplyError } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../src/core/errors.js';
-import { keys } from '../../src/core/keys.js';
-import { mapRedisError } from '../../src/core/redis-errors.js';
-import { type ScriptArg, type ScriptName, scriptSource } from '../../src/core/scripts.js';
+import type { ErrorCode } from '../../src/contract/errors.js';
+import { keys } from '../../src/redis/keys.js';
+import { mapRedisError } from '../../src/redis/redis-errors.js';
+import { type ScriptArg, type ScriptName, scriptSource } from '../../src/redis/scripts.js';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
-import { packEntries } from '../../src/core/pack.js';
-import { compareIds, parseId } from '../../src/core/ids.js';
+import { packEntries } from '../../src/redis/pack.js';
+import { compareIds, parseId } from '../../src/contract/ids.js';
 
 /**
  * Every Lua script, called directly on the real server with EVAL (the source exactly as
@@ -75,7 +75,7 @@ const forcePending = (s: string, group: string, consumer: string, id: string, id
   redis.xclaim(s, group, consumer, 0, id, 'IDLE', idleMs, 'RETRYCOUNT', deliveries, 'JUSTID');
 
 describe('script files', () => {
-  const dir = new URL('../../src/core/lua/', import.meta.url);
+  const dir = new URL('../../src/redis/lua/', import.meta.url);
   const files = readdirSync(dir).filter((f) => f.endsWith('.lua'));
 
   it.each(files)('%s states its contract: name, key count, KEYS, Returns', (file) => {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { PullInput } from '../../src/core/consume.js';
-import { type ErrorCode, GatewayError } from '../../src/core/errors.js';
-import type { FieldPair, Message } from '../../src/core/types.js';
+import { type ErrorCode, GatewayError } from '../../src/contract/errors.js';
+import type { FieldPair, Message } from '../../src/contract/types.js';
 
 /** Helpers shared by the core tests (not a test file itself). */
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import type { ErrorCode } from '../../src/core/errors.js';
+import type { ErrorCode } from '../../src/contract/errors.js';
 import type { GrpcGateway } from '../../src/grpc/server.js';
 import { sleep, testConfig } from '../helpers/core.js';
 import type { GrpcWire } from './grpc-wire.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Limits } from '../../src/core/config.js';
+import type { Limits } from '../../src/runtime/config.js';
 import type { OpenApiDocument } from '../helpers/openapi-check.js';
 import { HOSTILE_NAMES, NUMBER_TEXTS, anyString, idArbitrary, intArbitrary, nameArbitrary } from './hostile.js';
 import { type Json, Obj, Raw, jsonText } from './json-text.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
-import type { Limits } from '../../src/core/config.js';
+import type { Limits } from '../../src/runtime/config.js';
 import { PROTO_DIR, PROTO_FILE, SERVICE_NAME } from '../../src/grpc/proto.js';
 import { HOSTILE_NAMES, INT_EDGES, U64_MAX as U64, anyString, idArbitrary, nameArbitrary } from './hostile.js';
 import type { Known } from './openapi-requests.js';

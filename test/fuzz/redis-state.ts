@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Core } from '../../src/core/core.js';
-import type { ErrorCode } from '../../src/core/errors.js';
-import { isGatewayKey, keys } from '../../src/core/keys.js';
+import type { ErrorCode } from '../../src/contract/errors.js';
+import { isGatewayKey, keys } from '../../src/redis/keys.js';
 import { redisUrl } from '../helpers/core.js';
 
 /**

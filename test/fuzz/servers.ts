@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import type { Config } from '../../src/core/config.js';
+import type { Config } from '../../src/runtime/config.js';
 import { type Core, createCore } from '../../src/core/core.js';
 import { type GrpcGateway, startGrpcServer } from '../../src/grpc/server.js';
 import { buildHttpApp } from '../../src/http/app.js';

@@ -1,4 +1,4 @@
-import type { Limits } from '../../src/core/config.js';
+import type { Limits } from '../../src/runtime/config.js';
 
 /**
  * Fixed seed and bounded runs, so a fuzz run is repeatable and fits the suite's time budget

@@ -1,5 +1,5 @@
 import { type Metadata, status as grpcStatus } from '@grpc/grpc-js';
-import { ERROR_TABLE, type ErrorCode } from '../../src/core/errors.js';
+import { ERROR_TABLE, type ErrorCode } from '../../src/contract/errors.js';
 import { type HttpAnswer, committedDocument, createSchemaChecker, expectDocumented } from '../helpers/openapi-check.js';
 
 /**

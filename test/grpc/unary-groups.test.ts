@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uniq } from '../helpers/core.js';
-import { keys } from '../../src/core/keys.js';
+import { keys } from '../../src/redis/keys.js';
 import { type Gw, idsOf, policyOf, publish, setup, stringKey, withGateway } from './unary-support.js';
 
 /**

@@ -1,7 +1,7 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import type { ErrorCode } from '../../src/core/errors.js';
+import type { ErrorCode } from '../../src/contract/errors.js';
 import type { AckRequest } from '../../src/grpc/generated/streamgate/v1/AckRequest.js';
 import type { AckResponse__Output } from '../../src/grpc/generated/streamgate/v1/AckResponse.js';
 import type { AutoClaimRequest } from '../../src/grpc/generated/streamgate/v1/AutoClaimRequest.js';

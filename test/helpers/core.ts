@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { type Config, loadConfig } from '../../src/core/config.js';
+import { type Config, loadConfig } from '../../src/runtime/config.js';
 import { type Core, createCore } from '../../src/core/core.js';
 
 export const redisUrl = (): string => inject('redisUrl');

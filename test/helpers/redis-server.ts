@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/core/embedded-redis.js';
+import { freePort } from '../../src/runtime/embedded-redis.js';
 
 /** A throwaway redis-server on a free loopback port, for tests and benchmarks. */
 export interface TestRedis {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../src/core/keys.js';
+import { keys } from '../../src/redis/keys.js';
 import { uniq } from '../helpers/core.js';
 import { type TestApp } from '../helpers/http.js';
 import { expectDocumented, expectProblem } from '../helpers/openapi-check.js';

@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../src/core/keys.js';
+import { keys } from '../../src/redis/keys.js';
 import { redisUrl, uniq } from '../helpers/core.js';
 import { type TestApp, enc, testApp } from '../helpers/http.js';
 

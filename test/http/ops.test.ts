@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpApp } from '../../src/http/app.js';
 import { createCore } from '../../src/core/core.js';
-import { freePort } from '../../src/core/embedded-redis.js';
+import { freePort } from '../../src/runtime/embedded-redis.js';
 import { testConfig, uniq } from '../helpers/core.js';
 import { type TestApp, testApp } from '../helpers/http.js';
 import { expectDocumented, expectProblem } from '../helpers/openapi-check.js';

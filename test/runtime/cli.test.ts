@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeOptions } from '../../src/core/config.js';
+import { describeOptions } from '../../src/runtime/config.js';
 import { type CliProcess, repoRoot, runCli } from './cli-process.js';
 
 const started: CliProcess[] = [];

@@ -3,9 +3,9 @@ import { connect as tlsConnect } from 'node:tls';
 import { type ChannelCredentials, type Client, type ServiceError, credentials } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
-import { loadConfig } from '../../src/core/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { loadProto } from '../../src/grpc/proto.js';
-import { type Gateway, startGateway } from '../../src/main.js';
+import { type Gateway, startGateway } from '../../src/runtime/main.js';
 import type { KeyPair, TestPki } from './certs.js';
 
 /** The gateway in-process, through startGateway and loadConfig (the real code path), its logs kept. */

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/core/config.js';
-import { startGateway } from '../../src/main.js';
+import { ConfigError, loadConfig } from '../../src/runtime/config.js';
+import { startGateway } from '../../src/runtime/main.js';
 import { redisUrl } from '../helpers/core.js';
 import { runCli } from '../runtime/cli-process.js';
 import { type TestPki, makePki } from './certs.js';

@@ -1,4 +1,4 @@
-import { freePort } from '../../src/core/embedded-redis.js';
+import { freePort } from '../../src/runtime/embedded-redis.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import type { KeyPair } from './certs.js';
 

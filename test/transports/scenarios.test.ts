@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/core/embedded-redis.js';
+import { freePort } from '../../src/runtime/embedded-redis.js';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { ContractError, type Driver, type Fields, type Msg, type Transport, makeGrpc, makeRest } from './driver.js';
 

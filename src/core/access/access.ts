@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../config.js';
-import { GatewayError, messageOf } from '../errors.js';
-import { NameRules } from '../names.js';
+import type { Config } from '../../runtime/config.js';
+import { GatewayError, messageOf } from '../../contract/errors.js';
+import { NameRules } from '../../contract/names.js';
 import { Fence } from './fence.js';
 import { type ApiKey, readKeysFile } from './keys-file.js';
 import { type Operation, OPERATIONS, type Requirement } from './operations.js';

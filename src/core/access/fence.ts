@@ -1,6 +1,6 @@
-import { GatewayError } from '../errors.js';
-import { isGatewayKey } from '../keys.js';
-import { NameRules } from '../names.js';
+import { GatewayError } from '../../contract/errors.js';
+import { isGatewayKey } from '../../redis/keys.js';
+import { NameRules } from '../../contract/names.js';
 import { compileGlob, type GlobMatcher } from './glob.js';
 
 /**

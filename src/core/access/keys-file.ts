@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { messageOf } from '../errors.js';
+import { messageOf } from '../../contract/errors.js';
 import { SCOPES } from './operations.js';
 import { type GrantSpec, Principal } from './principal.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalid } from '../../core/errors.js';
+import { invalid } from '../../contract/errors.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { fieldsFromJson, messageToJson } from '../encoding.js';
 import { EncodingQuery, StreamParams, problems, queryBool, queryInt, streamId } from '../schemas/common.js';

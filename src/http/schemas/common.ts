@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ERROR_CODES } from '../../core/errors.js';
-import { MEMBER_NAME_CEILING_BYTES, STREAM_NAME_CEILING_BYTES, memberNameProblem, streamNameProblem } from '../../core/names.js';
+import { ERROR_CODES } from '../../contract/errors.js';
+import { MEMBER_NAME_CEILING_BYTES, STREAM_NAME_CEILING_BYTES, memberNameProblem, streamNameProblem } from '../../contract/names.js';
 
 /**
  * Schemas shared by several routes. Names are checked with the core's own predicates, so

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import { request } from 'undici';
-import { freePort } from '../../../src/core/embedded-redis.js';
+import { freePort } from '../../../src/runtime/embedded-redis.js';
 import { loadProto } from '../../../src/grpc/proto.js';
 import type { Child, ProcessTable } from './processes.js';
 import type { GatewayTarget } from './worker-config.js';

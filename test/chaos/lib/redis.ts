@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../../src/core/embedded-redis.js';
+import { freePort } from '../../../src/runtime/embedded-redis.js';
 import type { Child, ProcessTable } from './processes.js';
 
 /**

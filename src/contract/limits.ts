@@ -1,4 +1,4 @@
-import type { Limits } from './config.js';
+import type { Limits } from '../runtime/config.js';
 import { GatewayError, invalid } from './errors.js';
 import { entryId } from './ids.js';
 import type { FieldPair } from './types.js';

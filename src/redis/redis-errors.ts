@@ -1,5 +1,5 @@
 import { ReplyError } from 'ioredis';
-import { GatewayError, type ErrorCode } from './errors.js';
+import { GatewayError, type ErrorCode } from '../contract/errors.js';
 import { BackendUnavailable, connectionFailure } from './unavailable.js';
 
 /**

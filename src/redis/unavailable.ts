@@ -1,5 +1,5 @@
 import { ReplyError } from 'ioredis';
-import { GatewayError, messageOf } from './errors.js';
+import { GatewayError, messageOf } from '../contract/errors.js';
 
 /**
  * BACKEND_UNAVAILABLE for a command that failed on the way to or from Redis, saying what

@@ -5,7 +5,7 @@ KEYS[1] stream
 KEYS[2] idempotency record (any key in the stream's slot when ARGV[1] is '')
 ARGV[1] hash of the request ('' without an Idempotency-Key), ARGV[2] record TTL in seconds
 ARGV[3] trim strategy: '', 'MAXLEN' or 'MINID'; ARGV[4] '=' or '~'; ARGV[5] threshold
-ARGV[6] the messages, MessagePack (see src/core/pack.ts): a list with, per message, a list
+ARGV[6] the messages, MessagePack (see src/redis/pack.ts): a list with, per message, a list
         {ID ('*', '<ms>-<seq>' or '<ms>-*'), name, value, name, value, ...}. One packed
         argument instead of two per field: the client converts arguments one by one.
 

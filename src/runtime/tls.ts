@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, type SecureContextOptions, createSecureContext } from 'node:tls';
 import { ConfigError, type RedisTlsFiles, type ServerTlsFiles } from './config.js';
-import { messageOf } from './errors.js';
+import { messageOf } from '../contract/errors.js';
 
 /**
  * TLS material read from the files named in the configuration. Reading happens at start

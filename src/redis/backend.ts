@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { ConnectionState } from './connection.js';
-import type { Fence } from './access/fence.js';
-import type { NameRules } from './names.js';
-import { GatewayError } from './errors.js';
-import type { CoreMetrics } from './metrics.js';
+import type { Fence } from '../core/access/fence.js';
+import type { NameRules } from '../contract/names.js';
+import { GatewayError } from '../contract/errors.js';
+import type { CoreMetrics } from '../core/metrics.js';
 import { mapRedisError } from './redis-errors.js';
 import { Scripts } from './scripts.js';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { compareIds, parseId } from './ids.js';
+import { compareIds, parseId } from '../contract/ids.js';
 import { keySlot } from './keys.js';
 import { isReplyError } from './unavailable.js';
 

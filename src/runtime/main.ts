@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { AccessControl } from './core/access/access.js';
-import { assertSafeExposure } from './core/access/exposure.js';
-import type { Config } from './core/config.js';
-import { CLOSE_BOUND_MS, type Core, createCore } from './core/core.js';
-import { type EmbeddedRedis, startEmbeddedRedis } from './core/embedded-redis.js';
-import { messageOf } from './core/errors.js';
-import { ServerTls } from './core/tls.js';
-import { type GrpcGateway, startGrpcServer } from './grpc/server.js';
-import { buildHttpApp } from './http/app.js';
+import { AccessControl } from '../core/access/access.js';
+import { assertSafeExposure } from './exposure.js';
+import type { Config } from './config.js';
+import { CLOSE_BOUND_MS, type Core, createCore } from '../core/core.js';
+import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis.js';
+import { messageOf } from '../contract/errors.js';
+import { ServerTls } from './tls.js';
+import { type GrpcGateway, startGrpcServer } from '../grpc/server.js';
+import { buildHttpApp } from '../http/app.js';
 import { scrubSecrets } from './logger.js';
 
 /** A running gateway: the servers, the core, and the embedded Redis when there is one. */

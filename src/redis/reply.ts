@@ -1,4 +1,4 @@
-import type { FieldPair, Message } from './types.js';
+import type { FieldPair, Message } from '../contract/types.js';
 
 /**
  * Parsers for raw Redis replies. Message-carrying calls run in Buffer mode so values stay

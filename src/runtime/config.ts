@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { splitGlobList } from './access/glob.js';
-import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from './names.js';
+import { splitGlobList } from '../core/access/glob.js';
+import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
