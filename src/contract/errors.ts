@@ -1,5 +1,5 @@
 /**
- * The error taxonomy of the contract (API.md, Errors). Both transports map a
+ * The error taxonomy of the contract (docs/api.md#errors). Both transports map a
  * GatewayError through ERROR_TABLE and nothing else, so REST and gRPC always agree.
  */
 

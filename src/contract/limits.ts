@@ -6,7 +6,7 @@ import type { FieldPair } from './types.js';
 /**
  * The contract's limits, enforced in core so both transports enforce the same ones:
  * counts, waits and batch lengths over a limit are VALIDATION_FAILED; bytes over a size
- * limit are PAYLOAD_TOO_LARGE (API.md, decision 9).
+ * limit are PAYLOAD_TOO_LARGE (docs/api.md#limits).
  */
 export class LimitChecks {
   constructor(readonly limits: Limits) {}

@@ -1,7 +1,7 @@
 import { GatewayError } from './errors.js';
 
 /**
- * Name rules of the contract (API.md, Names and limits). The HTTP schemas reuse these
+ * Name rules of the contract (docs/api.md#names). The HTTP schemas reuse these
  * predicates so that OpenAPI, REST and gRPC reject exactly the same names.
  */
 

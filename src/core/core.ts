@@ -33,7 +33,6 @@ export interface Core {
   readonly deadLetters: DeadLetterService;
   /** Reaps idle consumers of groups with reapIdleMs every STREAMGATE_REAP_INTERVAL_MS; tick() runs a pass now. */
   readonly reaper: Reaper;
-  /** A long-lived pull with flow control and lease renewal (gRPC StreamingPull). */
   /**
    * A long-lived pull with flow control and lease renewal (gRPC StreamingPull). With
    * `waiter`, the session counts as one waiting pull of that key for its whole life

@@ -30,11 +30,11 @@ export interface PullSessionOptions {
   readonly stream: string;
   readonly group: string;
   readonly consumer: string;
-  /** 0: DEFAULTS.maxOutstandingMessages. */
+  /** 0: PULL_SESSION_DEFAULTS.maxOutstandingMessages. */
   readonly maxOutstandingMessages: number;
-  /** 0: DEFAULTS.maxOutstandingBytes. */
+  /** 0: PULL_SESSION_DEFAULTS.maxOutstandingBytes. */
   readonly maxOutstandingBytes: number;
-  /** 0: DEFAULTS.maxLeaseExtensionMs. */
+  /** 0: PULL_SESSION_DEFAULTS.maxLeaseExtensionMs. */
   readonly maxLeaseExtensionMs: number;
 }
 

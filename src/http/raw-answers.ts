@@ -8,8 +8,8 @@ import { PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.js';
  * Requests that Node's HTTP server settles before Fastify routes them: unparsable HTTP, a
  * head over the size limit, CONNECT, an Expect it does not know, HTTP/1.1 without Host.
  * Node (and Fastify's default) answer those with bodies of their own or none at all; here
- * they get a problem+json with a contract code like every other error (API.md: no request,
- * however malformed, goes without one). Found by test/fuzz/http-framing.test.ts.
+ * they get a problem+json with a contract code like every other error (docs/api.md#errors:
+ * no request, however malformed, goes without one). Found by test/fuzz/http-framing.test.ts.
  */
 
 function writeProblem(socket: Duplex, problem: Problem): void {
@@ -24,7 +24,7 @@ function writeProblem(socket: Duplex, problem: Problem): void {
 /**
  * Fastify's `clientErrorHandler`: the request could not be parsed, so the connection cannot
  * be trusted further; answer and close, as Node does. A head over the size limit is
- * PAYLOAD_TOO_LARGE (bytes over a limit, decision 9), not the contract-less 431.
+ * PAYLOAD_TOO_LARGE (bytes over a limit, docs/api.md#limits), not the contract-less 431.
  */
 export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;

@@ -96,7 +96,7 @@ export interface Rpcs {
 
 export type Rpc = keyof Rpcs;
 
-/** The gRPC status each contract code must travel with: API.md's Errors table, written out here
+/** The gRPC status each contract code must travel with: docs/api.md#errors, written out here
  * (not read from ERROR_TABLE) so that a wrong entry in the table fails these tests. */
 export const GRPC_STATUS: Partial<Record<ErrorCode, status>> = {
   VALIDATION_FAILED: status.INVALID_ARGUMENT,

@@ -170,7 +170,7 @@ export function expectDocumented(answer: HttpAnswer, method: string, route: stri
   return value;
 }
 
-/** The contract's error table (API.md, Errors): code → HTTP status. */
+/** The contract's error table (docs/api.md#errors): code → HTTP status. */
 export const CONTRACT_STATUS = {
   VALIDATION_FAILED: 400,
   INVALID_ID: 400,

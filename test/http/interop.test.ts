@@ -6,9 +6,10 @@ import { type TestApp, enc, testApp } from '../helpers/http.js';
 import type { MessageJson } from '../../src/http/encoding.js';
 
 /**
- * REST ↔ native Redis (API.md, Data model; decisions 1, 2, 8): what REST publishes is the
- * entry XRANGE shows, byte for byte; what a native client adds is consumed through REST
- * unaltered; native and REST consumers of one group share its messages.
+ * REST ↔ native Redis (docs/api.md#data-model: encodings, field order, deleted entries):
+ * what REST publishes is the entry XRANGE shows, byte for byte; what a native client adds
+ * is consumed through REST unaltered; native and REST consumers of one group share its
+ * messages.
  */
 
 type Value = string | Buffer;
@@ -108,7 +109,7 @@ describe('REST ↔ native Redis', () => {
       expect(flatAsB64(await nativeEntry(s, id!))).toEqual(asB64(pairs));
 
       // Read back: with ?encoding=base64 every value is base64; without it, the message
-      // has invalid UTF-8, so it comes back base64 as well (decision 1), never altered.
+      // has invalid UTF-8, so it comes back base64 as well (docs/api.md#encodings), never altered.
       for (const query of ['?encoding=base64', '']) {
         const [m] = await readRange(s, query);
         expect(m).toEqual({ id, encoding: 'base64', fields: Object.fromEntries(pairs.map(([n, v]) => [n, b64(v)])) });
@@ -205,7 +206,7 @@ describe('REST ↔ native Redis', () => {
 
     beforeAll(async () => {
       for (const e of entries) ids.push(await xadd(s, e.pairs));
-      // A group made by a native client: default policy (API.md, Data model).
+      // A group made by a native client: default policy (docs/api.md#group-policy).
       await redis.xgroup('CREATE', s, 'g', '0');
     });
 

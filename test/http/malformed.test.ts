@@ -6,13 +6,13 @@ import { redisUrl, uniq } from '../helpers/core.js';
 import { type TestApp, enc, testApp } from '../helpers/http.js';
 
 /**
- * Malformed requests on every REST route of the contract (API.md): each answers a 4xx
+ * Malformed requests on every REST route of the contract (docs/api.md#rest): each answers a 4xx
  * problem (application/problem+json) with the right contract code, never a 5xx; validation
- * comes before any existence check (decision 9); keys of another type are NOT_A_STREAM and
+ * comes before any existence check (docs/api.md#limits); keys of another type are NOT_A_STREAM and
  * left alone.
  */
 
-/** The codes of API.md's Errors table, and only those. */
+/** The codes of docs/api.md#errors a request to an existing route may get (not NOT_FOUND, SHUTTING_DOWN, INTERNAL). */
 const CONTRACT_CODES = [
   'VALIDATION_FAILED',
   'INVALID_ID',

@@ -8,7 +8,7 @@ import {
   createSchemaChecker,
 } from '../helpers/openapi-check.js';
 
-/** The contract's REST table (API.md, REST) plus the operational routes it names. */
+/** The contract's REST table (docs/api.md#rest) plus the operational routes it names. */
 const CONTRACT_OPERATIONS = [
   'POST /v1/streams/{stream}/messages',
   'GET /v1/streams/{stream}/messages',

@@ -14,13 +14,13 @@ import { enc, testApp } from '../helpers/http.js';
  * A transport-neutral driver of the gateway (not a test file itself): the same verbs over
  * REST (inject into the fastify app, values base64) and over gRPC (a real grpc-js client),
  * each answering plain values in one shape. A failure throws ContractError with the
- * contract's code, after checking that the transport carried it with the status API.md
- * gives it (HTTP status + problem+json; gRPC status + `error-code` metadata).
+ * contract's code, after checking that the transport carried it with the status
+ * docs/api.md#errors gives it (HTTP status + problem+json; gRPC status + `error-code` metadata).
  */
 
 export type Transport = 'rest' | 'grpc';
 
-/** API.md, Errors: the HTTP and gRPC status of each code, written out (not read from src). */
+/** docs/api.md#errors: the HTTP and gRPC status of each code, written out (not read from src). */
 export const CONTRACT: Record<string, { http: number; grpc: status }> = {
   VALIDATION_FAILED: { http: 400, grpc: status.INVALID_ARGUMENT },
   INVALID_ID: { http: 400, grpc: status.INVALID_ARGUMENT },

@@ -6,7 +6,7 @@ import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { ContractError, type Driver, type Fields, type Msg, type Transport, makeGrpc, makeRest } from './driver.js';
 
 /**
- * One scenario table, run against both transports (STYLE.md, Tests): what a user can do
+ * One scenario table, run against both transports (docs/architecture.md): what a user can do
  * through REST they can do through gRPC, with the same result. Each scenario is a function
  * of a transport-neutral driver (driver.ts); each runs once over REST and once over gRPC,
  * asserting the same expectations, and returns its outcome. The last block compares the
