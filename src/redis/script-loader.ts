@@ -31,6 +31,7 @@ const FILES = {
 } as const;
 
 export type ScriptName = keyof typeof FILES;
+export const SCRIPT_NAMES = Object.keys(FILES) as ScriptName[];
 export type ScriptArg = string | Buffer | number;
 
 interface Loaded {
@@ -50,9 +51,7 @@ function load(name: ScriptName): Loaded {
   return { command: `sg_${name}_${version}`, keyCount, source };
 }
 
-const LOADED = Object.fromEntries(
-  (Object.keys(FILES) as ScriptName[]).map((n) => [n, load(n)]),
-) as Record<ScriptName, Loaded>;
+const LOADED = Object.fromEntries(SCRIPT_NAMES.map((n) => [n, load(n)])) as Record<ScriptName, Loaded>;
 
 /** Source of a script as sent to Redis (prelude included), for tests that call it directly. */
 export const scriptSource = (name: ScriptName): string => LOADED[name].source;

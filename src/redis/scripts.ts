@@ -8,7 +8,6 @@ import type { ScriptRunner } from './script-loader.js';
 import { BackendUnavailable, publishOutcomeUnknown } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
 
-export { type ScriptArg, type ScriptName, scriptSource } from './script-loader.js';
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
 
 /**
