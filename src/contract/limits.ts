@@ -1,7 +1,23 @@
-import type { Limits } from '../runtime/config.js';
 import { GatewayError, invalid } from './errors.js';
 import { entryId } from './ids.js';
 import type { FieldPair } from './types.js';
+
+/** The configured limits (STREAMGATE_MAX_*, rate limits): the runtime fills them in. */
+export interface Limits {
+  readonly maxCount: number;
+  readonly maxWaitMs: number;
+  readonly maxMessageBytes: number;
+  readonly maxFields: number;
+  readonly maxBatch: number;
+  readonly maxBodyBytes: number;
+  readonly maxStreamNameBytes: number;
+  readonly maxMemberNameBytes: number;
+  /** Requests per second per key (0: off) and the burst a key may send at once. */
+  readonly rateLimitRps: number;
+  readonly rateLimitBurst: number;
+  /** Concurrent waiting pulls per key (0: no limit). */
+  readonly maxWaitingPerKey: number;
+}
 
 /**
  * The contract's limits, enforced in core so both transports enforce the same ones:

@@ -1,5 +1,5 @@
 import type { Principal } from './access/principal.js';
-import type { Limits } from '../runtime/config.js';
+import type { Limits } from '../contract/limits.js';
 import { GatewayError } from '../contract/errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { WaitQuota } from './wait-quota.js';

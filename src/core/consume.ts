@@ -1,14 +1,13 @@
 import type { Admission } from './admission.js';
+import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
-import type { Config } from '../runtime/config.js';
+import type { CoreConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
 import { GatewayError, invalid } from '../contract/errors.js';
-import { type StreamId, compareIds, entryId, formatId, parseId } from '../contract/ids.js';
-import { keys } from '../redis/keys.js';
+import { entryId } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
-import { arr, countedEntries, int, str } from '../redis/reply.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
 
@@ -36,10 +35,11 @@ export class ConsumeService {
 
   constructor(
     private readonly backend: Backend,
+    private readonly fence: Fence,
     private readonly policies: PolicyStore,
     private readonly watcher: StreamWatcher,
     private readonly metrics: CoreMetrics,
-    config: Config,
+    config: CoreConfig,
     private readonly admission: Admission,
   ) {
     this.check = new LimitChecks(config.limits);
@@ -66,9 +66,9 @@ export class ConsumeService {
     signal?: AbortSignal,
     waiter?: string,
   ): Promise<{ messages: Message[]; leaseMs: number }> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
-    this.backend.names.consumer(input.consumer);
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    this.fence.names.consumer(input.consumer);
     const count = this.check.count(input.count);
     const waitMs = this.check.waitMs(input.waitMs);
     if (input.from !== '>') {
@@ -126,23 +126,16 @@ export class ConsumeService {
 
   private async pullOnce(stream: string, group: string, consumer: string, count: number, noAck: boolean): Promise<PullOnce> {
     const defaults = this.policies.defaults(stream);
-    const run = (deadLetter: string) =>
-      this.backend.call(stream, () =>
-        this.backend.scripts.runBuffer(
-          'pull',
-          [stream, keys.policy(stream), deadLetter],
-          [group, consumer, count, noAck ? '1' : '0', defaults.leaseMs, defaults.maxDeliveries, defaults.deadLetterStream],
-        ),
-      );
-    const { fence } = this.backend;
+    const run = (deadLetter: string) => this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults });
+    const { fence } = this;
     const hint = this.policies.deadLetterHint(stream, group);
     // A key outside the fence is never even named to Redis. The stream itself stands in: the
     // script ignores KEYS[3] when the group does not dead-letter (maxDeliveries 0), and
     // otherwise answers DLQ with the real name, which is checked below.
-    let reply = arr(await run(fence.allows(hint) ? hint : stream));
-    if (str(reply[0]) === 'DLQ') {
+    let reply = await run(fence.allows(hint) ? hint : stream);
+    if (reply.status === 'DLQ') {
       // The group's dead-letter stream changed (or was never seen): learn it, run again.
-      const actual = str(reply[1]);
+      const actual = reply.deadLetterStream;
       if (!fence.allows(actual)) {
         throw new GatewayError(
           'PERMISSION_DENIED',
@@ -150,23 +143,20 @@ export class ConsumeService {
         );
       }
       this.policies.remember(stream, group, actual);
-      reply = arr(await run(actual));
+      reply = await run(actual);
+      // Changed again in between (a policy update racing this pull): a fault, not retried.
+      if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the pull');
     }
-    const [, rawEntries, dead, topId, leaseMs] = reply;
-    const messages = countedEntries(rawEntries);
-    const deadLettered = int(dead);
+    const { messages, deadLettered } = reply;
     if (deadLettered > 0) this.metrics.deadLettered.inc(deadLettered);
     const redelivered = messages.filter((m) => (m.deliveryCount ?? 1) > 1).length;
     if (redelivered > 0) this.metrics.delivered.inc({ kind: 'redelivery' }, redelivered);
     if (messages.length > redelivered) this.metrics.delivered.inc({ kind: 'new' }, messages.length - redelivered);
-    return { messages, topId: str(topId), leaseMs: int(leaseMs) };
+    return { messages, topId: reply.topId, leaseMs: reply.leaseMs };
   }
 
-  private async history(stream: string, group: string, consumer: string, count: number, from: string): Promise<Message[]> {
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.runBuffer('history', [stream], [group, consumer, count, from]),
-    );
-    return countedEntries(reply);
+  private history(stream: string, group: string, consumer: string, count: number, from: string): Promise<Message[]> {
+    return this.backend.scripts.history(stream, group, consumer, count, from);
   }
 
   /**
@@ -184,8 +174,8 @@ export class ConsumeService {
   }
 
   async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
+    this.fence.check(stream);
+    this.fence.names.group(group);
     const exact = this.check.ids(ids);
     const flags = await this.acks.add(`${stream}\u0000${group}`, exact);
     return perId(exact, flags);
@@ -194,7 +184,7 @@ export class ConsumeService {
   /** Acks of one group from concurrent requests, as one ack-1 call (see Coalescer). */
   private readonly acks = new Coalescer<string, number>(async (key, ids) => {
     const [stream = '', group = ''] = key.split('\u0000');
-    return arr(await this.runAck(stream, group, '', ids)).map(int);
+    return this.backend.scripts.ack(stream, group, '', ids);
   });
 
   /**
@@ -203,17 +193,11 @@ export class ConsumeService {
    * instead of being acked under its new holder.
    */
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
-    this.backend.names.consumer(consumer);
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    this.fence.names.consumer(consumer);
     const exact = this.check.ids(ids);
-    return perId(exact, await this.runAck(stream, group, consumer, exact));
-  }
-
-  private runAck(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<unknown> {
-    // Only the consumer's ack reads the pending range (ack-1.lua); the other needs no bounds.
-    const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids);
-    return this.backend.call(stream, () => this.backend.scripts.run('ack', [stream], [group, consumer, lo, hi, ...ids]));
+    return perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact));
   }
 
   /** Releases the consumer's own leases; the messages become eligible again after `delayMs`. */
@@ -238,36 +222,17 @@ export class ConsumeService {
     ids: readonly string[],
     delayMs: number | null,
   ): Promise<PerIdResult> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
-    this.backend.names.consumer(consumer);
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    this.fence.names.consumer(consumer);
     const exact = this.check.ids(ids);
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.run(
-        'setLease',
-        [stream, keys.policy(stream)],
-        [group, consumer, delayMs === null ? '' : delayMs, this.policies.defaults(stream).leaseMs, ...exact],
-      ),
-    );
-    return perId(exact, reply);
+    const flags = await this.backend.scripts.setLease(stream, group, consumer, exact, delayMs, this.policies.defaults(stream).leaseMs);
+    return perId(exact, flags);
   }
 }
 
-/** Lowest and highest of canonical entry IDs (ack-1 reads the pending range between them). */
-function idBounds(ids: readonly string[]): [string, string] {
-  let lo: StreamId | null = null;
-  let hi: StreamId | null = null;
-  for (const text of ids) {
-    const id = parseId(text);
-    if (!id) continue;
-    if (!lo || compareIds(id, lo) < 0) lo = id;
-    if (!hi || compareIds(id, hi) > 0) hi = id;
-  }
-  return lo && hi ? [formatId(lo), formatId(hi)] : ['0-0', '0-0'];
-}
-
-function perId(ids: readonly string[], reply: unknown): PerIdResult {
-  const flags = arr(reply).map(int);
+/** Per ID, 1 when the script acted on it (see the ack and setLease scripts). */
+function perId(ids: readonly string[], flags: readonly number[]): PerIdResult {
   const notPending = ids.filter((_, i) => flags[i] !== 1);
   return { count: ids.length - notPending.length, notPending };
 }

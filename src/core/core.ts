@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'node:tls';
 import { AccessControl } from './access/access.js';
 import { Admission } from './admission.js';
-import { Backend } from '../redis/backend.js';
-import type { Config } from '../runtime/config.js';
-import { type ConnectionListener, ConnectionState, DISCONNECT_TIMEOUT_MS, commandConnectionOptions } from '../redis/connection.js';
+import type { CoreConfig } from './config.js';
+import { type ConnectionListener, DISCONNECT_TIMEOUT_MS } from '../redis/connection.js';
+import { openRedis } from '../redis/client.js';
 import { ConsumeService } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
@@ -13,8 +13,7 @@ import { PolicyStore } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
-import { isTlsRedisUrl, redisTlsOptions } from '../runtime/tls.js';
-import { StreamWatcher, type WatchStats } from '../redis/watcher.js';
+import type { WatchStats } from '../redis/watcher.js';
 
 /**
  * Everything the transports need, built once per process: one shared auto-pipelined
@@ -22,7 +21,7 @@ import { StreamWatcher, type WatchStats } from '../redis/watcher.js';
  * and the services.
  */
 export interface Core {
-  readonly config: Config;
+  readonly config: CoreConfig;
   readonly metrics: CoreMetrics;
   /** API keys and the keyspace fence: authenticate and authorize every call. */
   readonly access: AccessControl;
@@ -64,38 +63,32 @@ export interface CoreOptions {
   readonly access?: AccessControl;
   /** Where the reaper logs what it reaped; default: nowhere. */
   readonly logger?: ReaperLogger;
+  /** TLS options of the Redis connection, for a rediss:// URL (the runtime reads the files). */
+  readonly redisTls?: ConnectionOptions;
 }
 
 const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
 
-export function createCore(config: Config, redisUrl: string, options: CoreOptions = {}): Core {
+export function createCore(config: CoreConfig, redisUrl: string, options: CoreOptions = {}): Core {
   const metrics = options.metrics ?? createCoreMetrics();
   const access = options.access ?? AccessControl.fromConfig(config);
   const logger = options.logger ?? quiet;
-  // The watcher's connections are duplicates of this one, so they inherit its TLS options.
-  const connectionOptions = commandConnectionOptions(config.redisCommandTimeoutMs);
-  const redis = new Redis(
-    redisUrl,
-    isTlsRedisUrl(redisUrl) ? { ...connectionOptions, tls: redisTlsOptions(config.redisTls) } : connectionOptions,
-  );
-  redis.on('error', () => {
-    // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
-  });
-  const connection = new ConnectionState(redis);
-  // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
-  redis.connect().catch(() => undefined);
-  const backend = new Backend(redis, metrics, access.fence, connection, config.redisCommandTimeoutMs);
-  const policies = new PolicyStore(backend, config.policyDefaults);
-  const watcher = new StreamWatcher(redis, redis, {
-    connections: config.watchConnections,
-    reclaimPollMs: config.reclaimPollMs,
+  const { fence } = access;
+  const redis = openRedis(redisUrl, {
     commandTimeoutMs: config.redisCommandTimeoutMs,
+    tls: options.redisTls,
+    guard: fence,
+    onError: (code) => metrics.redisErrors.inc({ code }),
+    watchConnections: config.watchConnections,
+    reclaimPollMs: config.reclaimPollMs,
   });
-  const subscribe = (listener: ConnectionListener) => connection.subscribe(listener);
+  const { backend, watcher } = redis;
+  const policies = new PolicyStore(backend, config.policyDefaults);
+  const subscribe = (listener: ConnectionListener) => redis.subscribe(listener);
   const admission = new Admission(config.limits);
-  const consume = new ConsumeService(backend, policies, watcher, metrics, config, admission);
+  const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission);
   metrics.observeWaiting(() => watcher.stats());
-  const reaper = new Reaper(backend, metrics, logger, {
+  const reaper = new Reaper(backend, fence, metrics, logger, {
     intervalMs: config.reapIntervalMs,
     wake: (stream, group, released) => watcher.wakeMore(stream, group, released),
   });
@@ -104,11 +97,11 @@ export function createCore(config: Config, redisUrl: string, options: CoreOption
     config,
     metrics,
     access,
-    streams: new StreamService(backend, config),
-    groups: new GroupService(backend, policies),
+    streams: new StreamService(backend, fence, config),
+    groups: new GroupService(backend, fence, policies),
     consume,
-    pending: new PendingService(backend, config),
-    deadLetters: new DeadLetterService(backend, policies, config),
+    pending: new PendingService(backend, fence, config),
+    deadLetters: new DeadLetterService(backend, fence, policies, config),
     reaper,
     admission,
     openPullSession: (options, sink, waiter) => {
@@ -121,18 +114,7 @@ export function createCore(config: Config, redisUrl: string, options: CoreOption
       }
     },
     waitStats: () => watcher.stats(),
-    async ping() {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        if (redis.status !== 'ready') await connection.usable();
-        const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), Math.min(PING_TIMEOUT_MS, config.redisCommandTimeoutMs))));
-        return (await Promise.race([redis.ping(), timeout])) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    ping: () => redis.ping(Math.min(PING_TIMEOUT_MS, config.redisCommandTimeoutMs)),
     onConnectionChange: subscribe,
     async close() {
       // A pass under way stops between scripts; each script is atomic, so cutting the wait
@@ -140,16 +122,7 @@ export function createCore(config: Config, redisUrl: string, options: CoreOption
       let stopTimer: NodeJS.Timeout | undefined;
       await Promise.race([reaper.stop(), new Promise<void>((r) => (stopTimer = setTimeout(r, QUIT_WAIT_MS)))]);
       clearTimeout(stopTimer);
-      watcher.close();
-      // QUIT lets Redis answer what was sent; a stalled Redis gets QUIT_WAIT_MS, nothing
-      // to wait for without a connection. disconnect() also stops the reconnection attempts.
-      if (redis.status === 'ready') {
-        let timer: NodeJS.Timeout | undefined;
-        const wait = new Promise<void>((r) => (timer = setTimeout(r, Math.min(QUIT_WAIT_MS, config.redisCommandTimeoutMs))));
-        await Promise.race([redis.quit().catch(() => undefined), wait]);
-        clearTimeout(timer);
-      }
-      redis.disconnect();
+      await redis.close(Math.min(QUIT_WAIT_MS, config.redisCommandTimeoutMs));
     },
   };
 }

@@ -1,10 +1,10 @@
+import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
-import type { Config } from '../runtime/config.js';
+import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, rangeBound } from '../contract/ids.js';
 import { LimitChecks } from '../contract/limits.js';
 import type { PolicyStore } from './policy.js';
-import { arr, entries, str } from '../redis/reply.js';
 import type { Message } from '../contract/types.js';
 
 export interface DeadLetterPage {
@@ -24,15 +24,16 @@ export class DeadLetterService {
 
   constructor(
     private readonly backend: Backend,
+    private readonly fence: Fence,
     private readonly policies: PolicyStore,
-    private readonly config: Config,
+    private readonly config: CoreConfig,
   ) {
     this.check = new LimitChecks(config.limits);
   }
 
   async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
+    this.fence.check(stream);
+    this.fence.names.group(group);
     const count = this.check.count(q.count);
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
@@ -40,10 +41,7 @@ export class DeadLetterService {
     const found: Message[] = [];
     let scanned = 0;
     while (found.length < count && scanned < this.config.scanLimit) {
-      const raw = await this.backend.call(dlq, () =>
-        this.backend.redis.xrangeBuffer(dlq, start, '+', 'COUNT', Math.min(PAGE, this.config.scanLimit - scanned)),
-      );
-      const page = entries(raw);
+      const page = await this.backend.commands.range(dlq, start, '+', Math.min(PAGE, this.config.scanLimit - scanned));
       for (const m of page) {
         scanned++;
         start = `(${m.id}`;
@@ -58,17 +56,13 @@ export class DeadLetterService {
   }
 
   async redrive(stream: string, group: string, q: { ids?: readonly string[]; count?: number }): Promise<{ redriven: number; ids: string[] }> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
+    this.fence.check(stream);
+    this.fence.names.group(group);
     if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);
     const dlq = await this.deadLetterStreamOf(stream, group);
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.run('redrive', [stream, dlq], [group, this.config.scanLimit, count, ...ids]),
-    );
-    const [, newIds] = arr(reply);
-    const added = arr(newIds).map(str);
+    const added = await this.backend.scripts.redrive(stream, dlq, group, { scanLimit: this.config.scanLimit, count, ids });
     return { redriven: added.length, ids: added };
   }
 
@@ -76,7 +70,7 @@ export class DeadLetterService {
   private async deadLetterStreamOf(stream: string, group: string): Promise<string> {
     await this.backend.assertGroup(stream, group);
     const dlq = (await this.policies.get(stream, group)).deadLetterStream;
-    this.backend.fence.assert(dlq, 'deadLetterStream');
+    this.fence.assert(dlq, 'deadLetterStream');
     return dlq;
   }
 }

@@ -1,9 +1,10 @@
+import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
-import type { Config } from '../runtime/config.js';
+import type { CoreConfig } from './config.js';
 import { entryId, rangeBound } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
-import { arr, countedEntries, int, str, strOrNull } from '../redis/reply.js';
-import type { Message, PendingEntry, PendingSummary } from '../contract/types.js';
+import type { AutoClaimReply, ClaimReply } from '../redis/scripts.js';
+import type { PendingEntry, PendingSummary } from '../contract/types.js';
 
 export interface PendingQuery {
   readonly start: string;
@@ -32,13 +33,10 @@ export interface AutoClaimInput {
   readonly justId?: boolean;
 }
 
-export type ClaimResult = { readonly messages: Message[] } | { readonly ids: string[] };
+/** The claimed messages, or only their IDs with justId. */
+export type ClaimResult = ClaimReply;
 
-export interface AutoClaimResult {
-  readonly next: string;
-  readonly claimed: ClaimResult;
-  readonly deletedIds: string[];
-}
+export type AutoClaimResult = AutoClaimReply;
 
 /** Pending inspection and explicit claims: exactly what Redis does, no lease rules. */
 export class PendingService {
@@ -46,80 +44,55 @@ export class PendingService {
 
   constructor(
     private readonly backend: Backend,
-    config: Config,
+    private readonly fence: Fence,
+    config: CoreConfig,
   ) {
     this.check = new LimitChecks(config.limits);
   }
 
   async summary(stream: string, group: string): Promise<PendingSummary> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
-    const raw = await this.backend.call(stream, () => this.backend.redis.call('XPENDING', stream, group));
-    const [count, minId, maxId, consumers] = arr(raw);
-    return {
-      count: int(count),
-      minId: strOrNull(minId),
-      maxId: strOrNull(maxId),
-      consumers: consumers ? arr(consumers).map((c) => ({ name: str(arr(c)[0]), count: int(arr(c)[1]) })) : [],
-    };
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    return this.backend.commands.pendingSummary(stream, group);
   }
 
   async entries(stream: string, group: string, q: PendingQuery): Promise<PendingEntry[]> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
-    if (q.consumer !== undefined) this.backend.names.consumer(q.consumer);
-    const args: (string | number)[] = [];
-    if (q.minIdleMs !== undefined) args.push('IDLE', nonNegativeInt(q.minIdleMs, 'minIdleMs'));
-    args.push(rangeBound(q.start, 'start'), rangeBound(q.end, 'end'), this.check.count(q.count));
-    if (q.consumer !== undefined) args.push(q.consumer);
-    const raw = await this.backend.call(stream, () => this.backend.redis.call('XPENDING', stream, group, ...args));
-    return arr(raw).map((e) => {
-      const [id, consumer, idle, deliveries] = arr(e);
-      return { id: str(id), consumer: str(consumer), idleMs: int(idle), deliveryCount: int(deliveries) };
-    });
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    if (q.consumer !== undefined) this.fence.names.consumer(q.consumer);
+    const minIdleMs = q.minIdleMs === undefined ? undefined : nonNegativeInt(q.minIdleMs, 'minIdleMs');
+    const start = rangeBound(q.start, 'start');
+    const end = rangeBound(q.end, 'end');
+    const count = this.check.count(q.count);
+    return this.backend.commands.pendingEntries(stream, group, { minIdleMs, start, end, count, consumer: q.consumer });
   }
 
   async claim(stream: string, group: string, input: ClaimInput): Promise<ClaimResult> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
-    this.backend.names.consumer(input.consumer);
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    this.fence.names.consumer(input.consumer);
     const ids = this.check.ids(input.ids);
-    const args: (string | number)[] = [input.consumer, nonNegativeInt(input.minIdleMs, 'minIdleMs'), ...ids];
-    if (input.idleMs !== undefined) args.push('IDLE', nonNegativeInt(input.idleMs, 'idleMs'));
-    if (input.timeMs !== undefined) args.push('TIME', nonNegativeInt(input.timeMs, 'timeMs'));
-    if (input.retryCount !== undefined) args.push('RETRYCOUNT', nonNegativeInt(input.retryCount, 'retryCount'));
-    if (input.force) args.push('FORCE');
-    if (input.justId) args.push('JUSTID');
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.runBuffer('claim', [stream], [group, input.justId ? '1' : '0', ...args]),
-    );
-    return input.justId ? { ids: arr(reply).map(str) } : { messages: countedEntries(reply) };
+    const minIdleMs = nonNegativeInt(input.minIdleMs, 'minIdleMs');
+    const optional = (value: number | undefined, path: string) => (value === undefined ? undefined : nonNegativeInt(value, path));
+    return this.backend.scripts.claim(stream, group, input.consumer, minIdleMs, ids, {
+      idleMs: optional(input.idleMs, 'idleMs'),
+      timeMs: optional(input.timeMs, 'timeMs'),
+      retryCount: optional(input.retryCount, 'retryCount'),
+      force: input.force,
+      justId: input.justId,
+    });
   }
 
   async autoclaim(stream: string, group: string, input: AutoClaimInput): Promise<AutoClaimResult> {
-    this.backend.stream(stream);
-    this.backend.names.group(group);
-    this.backend.names.consumer(input.consumer);
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    this.fence.names.consumer(input.consumer);
     const start = entryId(input.start, 'start');
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.runBuffer(
-        'autoclaim',
-        [stream],
-        [
-          group,
-          input.consumer,
-          nonNegativeInt(input.minIdleMs, 'minIdleMs'),
-          start,
-          this.check.count(input.count),
-          input.justId ? '1' : '0',
-        ],
-      ),
-    );
-    const [next, claimed, deleted] = arr(reply);
-    return {
-      next: str(next),
-      claimed: input.justId ? { ids: arr(claimed).map(str) } : { messages: countedEntries(claimed) },
-      deletedIds: arr(deleted).map(str),
-    };
+    return this.backend.scripts.autoclaim(stream, group, input.consumer, {
+      minIdleMs: nonNegativeInt(input.minIdleMs, 'minIdleMs'),
+      start,
+      count: this.check.count(input.count),
+      justId: Boolean(input.justId),
+    });
   }
 }

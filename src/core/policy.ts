@@ -1,5 +1,5 @@
 import type { Backend } from '../redis/backend.js';
-import type { PolicyDefaults } from '../runtime/config.js';
+import type { PolicyDefaults } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { keys } from '../redis/keys.js';
 import { NameRules } from '../contract/names.js';
@@ -122,14 +122,14 @@ export class PolicyStore {
   }
 
   async get(stream: string, group: string): Promise<GroupPolicy> {
-    const raw = await this.backend.call(stream, () => this.backend.redis.hget(keys.policy(stream), group));
+    const raw = await this.backend.commands.policy(stream, group);
     const policy = raw === null ? this.defaults(stream) : parseStored(raw, this.defaults(stream));
     this.remember(stream, group, policy.deadLetterStream);
     return policy;
   }
 
   async all(stream: string): Promise<Map<string, GroupPolicy>> {
-    const raw = await this.backend.call(stream, () => this.backend.redis.hgetall(keys.policy(stream)));
+    const raw = await this.backend.commands.policies(stream);
     const out = new Map<string, GroupPolicy>();
     for (const [group, json] of Object.entries(raw)) out.set(group, parseStored(json, this.defaults(stream)));
     return out;

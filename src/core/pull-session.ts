@@ -1,4 +1,4 @@
-import type { Limits } from '../runtime/config.js';
+import type { Limits } from '../contract/limits.js';
 import type { ConnectionListener } from '../redis/connection.js';
 import type { ConsumeService } from './consume.js';
 import { GatewayError, invalid } from '../contract/errors.js';

@@ -1,8 +1,8 @@
+import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import { GatewayError, messageOf } from '../contract/errors.js';
-import { keys } from '../redis/keys.js';
 import type { CoreMetrics } from './metrics.js';
-import { arr, int, record, str } from '../redis/reply.js';
+import type { ReapResult } from '../redis/scripts.js';
 
 /**
  * Consumer reaping (group policy `reapIdleMs`): consumers idle longer than that have their
@@ -32,8 +32,6 @@ const RELEASE_BUDGET = 1000;
 const CONSUMERS_PER_CALL = 100;
 /** Most reap-2 calls for one group in one tick; a consumer left partial goes on next tick. */
 const CALLS_PER_GROUP = 100;
-/** Redis Cluster has 16384 slots. */
-const MAX_SLOT = 16383;
 
 export interface ReaperLogger {
   info(obj: object, msg: string): void;
@@ -61,13 +59,6 @@ export interface ReapTotals {
   errors: number;
 }
 
-interface ReapResult {
-  readonly consumer: string;
-  readonly status: 'reaped' | 'partial' | 'kept' | 'cleared' | 'absent';
-  readonly released: number;
-  readonly dropped: number;
-}
-
 const emptyTotals = (): ReapTotals => ({ streams: 0, reaped: 0, released: 0, dropped: 0, errors: 0 });
 
 export class Reaper {
@@ -80,6 +71,7 @@ export class Reaper {
 
   constructor(
     private readonly backend: Backend,
+    private readonly fence: Fence,
     private readonly metrics: CoreMetrics,
     private readonly logger: ReaperLogger,
     private readonly options: ReaperOptions,
@@ -133,17 +125,14 @@ export class Reaper {
   private async pass(): Promise<ReapTotals> {
     const totals = emptyTotals();
     if (this.stopped) return totals;
-    const redis = this.backend.redis;
-    for (const member of await redis.smembers(keys.reapSlots)) {
-      const slot = Number(member);
-      // Only slot numbers are ever added; anything else (a hand edit) is not one.
-      if (!Number.isInteger(slot) || slot < 0 || slot > MAX_SLOT) continue;
+    // Only slot numbers are ever added; anything else (a hand edit) is left out.
+    for (const slot of await this.backend.commands.reapSlots()) {
       if (this.stopped) break;
-      for (const stream of await redis.smembers(keys.reapRegistryOfSlot(slot))) {
+      for (const stream of await this.backend.commands.reapRegistry(slot)) {
         if (this.stopped) break;
         // Outside this gateway's fence: never touched (another gateway, or a wider fence of
         // this one, registered it and reaps it).
-        if (!this.backend.fence.allows(stream)) continue;
+        if (!this.fence.allows(stream)) continue;
         try {
           await this.reapStream(stream, totals);
         } catch (err) {
@@ -158,15 +147,11 @@ export class Reaper {
   }
 
   private async reapStream(stream: string, totals: ReapTotals): Promise<void> {
-    const flat = arr(
-      await this.backend.call(stream, () =>
-        this.backend.scripts.run('reapGroups', [stream, keys.policy(stream), keys.reapRegistry(stream)], []),
-      ),
-    );
-    if (flat.length > 0) totals.streams++;
-    for (let i = 0; i + 2 < flat.length && !this.stopped; i += 3) {
-      const group = str(flat[i]);
-      const threshold = Math.max(int(flat[i + 1]), int(flat[i + 2]));
+    const groups = await this.backend.scripts.reapGroups(stream);
+    if (groups.length > 0) totals.streams++;
+    for (const { group, leaseMs, reapIdleMs } of groups) {
+      if (this.stopped) break;
+      const threshold = Math.max(leaseMs, reapIdleMs);
       try {
         await this.reapGroup(stream, group, threshold, totals);
       } catch (err) {
@@ -181,13 +166,10 @@ export class Reaper {
   }
 
   private async reapGroup(stream: string, group: string, threshold: number, totals: ReapTotals): Promise<void> {
-    const listed = arr(await this.backend.call(stream, () => this.backend.redis.call('XINFO', 'CONSUMERS', stream, group)));
     let candidates: string[] = [];
-    for (const raw of listed) {
-      const c = record(raw);
-      const name = str(c.get('name'));
+    for (const c of await this.backend.commands.consumers(stream, group)) {
       // reap-2 checks again; this only spares it the consumers that are plainly active.
-      if (name === RESERVED_CONSUMER ? int(c.get('pending')) === 0 : int(c.get('idle')) >= threshold) candidates.push(name);
+      if (c.name === RESERVED_CONSUMER ? c.pending === 0 : c.idleMs >= threshold) candidates.push(c.name);
     }
     const done = new Map<string, { released: number; dropped: number }>();
     for (let calls = 0; candidates.length > 0 && calls < CALLS_PER_GROUP && !this.stopped; calls++) {
@@ -232,29 +214,13 @@ export class Reaper {
     }
   }
 
-  private async reapBatch(stream: string, group: string, consumers: string[]): Promise<{ off: boolean; results: ReapResult[] }> {
-    const reply = arr(
-      await this.backend.call(stream, () =>
-        this.backend.scripts.run(
-          'reap',
-          [stream, keys.policy(stream)],
-          // Default lease '0': a group whose stored policy vanished meanwhile does not reap.
-          [group, RESERVED_CONSUMER, 0, RELEASE_BUDGET, ...consumers],
-        ),
-      ),
-    );
-    if (str(reply[0]) === 'OFF') return { off: true, results: [] };
-    const flat = arr(reply[1]);
-    const results: ReapResult[] = [];
-    for (let i = 0; i + 3 < flat.length; i += 4) {
-      results.push({
-        consumer: str(flat[i]),
-        status: str(flat[i + 1]) as ReapResult['status'],
-        released: int(flat[i + 2]),
-        dropped: int(flat[i + 3]),
-      });
-    }
-    return { off: false, results };
+  private reapBatch(stream: string, group: string, consumers: string[]): Promise<{ off: boolean; results: ReapResult[] }> {
+    // Default lease 0: a group whose stored policy vanished meanwhile does not reap.
+    return this.backend.scripts.reap(stream, group, consumers, {
+      reservedConsumer: RESERVED_CONSUMER,
+      defaultLeaseMs: 0,
+      budget: RELEASE_BUDGET,
+    });
   }
 }
 

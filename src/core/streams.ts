@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
-import type { Config } from '../runtime/config.js';
+import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, publishId, rangeBound } from '../contract/ids.js';
-import { keys } from '../redis/keys.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
-import { packEntries } from '../redis/pack.js';
-import { arr, entries, int, intOrNull, record, str, strOrNull } from '../redis/reply.js';
+import type { TrimArgs } from '../redis/scripts.js';
 import type { FieldPair, Message, StreamInfo } from '../contract/types.js';
-import { BackendUnavailable, publishOutcomeUnknown } from '../redis/unavailable.js';
 
 /** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
 export interface TrimSpec {
@@ -53,13 +51,14 @@ export class StreamService {
 
   constructor(
     private readonly backend: Backend,
-    private readonly config: Config,
+    private readonly fence: Fence,
+    private readonly config: CoreConfig,
   ) {
     this.check = new LimitChecks(config.limits);
   }
 
   async publish(stream: string, input: PublishInput): Promise<PublishResult> {
-    this.backend.stream(stream);
+    this.fence.check(stream);
     this.check.batch(input.messages, 'messages');
     const messages = input.messages.map((m, i) => {
       this.check.message(m.pairs, `messages[${i}]`);
@@ -70,60 +69,36 @@ export class StreamService {
     if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) {
       throw invalid('Idempotency-Key must be 1 to 255 visible ASCII characters', 'Idempotency-Key');
     }
-
-    const args: (string | Buffer | number)[] = [
-      idem === undefined ? '' : requestHash(messages, trim),
-      this.config.idempotencyTtlSec,
-      trim?.strategy ?? '',
-      trim?.op ?? '',
-      trim?.threshold ?? '',
-      packEntries(messages),
-    ];
-    const idemKey = idem === undefined ? keys.policy(stream) : keys.idempotency(stream, idem);
-    const reply = await this.backend
-      .call(stream, () => this.backend.scripts.run('publish', [stream, idemKey], args))
-      .catch((err: unknown) => {
-        throw err instanceof BackendUnavailable && err.outcome === 'unknown' ? publishOutcomeUnknown(err) : err;
-      });
-    const [status, ids] = arr(reply);
-    return { ids: arr(ids).map(str), replayed: str(status) === 'REPLAY' };
+    const idempotency = idem === undefined ? undefined : { key: idem, requestHash: requestHash(messages, trim) };
+    return this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec });
   }
 
   async read(stream: string, q: RangeQuery): Promise<Message[]> {
-    this.backend.stream(stream);
+    this.fence.check(stream);
     const start = rangeBound(q.start, 'start');
     const end = rangeBound(q.end, 'end');
     const count = this.check.count(q.count);
-    const { redis } = this.backend;
-    const raw = await this.backend.call(stream, () =>
-      q.reverse
-        ? redis.xrevrangeBuffer(stream, end, start, 'COUNT', count)
-        : redis.xrangeBuffer(stream, start, end, 'COUNT', count),
-    );
-    const messages = entries(raw);
+    const messages = await this.backend.commands.range(stream, start, end, count, q.reverse);
     if (messages.length === 0) await this.backend.assertStream(stream);
     return messages;
   }
 
   async deleteMessage(stream: string, id: string): Promise<number> {
-    this.backend.stream(stream);
+    this.fence.check(stream);
     const exact = entryId(id);
-    const deleted = await this.backend.call(stream, () => this.backend.redis.xdel(stream, exact));
+    const deleted = await this.backend.commands.deleteEntry(stream, exact);
     if (deleted === 0) await this.backend.assertStream(stream);
     return deleted;
   }
 
   async trim(stream: string, spec: TrimSpec & { readonly safe?: boolean }): Promise<TrimResult> {
-    this.backend.stream(stream);
+    this.fence.check(stream);
     const t = trimArgs(spec);
-    const reply = await this.backend.call(stream, () =>
-      this.backend.scripts.run('trim', [stream], [t.strategy, t.op, t.threshold, spec.safe ? '1' : '0']),
-    );
-    const [trimmed, cut] = arr(reply);
+    const { trimmed, cut } = await this.backend.scripts.trim(stream, t, Boolean(spec.safe));
     return {
-      trimmed: int(trimmed),
+      trimmed,
       warning:
-        int(cut) === 1
+        cut
           ? 'the trim removed entries that some consumer group had not yet received or acknowledged; use safe: true to trim only entries every group is done with'
           : null,
     };
@@ -148,49 +123,24 @@ export class StreamService {
       throw invalid(`match must be at most ${MATCH_MAX_LENGTH} characters`, 'match');
     }
     const count = this.check.count(q.count);
-    const { fence } = this.backend;
+    const { fence } = this;
     // A fence of one pattern lets Redis skip the rest of the keyspace; with a `match` too,
     // Redis matches that and the fence is applied below.
     const match = q.match !== undefined && q.match !== '' ? q.match : fence.scanPattern;
-    const args: (string | number)[] = [];
-    if (match !== undefined) args.push('MATCH', match);
-    args.push('COUNT', count, 'TYPE', 'stream');
-    const reply = await this.backend.call('', () => this.backend.redis.call('SCAN', q.cursor, ...args));
-    const [cursor, found] = arr(reply);
-    const streams = arr(found)
-      .map(str)
-      .filter((name) => fence.allows(name) && visible(name));
-    return { streams, cursor: str(cursor) };
+    const found = await this.backend.commands.scanStreams(q.cursor, match, count);
+    const streams = found.keys.filter((name) => fence.allows(name) && visible(name));
+    return { streams, cursor: found.cursor };
   }
 
   async info(stream: string): Promise<StreamInfo> {
-    this.backend.stream(stream);
-    const raw = await this.backend.call(stream, () => this.backend.redis.call('XINFO', 'STREAM', stream));
-    const r = record(raw);
-    const firstEntry = r.get('first-entry');
-    const lastEntry = r.get('last-entry');
-    const maxDeleted = strOrNull(r.get('max-deleted-entry-id'));
-    return {
-      length: int(r.get('length')),
-      firstId: firstEntry ? str(arr(firstEntry)[0]) : null,
-      lastId: lastEntry ? str(arr(lastEntry)[0]) : null,
-      lastGeneratedId: str(r.get('last-generated-id')),
-      groups: int(r.get('groups')),
-      entriesAdded: intOrNull(r.get('entries-added')),
-      maxDeletedEntryId: maxDeleted === '0-0' ? null : maxDeleted,
-    };
+    this.fence.check(stream);
+    return this.backend.commands.streamInfo(stream);
   }
 
   async delete(stream: string): Promise<void> {
-    this.backend.stream(stream);
-    await this.backend.call(stream, () => this.backend.scripts.run('deleteStream', [stream, keys.policy(stream)], []));
+    this.fence.check(stream);
+    await this.backend.scripts.deleteStream(stream);
   }
-}
-
-interface TrimArgs {
-  readonly strategy: 'MAXLEN' | 'MINID';
-  readonly op: '=' | '~';
-  readonly threshold: string;
 }
 
 function trimArgs(spec: TrimSpec): TrimArgs {

@@ -1,53 +1,61 @@
 import type { Redis } from 'ioredis';
 import type { ConnectionState } from './connection.js';
-import type { Fence } from '../core/access/fence.js';
-import type { NameRules } from '../contract/names.js';
-import { GatewayError } from '../contract/errors.js';
-import type { CoreMetrics } from '../core/metrics.js';
+import { type ErrorCode, GatewayError } from '../contract/errors.js';
+import { Commands } from './commands.js';
 import { mapRedisError } from './redis-errors.js';
+import { ScriptRunner } from './script-loader.js';
 import { Scripts } from './scripts.js';
 
 /**
- * The shared command connection (auto-pipelined), its scripts, the keyspace fence, and the
+ * Refuses a stream the gateway must not touch (the core's keyspace fence satisfies it):
+ * checked again here before any call about a stream reaches Redis.
+ */
+export interface StreamGuard {
+  assert(stream: string, what?: string): void;
+}
+
+/** Told the contract code of every failed Redis call (the core counts them). */
+export type ErrorHook = (code: ErrorCode) => void;
+
+/**
+ * The shared command connection (auto-pipelined), its typed scripts and commands, and the
  * one place where a failed Redis call becomes a contract error.
  */
 export class Backend {
+  /** One typed function per Lua script (scripts.ts). */
   readonly scripts: Scripts;
+  /** One typed function per native command the services use (commands.ts). */
+  readonly commands: Commands;
 
   constructor(
-    readonly redis: Redis,
-    private readonly metrics: CoreMetrics,
-    readonly fence: Fence,
+    private readonly redis: Redis,
+    private readonly guard: StreamGuard,
+    private readonly onError: ErrorHook,
     private readonly connection: ConnectionState,
     private readonly commandTimeoutMs: number,
   ) {
-    this.scripts = new Scripts(redis);
-  }
-
-  /** Name syntax with the configured lengths (the fence checks stream names with them). */
-  get names(): NameRules {
-    return this.fence.names;
-  }
-
-  /** A valid stream name inside the fence, checked before anything reaches Redis. */
-  stream(name: string, what = 'stream'): void {
-    this.fence.check(name, what);
+    this.scripts = new Scripts(this, new ScriptRunner(redis));
+    this.commands = new Commands(this, redis);
   }
 
   /**
-   * Runs Redis calls about `stream`, turning any failure into a GatewayError. The services
-   * check the fence on entry; checking it again here means a code path that forgot cannot
-   * reach Redis with a stream outside it ('' is the keyspace itself: SCAN).
+   * Runs Redis calls about `stream`, turning any failure into a GatewayError, then parses
+   * the reply with `parse` (outside the error mapping: a reply it cannot read is a fault of
+   * ours, not a Redis error). The services check the fence on entry; checking it again here
+   * means a code path that forgot cannot reach Redis with a stream outside it ('' is the
+   * keyspace itself: SCAN). For the typed functions of scripts.ts and commands.ts.
    */
-  async call<T>(stream: string, fn: () => Promise<T>): Promise<T> {
-    if (stream !== '') this.fence.assert(stream);
+  async call<T, R = T>(stream: string, fn: () => Promise<T>, parse?: (raw: T) => R): Promise<R> {
+    if (stream !== '') this.guard.assert(stream);
+    let raw: T;
     try {
       // Not connected: refuse before sending anything (BACKEND_UNAVAILABLE, not written).
       if (this.redis.status !== 'ready') await this.connection.usable();
-      return await fn();
+      raw = await fn();
     } catch (err) {
       throw await this.classify(stream, err);
     }
+    return parse ? parse(raw) : (raw as unknown as R);
   }
 
   private async classify(stream: string, err: unknown): Promise<GatewayError> {
@@ -64,7 +72,7 @@ export class Backend {
         result = new GatewayError('NOT_A_STREAM', 'key exists and is not a stream', [], { cause: err });
       } else result = mapped ?? new GatewayError('INTERNAL', 'unexpected Redis reply', [], { cause: err });
     }
-    this.metrics.redisErrors.inc({ code: result.code });
+    this.onError(result.code);
     return result;
   }
 

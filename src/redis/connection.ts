@@ -42,8 +42,8 @@ export function commandConnectionOptions(commandTimeoutMs: number): RedisOptions
     // that holds the process even when the socket is long gone (Redis down): keep it short.
     disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     retryStrategy: (attempt: number) => Math.min(attempt * 50, RECONNECT_MAX_MS),
-    // connect() is called explicitly by the core; a lazy client would reject the first
-    // command of each request while it connects (no offline queue).
+    // connect() is called explicitly by openRedis (client.ts); a lazy client would reject
+    // the first command of each request while it connects (no offline queue).
     lazyConnect: true,
   };
 }

@@ -1,87 +1,343 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Backend } from './backend.js';
+import { type StreamId, compareIds, formatId, parseId } from '../contract/ids.js';
+import { keys } from './keys.js';
+import { type PackableEntry, packEntries } from './pack.js';
+import { arr, countedEntries, int, str } from './reply.js';
+import type { GroupPolicy, Message } from '../contract/types.js';
+import type { ScriptRunner } from './script-loader.js';
+import { BackendUnavailable, publishOutcomeUnknown } from './unavailable.js';
+import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
+
+export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
 
 /**
- * The Lua scripts of `lua/`, registered on a connection with `defineCommand`. Each file's
- * name ends with its key count (`pull-3.lua`: 3 keys). The command name carries a hash of
- * the script body, so a deploy never runs a stale script cached under the same name.
+ * One typed function per Lua script (lua/*.lua; each file's header is its contract): each
+ * names the keys (keys.ts), builds ARGV, runs the script through Backend.call (the fence
+ * check and the one mapping of failures to contract errors) and parses the reply. The
+ * services never see KEYS, ARGV or a raw reply.
  */
 
-const FILES = {
-  pull: 'pull-3.lua',
-  history: 'history-1.lua',
-  ack: 'ack-1.lua',
-  setLease: 'setLease-2.lua',
-  createGroup: 'createGroup-3.lua',
-  destroyGroup: 'destroyGroup-2.lua',
-  updatePolicy: 'updatePolicy-3.lua',
-  deleteStream: 'deleteStream-2.lua',
-  deleteConsumer: 'deleteConsumer-1.lua',
-  publish: 'publish-2.lua',
-  redrive: 'redrive-2.lua',
-  trim: 'trim-1.lua',
-  claim: 'claim-1.lua',
-  autoclaim: 'autoclaim-1.lua',
-  reapGroups: 'reapGroups-3.lua',
-  reap: 'reap-2.lua',
-} as const;
-
-export type ScriptName = keyof typeof FILES;
-export type ScriptArg = string | Buffer | number;
-
-interface Loaded {
-  readonly command: string;
-  readonly keyCount: number;
-  readonly source: string;
+/** Trimming as XADD/XTRIM take it, checked by the caller. */
+export interface TrimArgs {
+  readonly strategy: 'MAXLEN' | 'MINID';
+  readonly op: '=' | '~';
+  readonly threshold: string;
 }
 
-const luaDir = new URL('./lua/', import.meta.url);
-const prelude = readFileSync(new URL('include/prelude.lua', luaDir), 'utf8');
-
-function load(name: ScriptName): Loaded {
-  const file = FILES[name];
-  const keyCount = Number(/-(\d+)\.lua$/.exec(file)?.[1]);
-  const source = `${prelude}\n${readFileSync(new URL(file, luaDir), 'utf8')}`;
-  const version = createHash('sha1').update(source).digest('hex').slice(0, 10);
-  return { command: `sg_${name}_${version}`, keyCount, source };
+export interface PullOptions {
+  readonly count: number;
+  /** NOACK: new messages only, not tracked. */
+  readonly noAck: boolean;
+  /** The dead-letter stream the caller believes the group uses (KEYS[3]). */
+  readonly deadLetter: string;
+  /** Policy of a group without a stored one. */
+  readonly defaults: GroupPolicy;
 }
 
-const LOADED = Object.fromEntries(
-  (Object.keys(FILES) as ScriptName[]).map((n) => [n, load(n)]),
-) as Record<ScriptName, Loaded>;
+export type PullReply =
+  | {
+      readonly status: 'OK';
+      /** Reclaimed first, then new ones. */
+      readonly messages: Message[];
+      /** Messages this call moved to the dead-letter stream. */
+      readonly deadLettered: number;
+      /** The stream's last ID when nothing was delivered: wait for entries after it. */
+      readonly topId: string;
+      /** The group's lease. */
+      readonly leaseMs: number;
+    }
+  /** The group's dead-letter stream is not `deadLetter`; nothing was changed. */
+  | { readonly status: 'DLQ'; readonly deadLetterStream: string };
 
-/** Source of a script as sent to Redis (prelude included), for tests that call it directly. */
-export const scriptSource = (name: ScriptName): string => LOADED[name].source;
+export interface PublishOptions {
+  readonly trim: TrimArgs | null;
+  /** With an Idempotency-Key: the key, and the hash that identifies the request. */
+  readonly idempotency: { readonly key: string; readonly requestHash: string } | undefined;
+  /** How long an Idempotency-Key's result is kept. */
+  readonly ttlSec: number;
+}
 
-type Invoke = (...args: ScriptArg[]) => Promise<unknown>;
+export interface PublishReply {
+  readonly ids: string[];
+  /** An Idempotency-Key matched an earlier publish: nothing new was written. */
+  readonly replayed: boolean;
+}
+
+export interface CreateGroupOptions {
+  /** `$`, `0` or an ID. */
+  readonly start: string;
+  readonly createStream: boolean;
+  readonly entriesRead: number | undefined;
+  /** Complete and validated. */
+  readonly policy: GroupPolicy;
+}
+
+/** XCLAIM's options after the IDs, checked by the caller. */
+export interface ClaimOptions {
+  readonly idleMs?: number;
+  readonly timeMs?: number;
+  readonly retryCount?: number;
+  readonly force?: boolean;
+  readonly justId?: boolean;
+}
+
+export type ClaimReply = { readonly messages: Message[] } | { readonly ids: string[] };
+
+export interface AutoClaimReply {
+  readonly next: string;
+  readonly claimed: ClaimReply;
+  readonly deletedIds: string[];
+}
+
+export interface ReapOptions {
+  /** Owner of the released messages until the group's next pull takes them. */
+  readonly reservedConsumer: string;
+  /** Lease of a group without a stored policy. */
+  readonly defaultLeaseMs: number;
+  /** Most pending entries to release in this call. */
+  readonly budget: number;
+}
+
+const flags = (reply: unknown): number[] => arr(reply).map(int);
+const strings = (reply: unknown): string[] => arr(reply).map(str);
+const nothing = (): void => undefined;
 
 export class Scripts {
-  private readonly client: Record<string, Invoke>;
+  constructor(
+    private readonly backend: Backend,
+    private readonly runner: ScriptRunner,
+  ) {}
 
-  constructor(redis: Redis) {
-    for (const { command, keyCount, source } of Object.values(LOADED)) {
-      redis.defineCommand(command, { numberOfKeys: keyCount, lua: source });
-    }
-    // defineCommand adds methods at runtime; this is the one place that looks them up.
-    this.client = redis as unknown as Record<string, Invoke>;
+  /** pull-3: reclaim expired leases (dead-lettering past maxDeliveries), then read new messages. */
+  pull(stream: string, group: string, consumer: string, o: PullOptions): Promise<PullReply> {
+    const d = o.defaults;
+    return this.backend.call(
+      stream,
+      () =>
+        this.runner.runBuffer(
+          'pull',
+          [stream, keys.policy(stream), o.deadLetter],
+          [group, consumer, o.count, o.noAck ? '1' : '0', d.leaseMs, d.maxDeliveries, d.deadLetterStream],
+        ),
+      parsePull,
+    );
   }
 
-  private invoke(name: ScriptName, suffix: '' | 'Buffer', keys: readonly string[], args: readonly ScriptArg[]) {
-    const { command, keyCount } = LOADED[name];
-    if (keys.length !== keyCount) throw new Error(`script ${name} takes ${keyCount} keys, got ${keys.length}`);
-    const fn = this.client[command + suffix];
-    if (!fn) throw new Error(`script ${name} is not registered`);
-    return fn.call(this.client, ...keys, ...args);
+  /** history-1: the consumer's own pending entries after `after` ('0': all). */
+  history(stream: string, group: string, consumer: string, count: number, after: string): Promise<Message[]> {
+    return this.backend.call(stream, () => this.runner.runBuffer('history', [stream], [group, consumer, count, after]), countedEntries);
   }
 
-  /** Runs a script; bulk strings come back as JS strings (for IDs and counts). */
-  run(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return this.invoke(name, '', keys, args);
+  /**
+   * ack-1: per ID, 1 when it was pending (for `consumer`, unless that is '': anyone's) and
+   * is now acked, else 0.
+   */
+  ack(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number[]> {
+    // Only the consumer's ack reads the pending range (ack-1.lua); the other needs no bounds.
+    const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids);
+    return this.backend.call(stream, () => this.runner.run('ack', [stream], [group, consumer, lo, hi, ...ids]), flags);
   }
 
-  /** Runs a script; bulk strings come back as Buffers (for message fields, byte-exact). */
-  runBuffer(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return this.invoke(name, 'Buffer', keys, args);
+  /**
+   * setLease-2: release (nack: eligible again after `delayMs`) or, with `delayMs` null,
+   * extend the consumer's own leases; per ID, 1 when its lease was changed, else 0.
+   */
+  setLease(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+    delayMs: number | null,
+    defaultLeaseMs: number,
+  ): Promise<number[]> {
+    return this.backend.call(
+      stream,
+      () =>
+        this.runner.run(
+          'setLease',
+          [stream, keys.policy(stream)],
+          [group, consumer, delayMs === null ? '' : delayMs, defaultLeaseMs, ...ids],
+        ),
+      flags,
+    );
   }
+
+  /** claim-1: XCLAIM, with each claimed entry's delivery count (or the IDs, with justId). */
+  claim(stream: string, group: string, consumer: string, minIdleMs: number, ids: readonly string[], o: ClaimOptions): Promise<ClaimReply> {
+    const args: (string | number)[] = [group, o.justId ? '1' : '0', consumer, minIdleMs, ...ids];
+    if (o.idleMs !== undefined) args.push('IDLE', o.idleMs);
+    if (o.timeMs !== undefined) args.push('TIME', o.timeMs);
+    if (o.retryCount !== undefined) args.push('RETRYCOUNT', o.retryCount);
+    if (o.force) args.push('FORCE');
+    if (o.justId) args.push('JUSTID');
+    return this.backend.call(stream, () => this.runner.runBuffer('claim', [stream], args), (reply) =>
+      o.justId ? { ids: strings(reply) } : { messages: countedEntries(reply) },
+    );
+  }
+
+  /** autoclaim-1: XAUTOCLAIM, with each claimed entry's delivery count (or the IDs, with justId). */
+  autoclaim(
+    stream: string,
+    group: string,
+    consumer: string,
+    o: { readonly minIdleMs: number; readonly start: string; readonly count: number; readonly justId: boolean },
+  ): Promise<AutoClaimReply> {
+    return this.backend.call(
+      stream,
+      () => this.runner.runBuffer('autoclaim', [stream], [group, consumer, o.minIdleMs, o.start, o.count, o.justId ? '1' : '0']),
+      (reply) => {
+        const [next, claimed, deleted] = arr(reply);
+        return {
+          next: str(next),
+          claimed: o.justId ? { ids: strings(claimed) } : { messages: countedEntries(claimed) },
+          deletedIds: strings(deleted),
+        };
+      },
+    );
+  }
+
+  /**
+   * publish-2: a batch of messages, all or nothing, with optional trimming and
+   * Idempotency-Key replay. A write whose outcome is unknown says what a retry may do.
+   */
+  publish(stream: string, messages: readonly PackableEntry[], o: PublishOptions): Promise<PublishReply> {
+    const { trim, idempotency } = o;
+    const args = [
+      idempotency === undefined ? '' : idempotency.requestHash,
+      o.ttlSec,
+      trim?.strategy ?? '',
+      trim?.op ?? '',
+      trim?.threshold ?? '',
+      packEntries(messages),
+    ];
+    // Without an Idempotency-Key the script ignores KEYS[2]: any key of the stream's slot.
+    const record = idempotency === undefined ? keys.policy(stream) : keys.idempotency(stream, idempotency.key);
+    return this.backend.call(stream, () => this.runner.run('publish', [stream, record], args), parsePublish).catch((err: unknown) => {
+      throw err instanceof BackendUnavailable && err.outcome === 'unknown' ? publishOutcomeUnknown(err) : err;
+    });
+  }
+
+  /**
+   * trim-1: `cut` is true when a plain trim removed entries some group had not received
+   * or acknowledged; a safe trim never does.
+   */
+  trim(stream: string, t: TrimArgs, safe: boolean): Promise<{ trimmed: number; cut: boolean }> {
+    return this.backend.call(
+      stream,
+      () => this.runner.run('trim', [stream], [t.strategy, t.op, t.threshold, safe ? '1' : '0']),
+      (reply) => {
+        const [trimmed, cut] = arr(reply);
+        return { trimmed: int(trimmed), cut: int(cut) === 1 };
+      },
+    );
+  }
+
+  /** deleteStream-2: the stream and the policies of its groups. */
+  deleteStream(stream: string): Promise<void> {
+    return this.backend.call(stream, () => this.runner.run('deleteStream', [stream, keys.policy(stream)], []), nothing);
+  }
+
+  /**
+   * redrive-2: dead letters of the group back to `stream` as new entries (the `ids` given,
+   * else the oldest `count`, reading at most `scanLimit` dead letters); their new IDs.
+   */
+  redrive(
+    stream: string,
+    deadLetter: string,
+    group: string,
+    o: { readonly scanLimit: number; readonly count: number; readonly ids: readonly string[] },
+  ): Promise<string[]> {
+    return this.backend.call(
+      stream,
+      () => this.runner.run('redrive', [stream, deadLetter], [group, o.scanLimit, o.count, ...o.ids]),
+      (reply) => strings(arr(reply)[1]),
+    );
+  }
+
+  /** createGroup-3: the group and its policy, registered for reaping when it reaps. */
+  createGroup(stream: string, group: string, o: CreateGroupOptions): Promise<void> {
+    return this.backend.call(
+      stream,
+      () =>
+        this.runner.run(
+          'createGroup',
+          [stream, keys.policy(stream), keys.reapRegistry(stream)],
+          [group, o.start, o.createStream ? '1' : '0', o.entriesRead === undefined ? '' : String(o.entriesRead), JSON.stringify(o.policy)],
+        ),
+      nothing,
+    );
+  }
+
+  /** updatePolicy-3: merges `changes` into the stored policy (else `defaults`); the new policy's JSON. */
+  updatePolicy(stream: string, group: string, defaults: GroupPolicy, changes: Partial<GroupPolicy>): Promise<string> {
+    return this.backend.call(
+      stream,
+      () =>
+        this.runner.run(
+          'updatePolicy',
+          [stream, keys.policy(stream), keys.reapRegistry(stream)],
+          [group, JSON.stringify(defaults), JSON.stringify(changes)],
+        ),
+      str,
+    );
+  }
+
+  /** destroyGroup-2: the group and its stored policy. */
+  destroyGroup(stream: string, group: string): Promise<void> {
+    return this.backend.call(stream, () => this.runner.run('destroyGroup', [stream, keys.policy(stream)], [group]), nothing);
+  }
+
+  /** deleteConsumer-1: refused while it has pending entries unless `force`; the entries dropped. */
+  deleteConsumer(stream: string, group: string, consumer: string, force: boolean): Promise<number> {
+    return this.backend.call(stream, () => this.runner.run('deleteConsumer', [stream], [group, consumer, force ? '1' : '0']), int);
+  }
+
+  /** reapGroups-3: the stream's groups that reap (unregistering the stream when none does). */
+  reapGroups(stream: string): Promise<ReapingGroup[]> {
+    return this.backend.call(
+      stream,
+      () => this.runner.run('reapGroups', [stream, keys.policy(stream), keys.reapRegistry(stream)], []),
+      parseReapGroups,
+    );
+  }
+
+  /** reap-2: releases the pending messages of idle `consumers` of the group, then deletes them. */
+  reap(stream: string, group: string, consumers: readonly string[], o: ReapOptions): Promise<ReapReply> {
+    return this.backend.call(
+      stream,
+      () =>
+        this.runner.run('reap', [stream, keys.policy(stream)], [group, o.reservedConsumer, o.defaultLeaseMs, o.budget, ...consumers]),
+      parseReap,
+    );
+  }
+}
+
+function parsePull(raw: unknown): PullReply {
+  const reply = arr(raw);
+  if (str(reply[0]) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(reply[1]) };
+  return {
+    status: 'OK',
+    messages: countedEntries(reply[1]),
+    deadLettered: int(reply[2]),
+    topId: str(reply[3]),
+    leaseMs: int(reply[4]),
+  };
+}
+
+function parsePublish(raw: unknown): PublishReply {
+  const [status, ids] = arr(raw);
+  return { ids: strings(ids), replayed: str(status) === 'REPLAY' };
+}
+
+/** Lowest and highest of canonical entry IDs (ack-1 reads the pending range between them). */
+function idBounds(ids: readonly string[]): [string, string] {
+  let lo: StreamId | null = null;
+  let hi: StreamId | null = null;
+  for (const text of ids) {
+    const id = parseId(text);
+    if (!id) continue;
+    if (!lo || compareIds(id, lo) < 0) lo = id;
+    if (!hi || compareIds(id, hi) > 0) hi = id;
+  }
+  return lo && hi ? [formatId(lo), formatId(hi)] : ['0-0', '0-0'];
 }

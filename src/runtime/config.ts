@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { splitGlobList } from '../core/access/glob.js';
+import type { CoreConfig } from '../core/config.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 
 /**
@@ -142,26 +143,8 @@ export const envSchema = z.object({
 
 export type EnvInput = Record<string, string | undefined>;
 
-export interface Limits {
-  readonly maxCount: number;
-  readonly maxWaitMs: number;
-  readonly maxMessageBytes: number;
-  readonly maxFields: number;
-  readonly maxBatch: number;
-  readonly maxBodyBytes: number;
-  readonly maxStreamNameBytes: number;
-  readonly maxMemberNameBytes: number;
-  /** Requests per second per key (0: off) and the burst a key may send at once. */
-  readonly rateLimitRps: number;
-  readonly rateLimitBurst: number;
-  /** Concurrent waiting pulls per key (0: no limit). */
-  readonly maxWaitingPerKey: number;
-}
-
-export interface PolicyDefaults {
-  readonly leaseMs: number;
-  readonly maxDeliveries: number;
-}
+export type { Limits } from '../contract/limits.js';
+export type { PolicyDefaults } from '../core/config.js';
 
 /** Server TLS of both transports: files, read at start and on SIGHUP (see tls.ts). */
 export interface ServerTlsFiles {
@@ -179,7 +162,8 @@ export interface RedisTlsFiles {
   readonly insecure: boolean;
 }
 
-export interface Config {
+/** The whole configuration: what the core reads (CoreConfig), and what only the runtime does. */
+export interface Config extends CoreConfig {
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly redisServerBin: string;
@@ -187,26 +171,12 @@ export interface Config {
   readonly httpPort: number | null;
   readonly grpcPort: number | null;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  readonly policyDefaults: PolicyDefaults;
-  readonly limits: Limits;
-  readonly idempotencyTtlSec: number;
-  readonly reclaimPollMs: number;
-  readonly watchConnections: number;
-  readonly scanLimit: number;
-  /** 0: this instance never reaps. */
-  readonly reapIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
   /** null: REST and gRPC are plaintext. */
   readonly tls: ServerTlsFiles | null;
   readonly redisTls: RedisTlsFiles;
-  readonly redisCommandTimeoutMs: number;
-  /** API keys file; undefined: auth off. */
-  readonly authFile: string | undefined;
-  /** The keyspace fence: stream-name globs. */
-  readonly streams: readonly string[];
   readonly allowAnonymous: boolean;
-  readonly logBodies: boolean;
 }
 
 export class ConfigError extends Error {

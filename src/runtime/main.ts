@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { CLOSE_BOUND_MS, type Core, createCore } from '../core/core.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded-redis.js';
 import { messageOf } from '../contract/errors.js';
-import { ServerTls } from './tls.js';
+import { ServerTls, isTlsRedisUrl, redisTlsOptions } from './tls.js';
 import { type GrpcGateway, startGrpcServer } from '../grpc/server.js';
 import { buildHttpApp } from '../http/app.js';
 import { scrubSecrets } from './logger.js';
@@ -117,7 +117,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
         logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
       }
     }
-    const liveCore = createCore(config, redisUrl, { access, logger });
+    // Read here, so a bad file fails startup with its variable and path.
+    const redisTls = isTlsRedisUrl(redisUrl) ? redisTlsOptions(config.redisTls) : undefined;
+    const liveCore = createCore(config, redisUrl, { access, logger, redisTls });
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.

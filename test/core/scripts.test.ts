@@ -4,14 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/contract/errors.js';
 import { keys } from '../../src/redis/keys.js';
 import { mapRedisError } from '../../src/redis/redis-errors.js';
-import { type ScriptArg, type ScriptName, scriptSource } from '../../src/redis/scripts.js';
+import { SCRIPT_NAMES, type ScriptArg, type ScriptName, scriptSource } from '../../src/redis/script-loader.js';
+import { Scripts } from '../../src/redis/scripts.js';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { packEntries } from '../../src/redis/pack.js';
 import { compareIds, parseId } from '../../src/contract/ids.js';
 
 /**
  * Every Lua script, called directly on the real server with EVAL (the source exactly as
- * scripts.ts sends it, prelude included), for each of its results and errors.
+ * script-loader.ts sends it, prelude included), for each of its results and errors.
  */
 
 let redis: Redis;
@@ -23,7 +24,7 @@ afterAll(() => redis.disconnect());
 const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise<unknown> =>
   redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
 
-/** Asserts a script failed with the reply prefix, and that errors.ts maps it to `code`. */
+/** Asserts a script failed with the reply prefix, and that redis-errors.ts maps it to `code`. */
 async function refused(work: Promise<unknown>, prefix: string, code: ErrorCode): Promise<void> {
   const err: unknown = await work.then(
     () => null,
@@ -89,6 +90,11 @@ describe('script files', () => {
     // The body never uses a key it did not declare.
     const used = [...body.matchAll(/KEYS\[(\d+)\]/g)].map((m) => Number(m[1]));
     expect(Math.max(...used)).toBeLessThanOrEqual(Number(n));
+  });
+
+  it('every script has its one typed function in scripts.ts', () => {
+    expect(files.map((f) => f.replace(/-\d+\.lua$/, '')).sort()).toEqual([...SCRIPT_NAMES].sort());
+    for (const name of SCRIPT_NAMES) expect(typeof Scripts.prototype[name], name).toBe('function');
   });
 
   it('every error prefix a script raises is mapped to a contract code', () => {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../../runtime/config.js';
+import type { CoreConfig } from '../config.js';
 import { GatewayError, messageOf } from '../../contract/errors.js';
 import { NameRules } from '../../contract/names.js';
 import { Fence } from './fence.js';
@@ -40,7 +40,7 @@ export class AccessControl {
     this.keys = file === undefined ? [] : readKeysFile(file);
   }
 
-  static fromConfig(config: Pick<Config, 'streams' | 'authFile' | 'limits'>): AccessControl {
+  static fromConfig(config: Pick<CoreConfig, 'streams' | 'authFile' | 'limits'>): AccessControl {
     return new AccessControl(new Fence(config.streams, new NameRules(config.limits)), config.authFile);
   }
 

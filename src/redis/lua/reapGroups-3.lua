@@ -8,6 +8,8 @@ KEYS[3] reap registry of the stream's slot (keys.reapRegistry)
 
 Returns flat {group, leaseMs, reapIdleMs, ...}: the groups with reapIdleMs > 0 and leases
 on (a hand-edited policy with leaseMs 0 does not reap: its messages could not be redelivered)
+Errors: WRONGTYPE (the policy key holds another type); a missing stream, or a key of
+another type, is not an error: it has no reaping groups and is unregistered
 ]]
 local out = {}
 if redis.call('TYPE', KEYS[1])['ok'] == 'stream' then

@@ -10,7 +10,9 @@ ARGV[3] most entries to redrive
 ARGV[4..] dead-letter entry IDs to redrive; none: the oldest entries of this group
 
 Only entries whose x-group is the group and x-original-stream the source are taken.
-Returns {redriven dead-letter IDs, their new IDs in the source stream}
+Returns {redriven dead-letter IDs, their new IDs in the source stream}; {{}, {}} when the
+dead-letter stream does not exist
+Errors: WRONGTYPE (the dead-letter key, or the source key, holds another type)
 ]]
 local source, dlq, group = KEYS[1], KEYS[2], ARGV[1]
 local limit, want = tonumber(ARGV[2]), tonumber(ARGV[3])

@@ -18,7 +18,7 @@ local reap = tonumber(policy.reapIdleMs) or 0
 sg_check_reap(tonumber(policy.leaseMs), reap)
 local encoded = cjson.encode(policy)
 redis.call('HSET', KEYS[2], ARGV[1], encoded)
--- Registered with the policy, atomically. Unregistering is the reaper's (reapForget-3),
+-- Registered with the policy, atomically. Unregistering is the reaper's (reapGroups-3),
 -- which checks every group of the stream in the same step.
 if reap > 0 then redis.call('SADD', KEYS[3], KEYS[1]) end
 return encoded

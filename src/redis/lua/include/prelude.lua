@@ -1,5 +1,5 @@
--- Shared helpers, prepended to every Streamgate script by scripts.ts (Redis Lua has no
--- include). Errors are raised as '<PREFIX> message' replies; redis-errors.ts maps each
+-- Shared helpers, prepended to every Streamgate script by script-loader.ts (Redis Lua has
+-- no include). Errors are raised as '<PREFIX> message' replies; redis-errors.ts maps each
 -- prefix to a contract code, the same way it maps Redis's own NOGROUP or WRONGTYPE.
 
 local function sg_fail(prefix, message)

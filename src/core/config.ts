@@ -1,0 +1,29 @@
+import type { Limits } from '../contract/limits.js';
+
+/** Lease and maxDeliveries of groups without a stored policy. */
+export interface PolicyDefaults {
+  readonly leaseMs: number;
+  readonly maxDeliveries: number;
+}
+
+/**
+ * What the core reads of the configuration. The runtime's `Config` (runtime/config.ts)
+ * extends it, so the core never depends on how the configuration is loaded.
+ */
+export interface CoreConfig {
+  readonly policyDefaults: PolicyDefaults;
+  readonly limits: Limits;
+  readonly idempotencyTtlSec: number;
+  readonly reclaimPollMs: number;
+  readonly watchConnections: number;
+  readonly scanLimit: number;
+  /** 0: this instance never reaps. */
+  readonly reapIntervalMs: number;
+  readonly redisCommandTimeoutMs: number;
+  /** API keys file; undefined: auth off. */
+  readonly authFile: string | undefined;
+  /** The keyspace fence: stream-name globs. */
+  readonly streams: readonly string[];
+  /** Log request bodies (the transports read it through Core.config). */
+  readonly logBodies: boolean;
+}

@@ -1,0 +1,195 @@
+import type { Redis } from 'ioredis';
+import type { Backend } from './backend.js';
+import { keySlot, keys } from './keys.js';
+import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
+import type { ConsumerInfo, Message, PendingEntry, PendingSummary, StreamInfo } from '../contract/types.js';
+
+/**
+ * One typed function per native Redis command the services send, with its reply parsed.
+ * Like the scripts (scripts.ts), each goes through Backend.call: the fence is checked
+ * again and a failure becomes a contract error there.
+ */
+
+/** A group as XINFO GROUPS describes it (the gateway's policy is not part of it). */
+export interface GroupEntry {
+  readonly name: string;
+  readonly consumers: number;
+  readonly pending: number;
+  readonly lastDeliveredId: string;
+  readonly entriesRead: number | null;
+  readonly lag: number | null;
+}
+
+export interface PendingRange {
+  readonly start: string;
+  readonly end: string;
+  readonly count: number;
+  /** Only entries idle at least this long (XPENDING IDLE). */
+  readonly minIdleMs?: number;
+  /** Only this consumer's entries. */
+  readonly consumer?: string;
+}
+
+/** Redis Cluster has 16384 slots. */
+const MAX_SLOT = 16383;
+
+export class Commands {
+  constructor(
+    private readonly backend: Backend,
+    private readonly redis: Redis,
+  ) {}
+
+  /** XINFO STREAM. */
+  streamInfo(stream: string): Promise<StreamInfo> {
+    return this.backend.call(stream, () => this.redis.call('XINFO', 'STREAM', stream), parseStreamInfo);
+  }
+
+  /** XRANGE, or XREVRANGE when `reverse` (from `end` down to `start`); values byte-exact. */
+  range(stream: string, start: string, end: string, count: number, reverse = false): Promise<Message[]> {
+    const { redis } = this;
+    return this.backend.call(
+      stream,
+      () => (reverse ? redis.xrevrangeBuffer(stream, end, start, 'COUNT', count) : redis.xrangeBuffer(stream, start, end, 'COUNT', count)),
+      entries,
+    );
+  }
+
+  /** XDEL of one entry: 1 when it was deleted, 0 when there was none. */
+  deleteEntry(stream: string, id: string): Promise<number> {
+    return this.backend.call(stream, () => this.redis.xdel(stream, id));
+  }
+
+  /** One SCAN step over the keys of type stream (MATCH `match` when given). */
+  scanStreams(cursor: string, match: string | undefined, count: number): Promise<{ cursor: string; keys: string[] }> {
+    const args: (string | number)[] = [];
+    if (match !== undefined) args.push('MATCH', match);
+    args.push('COUNT', count, 'TYPE', 'stream');
+    return this.backend.call(
+      '',
+      () => this.redis.call('SCAN', cursor, ...args),
+      (reply) => {
+        const [next, found] = arr(reply);
+        return { cursor: str(next), keys: arr(found).map(str) };
+      },
+    );
+  }
+
+  /** XINFO GROUPS. */
+  groups(stream: string): Promise<GroupEntry[]> {
+    return this.backend.call(stream, () => this.redis.call('XINFO', 'GROUPS', stream), (reply) => arr(reply).map(parseGroup));
+  }
+
+  /** XINFO CONSUMERS. */
+  consumers(stream: string, group: string): Promise<ConsumerInfo[]> {
+    return this.backend.call(stream, () => this.redis.call('XINFO', 'CONSUMERS', stream, group), (reply) => arr(reply).map(parseConsumer));
+  }
+
+  /** XGROUP SETID, with ENTRIESREAD when given. */
+  setGroupPosition(stream: string, group: string, id: string, entriesRead?: number): Promise<void> {
+    const extra = entriesRead === undefined ? [] : ['ENTRIESREAD', entriesRead];
+    return this.backend.call(stream, () => this.redis.call('XGROUP', 'SETID', stream, group, id, ...extra), () => undefined);
+  }
+
+  /** XGROUP CREATECONSUMER: true when created, false when it existed. */
+  createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
+    return this.backend.call(stream, () => this.redis.call('XGROUP', 'CREATECONSUMER', stream, group, consumer), (n) => int(n) === 1);
+  }
+
+  /** XPENDING summary form. */
+  pendingSummary(stream: string, group: string): Promise<PendingSummary> {
+    return this.backend.call(stream, () => this.redis.call('XPENDING', stream, group), parsePendingSummary);
+  }
+
+  /** XPENDING extended form. */
+  pendingEntries(stream: string, group: string, q: PendingRange): Promise<PendingEntry[]> {
+    const args: (string | number)[] = [];
+    if (q.minIdleMs !== undefined) args.push('IDLE', q.minIdleMs);
+    args.push(q.start, q.end, q.count);
+    if (q.consumer !== undefined) args.push(q.consumer);
+    return this.backend.call(
+      stream,
+      () => this.redis.call('XPENDING', stream, group, ...args),
+      (reply) =>
+        arr(reply).map((e) => {
+          const [id, consumer, idle, deliveries] = arr(e);
+          return { id: str(id), consumer: str(consumer), idleMs: int(idle), deliveryCount: int(deliveries) };
+        }),
+    );
+  }
+
+  /** The stored policy JSON of a group (HGET of keys.policy), null when it has none. */
+  policy(stream: string, group: string): Promise<string | null> {
+    return this.backend.call(stream, () => this.redis.hget(keys.policy(stream), group));
+  }
+
+  /** Every stored policy JSON of the stream's groups, by group (HGETALL of keys.policy). */
+  policies(stream: string): Promise<Record<string, string>> {
+    return this.backend.call(stream, () => this.redis.hgetall(keys.policy(stream)));
+  }
+
+  /** Adds the stream's Cluster slot to keys.reapSlots (SADD), where the reaper looks. */
+  indexReapSlot(stream: string): Promise<void> {
+    return this.backend.call(stream, () => this.redis.sadd(keys.reapSlots, keySlot(stream)), () => undefined);
+  }
+
+  /**
+   * The slots in keys.reapSlots (SMEMBERS), anything not a slot number (a hand edit)
+   * left out. Sent as is, without Backend.call: a failure fails the reaper's whole tick.
+   */
+  async reapSlots(): Promise<number[]> {
+    const slots: number[] = [];
+    for (const member of await this.redis.smembers(keys.reapSlots)) {
+      const slot = Number(member);
+      if (Number.isInteger(slot) && slot >= 0 && slot <= MAX_SLOT) slots.push(slot);
+    }
+    return slots;
+  }
+
+  /** The streams registered in a slot's reap registry (SMEMBERS); sent as is, like reapSlots. */
+  reapRegistry(slot: number): Promise<string[]> {
+    return this.redis.smembers(keys.reapRegistryOfSlot(slot));
+  }
+}
+
+function parseStreamInfo(raw: unknown): StreamInfo {
+  const r = record(raw);
+  const firstEntry = r.get('first-entry');
+  const lastEntry = r.get('last-entry');
+  const maxDeleted = strOrNull(r.get('max-deleted-entry-id'));
+  return {
+    length: int(r.get('length')),
+    firstId: firstEntry ? str(arr(firstEntry)[0]) : null,
+    lastId: lastEntry ? str(arr(lastEntry)[0]) : null,
+    lastGeneratedId: str(r.get('last-generated-id')),
+    groups: int(r.get('groups')),
+    entriesAdded: intOrNull(r.get('entries-added')),
+    maxDeletedEntryId: maxDeleted === '0-0' ? null : maxDeleted,
+  };
+}
+
+function parseGroup(raw: unknown): GroupEntry {
+  const r = record(raw);
+  return {
+    name: str(r.get('name')),
+    consumers: int(r.get('consumers')),
+    pending: int(r.get('pending')),
+    lastDeliveredId: str(r.get('last-delivered-id')),
+    entriesRead: intOrNull(r.get('entries-read')),
+    lag: intOrNull(r.get('lag')),
+  };
+}
+
+function parseConsumer(raw: unknown): ConsumerInfo {
+  const r = record(raw);
+  return { name: str(r.get('name')), pending: int(r.get('pending')), idleMs: int(r.get('idle')), inactiveMs: intOrNull(r.get('inactive')) };
+}
+
+function parsePendingSummary(raw: unknown): PendingSummary {
+  const [count, minId, maxId, consumers] = arr(raw);
+  return {
+    count: int(count),
+    minId: strOrNull(minId),
+    maxId: strOrNull(maxId),
+    consumers: consumers ? arr(consumers).map((c) => ({ name: str(arr(c)[0]), count: int(arr(c)[1]) })) : [],
+  };
+}
