@@ -41,7 +41,7 @@ describe('source files stay small', () => {
   });
 });
 
-/** What each layer may import (besides itself and packages). */
+/** What each layer may import (besides itself and packages): calls go down, see docs/architecture.md. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   contract: [],
   redis: ['contract'],
@@ -67,4 +67,9 @@ describe('imports point down the layers', () => {
       expect(wrong).toEqual([]);
     });
   }
+
+  it('only src/redis imports ioredis: the adapter is the only code that sends Redis commands', () => {
+    const users = git('grep', '-l', "from 'ioredis'", '--', 'src/').split('\n').filter(Boolean);
+    expect(users.filter((f) => !f.startsWith('src/redis/'))).toEqual([]);
+  });
 });
