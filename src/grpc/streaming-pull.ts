@@ -1,12 +1,12 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { Principal } from '../core/access/principal.js';
 import type { Core } from '../core/core.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { pairsBytes } from '../contract/limits.js';
 import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../contract/types.js';
-import { authenticateCall, authorizeCall, callerOf } from './auth.js';
+import { admitted } from './admission.js';
+import { authorizeCall } from './auth.js';
 import { toProtoMessage } from './convert.js';
 import { Undecodable } from './decoding.js';
 import type { AckResult } from './generated/streamgate/v1/AckResult.js';
@@ -83,7 +83,16 @@ function deliverInResponses(call: Call, messages: readonly Message[]): boolean {
  * in every case the session is closed first, which releases the unacked messages.
  */
 export function streamingPull(core: Core, logger: Logger, active: ActiveStreams): (call: Call) => void {
-  return (call) => {
+  // A refused call (admission.ts) ends before anything opens: no session, nothing
+  // registered. Its status goes out once the handler has returned, as any other end's.
+  const refuse = (err: unknown, call: Call): void => {
+    const status = toGrpcStatus(err);
+    logFailure(logger, err, 'StreamingPull');
+    queueMicrotask(() => call.emit('error', status));
+  };
+  // The key is checked as the call opens; the operation once the first request names the
+  // stream. A key revoked later (SIGHUP) does not end a stream already open.
+  const handler = admitted<Call, undefined>(core, refuse, (call, _none, { principal, caller }) => {
     let session: PullSession | null = null;
     let gone = false; // cancelled by the client: nothing more can be written
     let ended: Promise<void> | null = null;
@@ -104,19 +113,6 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       return ended;
     };
     const unregister = active.add((err) => end(err));
-
-    // The key is checked as the call opens; the operation once the first request names the
-    // stream. A key revoked later (SIGHUP) does not end a stream already open.
-    let principal: Principal;
-    let caller: string;
-    try {
-      principal = authenticateCall(core, call.metadata);
-      caller = callerOf(principal, call.getPeer());
-      core.admission.request(caller);
-    } catch (err) {
-      void end(err);
-      return;
-    }
 
     const open = (first: StreamingPullRequest__Output): PullSession => {
       if (!first.stream || !first.group || !first.consumer) {
@@ -173,5 +169,6 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       gone = true;
       void end();
     });
-  };
+  });
+  return (call) => handler(call, undefined);
 }
