@@ -46,7 +46,7 @@ export interface TrimInput {
  * `minId` (remove entries below it); `exact` defaults to approximate (defaultOptions.trim).
  * The core checks the values themselves (maxLen a count, minId an entry ID).
  */
-export function trimThreshold(t: TrimInput): TrimInput {
+export function trimThreshold<T extends TrimInput>(t: T): T {
   if (t.maxLen !== undefined && t.minId !== undefined) throw invalid('trim takes maxLen or minId, not both', 'trim');
   if (t.maxLen === undefined && t.minId === undefined) throw invalid('trim needs maxLen or minId', 'trim');
   return t;

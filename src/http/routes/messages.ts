@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
 import { invalid } from '../../contract/errors.js';
+import { trimThreshold } from '../../contract/messages.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { fieldsFromJson, messageToJson } from '../encoding.js';
 import { EncodingQuery, StreamParams, problems, queryBool, streamId } from '../schemas/common.js';
@@ -68,7 +69,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         : (b.messages ?? []).map((m, i) => ({ id: m.id, pairs: fieldsFromJson(m, encoding, `messages[${i}]`) }));
       const result = await core.streams.publish(stream, {
         messages,
-        trim: b.trim,
+        trim: b.trim && trimThreshold(b.trim),
         idempotencyKey: req.headers['idempotency-key'],
       });
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
@@ -137,7 +138,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       },
     },
     handler: async (req) => {
-      const r = await core.streams.trim(req.params.stream, req.body);
+      const r = await core.streams.trim(req.params.stream, trimThreshold(req.body));
       return r.warning ? { trimmed: r.trimmed, warning: r.warning } : { trimmed: r.trimmed };
     },
   });
