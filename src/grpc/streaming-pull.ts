@@ -1,6 +1,7 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
+import { defaultOptions } from '../contract/defaults.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { pairsBytes } from '../contract/limits.js';
 import type { AckOutcome, PullSession } from '../core/pull-session.js';
@@ -148,7 +149,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       const s = session;
       const work: Promise<AckOutcome[]>[] = [];
       if (request.ackIds.length > 0) work.push(s.ack(request.ackIds));
-      if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? 0));
+      if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? defaultOptions.nack.delayMs));
       if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
       if (work.length === 0) return;
       const results = (await Promise.all(work)).flat();
