@@ -90,6 +90,12 @@ export const limitSettings = {
   maxWaitMs: { env: 'STREAMGATE_MAX_WAIT_MS', default: 60_000, min: 0, max: 3_600_000 },
   // Most messages, IDs or entries one request may carry.
   maxBatch: { env: 'STREAMGATE_MAX_BATCH', default: 1000, min: 1, max: 100_000 },
+  // Largest message: its field names (UTF-8) and values, in bytes (PAYLOAD_TOO_LARGE above).
+  maxMessageBytes: { env: 'STREAMGATE_MAX_MESSAGE_BYTES', default: 1_048_576, min: 1, max: 512 * 1_048_576 },
+  // Most fields one message may have.
+  maxFields: { env: 'STREAMGATE_MAX_FIELDS', default: 1000, min: 1, max: 100_000 },
+  // Largest REST request body (PAYLOAD_TOO_LARGE above, before any route runs).
+  maxBodyBytes: { env: 'STREAMGATE_MAX_BODY_BYTES', default: 16 * 1_048_576, min: 1024, max: 1024 * 1_048_576 },
 } as const;
 
 export type LimitName = keyof typeof limitSettings;

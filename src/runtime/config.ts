@@ -61,12 +61,12 @@ export const envSchema = z.object({
   ),
   STREAMGATE_MAX_COUNT: limit('maxCount').describe('Largest count a read, pull or claim may ask for.'),
   STREAMGATE_MAX_WAIT_MS: limit('maxWaitMs').describe('Longest waitMs a pull may ask for.'),
-  STREAMGATE_MAX_MESSAGE_BYTES: int(1_048_576, 1, 512 * 1_048_576).describe(
+  STREAMGATE_MAX_MESSAGE_BYTES: limit('maxMessageBytes').describe(
     'Largest message (sum of field names and values, in bytes).',
   ),
-  STREAMGATE_MAX_FIELDS: int(1000, 1, 100_000).describe('Most fields one message may have.'),
+  STREAMGATE_MAX_FIELDS: limit('maxFields').describe('Most fields one message may have.'),
   STREAMGATE_MAX_BATCH: limit('maxBatch').describe('Most messages, ids or entries in one request.'),
-  STREAMGATE_MAX_BODY_BYTES: int(16 * 1_048_576, 1024, 1024 * 1_048_576).describe('Largest request body.'),
+  STREAMGATE_MAX_BODY_BYTES: limit('maxBodyBytes').describe('Largest request body.'),
   STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
     `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
   ),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SAFE } from '../../src/contract/defaults.js';
+import { type LimitName, MAX_SAFE, limitSettings } from '../../src/contract/defaults.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { testApp, type TestApp } from '../helpers/http.js';
 import { type OpenApiDocument, committedDocument } from '../helpers/openapi-check.js';
 
@@ -18,6 +19,16 @@ const pullBody = (doc: OpenApiDocument) =>
   }).properties;
 
 describe('OpenAPI integer bounds', () => {
+  it('the limit settings are the configuration: each names its variable, whose default and range it gives', () => {
+    const defaults = loadConfig({}).limits;
+    for (const [name, s] of Object.entries(limitSettings) as Array<[LimitName, (typeof limitSettings)[LimitName]]>) {
+      expect(defaults[name], name).toBe(s.default);
+      expect(loadConfig({ [s.env]: String(s.max) }).limits[name], name).toBe(s.max);
+      expect(() => loadConfig({ [s.env]: String(s.max + 1) }), name).toThrow();
+      expect(() => loadConfig({ [s.env]: String(s.min - 1) }), name).toThrow();
+    }
+  });
+
   it('every integer of the committed document has a real minimum and maximum', () => {
     const found = integers(committedDocument());
     expect(found.length).toBeGreaterThan(40);
