@@ -1,5 +1,4 @@
-import { invalid } from '../contract/errors.js';
-import type { TrimSpec } from '../core/streams.js';
+import { type TrimInput, fieldsForm, needsPairs, trimThreshold } from '../contract/messages.js';
 import type { ConsumerInfo, FieldPair, GroupInfo, Message } from '../contract/types.js';
 import type { Consumer } from './generated/streamgate/v1/Consumer.js';
 import type { Field__Output } from './generated/streamgate/v1/Field.js';
@@ -17,14 +16,14 @@ export function toProtoMessage(m: Message): ProtoMessage {
     return out;
   }
   const fields: Record<string, Buffer> = Object.create(null) as Record<string, Buffer>;
-  let repeated = false;
+  let withPairs = false;
   for (const [name, value] of m.pairs) {
-    if (Object.hasOwn(fields, name)) repeated = true;
+    if (!withPairs && needsPairs('protobuf', name, Object.hasOwn(fields, name))) withPairs = true;
     fields[name] = value;
   }
   out.fields = fields;
-  // A protobuf map keeps one value per name: repeated names travel in pairs too.
-  if (repeated) out.pairs = m.pairs.map(([name, value]) => ({ name, value }));
+  // What the map cannot hold travels in pairs too (contract/messages.ts).
+  if (withPairs) out.pairs = m.pairs.map(([name, value]) => ({ name, value }));
   return out;
 }
 
@@ -36,15 +35,17 @@ export function fromProtoFields(
 ): FieldPair[] {
   const map = Object.entries(fields ?? {});
   const list = pairs ?? [];
-  if (map.length > 0 && list.length > 0) throw invalid(`${path} takes fields or pairs, not both`, path);
-  if (list.length > 0) return list.map((f) => [f.name, Buffer.from(f.value)] as const);
+  if (fieldsForm(map.length > 0, list.length > 0, path) === 'pairs') return list.map((f) => [f.name, Buffer.from(f.value)] as const);
   return map.map(([name, value]) => [name, Buffer.from(value)] as const);
 }
 
-export function fromProtoTrim(t: TrimSpec__Output): TrimSpec {
-  if (t.threshold === 'maxLen') return { maxLen: t.maxLen ?? 0, exact: t.exact };
-  if (t.threshold === 'minId') return { minId: t.minId ?? '', exact: t.exact };
-  throw invalid('trim needs max_len or min_id', 'trim');
+/** The oneof `threshold` as the contract's trim (contract/messages.ts: exactly one of maxLen, minId). */
+export function fromProtoTrim(t: TrimSpec__Output): TrimInput {
+  return trimThreshold({
+    maxLen: t.threshold === 'maxLen' ? (t.maxLen ?? 0) : undefined,
+    minId: t.threshold === 'minId' ? (t.minId ?? '') : undefined,
+    exact: t.exact,
+  });
 }
 
 export function toProtoGroup(g: GroupInfo): Group {

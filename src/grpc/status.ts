@@ -1,30 +1,25 @@
-import { Metadata, type StatusObject, status } from '@grpc/grpc-js';
-import { RateLimited } from '../core/admission.js';
-import { ERROR_TABLE, GatewayError, messageOf } from '../contract/errors.js';
+import { Metadata, type StatusObject } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { BackendUnavailable, failureLogLevel } from '../redis/unavailable.js';
+import { ERROR_TABLE, messageOf } from '../contract/errors.js';
+import { present } from '../contract/presentation.js';
+import { failureLogLevel } from '../redis/unavailable.js';
 
 /**
- * Core errors as gRPC statuses, from the same table as REST's problem+json. The contract's
- * code travels in the trailing metadata `error-code`; the status code is a number only on
- * this object, never on a domain error (grpc-js would trust any numeric `code`).
+ * Core errors as gRPC statuses, from the same table and the same presentation as REST's
+ * problem+json (contract/presentation.ts). The contract's code travels in the trailing
+ * metadata `error-code`, with the retry hint (`retry-after-ms`; REST says Retry-After) and
+ * `outcome` when there are some. The status code is a number only on this object, never on
+ * a domain error (grpc-js would trust any numeric `code`).
  */
 export type GrpcStatus = StatusObject;
 
 export function toGrpcStatus(err: unknown): GrpcStatus {
+  const shown = present(err);
   const metadata = new Metadata();
-  if (err instanceof GatewayError) {
-    const entry = ERROR_TABLE[err.code];
-    metadata.set('error-code', err.code);
-    // Whether a failed write may have happened (unavailable.ts): `unknown` or `not_written`.
-    if (err instanceof BackendUnavailable) metadata.set('outcome', err.outcome);
-    // REST says Retry-After; gRPC has no standard header for it.
-    if (err instanceof RateLimited) metadata.set('retry-after-ms', String(err.retryAfterMs));
-    const hidden = entry.http >= 500 && err.code !== 'BACKEND_UNAVAILABLE' && err.code !== 'SHUTTING_DOWN';
-    return { code: entry.grpc, details: hidden ? 'internal error' : err.message, metadata };
-  }
-  metadata.set('error-code', 'INTERNAL');
-  return { code: status.INTERNAL, details: 'internal error', metadata };
+  metadata.set('error-code', shown.code);
+  if (shown.outcome !== undefined) metadata.set('outcome', shown.outcome);
+  if (shown.retryAfterMs !== undefined) metadata.set('retry-after-ms', String(shown.retryAfterMs));
+  return { code: ERROR_TABLE[shown.code].grpc, details: shown.message, metadata };
 }
 
 /** Logs a failed call as REST does (failureLogLevel): our faults, and unknown write outcomes. */

@@ -1,12 +1,13 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { Principal } from '../core/access/principal.js';
 import type { Core } from '../core/core.js';
+import { defaultOptions } from '../contract/defaults.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { pairsBytes } from '../contract/limits.js';
 import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../contract/types.js';
-import { authenticateCall, authorizeCall, callerOf } from './auth.js';
+import { admitted } from './admission.js';
+import { authorizeCall } from './auth.js';
 import { toProtoMessage } from './convert.js';
 import { Undecodable } from './decoding.js';
 import type { AckResult } from './generated/streamgate/v1/AckResult.js';
@@ -83,7 +84,16 @@ function deliverInResponses(call: Call, messages: readonly Message[]): boolean {
  * in every case the session is closed first, which releases the unacked messages.
  */
 export function streamingPull(core: Core, logger: Logger, active: ActiveStreams): (call: Call) => void {
-  return (call) => {
+  // A refused call (admission.ts) ends before anything opens: no session, nothing
+  // registered. Its status goes out once the handler has returned, as any other end's.
+  const refuse = (err: unknown, call: Call): void => {
+    const status = toGrpcStatus(err);
+    logFailure(logger, err, 'StreamingPull');
+    queueMicrotask(() => call.emit('error', status));
+  };
+  // The key is checked as the call opens; the operation once the first request names the
+  // stream. A key revoked later (SIGHUP) does not end a stream already open.
+  const handler = admitted<Call, undefined>(core, refuse, (call, _none, { principal, caller }) => {
     let session: PullSession | null = null;
     let gone = false; // cancelled by the client: nothing more can be written
     let ended: Promise<void> | null = null;
@@ -104,19 +114,6 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       return ended;
     };
     const unregister = active.add((err) => end(err));
-
-    // The key is checked as the call opens; the operation once the first request names the
-    // stream. A key revoked later (SIGHUP) does not end a stream already open.
-    let principal: Principal;
-    let caller: string;
-    try {
-      principal = authenticateCall(core, call.metadata);
-      caller = callerOf(principal, call.getPeer());
-      core.admission.request(caller);
-    } catch (err) {
-      void end(err);
-      return;
-    }
 
     const open = (first: StreamingPullRequest__Output): PullSession => {
       if (!first.stream || !first.group || !first.consumer) {
@@ -152,7 +149,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       const s = session;
       const work: Promise<AckOutcome[]>[] = [];
       if (request.ackIds.length > 0) work.push(s.ack(request.ackIds));
-      if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? 0));
+      if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? defaultOptions.nack.delayMs));
       if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
       if (work.length === 0) return;
       const results = (await Promise.all(work)).flat();
@@ -173,5 +170,6 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       gone = true;
       void end();
     });
-  };
+  });
+  return (call) => handler(call, undefined);
 }

@@ -13,6 +13,7 @@ import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
 import { QuietRequestLog } from './request-log.js';
 import { swaggerOptions } from './openapi.js';
+import { withConfiguredLimits } from './openapi-limits.js';
 import { sendProblem } from './problem.js';
 import { answerClientError, registerRawAnswers } from './raw-answers.js';
 import { consumeRoutes } from './routes/consume.js';
@@ -83,7 +84,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => void unsubscribe());
   }
 
-  await app.register(swagger, swaggerOptions);
+  const { transformObject } = swaggerOptions;
+  await app.register(swagger, {
+    ...swaggerOptions,
+    ...(transformObject ? { transformObject: (input) => withConfiguredLimits(transformObject(input), core.config.limits) } : {}),
+  });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerHttpMetrics(app, core.metrics.registry);
 

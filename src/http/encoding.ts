@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { invalid } from '../contract/errors.js';
+import { fieldsForm, needsPairs } from '../contract/messages.js';
 import type { FieldPair, Message } from '../contract/types.js';
 
 /**
@@ -18,10 +19,6 @@ export interface MessageJson {
   deleted?: true;
 }
 
-/** JavaScript orders integer-like object keys first, so such names would lose Redis's order. */
-const INDEX_LIKE = /^(0|[1-9]\d{0,9})$/;
-const isIndexLike = (name: string) => INDEX_LIKE.test(name) && Number(name) < 4294967295;
-
 export function messageToJson(m: Message, encoding: Encoding): MessageJson {
   if (m.pairs === null) {
     const out: MessageJson = { id: m.id, fields: null, deleted: true };
@@ -31,15 +28,15 @@ export function messageToJson(m: Message, encoding: Encoding): MessageJson {
   const base64 = encoding === 'base64' || m.pairs.some(([, v]) => !isUtf8(v));
   // A null-prototype object keeps a field named "__proto__" as an ordinary field.
   const fields = Object.create(null) as Record<string, string>;
-  let needsPairs = false;
+  let withPairs = false;
   for (const [name, value] of m.pairs) {
-    if (Object.hasOwn(fields, name) || isIndexLike(name)) needsPairs = true;
+    if (!withPairs && needsPairs('json', name, Object.hasOwn(fields, name))) withPairs = true;
     fields[name] = base64 ? value.toString('base64') : value.toString('utf8');
   }
   const out: MessageJson = { id: m.id, fields };
-  // pairs carries what a JSON object cannot: repeated names, and Redis's order. Built only
-  // then: most messages need none, and this runs for every message delivered.
-  if (needsPairs) {
+  // pairs carries what a JSON object cannot (contract/messages.ts). Built only then: most
+  // messages need none, and this runs for every message delivered.
+  if (withPairs) {
     out.pairs = m.pairs.map(([name, value]) => [name, base64 ? value.toString('base64') : value.toString('utf8')]);
   }
   if (m.deliveryCount !== undefined) out.deliveryCount = m.deliveryCount;
@@ -65,11 +62,8 @@ export interface FieldsInput {
 }
 
 export function fieldsFromJson(input: FieldsInput, encoding: Encoding, path: string): FieldPair[] {
-  if ((input.fields === undefined) === (input.pairs === undefined)) {
-    throw invalid(`${path} needs exactly one of fields or pairs`, path);
-  }
-  if (input.pairs !== undefined) {
-    return input.pairs.map(([name, value], i) => [name, valueBytes(value, encoding, `${path}.pairs[${i}]`)] as const);
+  if (fieldsForm(input.fields !== undefined, input.pairs !== undefined, path) === 'pairs') {
+    return (input.pairs ?? []).map(([name, value], i) => [name, valueBytes(value, encoding, `${path}.pairs[${i}]`)] as const);
   }
   return Object.entries(input.fields ?? {}).map(
     ([name, value]) => [name, valueBytes(value, encoding, `${path}.fields.${name}`)] as const,

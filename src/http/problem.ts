@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../contract/errors.js';
-import { BackendUnavailable, type CommandOutcome, failureLogLevel } from '../redis/unavailable.js';
+import { type Outcome, present, retryAfterSeconds } from '../contract/presentation.js';
+import { failureLogLevel } from '../redis/unavailable.js';
 
 /** RFC 9457 problem details, with the contract's stable `code`. */
 export interface Problem {
@@ -12,7 +13,7 @@ export interface Problem {
   instance?: string;
   errors?: FieldIssue[];
   /** BACKEND_UNAVAILABLE only: whether the request may have taken effect (unavailable.ts). */
-  outcome?: CommandOutcome;
+  outcome?: Outcome;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -30,14 +31,25 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
+interface Answer {
+  readonly problem: Problem;
+  /** The retry hint (contract/presentation.ts), sent as Retry-After. */
+  readonly retryAfterMs?: number | undefined;
+}
+
+/** An error as the contract presents it (contract/presentation.ts: hidden messages, outcome, retry hint). */
+function presented(err: unknown): Answer {
+  const shown = present(err);
+  const problem = problemOf(shown.code, shown.message, shown.issues);
+  if (shown.outcome !== undefined) problem.outcome = shown.outcome;
+  return { problem, retryAfterMs: shown.retryAfterMs };
+}
+
 /** Any error thrown while serving a request, as a problem. Never leaks a 5xx's internals. */
-export function toProblem(err: unknown): Problem {
-  if (err instanceof GatewayError) {
-    const status = ERROR_TABLE[err.code].http;
-    const p = problemOf(err.code, status >= 500 && err.code !== 'BACKEND_UNAVAILABLE' ? 'internal error' : err.message, err.issues);
-    if (err instanceof BackendUnavailable) p.outcome = err.outcome;
-    return p;
-  }
+export const toProblem = (err: unknown): Problem => answerOf(err).problem;
+
+function answerOf(err: unknown): Answer {
+  if (err instanceof GatewayError) return presented(err);
   const fe = err as Partial<FastifyError> & { validationContext?: string };
   if (Array.isArray(fe.validation)) {
     const where = fe.validationContext ?? 'request';
@@ -47,24 +59,25 @@ export function toProblem(err: unknown): Problem {
       message: v.message ?? 'invalid',
     }));
     const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    return problemOf('VALIDATION_FAILED', detail, issues);
+    return { problem: problemOf('VALIDATION_FAILED', detail, issues) };
   }
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (mapped) return problemOf(mapped, fe.message ?? mapped);
+  if (mapped) return { problem: problemOf(mapped, fe.message ?? mapped) };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Malformed JSON, wrong content type, bad URL encoding...: the client's to fix.
-    return problemOf('VALIDATION_FAILED', fe.message ?? 'bad request');
+    return { problem: problemOf('VALIDATION_FAILED', fe.message ?? 'bad request') };
   }
-  return problemOf('INTERNAL', 'internal error');
+  return presented(err);
 }
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
-  const problem = toProblem(err);
+  const { problem, retryAfterMs } = answerOf(err);
   problem.instance = req.url.length <= 2048 ? req.url.split('?')[0] : undefined;
   const level = problem.status >= 500 ? failureLogLevel(err) : null;
   if (level === 'error') req.log.error({ err }, 'request failed');
   else if (level === 'warn') req.log.warn({ code: problem.code, detail: problem.detail }, 'request failed');
-  if (problem.code === 'BACKEND_UNAVAILABLE') void reply.header('retry-after', '1');
+  // The rate-limit plugin sets the same Retry-After on its own refusals.
+  if (retryAfterMs !== undefined) void reply.header('retry-after', retryAfterSeconds(retryAfterMs));
   // RFC 9110: a 401 names the scheme the client must use.
   if (problem.code === 'UNAUTHENTICATED') void reply.header('www-authenticate', 'Bearer realm="streamgate"');
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { splitGlobList } from '../core/access/glob.js';
 import type { CoreConfig } from '../core/config.js';
+import { type LimitName, limitSettings } from '../contract/defaults.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 
 /**
@@ -18,6 +19,9 @@ const port = (fallback: number) =>
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** A limit whose default and range are the contract's (contract/defaults.ts). */
+const limit = (name: LimitName) => int(limitSettings[name].default, limitSettings[name].min, limitSettings[name].max);
 
 /** `true|false|1|0`: z.coerce.boolean would read "false" as true. */
 const bool = (fallback: boolean) =>
@@ -56,14 +60,14 @@ export const envSchema = z.object({
   STREAMGATE_DEFAULT_MAX_DELIVERIES: int(0, 0, 1000).describe(
     'maxDeliveries of groups without a stored policy (0: unlimited).',
   ),
-  STREAMGATE_MAX_COUNT: int(1000, 1, 100_000).describe('Largest count a read, pull or claim may ask for.'),
-  STREAMGATE_MAX_WAIT_MS: int(60_000, 0, 3_600_000).describe('Longest waitMs a pull may ask for.'),
-  STREAMGATE_MAX_MESSAGE_BYTES: int(1_048_576, 1, 512 * 1_048_576).describe(
+  STREAMGATE_MAX_COUNT: limit('maxCount').describe('Largest count a read, pull or claim may ask for.'),
+  STREAMGATE_MAX_WAIT_MS: limit('maxWaitMs').describe('Longest waitMs a pull may ask for.'),
+  STREAMGATE_MAX_MESSAGE_BYTES: limit('maxMessageBytes').describe(
     'Largest message (sum of field names and values, in bytes).',
   ),
-  STREAMGATE_MAX_FIELDS: int(1000, 1, 100_000).describe('Most fields one message may have.'),
-  STREAMGATE_MAX_BATCH: int(1000, 1, 100_000).describe('Most messages, ids or entries in one request.'),
-  STREAMGATE_MAX_BODY_BYTES: int(16 * 1_048_576, 1024, 1024 * 1_048_576).describe('Largest request body.'),
+  STREAMGATE_MAX_FIELDS: limit('maxFields').describe('Most fields one message may have.'),
+  STREAMGATE_MAX_BATCH: limit('maxBatch').describe('Most messages, ids or entries in one request.'),
+  STREAMGATE_MAX_BODY_BYTES: limit('maxBodyBytes').describe('Largest request body.'),
   STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
     `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
   ),

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { defaultOptions } from '../../contract/defaults.js';
 import { callerKey } from '../../core/admission.js';
 import { principalOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { messageToJson } from '../encoding.js';
 import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
 import { MessagesSchema } from '../schemas/message.js';
+import { countInt, int, limitedInt, ranges } from '../schemas/numbers.js';
+
+const { pull, nack } = defaultOptions;
 
 const Ids = z.array(z.string()).describe('Entry IDs (at most STREAMGATE_MAX_BATCH, default 1000).');
 const NotPending = z
@@ -14,14 +18,13 @@ const NotPending = z
 const PullBody = z
   .object({
     consumer: consumerName,
-    count: z.number().int().default(1).describe('Most messages to receive (at most STREAMGATE_MAX_COUNT, default 1000).'),
-    waitMs: z.number().int().default(0).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, default 60000).'),
+    count: countInt().default(pull.count).describe('Most messages to receive (at most STREAMGATE_MAX_COUNT, default 1000).'),
+    waitMs: limitedInt(0, 'maxWaitMs').default(pull.waitMs).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, default 60000).'),
     from: z
       .string()
-      
-      .default('>')
+      .default(pull.from)
       .describe('`>`: expired leases of the group, then new messages. `0` or an ID: this consumer own pending messages after it (history, as in Redis; a history read counts as a delivery).'),
-    noAck: z.boolean().default(false).describe('New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.'),
+    noAck: z.boolean().default(pull.noAck).describe('New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.'),
   })
   .meta({ examples: [{ consumer: 'worker-1', count: 10, waitMs: 5000 }] });
 
@@ -74,7 +77,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       params: GroupParams,
       body: z.object({ ids: Ids }).meta({ examples: [{ ids: ['1700000000000-0'] }] }),
       response: {
-        200: z.object({ acked: z.number().int(), notPending: NotPending }).meta({ examples: [{ acked: 1, notPending: [] }] }),
+        200: z.object({ acked: limitedInt(0, 'maxBatch'), notPending: NotPending }).meta({ examples: [{ acked: 1, notPending: [] }] }),
         ...problems(400, 404, 409),
       },
     },
@@ -93,10 +96,10 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
         'Makes the consumer own messages eligible for redelivery after `delayMs` (0: at once; at most the group leaseMs). Messages of other consumers are left alone. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
       params: GroupParams,
       body: z
-        .object({ consumer: consumerName, ids: Ids, delayMs: z.number().int().default(0).describe('Redeliver after this long.') })
+        .object({ consumer: consumerName, ids: Ids, delayMs: int(ranges.leaseMs).default(nack.delayMs).describe('Redeliver after this long (at most the group leaseMs).') })
         .meta({ examples: [{ consumer: 'worker-1', ids: ['1700000000000-0'], delayMs: 5000 }] }),
       response: {
-        200: z.object({ released: z.number().int(), notPending: NotPending }).meta({ examples: [{ released: 1, notPending: [] }] }),
+        200: z.object({ released: limitedInt(0, 'maxBatch'), notPending: NotPending }).meta({ examples: [{ released: 1, notPending: [] }] }),
         ...problems(400, 404, 409),
       },
     },
@@ -116,7 +119,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       params: GroupParams,
       body: z.object({ consumer: consumerName, ids: Ids }).meta({ examples: [{ consumer: 'worker-1', ids: ['1700000000000-0'] }] }),
       response: {
-        200: z.object({ extended: z.number().int(), notPending: NotPending }).meta({ examples: [{ extended: 1, notPending: [] }] }),
+        200: z.object({ extended: limitedInt(0, 'maxBatch'), notPending: NotPending }).meta({ examples: [{ extended: 1, notPending: [] }] }),
         ...problems(400, 404, 409),
       },
     },

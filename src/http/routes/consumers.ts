@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import type { RouteContext, ZodApp } from '../context.js';
+import { defaultOptions } from '../../contract/defaults.js';
 import { ConsumerParams, GroupParams, problems, queryBool } from '../schemas/common.js';
+import { int, ranges } from '../schemas/numbers.js';
 
 const ConsumerSchema = z
   .object({
     name: z.string(),
-    pending: z.number().int().describe('Messages it owns that are not acked.'),
-    idleMs: z.number().int().describe('Since its last read or claim attempt.'),
-    inactiveMs: z.number().int().nullable().describe('Since its last successful read or claim; null before Redis 7.2.'),
+    pending: int().describe('Messages it owns that are not acked.'),
+    idleMs: int().describe('Since its last read or claim attempt.'),
+    inactiveMs: int(ranges.inactiveMs)
+      .nullable()
+      .describe('Since its last successful read or claim; null before Redis 7.2, −1 when it never had one.'),
   })
   .meta({ id: 'Consumer', examples: [{ name: 'worker-1', pending: 2, idleMs: 1200, inactiveMs: null }] });
 
@@ -53,10 +57,10 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
       description:
         'Refused with CONSUMER_HAS_PENDING while the consumer owns unacked messages, so none is dropped by mistake. With `force=true` it is deleted anyway and, as in Redis, its pending entries leave the group pending list (they will not be redelivered to this group): release them first (nack) to keep them.',
       params: ConsumerParams,
-      querystring: z.object({ force: queryBool('Delete even if it owns pending messages, dropping them.') }),
+      querystring: z.object({ force: queryBool('Delete even if it owns pending messages, dropping them.', defaultOptions.deleteConsumer.force) }),
       response: {
         200: z
-          .object({ pendingDropped: z.number().int().describe('Pending entries dropped with it.') })
+          .object({ pendingDropped: int().describe('Pending entries dropped with it.') })
           .meta({ examples: [{ pendingDropped: 0 }] }),
         ...problems(400, 404, 409),
       },

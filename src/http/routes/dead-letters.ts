@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { RouteContext, ZodApp } from '../context.js';
 import { messageToJson } from '../encoding.js';
-import { EncodingQuery, GroupParams, problems, queryInt } from '../schemas/common.js';
+import { defaultOptions } from '../../contract/defaults.js';
+import { EncodingQuery, GroupParams, problems } from '../schemas/common.js';
+import { countInt, int, queryCount } from '../schemas/numbers.js';
 import { MessageSchema } from '../schemas/message.js';
 
 export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
@@ -14,7 +16,7 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
         'Oldest first. Each carries the original fields plus x-original-id, x-original-stream, x-group, x-deliveries and x-last-consumer. A dead-letter stream may be shared: only entries of this stream and group are shown. Continue with `after` = `next`.',
       params: GroupParams,
       querystring: EncodingQuery.extend({
-        count: queryInt('Most dead letters to return.', 100),
+        count: queryCount('Most dead letters to return.', defaultOptions.listDeadLetters.count),
         after: z.string().optional().describe('Continue after this dead-letter ID (the previous `next`).'),
       }),
       response: {
@@ -64,12 +66,12 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
       body: z
         .object({
           ids: z.array(z.string()).optional().describe('Dead-letter entry IDs.'),
-          count: z.number().int().optional().describe('Redrive the oldest this many.'),
+          count: countInt().optional().describe('Redrive the oldest this many.'),
         })
         .meta({ examples: [{ count: 10 }] }),
       response: {
         200: z
-          .object({ redriven: z.number().int(), ids: z.array(z.string()).describe('New IDs in the stream.') })
+          .object({ redriven: int(), ids: z.array(z.string()).describe('New IDs in the stream.') })
           .meta({ examples: [{ redriven: 1, ids: ['1700000100000-0'] }] }),
         ...problems(400, 404, 409),
       },

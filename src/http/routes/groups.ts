@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultOptions } from '../../contract/defaults.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { GroupParams, StreamParams, groupName, problems } from '../schemas/common.js';
 import { GroupSchema, PolicyFields } from '../schemas/group.js';
@@ -6,8 +7,8 @@ import { GroupSchema, PolicyFields } from '../schemas/group.js';
 const CreateGroupBody = z
   .object({
     group: groupName,
-    start: z.string().default('$').describe('Where the group starts: `$` (only new messages, default), `0` (all), or an ID.'),
-    createStream: z.boolean().default(false).describe('Create an empty stream if it does not exist (MKSTREAM).'),
+    start: z.string().default(defaultOptions.createGroup.start).describe('Where the group starts: `$` (only new messages, default), `0` (all), or an ID.'),
+    createStream: z.boolean().default(defaultOptions.createGroup.createStream).describe('Create an empty stream if it does not exist (MKSTREAM).'),
     entriesRead: z.number().int().min(0).optional().describe('Logical read counter to set (ENTRIESREAD), for an exact lag.'),
     ...PolicyFields,
   })

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { defaultOptions } from '../../contract/defaults.js';
 import { invalid } from '../../contract/errors.js';
+import { trimThreshold } from '../../contract/messages.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { fieldsFromJson, messageToJson } from '../encoding.js';
-import { EncodingQuery, StreamParams, problems, queryBool, queryInt, streamId } from '../schemas/common.js';
+import { EncodingQuery, StreamParams, problems, queryBool, streamId } from '../schemas/common.js';
+import { int, queryCount, ranges } from '../schemas/numbers.js';
 import { FieldsInputSchema, MessagesSchema, PublishMessageSchema } from '../schemas/message.js';
 
 const TrimSchema = z
@@ -11,7 +14,7 @@ const TrimSchema = z
     minId: z.string().optional().describe('Remove entries with an ID below this one.'),
     exact: z
       .boolean()
-      .default(false)
+      .default(defaultOptions.trim.exact)
       .describe('Trim exactly (`=`). Default false: approximate (`~`), which removes only whole internal nodes and is much cheaper.'),
   })
   .meta({ id: 'Trim', description: 'Trimming, as XADD/XTRIM take it: `maxLen` or `minId`.' });
@@ -34,7 +37,7 @@ const PublishReply = z
 const TrimBody = TrimSchema.extend({
   safe: z
     .boolean()
-    .default(false)
+    .default(defaultOptions.trim.safe)
     .describe('Never remove entries some consumer group still needs (pending, or not yet delivered to it).'),
 }).meta({ examples: [{ maxLen: 1000, safe: true }] });
 
@@ -66,7 +69,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         : (b.messages ?? []).map((m, i) => ({ id: m.id, pairs: fieldsFromJson(m, encoding, `messages[${i}]`) }));
       const result = await core.streams.publish(stream, {
         messages,
-        trim: b.trim,
+        trim: b.trim && trimThreshold(b.trim),
         idempotencyKey: req.headers['idempotency-key'],
       });
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
@@ -83,10 +86,10 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         '`start` and `end` are the lower and upper bounds (`-`, `+`, an ID, or `(ID` for exclusive); `reverse=true` only flips the order. Reads history without touching any group.',
       params: StreamParams,
       querystring: EncodingQuery.extend({
-        start: z.string().default('-').describe('Lower bound.'),
-        end: z.string().default('+').describe('Upper bound.'),
-        count: queryInt('Most messages to return (at most STREAMGATE_MAX_COUNT, default 1000).', 100),
-        reverse: queryBool('Newest first.'),
+        start: z.string().default(defaultOptions.readRange.start).describe('Lower bound.'),
+        end: z.string().default(defaultOptions.readRange.end).describe('Upper bound.'),
+        count: queryCount('Most messages to return (at most STREAMGATE_MAX_COUNT, default 1000).', defaultOptions.readRange.count),
+        reverse: queryBool('Newest first.', defaultOptions.readRange.reverse),
       }),
       response: {
         200: MessagesSchema.meta({ examples: [{ messages: [{ id: '1700000000000-0', fields: { orderId: '42' } }] }] }),
@@ -108,7 +111,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       description: 'Removes the entry from the stream. Groups that have it pending keep it pending; reading it from history then shows `deleted: true`.',
       params: StreamParams.extend({ id: streamId('Entry ID.') }),
       response: {
-        200: z.object({ deleted: z.number().int().describe('1 if the entry existed, else 0.') }).meta({ examples: [{ deleted: 1 }] }),
+        200: z.object({ deleted: int(ranges.flag).describe('1 if the entry existed, else 0.') }).meta({ examples: [{ deleted: 1 }] }),
         ...problems(400, 404, 409),
       },
     },
@@ -127,7 +130,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       response: {
         200: z
           .object({
-            trimmed: z.number().int().describe('Entries removed.'),
+            trimmed: int().describe('Entries removed.'),
             warning: z.string().optional().describe('Set when the trim removed entries some group still needed.'),
           })
           .meta({ examples: [{ trimmed: 120 }] }),
@@ -135,7 +138,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       },
     },
     handler: async (req) => {
-      const r = await core.streams.trim(req.params.stream, req.body);
+      const r = await core.streams.trim(req.params.stream, trimThreshold(req.body));
       return r.warning ? { trimmed: r.trimmed, warning: r.warning } : { trimmed: r.trimmed };
     },
   });

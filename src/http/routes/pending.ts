@@ -1,17 +1,21 @@
 import { z } from 'zod';
+import { defaultOptions } from '../../contract/defaults.js';
 import type { ClaimResult } from '../../core/pending.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { messageToJson } from '../encoding.js';
 import type { Encoding } from '../encoding.js';
-import { EncodingQuery, GroupParams, consumerName, problems, queryInt } from '../schemas/common.js';
+import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
+import { countInt, int, queryCount, queryInt } from '../schemas/numbers.js';
+
+const { listPending, autoClaim } = defaultOptions;
 import { MessageSchema } from '../schemas/message.js';
 
 const PendingEntrySchema = z
   .object({
     id: z.string(),
     consumer: z.string().describe('Owner.'),
-    idleMs: z.number().int().describe('Since the last delivery (the lease clock).'),
-    deliveryCount: z.number().int(),
+    idleMs: int().describe('Since the last delivery (the lease clock).'),
+    deliveryCount: int(),
   })
   .meta({ id: 'PendingEntry', examples: [{ id: '1700000000000-0', consumer: 'worker-1', idleMs: 1520, deliveryCount: 1 }] });
 
@@ -34,10 +38,10 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
       response: {
         200: z
           .object({
-            count: z.number().int(),
+            count: int(),
             minId: z.string().nullable(),
             maxId: z.string().nullable(),
-            consumers: z.array(z.object({ name: z.string(), count: z.number().int() })),
+            consumers: z.array(z.object({ name: z.string(), count: int() })),
           })
           .meta({
             examples: [{ count: 2, minId: '1700000000000-0', maxId: '1700000000001-0', consumers: [{ name: 'worker-1', count: 2 }] }],
@@ -56,11 +60,11 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
       description: 'Pending messages in ID order with owner, idle time and delivery count; filter by consumer and by minimum idle time.',
       params: GroupParams,
       querystring: z.object({
-        start: z.string().default('-').describe('Lower bound (`-`, an ID, or `(ID`).'),
-        end: z.string().default('+').describe('Upper bound (`+`, an ID, or `(ID`).'),
-        count: queryInt('Most entries (at most STREAMGATE_MAX_COUNT).', 100),
+        start: z.string().default(listPending.start).describe('Lower bound (`-`, an ID, or `(ID`).'),
+        end: z.string().default(listPending.end).describe('Upper bound (`+`, an ID, or `(ID`).'),
+        count: queryCount('Most entries (at most STREAMGATE_MAX_COUNT).', listPending.count),
         consumer: consumerName.optional().describe('Only this consumer entries.'),
-        minIdleMs: z.coerce.number().int().optional().describe('Only entries idle at least this long.'),
+        minIdleMs: queryInt('Only entries idle at least this long.'),
       }),
       response: { 200: z.object({ entries: z.array(PendingEntrySchema) }), ...problems(400, 404, 409) },
     },
@@ -78,11 +82,11 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
       body: z
         .object({
           consumer: consumerName,
-          minIdleMs: z.number().int().describe('Only messages idle at least this long.'),
+          minIdleMs: int().describe('Only messages idle at least this long.'),
           ids: z.array(z.string()),
-          idleMs: z.number().int().optional().describe('Set the idle time (IDLE).'),
-          timeMs: z.number().int().optional().describe('Set the last delivery time, Unix ms (TIME).'),
-          retryCount: z.number().int().optional().describe('Set the delivery count (RETRYCOUNT).'),
+          idleMs: int().optional().describe('Set the idle time (IDLE).'),
+          timeMs: int().optional().describe('Set the last delivery time, Unix ms (TIME).'),
+          retryCount: int().optional().describe('Set the delivery count (RETRYCOUNT).'),
           force: z.boolean().optional().describe('Create pending entries for IDs not pending (FORCE).'),
           justId: z.boolean().optional().describe('Answer IDs only and leave the delivery count (JUSTID).'),
         })
@@ -103,9 +107,9 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
       body: z
         .object({
           consumer: consumerName,
-          minIdleMs: z.number().int(),
-          start: z.string().default('0-0').describe('Cursor: `0-0` or the `next` of the previous call.'),
-          count: z.number().int().default(100),
+          minIdleMs: int(),
+          start: z.string().default(autoClaim.start).describe('Cursor: `0-0` or the `next` of the previous call.'),
+          count: countInt().default(autoClaim.count),
           justId: z.boolean().optional(),
         })
         .meta({ examples: [{ consumer: 'worker-2', minIdleMs: 60000, count: 10 }] }),

@@ -1,17 +1,19 @@
 import { z } from 'zod';
+import { defaultOptions } from '../../contract/defaults.js';
 import { MATCH_MAX_LENGTH } from '../../core/streams.js';
 import { principalOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../context.js';
-import { StreamParams, problems, queryInt } from '../schemas/common.js';
+import { StreamParams, problems } from '../schemas/common.js';
+import { int, queryCount } from '../schemas/numbers.js';
 
 const StreamInfoSchema = z
   .object({
-    length: z.number().int().describe('Entries in the stream.'),
+    length: int().describe('Entries in the stream.'),
     firstId: z.string().nullable().describe('ID of the first entry; null when empty.'),
     lastId: z.string().nullable().describe('ID of the last entry; null when empty.'),
     lastGeneratedId: z.string().describe('Highest ID ever added (new IDs must be above it).'),
-    groups: z.number().int().describe('Number of consumer groups.'),
-    entriesAdded: z.number().int().nullable().describe('Entries ever added.'),
+    groups: int().describe('Number of consumer groups.'),
+    entriesAdded: int().nullable().describe('Entries ever added.'),
     maxDeletedEntryId: z.string().nullable().describe('Highest ID ever deleted; null if none.'),
   })
   .meta({
@@ -38,8 +40,8 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
       description: 'One SCAN step over the keyspace: pass the returned `cursor` back until it is "0". A step may return no names and still not be the end. Only streams inside the gateway keyspace (STREAMGATE_STREAMS) on which the API key has some grant are listed; `match` narrows that, never widens it.',
       querystring: z.object({
         match: z.string().max(MATCH_MAX_LENGTH).optional().describe('Glob pattern of stream names (SCAN MATCH).'),
-        cursor: z.string().max(20).default('0').describe('Cursor from the previous call; "0" to start.'),
-        count: queryInt('Keys to examine in this step (a SCAN COUNT hint).', 100),
+        cursor: z.string().max(20).default(defaultOptions.listStreams.cursor).describe('Cursor from the previous call; "0" to start.'),
+        count: queryCount('Keys to examine in this step (a SCAN COUNT hint).', defaultOptions.listStreams.count),
       }),
       response: {
         200: z

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { defaultOptions } from '../../contract/defaults.js';
 import { ERROR_CODES } from '../../contract/errors.js';
+import { COMMAND_OUTCOMES } from '../../contract/presentation.js';
 import { MEMBER_NAME_CEILING_BYTES, STREAM_NAME_CEILING_BYTES, memberNameProblem, streamNameProblem } from '../../contract/names.js';
+import { int, ranges } from './numbers.js';
 
 /**
  * Schemas shared by several routes. Names are checked with the core's own predicates, so
@@ -40,28 +43,25 @@ export const ConsumerParams = z.object({ stream: streamName, group: groupName, c
 export const EncodingQuery = z.object({
   encoding: z
     .enum(['utf8', 'base64'])
-    .default('utf8')
+    .default(defaultOptions.encoding)
     .describe(
       'How field values travel. utf8: JSON strings (a message with a value that is not valid UTF-8 still comes back base64, marked `encoding: "base64"`). base64: every value base64.',
     ),
 });
 
 /** Query booleans arrive as text; `z.coerce.boolean` would read "false" as true. */
-export const queryBool = (description: string) =>
+export const queryBool = (description: string, fallback = false) =>
   z
     .enum(['true', 'false'])
-    .default('false')
+    .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true')
     .describe(description);
-
-export const queryInt = (description: string, fallback: number) =>
-  z.coerce.number().int().default(fallback).describe(description);
 
 export const ProblemSchema = z
   .object({
     type: z.string().describe('URI naming the problem type.'),
     title: z.string().describe('Short summary of the problem type.'),
-    status: z.number().int().describe('HTTP status code.'),
+    status: int(ranges.problemStatus).describe('HTTP status code.'),
     detail: z.string().describe('What went wrong in this request.'),
     code: z.enum(ERROR_CODES).describe('Stable error code of the Streamgate contract.'),
     instance: z.string().optional().describe('Path of the request.'),
@@ -70,7 +70,7 @@ export const ProblemSchema = z
       .optional()
       .describe('Each invalid input, for validation failures.'),
     outcome: z
-      .enum(['unknown', 'not_written'])
+      .enum(COMMAND_OUTCOMES)
       .optional()
       .describe(
         'BACKEND_UNAVAILABLE only: `not_written` when the request never reached Redis (nothing changed); ' +

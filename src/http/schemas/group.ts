@@ -1,23 +1,18 @@
 import { z } from 'zod';
+import { int, ranges } from './numbers.js';
 
 export const PolicyFields = {
-  leaseMs: z
-    .number()
-    .int()
+  leaseMs: int(ranges.leaseMs)
     .optional()
     .describe('Lease of a pulled message, measured by the group idle time: 0 (plain Redis: no redelivery) or 50–43200000. Default STREAMGATE_DEFAULT_LEASE_MS (30000).'),
-  maxDeliveries: z
-    .number()
-    .int()
+  maxDeliveries: int(ranges.maxDeliveries)
     .optional()
     .describe('Deliveries after which a message is dead-lettered instead of redelivered: 0 (unlimited) to 1000. Default 0.'),
   deadLetterStream: z
     .string()
     .optional()
     .describe('Stream that receives dead letters. Default `<stream>:dlq` (may be shared by the stream groups).'),
-  reapIdleMs: z
-    .number()
-    .int()
+  reapIdleMs: int(ranges.reapIdleMs)
     .optional()
     .describe(
       'Consumer reaping: a consumer idle (no read, claim, nack or extend) longer than this has its pending messages released for prompt redelivery to the group (delivery counts kept) and is then deleted; nothing pending is lost. 0 (default): never. Else 50–2592000000 (30 days) and at least leaseMs; needs leaseMs > 0. Checked every STREAMGATE_REAP_INTERVAL_MS (30000), so a consumer goes up to that much later.',
@@ -27,15 +22,19 @@ export const PolicyFields = {
 export const GroupSchema = z
   .object({
     name: z.string(),
-    consumers: z.number().int(),
-    pending: z.number().int().describe('Messages delivered and not yet acked.'),
+    consumers: int(),
+    pending: int().describe('Messages delivered and not yet acked.'),
     lastDeliveredId: z.string().describe('Position of the group: the last ID delivered.'),
-    entriesRead: z.number().int().nullable().describe('Logical read counter (Redis 7); null when unknown.'),
-    lag: z.number().int().nullable().describe('Entries not yet delivered to the group; null when Redis cannot tell.'),
-    leaseMs: z.number().int(),
-    maxDeliveries: z.number().int(),
+    entriesRead: int().nullable().describe('Logical read counter (Redis 7); null when unknown.'),
+    lag: int(ranges.lag)
+      .nullable()
+      .describe(
+        'Entries not yet delivered to the group (entries ever added − entriesRead); null when Redis cannot tell. Negative only when entriesRead was set (ENTRIESREAD) above the entries ever added; entriesRead is at most 2^53 − 1, so lag is at least 2 − 2^53.',
+      ),
+    leaseMs: int(ranges.leaseMs),
+    maxDeliveries: int(ranges.maxDeliveries),
     deadLetterStream: z.string(),
-    reapIdleMs: z.number().int().describe('Idle time after which a consumer is reaped; 0: never.'),
+    reapIdleMs: int(ranges.reapIdleMs).describe('Idle time after which a consumer is reaped; 0: never.'),
   })
   .meta({
     id: 'Group',

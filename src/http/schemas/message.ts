@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { streamId } from './common.js';
+import { int } from './numbers.js';
 
 export const MessageSchema = z
   .object({
@@ -14,9 +15,7 @@ export const MessageSchema = z
       .describe(
         'The fields as [name, value] pairs in Redis order; present when names repeat or when a name is integer-like (JSON objects cannot keep those).',
       ),
-    deliveryCount: z
-      .number()
-      .int()
+    deliveryCount: int()
       .optional()
       .describe('Times Redis has delivered this entry to the group (consumer reads only).'),
     encoding: z
@@ -47,7 +46,6 @@ export const FieldsInputSchema = z.object({
 export const PublishMessageSchema = FieldsInputSchema.extend({
   id: z
     .string()
-    
     .optional()
     .describe('Explicit entry ID (`<ms>-<seq>` or `<ms>-*`); default `*`: Redis assigns one. Must be above the stream top ID.'),
 }).meta({ id: 'PublishMessage', description: 'One message to publish: `fields` or `pairs`.' });

@@ -1,0 +1,115 @@
+/**
+ * The contract's request defaults and integer limits, in one commented object each (the
+ * style of nodejs-pubsub's default-options.ts). The REST schemas declare them (so the
+ * OpenAPI document shows them); the gRPC handlers apply the defaults where proto3 sends
+ * "" or 0, which cannot be told from "unset". docs/api.md lists the same values.
+ */
+
+/** What an omitted input means, per operation, on both transports. */
+export const defaultOptions = {
+  readRange: {
+    // The whole stream: XRANGE's own smallest and largest bounds.
+    start: '-',
+    end: '+',
+    // Entries per page. A client pages on with an exclusive start `(<last id>`.
+    count: 100,
+    // Oldest first; reverse only flips the order, never the meaning of start and end.
+    reverse: false,
+  },
+  listStreams: {
+    // A SCAN cursor: "0" starts a new scan (and "0" in an answer ends it).
+    cursor: '0',
+    // Keys examined per step: a SCAN COUNT hint, not the number of names returned.
+    count: 100,
+  },
+  createGroup: {
+    // Only messages published after the group exists (XGROUP CREATE ... $).
+    start: '$',
+    // Refuse a stream that does not exist rather than create an empty one (MKSTREAM).
+    createStream: false,
+  },
+  pull: {
+    // One message: a worker that wants a batch says so.
+    count: 1,
+    // Answer at once when nothing is there; a long poll asks for waitMs.
+    waitMs: 0,
+    // `>`: expired leases of the group first, then new messages.
+    from: '>',
+    // Tracked as pending (at-least-once); noAck is the at-most-once opt-in.
+    noAck: false,
+  },
+  nack: {
+    // Redeliverable at once.
+    delayMs: 0,
+  },
+  deleteConsumer: {
+    // Refuse a consumer that still owns pending messages (CONSUMER_HAS_PENDING).
+    force: false,
+  },
+  listPending: {
+    // The whole pending list, in ID order.
+    start: '-',
+    end: '+',
+    count: 100,
+  },
+  autoClaim: {
+    // The XAUTOCLAIM cursor that starts a scan of the pending list.
+    start: '0-0',
+    count: 100,
+  },
+  listDeadLetters: {
+    // Dead letters of the group per page; continue with `after` = the previous `next`.
+    count: 100,
+  },
+  trim: {
+    // Approximate (`~`): whole internal nodes only, much cheaper than exact (`=`).
+    exact: false,
+    // A plain trim (safe: true never removes what a group still needs).
+    safe: false,
+  },
+  // REST only: field values as UTF-8 text (gRPC carries bytes).
+  encoding: 'utf8',
+} as const;
+
+/** An inclusive integer range. */
+export interface IntRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * Limits a deployment may change (STREAMGATE_*): the default, and the range the setting
+ * accepts. The configuration schema takes them from here; the REST document states the
+ * configured value (`served` follows the configuration, the committed document is the
+ * default one).
+ */
+export const limitSettings = {
+  // Largest count a read, pull, claim, pending or dead-letter listing may ask for.
+  maxCount: { env: 'STREAMGATE_MAX_COUNT', default: 1000, min: 1, max: 100_000 },
+  // Longest a pull may wait for messages.
+  maxWaitMs: { env: 'STREAMGATE_MAX_WAIT_MS', default: 60_000, min: 0, max: 3_600_000 },
+  // Most messages, IDs or entries one request may carry.
+  maxBatch: { env: 'STREAMGATE_MAX_BATCH', default: 1000, min: 1, max: 100_000 },
+  // Largest message: its field names (UTF-8) and values, in bytes (PAYLOAD_TOO_LARGE above).
+  maxMessageBytes: { env: 'STREAMGATE_MAX_MESSAGE_BYTES', default: 1_048_576, min: 1, max: 512 * 1_048_576 },
+  // Most fields one message may have.
+  maxFields: { env: 'STREAMGATE_MAX_FIELDS', default: 1000, min: 1, max: 100_000 },
+  // Largest REST request body (PAYLOAD_TOO_LARGE above, before any route runs).
+  maxBodyBytes: { env: 'STREAMGATE_MAX_BODY_BYTES', default: 16 * 1_048_576, min: 1024, max: 1024 * 1_048_576 },
+} as const;
+
+export type LimitName = keyof typeof limitSettings;
+
+/**
+ * The largest integer JSON numbers and JavaScript carry exactly: the bound of every count,
+ * time and size that has no smaller one. The core refuses a larger request value.
+ */
+export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A group's lag is Redis's `entries-added − entries-read`. It is negative only when a
+ * client set entriesRead (ENTRIESREAD) above the entries ever added: entriesRead is at most
+ * MAX_SAFE (the gateway refuses more), and a stream whose lag is not 0 has added at least
+ * one entry, so lag ≥ 1 − MAX_SAFE.
+ */
+export const LAG_RANGE: IntRange = { min: 1 - MAX_SAFE, max: MAX_SAFE };

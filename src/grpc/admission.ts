@@ -1,0 +1,40 @@
+import type { Metadata } from '@grpc/grpc-js';
+import type { Core } from '../core/core.js';
+import { authenticateCall, type CallContext, callerOf } from './auth.js';
+
+/**
+ * The admission of every call, unary or streaming, written once: the caller is
+ * authenticated from the `authorization` metadata (UNAUTHENTICATED), named (its API key,
+ * or with auth off its address) and counted against that key's request rate
+ * (RATE_LIMITED), before the handler runs. A refused call goes to `refuse` and never
+ * reaches the handler. The RPC's operation is authorized later, once the request is known
+ * (unary.ts; StreamingPull on its first request).
+ *
+ * grpc-js calls a unary handler with (call, callback) and a streaming one with (call):
+ * `Extra` is the callback, or nothing.
+ */
+/** What admission reads of any grpc-js call. */
+interface AnyCall {
+  readonly metadata: Metadata;
+  getPeer(): string;
+}
+
+export function admitted<Call extends AnyCall, Extra>(
+  core: Core,
+  refuse: (err: unknown, call: Call, extra: Extra) => void,
+  handler: (call: Call, extra: Extra, ctx: CallContext) => void,
+): (call: Call, extra: Extra) => void {
+  return (call, extra) => {
+    let ctx: CallContext;
+    try {
+      const principal = authenticateCall(core, call.metadata);
+      const caller = callerOf(principal, call.getPeer());
+      core.admission.request(caller);
+      ctx = { principal, caller };
+    } catch (err) {
+      refuse(err, call, extra);
+      return;
+    }
+    handler(call, extra, ctx);
+  };
+}

@@ -1,0 +1,32 @@
+import { defaultOptions } from '../../contract/defaults.js';
+import { orDefault, toProtoMessage } from '../convert.js';
+import type { HandlersOf, Rpcs } from './rpc.js';
+
+const { pull } = defaultOptions;
+
+/** Pull, ack, nack and extend: at-least-once delivery with leases (StreamingPull: streaming-pull.ts). */
+export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<'Pull' | 'Ack' | 'Nack' | 'ExtendLease'> {
+  const { consume } = core;
+  return {
+    Pull: cancellable('Pull', async (r, ctx, signal) => {
+      const input = { consumer: r.consumer, count: orDefault(r.count, pull.count), waitMs: r.waitMs, from: orDefault(r.from, pull.from), noAck: r.noAck };
+      const messages = await consume.pull(r.stream, r.group, input, signal, ctx.caller);
+      return { messages: messages.map(toProtoMessage) };
+    }),
+
+    Ack: unary('Ack', async (r) => {
+      const result = await consume.ack(r.stream, r.group, r.ids);
+      return { acked: result.count, notPending: result.notPending };
+    }),
+
+    Nack: unary('Nack', async (r) => {
+      const result = await consume.nack(r.stream, r.group, r.consumer, r.ids, r.delayMs);
+      return { released: result.count, notPending: result.notPending };
+    }),
+
+    ExtendLease: unary('ExtendLease', async (r) => {
+      const result = await consume.extend(r.stream, r.group, r.consumer, r.ids);
+      return { extended: result.count, notPending: result.notPending };
+    }),
+  };
+}
