@@ -56,3 +56,23 @@ export const invalid = (message: string, path = ''): GatewayError =>
 
 /** The message of anything thrown, for logs and error texts. */
 export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Whether a request that failed with BACKEND_UNAVAILABLE may have taken effect: `not_written`
+ * (certainly never sent to Redis, or refused by it before any change) or `unknown` (sent, then
+ * the connection was lost or no reply came in time: it may have run). How the adapter tells
+ * them apart: src/redis/unavailable.ts.
+ */
+export const COMMAND_OUTCOMES = ['unknown', 'not_written'] as const;
+export type CommandOutcome = (typeof COMMAND_OUTCOMES)[number];
+
+/** BACKEND_UNAVAILABLE with what is known of the request's effect (problem+json `outcome`, gRPC trailer `outcome`). */
+export class BackendUnavailable extends GatewayError {
+  constructor(
+    readonly outcome: CommandOutcome,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('BACKEND_UNAVAILABLE', message, [], options);
+  }
+}

@@ -1,4 +1,4 @@
-import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from './errors.js';
+import { BackendUnavailable, COMMAND_OUTCOMES, type CommandOutcome, ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from './errors.js';
 
 /**
  * How a failure is shown to the client, the same on both transports: REST's problem+json
@@ -30,9 +30,9 @@ export const showsMessage = (code: ErrorCode): boolean => ERROR_TABLE[code].http
  */
 export const BACKEND_RETRY_AFTER_MS = 1000;
 
-/** `outcome` of BACKEND_UNAVAILABLE: whether the request may have taken effect (redis/unavailable.ts). */
-export const COMMAND_OUTCOMES = ['unknown', 'not_written'] as const;
-export type Outcome = (typeof COMMAND_OUTCOMES)[number];
+/** `outcome` of BACKEND_UNAVAILABLE: whether the request may have taken effect (errors.ts). */
+export { COMMAND_OUTCOMES };
+export type Outcome = CommandOutcome;
 
 export interface Presentation {
   readonly code: ErrorCode;
@@ -80,3 +80,16 @@ export function present(err: unknown): Presentation {
 
 /** REST's `Retry-After` value (RFC 9110: whole seconds) for a hint in milliseconds. */
 export const retryAfterSeconds = (ms: number): string => String(Math.ceil(ms / 1000));
+
+/**
+ * How loud a failed request should be in the logs, the same on both transports: a fault of
+ * ours (500) is an error with its stack; a Redis command whose outcome is unknown (the
+ * client now has to retry with care) a warning without one; everything else, including
+ * BACKEND_UNAVAILABLE that certainly wrote nothing, is the client's answer only (a Redis
+ * outage is logged once, when the connection drops, not once per refused request).
+ */
+export function failureLogLevel(err: unknown): 'error' | 'warn' | null {
+  if (!(err instanceof GatewayError) || err.code === 'INTERNAL') return 'error';
+  if (err instanceof BackendUnavailable && err.outcome === 'unknown') return 'warn';
+  return null;
+}

@@ -1,8 +1,7 @@
 import { Metadata, type StatusObject } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { ERROR_TABLE, messageOf } from '../contract/errors.js';
-import { present } from '../contract/presentation.js';
-import { failureLogLevel } from '../redis/unavailable.js';
+import { failureLogLevel, present } from '../contract/presentation.js';
 
 /**
  * Core errors as gRPC statuses, from the same table and the same presentation as REST's

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../contract/errors.js';
-import { type Outcome, present, retryAfterSeconds } from '../contract/presentation.js';
-import { failureLogLevel } from '../redis/unavailable.js';
+import { type Outcome, failureLogLevel, present, retryAfterSeconds } from '../contract/presentation.js';
 
 /** RFC 9457 problem details, with the contract's stable `code`. */
 export interface Problem {

@@ -1,6 +1,7 @@
 import { ReplyError } from 'ioredis';
 import { GatewayError, type ErrorCode } from '../contract/errors.js';
-import { BackendUnavailable, connectionFailure } from './unavailable.js';
+import { BackendUnavailable } from '../contract/errors.js';
+import { connectionFailure } from './unavailable.js';
 
 /**
  * Redis errors become contract errors here and nowhere else. Replies are recognised by

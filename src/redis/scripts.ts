@@ -5,7 +5,8 @@ import { type PackableEntry, packEntries } from './pack.js';
 import { arr, countedEntries, int, str } from './reply.js';
 import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
-import { BackendUnavailable, publishOutcomeUnknown } from './unavailable.js';
+import { BackendUnavailable } from '../contract/errors.js';
+import { publishOutcomeUnknown } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
 
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';

@@ -1,5 +1,5 @@
 import { ReplyError } from 'ioredis';
-import { GatewayError, messageOf } from '../contract/errors.js';
+import { BackendUnavailable, messageOf } from '../contract/errors.js';
 
 /**
  * BACKEND_UNAVAILABLE for a command that failed on the way to or from Redis, saying what
@@ -9,18 +9,6 @@ import { GatewayError, messageOf } from '../contract/errors.js';
  * reply came within STREAMGATE_REDIS_COMMAND_TIMEOUT_MS (`unknown`: it may have run).
  * Transports pass `outcome` on: problem+json member `outcome`, gRPC trailer `outcome`.
  */
-
-export type CommandOutcome = 'unknown' | 'not_written';
-
-export class BackendUnavailable extends GatewayError {
-  constructor(
-    readonly outcome: CommandOutcome,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super('BACKEND_UNAVAILABLE', message, [], options);
-  }
-}
 
 /** ioredis's rejection of a command it did not write: no connection, and no offline queue. */
 const NOT_WRITABLE = "Stream isn't writeable";
@@ -67,17 +55,4 @@ export function publishOutcomeUnknown(err: BackendUnavailable): BackendUnavailab
       '(it returns the first ids if the messages were written); a retry without one may publish them twice',
     { cause: err.cause },
   );
-}
-
-/**
- * How loud a failed request should be in the logs, the same on both transports: a fault of
- * ours (500) is an error with its stack; a Redis command whose outcome is unknown (the
- * client now has to retry with care) a warning without one; everything else, including
- * BACKEND_UNAVAILABLE that certainly wrote nothing, is the client's answer only (a Redis
- * outage is logged once, when the connection drops, not once per refused request).
- */
-export function failureLogLevel(err: unknown): 'error' | 'warn' | null {
-  if (!(err instanceof GatewayError) || err.code === 'INTERNAL') return 'error';
-  if (err instanceof BackendUnavailable && err.outcome === 'unknown') return 'warn';
-  return null;
 }

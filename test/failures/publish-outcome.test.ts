@@ -6,7 +6,7 @@ import { enc, type TestApp, testApp } from '../helpers/http.js';
 import { commandConnectionOptions } from '../../src/redis/connection.js';
 import { freePort } from '../../src/runtime/embedded-redis.js';
 import { mapRedisError } from '../../src/redis/redis-errors.js';
-import { BackendUnavailable } from '../../src/redis/unavailable.js';
+import { BackendUnavailable } from '../../src/contract/errors.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy.js';
 import { until } from '../grpc/streaming-support.js';

@@ -6,7 +6,7 @@ import { HIDDEN_MESSAGE, showsMessage } from '../../src/contract/presentation.js
 import { RateLimited } from '../../src/core/admission.js';
 import { toGrpcStatus } from '../../src/grpc/status.js';
 import { sendProblem } from '../../src/http/problem.js';
-import { BackendUnavailable } from '../../src/redis/unavailable.js';
+import { BackendUnavailable } from '../../src/contract/errors.js';
 
 /**
  * REST and gRPC present every failure the same way (contract/presentation.ts): the same
