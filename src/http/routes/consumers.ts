@@ -15,6 +15,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/consumers', {
     config: { operation: 'listConsumers' },
     schema: {
+      operationId: 'listConsumers',
       tags: ['consumers'],
       summary: 'List consumers (XINFO CONSUMERS)',
       description:
@@ -32,6 +33,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   app.put('/v1/streams/:stream/groups/:group/consumers/:consumer', {
     config: { operation: 'createConsumer' },
     schema: {
+      operationId: 'createConsumer',
       tags: ['consumers'],
       summary: 'Create a consumer (XGROUP CREATECONSUMER)',
       description: 'Idempotent: 201 when created, 200 when it existed. (A pull creates its consumer by itself; this is for tooling.)',
@@ -48,6 +50,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   app.delete('/v1/streams/:stream/groups/:group/consumers/:consumer', {
     config: { operation: 'deleteConsumer' },
     schema: {
+      operationId: 'deleteConsumer',
       tags: ['consumers'],
       summary: 'Delete a consumer (XGROUP DELCONSUMER)',
       description:

@@ -42,6 +42,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/messages', {
     config: { operation: 'publish' },
     schema: {
+      operationId: 'publishMessages',
       tags: ['messages'],
       summary: 'Publish messages (XADD)',
       description:
@@ -77,6 +78,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/messages', {
     config: { operation: 'readRange' },
     schema: {
+      operationId: 'readMessages',
       tags: ['messages'],
       summary: 'Read a range of messages (XRANGE / XREVRANGE)',
       description:
@@ -103,6 +105,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.delete('/v1/streams/:stream/messages/:id', {
     config: { operation: 'deleteMessage' },
     schema: {
+      operationId: 'deleteMessage',
       tags: ['messages'],
       summary: 'Delete a message (XDEL)',
       description: 'Removes the entry from the stream. Groups that have it pending keep it pending; reading it from history then shows `deleted: true`.',
@@ -118,6 +121,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/trim', {
     config: { operation: 'trim' },
     schema: {
+      operationId: 'trimStream',
       tags: ['messages'],
       summary: 'Trim a stream (XTRIM)',
       description:
