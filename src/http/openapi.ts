@@ -130,7 +130,7 @@ const HEADERS = {
   '429': {
     'Retry-After': {
       description:
-        'Sent when the requests-per-second limit (STREAMGATE_RATE_LIMIT_RPS) refused the request: whole seconds until the key may send again. Absent when a pull was refused for the waiting pulls of its key (STREAMGATE_MAX_WAITING_PER_KEY): retry when one of them ends.',
+        'Sent when the requests-per-second limit (STREAMGATE_RATE_LIMIT_RPS) refused the request: whole seconds until the key may send again, at most ⌈1 / STREAMGATE_RATE_LIMIT_RPS⌉. Absent when a pull was refused for the waiting pulls of its key (STREAMGATE_MAX_WAITING_PER_KEY): retry when one of them ends.',
       required: false,
       schema: { type: 'integer', minimum: 1, maximum: 2147483647, examples: [1] },
     },

@@ -141,7 +141,7 @@ export class WorkerProcess {
 }
 
 /** The workload of the worker tests: one message takes three leases and a half to process. */
-export const LEASE_MS = 1000;
+export const LEASE_MS = 1500;
 export const COUNT = 20;
 export const SLOW = 3;
 export const sleepMsOf = (i: number): number => (i === SLOW ? Math.round(3.5 * LEASE_MS) : 20);
