@@ -170,6 +170,40 @@ describe('OpenAPI document', () => {
     expect(unboundedIntegers(served)).toEqual([]);
   });
 
+  it('has generator checks that catch what they look for (on a made-up document)', () => {
+    const int = (extra: object) => ({ type: 'integer', ...extra });
+    const doc = {
+      openapi: '3.1.0',
+      paths: {
+        '/a': {
+          get: {
+            operationId: 'getA',
+            parameters: [{ name: 'n', in: 'query', schema: int({ minimum: 0 }) }],
+            responses: { 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } } },
+          },
+          post: { operationId: 'getA', responses: { 429: { headers: { 'Retry-After': { schema: int({ minimum: 1, maximum: 9 }) } } } } },
+          put: { responses: {} },
+          patch: { operationId: 'Patch-A', requestBody: { content: { 'application/json': { schema: { type: 'array', items: int({}) } } } }, responses: {} },
+        },
+      },
+      components: {
+        schemas: {
+          A: { type: 'object', properties: { n: { anyOf: [int({ minimum: -Number.MAX_SAFE_INTEGER, maximum: 5 }), { type: 'null' }] }, ok: int({ minimum: 0, maximum: 1 }) } },
+        },
+      },
+    } as unknown as OpenApiDocument;
+    expect(operationIdProblems(doc)).toEqual([
+      "POST /a: operationId getA is also GET /a's",
+      'PUT /a: no operationId',
+      'PATCH /a: operationId Patch-A is not camelCase',
+    ]);
+    expect(unboundedIntegers(doc)).toEqual([
+      'GET /a query parameter n: integer with minimum 0, maximum undefined',
+      'PATCH /a request application/json.items: integer with minimum undefined, maximum undefined',
+      'components.schemas.A.properties.n.anyOf[0]: integer with minimum -9007199254740991, maximum 5',
+    ]);
+  });
+
   it('documents the response headers the gateway sends', () => {
     const missing: string[] = [];
     for (const { key, op } of operations(served)) {
