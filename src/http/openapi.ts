@@ -109,8 +109,53 @@ interface MediaMap {
 }
 
 interface ResponseMap {
-  [status: string]: { description?: string; content?: MediaMap };
+  [status: string]: { description?: string; content?: MediaMap; headers?: Record<string, unknown> };
 }
+
+/**
+ * Response headers the gateway sends, exactly where it sends them: problem.ts (Retry-After
+ * on every REST 503, which is always BACKEND_UNAVAILABLE; WWW-Authenticate on every 401),
+ * @fastify/rate-limit (Retry-After on a 429 of the requests-per-second limit, in whole
+ * seconds; a pull refused for its waiting pulls has none) and the publish route
+ * (Idempotent-Replayed on its 200, which only a replay answers).
+ */
+const HEADERS = {
+  '401': {
+    'WWW-Authenticate': {
+      description: 'Always `Bearer realm="streamgate"` (RFC 9110): the scheme to authenticate with.',
+      required: true,
+      schema: { type: 'string', examples: ['Bearer realm="streamgate"'] },
+    },
+  },
+  '429': {
+    'Retry-After': {
+      description:
+        'Sent when the requests-per-second limit (STREAMGATE_RATE_LIMIT_RPS) refused the request: whole seconds until the key may send again, at most ⌈1 / STREAMGATE_RATE_LIMIT_RPS⌉. Absent when a pull was refused for the waiting pulls of its key (STREAMGATE_MAX_WAITING_PER_KEY): retry when one of them ends.',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 2147483647, examples: [1] },
+    },
+  },
+  '503': {
+    'Retry-After': {
+      description: 'Always `1` on a BACKEND_UNAVAILABLE problem: seconds to wait before retrying.',
+      required: true,
+      schema: { type: 'integer', minimum: 1, maximum: 1, examples: [1] },
+    },
+  },
+} as const;
+
+/** Headers of one operation's own answers, by operationId and status. */
+const OPERATION_HEADERS: Record<string, Record<string, Record<string, unknown>>> = {
+  publishMessages: {
+    '200': {
+      'Idempotent-Replayed': {
+        description: 'Always `true` on a 200: the request repeated an earlier one with the same Idempotency-Key, nothing was added, and `ids` are those of the first. A 201 never has it.',
+        required: true,
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  },
+};
 
 /**
  * Error answers are sent as `application/problem+json` (problem.ts); the document says so,
@@ -123,7 +168,12 @@ function documentProblems(doc: Doc): Doc {
   const paths = ('paths' in doc ? doc.paths : undefined) as Record<string, Record<string, unknown>> | undefined;
   for (const ops of Object.values(paths ?? {})) {
     for (const op of Object.values(ops)) {
-      const { responses, requestBody, security } = op as { responses?: ResponseMap; requestBody?: unknown; security?: unknown[] };
+      const { responses, requestBody, security, operationId } = op as {
+        responses?: ResponseMap;
+        requestBody?: unknown;
+        security?: unknown[];
+        operationId?: string;
+      };
       if (!responses) continue;
       // Any secured operation may be refused for its key: 401 without a valid one, 403 outside its grants.
       const unavailable = responses['503'];
@@ -153,7 +203,17 @@ function documentProblems(doc: Doc): Doc {
         for (const status of Object.keys(responses)) delete responses[status];
         Object.assign(responses, Object.fromEntries(entries));
       }
+      documentHeaders(responses, operationId);
     }
   }
   return doc;
+}
+
+function documentHeaders(responses: ResponseMap, operationId: string | undefined): void {
+  for (const [status, response] of Object.entries(responses)) {
+    // Only problems: /readyz answers its own 503 status body, without Retry-After.
+    const generic = response.content?.[PROBLEM_CONTENT_TYPE] ? HEADERS[status as keyof typeof HEADERS] : undefined;
+    const own = operationId ? OPERATION_HEADERS[operationId]?.[status] : undefined;
+    if (generic || own) response.headers = { ...response.headers, ...structuredClone(generic), ...own };
+  }
 }

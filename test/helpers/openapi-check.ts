@@ -34,17 +34,22 @@ interface MediaObject {
 interface ResponseObject {
   readonly description?: string;
   readonly content?: Record<string, MediaObject>;
+  readonly headers?: Record<string, { readonly schema?: SchemaObject; readonly required?: boolean; readonly description?: string }>;
 }
 
 export interface OperationObject {
+  readonly operationId?: string;
+  readonly tags?: readonly string[];
   readonly summary?: string;
   readonly description?: string;
+  readonly parameters?: ReadonlyArray<{ readonly name: string; readonly in: string; readonly schema?: SchemaObject }>;
   readonly requestBody?: { readonly content?: Record<string, MediaObject> };
   readonly responses: Record<string, ResponseObject>;
 }
 
 export interface OpenApiDocument {
   readonly openapi: string;
+  readonly tags?: ReadonlyArray<{ readonly name: string; readonly description?: string }>;
   readonly paths: Record<string, Record<string, OperationObject>>;
   readonly components: { readonly schemas: Record<string, SchemaObject> };
 }
@@ -234,4 +239,115 @@ export function expectProblem(answer: HttpAnswer, code: ContractCode, method: st
   if (typeof body.detail !== 'string' || body.detail.trim() === '') problems.push('empty detail');
   if (problems.length > 0) throw new Error(`${label}: bad problem (${problems.join('; ')}): ${excerpt(answer.body)}`);
   return body;
+}
+
+// ---- Generator readiness ----
+
+/**
+ * Checks that make the OpenAPI document usable by client generators: every operation named
+ * by a unique operationId, every integer bounded so a generator can choose a type for it.
+ */
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+export interface DocumentedOperation {
+  readonly key: string;
+  readonly path: string;
+  readonly method: string;
+  readonly op: OperationObject;
+}
+
+export function operationsOf(doc: OpenApiDocument): DocumentedOperation[] {
+  const out: DocumentedOperation[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (HTTP_METHODS.includes(method)) out.push({ key: `${method.toUpperCase()} ${path}`, path, method, op });
+    }
+  }
+  return out;
+}
+
+/** Operations without an operationId, with one that is not camelCase, or sharing one. */
+export function operationIdProblems(doc: OpenApiDocument): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const { key, op } of operationsOf(doc)) {
+    const id = op.operationId;
+    if (typeof id !== 'string' || id === '') {
+      problems.push(`${key}: no operationId`);
+      continue;
+    }
+    if (!/^[a-z][a-zA-Z0-9]*$/.test(id)) problems.push(`${key}: operationId ${id} is not camelCase`);
+    const other = seen.get(id);
+    if (other) problems.push(`${key}: operationId ${id} is also ${other}'s`);
+    else seen.set(id, key);
+  }
+  return problems;
+}
+
+type Schema = Record<string, unknown>;
+const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const ONE_SCHEMA = ['items', 'additionalProperties', 'not', 'contains', 'propertyNames', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema'];
+const SCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'];
+const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'dependentSchemas'];
+const COMPONENT_REF = '#/components/schemas/';
+
+/** Below this a JSON number stops being an exact integer: zod's bound for an unbounded `.int()`. */
+const UNSAFE_MINIMUM = -Number.MAX_SAFE_INTEGER;
+
+const bounded = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * Integer schemas a client generator cannot size: without a finite minimum (or
+ * exclusiveMinimum) and maximum (or exclusiveMaximum), or with zod's default minimum of
+ * −(2^53−1). Walks every parameter, request body, response body and response header of
+ * every operation, following `$ref`s into the components; each schema is reported once,
+ * where it lives (a component, or the operation that holds it inline).
+ */
+export function unboundedIntegers(doc: OpenApiDocument): string[] {
+  const found = new Set<string>();
+  const visited = new Set<string>();
+
+  const walk = (node: unknown, where: string): void => {
+    if (!isSchema(node)) return;
+    const ref = node.$ref;
+    if (typeof ref === 'string') {
+      if (!ref.startsWith(COMPONENT_REF)) throw new Error(`${where}: unexpected $ref ${ref}`);
+      const name = ref.slice(COMPONENT_REF.length);
+      if (!visited.has(name)) {
+        visited.add(name);
+        const target = doc.components.schemas[name];
+        if (!target) throw new Error(`${where}: $ref to missing component ${name}`);
+        walk(target, `components.schemas.${name}`);
+      }
+    }
+    const types = [node.type].flat();
+    if (types.includes('integer')) {
+      const min = node.minimum ?? node.exclusiveMinimum;
+      const max = node.maximum ?? node.exclusiveMaximum;
+      if (!bounded(min) || !bounded(max) || min === UNSAFE_MINIMUM) {
+        found.add(`${where}: integer with minimum ${String(min)}, maximum ${String(max)}`);
+      }
+    }
+    for (const key of ONE_SCHEMA) walk(node[key], `${where}.${key}`);
+    for (const key of SCHEMA_LISTS) {
+      const list = node[key];
+      if (Array.isArray(list)) list.forEach((s, i) => walk(s, `${where}.${key}[${i}]`));
+    }
+    for (const key of SCHEMA_MAPS) {
+      const map = node[key];
+      if (isSchema(map)) for (const [name, s] of Object.entries(map)) walk(s, `${where}.${key}.${name}`);
+    }
+  };
+
+  for (const { key, op } of operationsOf(doc)) {
+    for (const p of op.parameters ?? []) walk(p.schema, `${key} ${p.in} parameter ${p.name}`);
+    for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) walk(media.schema, `${key} request ${type}`);
+    for (const [status, response] of Object.entries(op.responses)) {
+      for (const [type, media] of Object.entries(response.content ?? {})) walk(media.schema, `${key} ${status} ${type}`);
+      for (const [name, header] of Object.entries(response.headers ?? {})) walk(header.schema, `${key} ${status} header ${name}`);
+    }
+  }
+  return [...found].sort();
 }

@@ -3,55 +3,50 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../helpers/http.js';
 import {
   type OpenApiDocument,
-  type OperationObject,
   committedDocument,
   createSchemaChecker,
+  operationIdProblems,
+  operationsOf,
+  unboundedIntegers,
 } from '../helpers/openapi-check.js';
 
-/** The contract's REST table (docs/api.md#rest) plus the operational routes it names. */
-const CONTRACT_OPERATIONS = [
-  'POST /v1/streams/{stream}/messages',
-  'GET /v1/streams/{stream}/messages',
-  'DELETE /v1/streams/{stream}/messages/{id}',
-  'POST /v1/streams/{stream}/trim',
-  'GET /v1/streams',
-  'GET /v1/streams/{stream}',
-  'DELETE /v1/streams/{stream}',
-  'POST /v1/streams/{stream}/groups',
-  'GET /v1/streams/{stream}/groups',
-  'GET /v1/streams/{stream}/groups/{group}',
-  'PATCH /v1/streams/{stream}/groups/{group}',
-  'DELETE /v1/streams/{stream}/groups/{group}',
-  'PUT /v1/streams/{stream}/groups/{group}/position',
-  'GET /v1/streams/{stream}/groups/{group}/consumers',
-  'PUT /v1/streams/{stream}/groups/{group}/consumers/{consumer}',
-  'DELETE /v1/streams/{stream}/groups/{group}/consumers/{consumer}',
-  'POST /v1/streams/{stream}/groups/{group}/pull',
-  'POST /v1/streams/{stream}/groups/{group}/ack',
-  'POST /v1/streams/{stream}/groups/{group}/nack',
-  'POST /v1/streams/{stream}/groups/{group}/extend',
-  'GET /v1/streams/{stream}/groups/{group}/pending',
-  'GET /v1/streams/{stream}/groups/{group}/pending/entries',
-  'POST /v1/streams/{stream}/groups/{group}/claim',
-  'POST /v1/streams/{stream}/groups/{group}/autoclaim',
-  'GET /v1/streams/{stream}/groups/{group}/dead-letters',
-  'POST /v1/streams/{stream}/groups/{group}/dead-letters/redrive',
-  'GET /healthz',
-  'GET /readyz',
-  'GET /metrics',
-];
+/**
+ * The contract's REST table (docs/api.md#rest) plus the operational routes it names, with the
+ * operationId of each: stable, since generated clients and the docs name methods after them.
+ */
+const CONTRACT_OPERATIONS: Record<string, string> = {
+  'POST /v1/streams/{stream}/messages': 'publishMessages',
+  'GET /v1/streams/{stream}/messages': 'readMessages',
+  'DELETE /v1/streams/{stream}/messages/{id}': 'deleteMessage',
+  'POST /v1/streams/{stream}/trim': 'trimStream',
+  'GET /v1/streams': 'listStreams',
+  'GET /v1/streams/{stream}': 'getStream',
+  'DELETE /v1/streams/{stream}': 'deleteStream',
+  'POST /v1/streams/{stream}/groups': 'createGroup',
+  'GET /v1/streams/{stream}/groups': 'listGroups',
+  'GET /v1/streams/{stream}/groups/{group}': 'getGroup',
+  'PATCH /v1/streams/{stream}/groups/{group}': 'updateGroup',
+  'DELETE /v1/streams/{stream}/groups/{group}': 'deleteGroup',
+  'PUT /v1/streams/{stream}/groups/{group}/position': 'setGroupPosition',
+  'GET /v1/streams/{stream}/groups/{group}/consumers': 'listConsumers',
+  'PUT /v1/streams/{stream}/groups/{group}/consumers/{consumer}': 'createConsumer',
+  'DELETE /v1/streams/{stream}/groups/{group}/consumers/{consumer}': 'deleteConsumer',
+  'POST /v1/streams/{stream}/groups/{group}/pull': 'pullMessages',
+  'POST /v1/streams/{stream}/groups/{group}/ack': 'ackMessages',
+  'POST /v1/streams/{stream}/groups/{group}/nack': 'nackMessages',
+  'POST /v1/streams/{stream}/groups/{group}/extend': 'extendLeases',
+  'GET /v1/streams/{stream}/groups/{group}/pending': 'getPendingSummary',
+  'GET /v1/streams/{stream}/groups/{group}/pending/entries': 'listPendingEntries',
+  'POST /v1/streams/{stream}/groups/{group}/claim': 'claimMessages',
+  'POST /v1/streams/{stream}/groups/{group}/autoclaim': 'autoClaimMessages',
+  'GET /v1/streams/{stream}/groups/{group}/dead-letters': 'listDeadLetters',
+  'POST /v1/streams/{stream}/groups/{group}/dead-letters/redrive': 'redriveDeadLetters',
+  'GET /healthz': 'checkLiveness',
+  'GET /readyz': 'checkReadiness',
+  'GET /metrics': 'getMetrics',
+};
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
-
-function operations(doc: OpenApiDocument): Array<{ key: string; path: string; method: string; op: OperationObject }> {
-  const out = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      if (METHODS.includes(method)) out.push({ key: `${method.toUpperCase()} ${path}`, path, method, op });
-    }
-  }
-  return out;
-}
+const operations = operationsOf;
 
 /** True when `node` (a schema, media type or response, following `$ref`s into components) carries an example. */
 function hasExample(doc: OpenApiDocument, node: unknown, seen = new Set<string>()): boolean {
@@ -153,7 +148,76 @@ describe('OpenAPI document', () => {
 
   it('has every path and method of the contract REST table', () => {
     const documented = new Set(operations(served).map((o) => o.key));
-    expect(CONTRACT_OPERATIONS.filter((k) => !documented.has(k))).toEqual([]);
+    expect(Object.keys(CONTRACT_OPERATIONS).filter((k) => !documented.has(k))).toEqual([]);
+  });
+
+  it('names every operation with a unique camelCase operationId, the stable one of the contract table', () => {
+    expect(operationIdProblems(served)).toEqual([]);
+    const ids = Object.fromEntries(operations(served).map(({ key, op }) => [key, op.operationId]));
+    expect(ids).toEqual(CONTRACT_OPERATIONS);
+  });
+
+  it('puts every operation under a tag the document describes', () => {
+    const described = new Set((served.tags ?? []).filter((t) => t.description?.trim()).map((t) => t.name));
+    const wrong = operations(served)
+      .filter(({ op }) => !op.tags?.length || op.tags.some((tag) => !described.has(tag)))
+      .map(({ key, op }) => `${key}: ${JSON.stringify(op.tags)}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('bounds every integer schema (parameters, bodies, answers, headers) with a finite minimum and maximum', () => {
+    // A generator sizes integers from their bounds; zod's unbounded `.int()` gives ±(2^53−1).
+    expect(unboundedIntegers(served)).toEqual([]);
+  });
+
+  it('has generator checks that catch what they look for (on a made-up document)', () => {
+    const int = (extra: object) => ({ type: 'integer', ...extra });
+    const doc = {
+      openapi: '3.1.0',
+      paths: {
+        '/a': {
+          get: {
+            operationId: 'getA',
+            parameters: [{ name: 'n', in: 'query', schema: int({ minimum: 0 }) }],
+            responses: { 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } } },
+          },
+          post: { operationId: 'getA', responses: { 429: { headers: { 'Retry-After': { schema: int({ minimum: 1, maximum: 9 }) } } } } },
+          put: { responses: {} },
+          patch: { operationId: 'Patch-A', requestBody: { content: { 'application/json': { schema: { type: 'array', items: int({}) } } } }, responses: {} },
+        },
+      },
+      components: {
+        schemas: {
+          A: { type: 'object', properties: { n: { anyOf: [int({ minimum: -Number.MAX_SAFE_INTEGER, maximum: 5 }), { type: 'null' }] }, ok: int({ minimum: 0, maximum: 1 }) } },
+        },
+      },
+    } as unknown as OpenApiDocument;
+    expect(operationIdProblems(doc)).toEqual([
+      "POST /a: operationId getA is also GET /a's",
+      'PUT /a: no operationId',
+      'PATCH /a: operationId Patch-A is not camelCase',
+    ]);
+    expect(unboundedIntegers(doc)).toEqual([
+      'GET /a query parameter n: integer with minimum 0, maximum undefined',
+      'PATCH /a request application/json.items: integer with minimum undefined, maximum undefined',
+      'components.schemas.A.properties.n.anyOf[0]: integer with minimum -9007199254740991, maximum 5',
+    ]);
+  });
+
+  it('documents the response headers the gateway sends', () => {
+    const missing: string[] = [];
+    for (const { key, op } of operations(served)) {
+      const problem = (status: string) => op.responses[status]?.content?.['application/problem+json'] !== undefined;
+      const has = (status: string, header: string) => op.responses[status]?.headers?.[header] !== undefined;
+      if (op.responses['401'] && !has('401', 'WWW-Authenticate')) missing.push(`${key} 401 WWW-Authenticate`);
+      for (const status of ['429', '503']) if (problem(status) && !has(status, 'Retry-After')) missing.push(`${key} ${status} Retry-After`);
+    }
+    const publish = served.paths['/v1/streams/{stream}/messages']?.post;
+    if (!publish?.responses['200']?.headers?.['Idempotent-Replayed']?.required) missing.push('publish 200 Idempotent-Replayed');
+    if (publish?.responses['201']?.headers?.['Idempotent-Replayed']) missing.push('publish 201 must not list Idempotent-Replayed');
+    // /readyz answers its own 503 (a status, not a problem), without Retry-After.
+    if (served.paths['/readyz']?.get?.responses['503']?.headers) missing.push('GET /readyz 503 lists headers it does not send');
+    expect(missing).toEqual([]);
   });
 
   it('documents only routes the server has', () => {

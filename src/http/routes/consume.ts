@@ -32,6 +32,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
   app.post('/v1/streams/:stream/groups/:group/pull', {
     config: { operation: 'pull' },
     schema: {
+      operationId: 'pullMessages',
       tags: ['consume'],
       summary: 'Pull messages: expired leases, then new ones (XREADGROUP)',
       description:
@@ -71,6 +72,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
   app.post('/v1/streams/:stream/groups/:group/ack', {
     config: { operation: 'ack' },
     schema: {
+      operationId: 'ackMessages',
       tags: ['consume'],
       summary: 'Acknowledge messages (XACK)',
       description: 'Ends processing of the messages for this group. Each ID is answered on its own: `notPending` lists the ones that were not pending.',
@@ -90,6 +92,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
   app.post('/v1/streams/:stream/groups/:group/nack', {
     config: { operation: 'nack' },
     schema: {
+      operationId: 'nackMessages',
       tags: ['consume'],
       summary: 'Release leases, optionally after a delay (XCLAIM IDLE)',
       description:
@@ -113,6 +116,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
   app.post('/v1/streams/:stream/groups/:group/extend', {
     config: { operation: 'extendLease' },
     schema: {
+      operationId: 'extendLeases',
       tags: ['consume'],
       summary: 'Extend leases (XCLAIM JUSTID)',
       description: 'Restarts the lease clock of the consumer own messages, as a heartbeat while processing takes long. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',

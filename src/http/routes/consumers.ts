@@ -19,6 +19,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/consumers', {
     config: { operation: 'listConsumers' },
     schema: {
+      operationId: 'listConsumers',
       tags: ['consumers'],
       summary: 'List consumers (XINFO CONSUMERS)',
       description:
@@ -36,6 +37,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   app.put('/v1/streams/:stream/groups/:group/consumers/:consumer', {
     config: { operation: 'createConsumer' },
     schema: {
+      operationId: 'createConsumer',
       tags: ['consumers'],
       summary: 'Create a consumer (XGROUP CREATECONSUMER)',
       description: 'Idempotent: 201 when created, 200 when it existed. (A pull creates its consumer by itself; this is for tooling.)',
@@ -52,6 +54,7 @@ export function consumerRoutes(app: ZodApp, { core }: RouteContext): void {
   app.delete('/v1/streams/:stream/groups/:group/consumers/:consumer', {
     config: { operation: 'deleteConsumer' },
     schema: {
+      operationId: 'deleteConsumer',
       tags: ['consumers'],
       summary: 'Delete a consumer (XGROUP DELCONSUMER)',
       description:

@@ -10,6 +10,7 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/dead-letters', {
     config: { operation: 'listDeadLetters' },
     schema: {
+      operationId: 'listDeadLetters',
       tags: ['dead-letters'],
       summary: 'List dead letters of the group (XRANGE on the dead-letter stream)',
       description:
@@ -58,6 +59,7 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/groups/:group/dead-letters/redrive', {
     config: { operation: 'redriveDeadLetters' },
     schema: {
+      operationId: 'redriveDeadLetters',
       tags: ['dead-letters'],
       summary: 'Redrive dead letters to the stream (XADD + XDEL)',
       description:

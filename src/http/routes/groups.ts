@@ -26,6 +26,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/groups', {
     config: { operation: 'createGroup' },
     schema: {
+      operationId: 'createGroup',
       tags: ['groups'],
       summary: 'Create a consumer group (XGROUP CREATE)',
       description:
@@ -40,6 +41,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups', {
     config: { operation: 'listGroups' },
     schema: {
+      operationId: 'listGroups',
       tags: ['groups'],
       summary: 'List consumer groups (XINFO GROUPS)',
       description: 'Every group of the stream with its position, pending count, lag and policy. Groups created by native Redis clients show the default policy.',
@@ -52,6 +54,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group', {
     config: { operation: 'getGroup' },
     schema: {
+      operationId: 'getGroup',
       tags: ['groups'],
       summary: 'Describe a consumer group',
       description: 'One group of the stream, with its policy.',
@@ -64,6 +67,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   app.patch('/v1/streams/:stream/groups/:group', {
     config: { operation: 'updateGroup' },
     schema: {
+      operationId: 'updateGroup',
       tags: ['groups'],
       summary: 'Change a group policy',
       description:
@@ -78,6 +82,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   app.delete('/v1/streams/:stream/groups/:group', {
     config: { operation: 'deleteGroup' },
     schema: {
+      operationId: 'deleteGroup',
       tags: ['groups'],
       summary: 'Delete a consumer group (XGROUP DESTROY)',
       description: 'Destroys the group, its pending list and its stored policy. The stream and its entries stay.',
@@ -93,6 +98,7 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
   app.put('/v1/streams/:stream/groups/:group/position', {
     config: { operation: 'setGroupPosition' },
     schema: {
+      operationId: 'setGroupPosition',
       tags: ['groups'],
       summary: 'Set the group position: replay or skip (XGROUP SETID)',
       description:

@@ -45,6 +45,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/messages', {
     config: { operation: 'publish' },
     schema: {
+      operationId: 'publishMessages',
       tags: ['messages'],
       summary: 'Publish messages (XADD)',
       description:
@@ -80,6 +81,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/messages', {
     config: { operation: 'readRange' },
     schema: {
+      operationId: 'readMessages',
       tags: ['messages'],
       summary: 'Read a range of messages (XRANGE / XREVRANGE)',
       description:
@@ -106,6 +108,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.delete('/v1/streams/:stream/messages/:id', {
     config: { operation: 'deleteMessage' },
     schema: {
+      operationId: 'deleteMessage',
       tags: ['messages'],
       summary: 'Delete a message (XDEL)',
       description: 'Removes the entry from the stream. Groups that have it pending keep it pending; reading it from history then shows `deleted: true`.',
@@ -121,6 +124,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/trim', {
     config: { operation: 'trim' },
     schema: {
+      operationId: 'trimStream',
       tags: ['messages'],
       summary: 'Trim a stream (XTRIM)',
       description:

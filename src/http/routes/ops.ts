@@ -6,6 +6,7 @@ const Status = z.object({ status: z.enum(['ok', 'unavailable']) });
 export function opsRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/healthz', {
     schema: {
+      operationId: 'checkLiveness',
       tags: ['operations'],
       summary: 'Liveness',
       description: 'The process is up (does not look at Redis).',
@@ -16,6 +17,7 @@ export function opsRoutes(app: ZodApp, { core }: RouteContext): void {
 
   app.get('/readyz', {
     schema: {
+      operationId: 'checkReadiness',
       tags: ['operations'],
       summary: 'Readiness',
       description: '200 when Redis answers PING within a second, else 503 (not connected, or too slow).',
@@ -29,6 +31,7 @@ export function opsRoutes(app: ZodApp, { core }: RouteContext): void {
 
   app.get('/metrics', {
     schema: {
+      operationId: 'getMetrics',
       tags: ['operations'],
       summary: 'Prometheus metrics',
       description: 'Request counts and latencies by route and status, Redis errors by code, deliveries and dead letters, process metrics.',

@@ -31,6 +31,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/pending', {
     config: { operation: 'pending' },
     schema: {
+      operationId: 'getPendingSummary',
       tags: ['pending'],
       summary: 'Pending summary (XPENDING)',
       description: 'How many messages are delivered and not acked, their ID range, and how many each consumer owns.',
@@ -55,6 +56,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/pending/entries', {
     config: { operation: 'listPending' },
     schema: {
+      operationId: 'listPendingEntries',
       tags: ['pending'],
       summary: 'Pending entries (XPENDING with range)',
       description: 'Pending messages in ID order with owner, idle time and delivery count; filter by consumer and by minimum idle time.',
@@ -74,6 +76,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/groups/:group/claim', {
     config: { operation: 'claim' },
     schema: {
+      operationId: 'claimMessages',
       tags: ['pending'],
       summary: 'Claim messages (XCLAIM)',
       description: 'Exactly XCLAIM: takes ownership of the given pending messages idle at least minIdleMs. No lease or dead-letter rule applies.',
@@ -99,6 +102,7 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   app.post('/v1/streams/:stream/groups/:group/autoclaim', {
     config: { operation: 'autoClaim' },
     schema: {
+      operationId: 'autoClaimMessages',
       tags: ['pending'],
       summary: 'Claim idle messages by scanning (XAUTOCLAIM)',
       description: 'Exactly XAUTOCLAIM: scans the pending list from `start`, claims messages idle at least minIdleMs, and answers the cursor to continue from (`0-0` when done) and IDs deleted from the stream meanwhile.',

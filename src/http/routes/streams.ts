@@ -35,6 +35,7 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams', {
     config: { operation: 'listStreams' },
     schema: {
+      operationId: 'listStreams',
       tags: ['streams'],
       summary: 'List streams (SCAN TYPE stream)',
       description: 'One SCAN step over the keyspace: pass the returned `cursor` back until it is "0". A step may return no names and still not be the end. Only streams inside the gateway keyspace (STREAMGATE_STREAMS) on which the API key has some grant are listed; `match` narrows that, never widens it.',
@@ -59,6 +60,7 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream', {
     config: { operation: 'getStream' },
     schema: {
+      operationId: 'getStream',
       tags: ['streams'],
       summary: 'Describe a stream (XINFO STREAM)',
       description: 'Length, first and last IDs, and counters of a stream.',
@@ -71,6 +73,7 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
   app.delete('/v1/streams/:stream', {
     config: { operation: 'deleteStream' },
     schema: {
+      operationId: 'deleteStream',
       tags: ['streams'],
       summary: 'Delete a stream (DEL)',
       description: 'Deletes the stream with all its entries, groups and group policies. A key of another type is refused (NOT_A_STREAM) and left alone. Admin scope.',
