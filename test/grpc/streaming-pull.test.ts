@@ -310,6 +310,23 @@ describe('StreamingPull errors end the stream', () => {
   });
 
   it('no stream stays registered after errors', async () => {
+    // Opens its own streams (it once only looked at what the tests before it had left, and
+    // passed vacuously when run alone): one that works, and one per way of failing.
+    await until(() => g.server.activeStreams === 0, 2000, 'the streams of earlier tests to end');
+    const { s } = await setupStream(g, { n: 1 });
+    const live = pull(s, 'c', 1);
+    await live.until(() => live.ids().length === 1, 5000, 'the live stream’s message');
+    expect(g.server.activeStreams).toBe(1);
+    const failing = [
+      openPull(g.client, { group: 'g', consumer: 'c', maxOutstandingMessages: 5 }),
+      openPull(g.client, { stream: s, group: 'nope', consumer: 'c', maxOutstandingMessages: 5 }),
+      openPull(g.client, { stream: uniq('none'), group: 'g', consumer: 'c', maxOutstandingMessages: 5 }),
+    ];
+    const ends = await Promise.all(failing.map((p) => p.ended));
+    expect(ends.map((e) => errorCode(e))).toEqual(['VALIDATION_FAILED', 'GROUP_NOT_FOUND', 'STREAM_NOT_FOUND']);
+    // The failed streams are gone; the live one is still counted.
+    await until(() => g.server.activeStreams === 1, 2000, 'only the live stream registered');
+    await live.cancel();
     await until(() => g.server.activeStreams === 0, 2000, 'no open stream');
   });
 });
