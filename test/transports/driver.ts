@@ -7,6 +7,7 @@ import { buildHttpApp } from '../../src/http/app.js';
 import { testConfig } from '../helpers/core.js';
 import { testGrpc } from '../helpers/grpc.js';
 import { testApp } from '../helpers/http.js';
+import { waitingPulls } from '../helpers/wait.js';
 import type { Driver } from './driver/types.js';
 import { grpcDriver } from './driver/grpc.js';
 import { restDriver } from './driver/rest.js';
@@ -30,21 +31,22 @@ type Json = any;
 export async function makeRest(env: Record<string, string>, redisUrl?: string): Promise<Driver> {
   if (redisUrl === undefined) {
     const t = await testApp(env);
-    return restDriver(t.app, () => t.close());
+    return { ...restDriver(t.app, () => t.close()), waitingPulls: () => waitingPulls(t.core) };
   }
   const core = createCore(testConfig(env), redisUrl);
   const app = await buildHttpApp({ core });
-  return restDriver(app, async () => {
+  const d = restDriver(app, async () => {
     await app.close();
     await core.close();
   });
+  return { ...d, waitingPulls: () => waitingPulls(core) };
 }
 
 /** The gRPC driver over the test Redis (testGrpc), or over `redisUrl` when given. */
 export async function makeGrpc(env: Record<string, string>, redisUrl?: string): Promise<Driver> {
   if (redisUrl === undefined) {
     const g = await testGrpc(env);
-    return grpcDriver((method, request) => g.call(method as never, request), () => g.close());
+    return { ...grpcDriver((method, request) => g.call(method as never, request), () => g.close()), waitingPulls: () => waitingPulls(g.core) };
   }
   const core = createCore(testConfig(env), redisUrl);
   const server = await startGrpcServer(core, { host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
@@ -55,9 +57,10 @@ export async function makeGrpc(env: Record<string, string>, redisUrl?: string): 
       if (!fn) throw new Error(`no RPC ${method}`);
       fn.call(client, request, (err, res) => (err ? reject(err) : resolve(res)));
     });
-  return grpcDriver(call, async () => {
+  const d = grpcDriver(call, async () => {
     (client as unknown as Client).close();
     await server.shutdown(2000);
     await core.close();
   });
+  return { ...d, waitingPulls: () => waitingPulls(core) };
 }

@@ -172,6 +172,8 @@ export interface Driver {
   deadLetters(stream: string, group: string, q?: { count?: number; after?: string }): Promise<{ messages: Msg[]; next: string | null }>;
   redrive(stream: string, group: string, q?: { ids?: string[]; count?: number }): Promise<{ redriven: number; ids: string[] }>;
   close(): Promise<void>;
+  /** Pulls of this gateway waiting for messages now (a test probe: wait on it, never sleep); absent when the driver only knows a URL. */
+  waitingPulls?(): Promise<number>;
 }
 
 /** Shared by both drivers. */
