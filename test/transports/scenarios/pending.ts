@@ -96,6 +96,9 @@ export const PENDING: Table = {
     expect(idle.ids).toEqual([ids[1]]);
     const [, second] = await d.listPending(s, 'g');
     expect(second!.idleMs, 'IDLE set the idle time').toBeGreaterThanOrEqual(5000);
+    // minIdleMs tells entries apart by their idle time: only the one set back 5 s.
+    const idleOnly = (await d.listPending(s, 'g', { minIdleMs: 4000 })).map((e) => e.id);
+    expect(idleOnly).toEqual([ids[1]]);
     // ids[2] was never delivered: only force makes it pending (Redis counts the claim: 2).
     const unforced = await d.claim(s, 'g', 'c3', 0, [ids[2]!]);
     expect(unforced).toEqual({ messages: [], ids: null });
@@ -107,7 +110,7 @@ export const PENDING: Table = {
       [ids[1], 'c2', 1],
       [ids[2], 'c3', 2],
     ]);
-    return { retry, idle, unforced, forced, pending };
+    return { retry, idle, idleOnly, unforced, forced, pending };
   },
 
   async 'autoclaim scans the pending list in pages: claims idle messages, reports deleted IDs'(d, x) {

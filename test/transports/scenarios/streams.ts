@@ -79,6 +79,21 @@ export const STREAMS: Table = {
     return { gone, again };
   },
 
+  async 'refused operations on a missing stream create nothing'(d, x) {
+    const s = x.name();
+    const codes = [
+      await codeOf(d.createGroup(s, 'g')),
+      await codeOf(d.createConsumer(s, 'g', 'c')),
+      await codeOf(d.pull(s, 'g', 'c', { waitMs: 100 })),
+      await codeOf(d.deadLetters(s, 'g')),
+      await codeOf(d.redrive(s, 'g')),
+      await codeOf(d.trim(s, { maxLen: 0 })),
+    ];
+    expect(codes).toEqual(Array(6).fill('STREAM_NOT_FOUND'));
+    expect([await x.redis.exists(s), await x.redis.exists(`${s}:dlq`)]).toEqual([0, 0]);
+    return codes;
+  },
+
   async 'stream names: 512 bytes at most, no control characters'(d, x) {
     const codes = {
       at512: await codeOf(d.streamInfo('x'.repeat(512))),
