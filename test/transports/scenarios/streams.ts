@@ -102,8 +102,14 @@ export const STREAMS: Table = {
       control: await codeOf(d.streamInfo('bad\u0001name')),
     };
     expect(codes).toEqual({ at512: 'STREAM_NOT_FOUND', over512: 'VALIDATION_FAILED', multibyte: 'VALIDATION_FAILED', control: 'VALIDATION_FAILED' });
+    // Keys of any other type: a string, a list, a hash.
     const k = await stringKey(x);
-    expect(await codeOf(d.streamInfo(k))).toBe('NOT_A_STREAM');
+    const list = x.name();
+    const hash = x.name();
+    await x.redis.rpush(list, 'x');
+    await x.redis.hset(hash, 'a', 'b');
+    const others = [await codeOf(d.streamInfo(k)), await codeOf(d.streamInfo(list)), await codeOf(d.read(hash))];
+    expect(others).toEqual(['NOT_A_STREAM', 'NOT_A_STREAM', 'NOT_A_STREAM']);
     return codes;
   },
 };
