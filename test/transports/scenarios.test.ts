@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/runtime/embedded-redis.js';
 import { redisUrl, uniq } from '../helpers/core.js';
+import { reportsInactive } from '../helpers/redis-version.js';
 import { type Driver, TRANSPORTS, type Transport, makeGrpc, makeRest } from './driver.js';
 import { CONSUME } from './scenarios/consume.js';
 import { CONSUMERS } from './scenarios/consumers.js';
@@ -45,8 +46,7 @@ let redis72 = false;
 
 beforeAll(async () => {
   redis = new Redis(redisUrl());
-  const version = /redis_version:(\d+)\.(\d+)/.exec(await redis.info('server'));
-  redis72 = version !== null && Number(version[1]) * 100 + Number(version[2]) >= 702;
+  redis72 = await reportsInactive(redis);
   // A port nobody listens on: Redis is simply not there.
   const downUrl = `redis://127.0.0.1:${await freePort()}`;
   for (const t of TRANSPORTS) drivers[t] = { d: await make[t](ENV), down: await make[t](ENV, downUrl) };

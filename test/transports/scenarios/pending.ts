@@ -76,7 +76,7 @@ export const PENDING: Table = {
     await d.deleteMessage(s, ids[2]!);
     const auto = await d.autoclaim(s, 'g', 'c3', 0, { start: ids[2]!, count: 10 });
     expect(auto).toMatchObject({ next: '0-0', deletedIds: [ids[2]], ids: null });
-    expect(counted(auto.messages ?? [])).toEqual([[ids[3], 2]]);
+    expect(counted(auto.messages!)).toEqual([[ids[3], 2]]);
     const pending = await pendingOf(d, s);
     expect(pending).toEqual([
       [ids[0], 'c2', 2],
