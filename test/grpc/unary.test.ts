@@ -84,7 +84,7 @@ describe('the end of a waiting Pull call', () => {
     const ended = (await p.done) as ServiceError;
     expect(ended.code, how).toBe(code);
     // The server has seen the end of the call before the message arrives.
-    await until(async () => (await waitingPulls(gw.t.core)) === 0, 5000, 'the gateway to drop the waiting pull');
+    await until(() => waitingPulls(gw.t.core) === 0, 5000, 'the gateway to drop the waiting pull');
     const [id] = await publish(gw, s, { after: 'cancel' });
     const got = (await gw.rpc('Pull', { stream: s, group: 'g', consumer: 'next', count: 100 })).messages;
     expect(got.map((m) => [m.id, m.deliveryCount])).toEqual([[id, 1]]);

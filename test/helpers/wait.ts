@@ -18,14 +18,9 @@ export async function until(pred: () => boolean | Promise<boolean>, timeoutMs = 
   }
 }
 
-/** Pulls of this core waiting for messages now. */
-export async function waitingPulls(core: Core): Promise<number> {
-  const metric = await core.metrics.registry.getSingleMetric('streamgate_waiting_pulls')?.get();
-  const value = metric?.values[0]?.value;
-  if (value === undefined) throw new Error('the core has no streamgate_waiting_pulls gauge');
-  return value;
-}
+/** Pulls of this core waiting for messages now (the watcher's count behind streamgate_waiting_pulls). */
+export const waitingPulls = (core: Core): number => core.waitStats().waiting;
 
 /** Resolves once `n` pulls of `core` wait for messages (at least; rejects after `timeoutMs`). */
 export const untilWaiting = (core: Core, n = 1, timeoutMs = 5000): Promise<void> =>
-  until(async () => (await waitingPulls(core)) >= n, timeoutMs, `${n} waiting pull(s)`);
+  until(() => waitingPulls(core) >= n, timeoutMs, `${n} waiting pull(s)`);

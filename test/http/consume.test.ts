@@ -163,7 +163,7 @@ describe('over real HTTP', () => {
     abort.abort();
     expect(await gone).toBeInstanceOf(Error);
     // The gateway has seen the connection close before the message arrives.
-    await until(async () => (await waitingPulls(t.core)) === 0, 5000, 'the gateway to drop the waiting pull');
+    await until(() => waitingPulls(t.core) === 0, 5000, 'the gateway to drop the waiting pull');
     const [id] = await publish(t, s, { after: 'abort' });
     const res = await httpPull(base, s, { consumer: 'c2', waitMs: 0 });
     expect(res.status).toBe(200);

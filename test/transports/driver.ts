@@ -31,7 +31,7 @@ type Json = any;
 export async function makeRest(env: Record<string, string>, redisUrl?: string): Promise<Driver> {
   if (redisUrl === undefined) {
     const t = await testApp(env);
-    return { ...restDriver(t.app, () => t.close()), waitingPulls: () => waitingPulls(t.core) };
+    return { ...restDriver(t.app, () => t.close()), waitingPulls: async () => waitingPulls(t.core) };
   }
   const core = createCore(testConfig(env), redisUrl);
   const app = await buildHttpApp({ core });
@@ -39,14 +39,14 @@ export async function makeRest(env: Record<string, string>, redisUrl?: string): 
     await app.close();
     await core.close();
   });
-  return { ...d, waitingPulls: () => waitingPulls(core) };
+  return { ...d, waitingPulls: async () => waitingPulls(core) };
 }
 
 /** The gRPC driver over the test Redis (testGrpc), or over `redisUrl` when given. */
 export async function makeGrpc(env: Record<string, string>, redisUrl?: string): Promise<Driver> {
   if (redisUrl === undefined) {
     const g = await testGrpc(env);
-    return { ...grpcDriver((method, request) => g.call(method as never, request), () => g.close()), waitingPulls: () => waitingPulls(g.core) };
+    return { ...grpcDriver((method, request) => g.call(method as never, request), () => g.close()), waitingPulls: async () => waitingPulls(g.core) };
   }
   const core = createCore(testConfig(env), redisUrl);
   const server = await startGrpcServer(core, { host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
@@ -62,5 +62,5 @@ export async function makeGrpc(env: Record<string, string>, redisUrl?: string): 
     await server.shutdown(2000);
     await core.close();
   });
-  return { ...d, waitingPulls: () => waitingPulls(core) };
+  return { ...d, waitingPulls: async () => waitingPulls(core) };
 }
