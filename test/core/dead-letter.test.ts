@@ -8,6 +8,7 @@ import { withCore } from '../helpers/fixtures.js';
 
 /** Dead-lettering after maxDeliveries, listing and redrive, against real leases. */
 const LEASE = 200;
+/** How long the tests sleep for a lease to expire: Redis keeps the idle time, so only real time moves it. */
 const EXPIRE = 1.5 * LEASE;
 
 let core: Core;
