@@ -50,6 +50,7 @@ describe('proto3 empty strings', () => {
     await gw.fails('Publish', { stream: '', messages: [{ fields: { a: b('1') } }] }, 'VALIDATION_FAILED');
     await gw.fails('GetStream', { stream: '' }, 'VALIDATION_FAILED');
     await gw.fails('Pending', { stream: s, group: '' }, 'VALIDATION_FAILED');
+    await gw.fails('CreateGroup', { stream: s, group: '' }, 'VALIDATION_FAILED');
     await gw.fails('CreateConsumer', { stream: s, group: 'g', consumer: '' }, 'VALIDATION_FAILED');
     // `consumer` is optional in ListPending: set but empty is refused, not read as unset.
     await gw.fails('ListPending', { stream: s, group: 'g', consumer: '' }, 'VALIDATION_FAILED');

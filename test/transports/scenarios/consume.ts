@@ -104,7 +104,10 @@ export const CONSUME: Table = {
     expect(during).toEqual([]);
     const pending = await pendingOf(d, s);
     expect(pending).toEqual([[ids[0], 'c1', 1]]);
-    return { extended, during, pending };
+    await sleep(400); // 1100 ms after the pull: the extended lease (from 350 ms) is over too
+    const after = await d.pull(s, 'g', 'c2');
+    expect(counted(after)).toEqual([[ids[0], 2]]);
+    return { extended, during, pending, after };
   },
 
   async 'nack(0) releases at once to another consumer'(d, x) {

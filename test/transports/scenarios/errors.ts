@@ -77,6 +77,7 @@ const MAX_ID = '18446744073709551615';
 const ids1001 = Array.from({ length: 1001 }, (_, i) => `${i + 1}-0`);
 
 const requests: ErrorCase[] = [
+  { code: 'NOT_A_STREAM', label: 'createGroup with createStream on a string key', run: async (d, x) => d.createGroup(await stringKey(x), 'g', { createStream: true }) },
   // Validation comes before any existence check: these name a stream that does not exist.
   { code: V, label: 'pull count over the limit, before existence', run: (d, x) => d.pull(x.name(), 'g', 'c', { count: 1001 }) },
   { code: V, label: 'read count over the limit, before existence', run: (d, x) => d.read(x.name(), { count: 1001 }) },
