@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import type { PendingEntry } from '../../src/contract/types.js';
 import { sleep, testCore, uniq } from '../helpers/core.js';
+import { untilWaiting } from '../helpers/wait.js';
 import { expectCode, fields, pullOf, since } from './support.js';
 import { withCore } from '../helpers/fixtures.js';
 
@@ -184,7 +185,7 @@ describe.concurrent('leases', () => {
     await pull(s, 'c0'); // the first message is leased away
     const t0 = Date.now();
     const waiting = core.consume.pull(s, 'g', pullOf('c1', { waitMs: 5000 }));
-    await sleep(50);
+    await untilWaiting(core, 1);
     const { ids } = await core.streams.publish(s, { messages: [{ pairs: fields({ late: '1' }) }] });
     const got = await waiting;
     expect(got.map((m) => [m.id, m.deliveryCount])).toEqual([[ids[0], 1]]);
@@ -218,7 +219,7 @@ describe.concurrent('leases', () => {
     const ac = new AbortController();
     const t0 = Date.now();
     const waiting = core.consume.pull(s, 'g', pullOf('c1', { waitMs: 10_000 }), ac.signal);
-    await sleep(50);
+    await untilWaiting(core, 1);
     ac.abort();
     expect(await waiting).toEqual([]);
     expect(since(t0)).toBeLessThan(1000);
@@ -266,7 +267,7 @@ describe('waiting pulls', () => {
       const { s } = await setup(0);
       const t0 = Date.now();
       const waiting = core.consume.pull(s, 'g', pullOf('c', { waitMs: 5000 }));
-      await sleep(50);
+      await untilWaiting(core, 1);
       await replace(s);
       await expectCode(waiting, code);
       expect(since(t0)).toBeLessThan(2500);
@@ -279,7 +280,7 @@ describe('waiting pulls', () => {
       const streams = await Promise.all([1, 2, 3].map(() => setup(0, 60_000)));
       const t0 = Date.now();
       const waits = streams.map(({ s }) => narrow.consume.pull(s, 'g', pullOf('c', { waitMs: 5000 })));
-      await sleep(100);
+      await untilWaiting(narrow, 3);
       const published = await Promise.all(
         streams.map(({ s }) => core.streams.publish(s, { messages: [{ pairs: fields({ k: s }) }] })),
       );

@@ -5,6 +5,7 @@ import { freePort } from '../../src/runtime/embedded-redis.js';
 import { keySlot, keys } from '../../src/redis/keys.js';
 import { RESERVED_CONSUMER, type ReaperLogger } from '../../src/core/reaper.js';
 import { redisUrl, sleep, testConfig, uniq } from '../helpers/core.js';
+import { until } from '../helpers/wait.js';
 import { expectCode, fields, pullOf } from './support.js';
 
 /**
@@ -103,9 +104,10 @@ describe('reaping', () => {
   it('leaves active consumers alone: one that extends its lease, one that keeps receiving messages', async () => {
     const { s, ids } = await setup(1);
     await pull(s, 'worker');
-    const until = Date.now() + 2 * IDLE;
+    const end = Date.now() + 2 * IDLE;
     const ticks: Promise<unknown>[] = [];
-    while (Date.now() < until) {
+    // Activity spread over twice the idle limit is the point: the reaper must keep seeing it.
+    while (Date.now() < end) {
       await core.consume.extend(s, 'g', 'worker', ids);
       await core.streams.publish(s, { messages: [{ pairs: fields({ tick: '1' }) }] });
       const got = await pull(s, 'busy');
@@ -265,8 +267,7 @@ describe('the timer', () => {
     try {
       const { s } = await setup(1);
       await pull(s, 'pod-1');
-      const deadline = Date.now() + IDLE + 3000;
-      while (reapLines(own.lines, s).length === 0 && Date.now() < deadline) await sleep(50);
+      await until(() => reapLines(own.lines, s).length > 0, IDLE + 3000, 'the timer to reap pod-1');
       expect(reapLines(own.lines, s).map((l) => l.obj.consumer)).toEqual(['pod-1']);
     } finally {
       await timed.close();
@@ -281,12 +282,10 @@ describe('the timer', () => {
       { logger: own.logger },
     );
     const failures = () => own.lines.filter((l) => l.level === 'warn' && l.msg === 'consumer reaping failed').length;
-    const deadline = Date.now() + 5000;
-    while (failures() < 2 && Date.now() < deadline) await sleep(50);
-    expect(failures()).toBeGreaterThanOrEqual(2);
+    await until(() => failures() >= 2, 5000, 'two failed reaps');
     await down.close();
     const after = failures();
-    await sleep(300);
+    await sleep(300); // three intervals of 100 ms: a timer left running would have failed again
     expect(failures()).toBe(after);
   });
 });

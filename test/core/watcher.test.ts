@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/runtime/config.js';
 import { type Core, createCore } from '../../src/core/core.js';
 import { sleep, testCore, uniq } from '../helpers/core.js';
+import { until } from '../helpers/wait.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { fields, pullOf } from './support.js';
 
@@ -60,11 +61,12 @@ describe('waiting pulls share a bounded set of connections', () => {
       // Half time out by themselves, half are aborted (a client going away).
       waits.push(core.consume.pull(s, g, pullOf(`c${i}`, { waitMs: i < 250 ? 1500 : 30_000 }), ac.signal));
     }
-    await sleep(300);
+    await until(() => core.waitStats().waiting === 500, 5000, '500 waiting pulls');
     expect(core.waitStats()).toMatchObject({ waiting: 500, streams: 5, groups: 10, connections: 1 });
     // The command connection and one watcher connection: nothing per waiter.
     expect((await connections(own)) - before).toBeLessThanOrEqual(2);
-    await sleep(1500);
+    // The 250 with waitMs 1500 end by themselves; the others still wait.
+    await until(() => core.waitStats().waiting === 250, 5000, 'the 1500 ms waits to end');
     expect(core.waitStats().waiting).toBe(250);
     for (const ac of aborts.slice(250)) ac.abort();
     expect(await Promise.all(waits)).toEqual(waits.map(() => []));
@@ -113,7 +115,7 @@ describe('delivery under load', () => {
         }
       }
     }
-    await sleep(200);
+    await until(() => core.waitStats().waiting === consumers.length, 5000, 'every consumer to wait');
     const published = new Map<string, string[]>(streams.map((s) => [s, []]));
     for (let i = 0; i < 300; i++) {
       const s = streams[Math.floor(rnd() * streams.length)] as string;
@@ -154,15 +156,14 @@ describe('delivery under load', () => {
         return got.length;
       }),
     );
-    await sleep(500);
-    expect(core.waitStats().waiting).toBe(1000);
+    await until(() => core.waitStats().waiting === 1000, 5000, '1000 waiting pulls');
     for (let i = 0; i < 50; i++) {
       const t = Date.now();
       const { ids } = await publisher.streams.publish(s, { messages: [{ pairs: fields({ i: String(i) }) }] });
       sentAt.set(ids[0] as string, t);
-      await sleep(5);
+      await sleep(5); // one at a time, as a steady producer would
     }
-    await sleep(500);
+    await until(() => latencies.length >= 50, 5000, '50 deliveries');
     // Exactly 50 waiters got one message each; the others still wait (no herd woke them all).
     expect(latencies).toHaveLength(50);
     expect(core.waitStats().waiting).toBe(950);
@@ -186,7 +187,7 @@ describe('delivery under load', () => {
     const { ids } = await publisher.streams.publish(s, { messages: [{ pairs: fields({ a: '1' }) }] });
     expect((await core.consume.pull(s, 'g', pullOf('first'))).map((m) => m.id)).toEqual(ids);
     const waiting = core.consume.pull(s, 'g', pullOf('second', { waitMs: 5000 }));
-    await sleep(100);
+    await until(() => core.waitStats().waiting === 1, 5000, 'the second pull to wait');
     const t0 = Date.now();
     expect((await core.consume.nack(s, 'g', 'first', ids, 0)).count).toBe(1);
     expect((await waiting).map((m) => [m.id, m.deliveryCount])).toEqual([[ids[0], 2]]);

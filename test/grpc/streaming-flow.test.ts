@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../helpers/core.js';
 import { withGrpc } from '../helpers/fixtures.js';
+import { untilWaiting } from '../helpers/wait.js';
 import type { TestGrpc } from '../helpers/grpc.js';
 import {
   type OpenPull,
@@ -114,17 +115,17 @@ describe('StreamingPull flow control', () => {
                 violations.push(`Redis: ${entries.length} pending > credit ${credit} (no delayed nack)`);
               }
               samples++;
-              await sleep(3);
+              await sleep(3); // the sampling interval
             }
           })();
 
           try {
-            await sleep(20);
+            await sleep(20); // the stream runs a little before the rest arrives
             // The rest arrives while the stream runs, in two batches.
             const rest = n - before;
             const half = Math.ceil(rest / 2);
             if (half > 0) ids.push(...(await publish(g, s, half, 0, before)));
-            await sleep(15);
+            await sleep(15); // spread over time, interleaved with acks and nacks
             if (rest - half > 0) ids.push(...(await publish(g, s, rest - half, 0, before + half)));
             await until(() => acked.size === n, 10_000, `all ${n} acked (credit ${credit})`);
             await until(async () => (await pendingByConsumer(redis, s)).size === 0, 5000, 'every ack processed');
@@ -167,13 +168,15 @@ describe('StreamingPull backpressure', () => {
     const total = 300;
     const size = 64 * 1024;
     const p = openPull(g.client, { stream: s, group: 'g', consumer: 'c', maxOutstandingMessages: credit });
-    await sleep(100);
+    await untilWaiting(g.core, 1);
     p.call.pause();
     const ids: string[] = [];
     for (let i = 0; i < total; i += 4) ids.push(...(await publish(g, s, 4, size, i)));
 
     // The pending count plateaus: the server stopped reading, far below the credit.
     const leased = async () => (await pendingByConsumer(redis, s)).get('c') ?? 0;
+    // Time must pass to show that reading stopped: a server that kept reading would keep
+    // raising the count over these 800 ms.
     await sleep(300);
     const plateau = await leased();
     for (let i = 0; i < 5; i++) {

@@ -87,7 +87,7 @@ describe('graceful shutdown with streams open', () => {
         expect((s as unknown as { renewTimer: unknown }).renewTimer).toBeNull();
       }
       const renewed = renewals.mock.calls.length;
-      await sleep(300);
+      await sleep(300); // six renewal intervals of the short lease (~50 ms): time must pass to show none comes
       expect(renewals.mock.calls.length).toBe(renewed);
       console.info(`shutdown: ${shutdownMs} ms with 3 streams; released messages pulled ${sinceShutdown} ms after it began`);
     } finally {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/AckResult.js';
 import { sleep, uniq } from '../helpers/core.js';
 import { withGrpc } from '../helpers/fixtures.js';
+import { untilWaiting } from '../helpers/wait.js';
 import { type TestGrpc, errorCode } from '../helpers/grpc.js';
 import {
   type OpenPull,
@@ -103,7 +104,7 @@ describe('StreamingPull acks, nacks and extensions', () => {
     p.send({ nackIds: [id], nackDelayMs: 400 });
     await p.until(() => p.results().length === 1);
     expect(p.results()).toEqual([result(id, 'ACK_OPERATION_NACK', true)]);
-    await sleep(200 - (Date.now() - t0));
+    await sleep(200 - (Date.now() - t0)); // halfway through the 400 ms delay, kept as Redis idle time
     expect(await pullOther(g, s, 'other')).toEqual([]);
     expect(p.ids()).toEqual([id]);
     // Redelivered to whoever pulls next: this stream is waiting with credit.
@@ -119,7 +120,7 @@ describe('StreamingPull acks, nacks and extensions', () => {
     const [a, b] = ids as [string, string];
     const p = pull(s, 'c', 5);
     await p.until(() => p.ids().length === 2);
-    await sleep(400);
+    await sleep(400); // idle time builds up in Redis, so that the extension visibly resets it
     p.send({ extendIds: [a, UNKNOWN] });
     await p.until(() => p.results().length === 2);
     expect(p.results()).toEqual([result(a, 'ACK_OPERATION_EXTEND', true), result(UNKNOWN, 'ACK_OPERATION_EXTEND', false)]);
@@ -148,7 +149,7 @@ describe('StreamingPull leases', () => {
       const [entry] = await pendingEntries(redis, s);
       expect(entry).toMatchObject({ id, consumer: 'c', deliveryCount: 1 });
       maxIdle = Math.max(maxIdle, entry?.idleMs ?? 0);
-      await sleep(40);
+      await sleep(40); // sampling Redis's idle clock for a second is the point
     }
     expect(maxIdle).toBeLessThan(200);
     console.info(`lease 200 ms renewed for 1 s: highest idle seen in XPENDING ${maxIdle} ms`);
@@ -169,7 +170,7 @@ describe('StreamingPull leases', () => {
     await p.until(() => p.ids().length === 1);
     const t0 = Date.now();
     expect(p.ids()).toEqual([a]);
-    // Renewed past the 200 ms lease.
+    // Renewed past the 200 ms lease (Redis's idle clock: time must pass).
     await sleep(300);
     const [held, ...rest] = await pendingEntries(redis, s);
     expect(rest).toEqual([]);
@@ -208,7 +209,9 @@ describe('StreamingPull releases unacked messages when the stream ends', () => {
         if (credit === 3) await p.until(() => p.ids().length === 4);
         expect(p.ids()).toEqual(ids.slice(0, credit === 3 ? 4 : 5));
         const held = credit === 3 ? ids.slice(1, 4) : ids.slice(1);
-        await sleep(50); // the stream settles into its wait (for credit, or for messages)
+        // Ended while it waits. Credit 3: the fourth delivery used the last credit, so there is
+        // nothing left for it to do. Credit 10: its read for more messages is registered.
+        if (credit === 10) await untilWaiting(g.core, 1);
         const t0 = Date.now();
         if (how === 'cancel') {
           expect((await p.cancel()).code).toBe(status.CANCELLED);
@@ -253,11 +256,12 @@ describe('StreamingPull with many streams on one group', () => {
       open.push(p);
       streams.push(p);
     }
-    await sleep(100);
+    // Every stream is open and waiting before the first message.
+    await untilWaiting(g.core, 8);
     const ids: string[] = [];
     for (let i = 0; i < total; i += 20) {
       ids.push(...(await publish(g, s, 20, 0, i)));
-      await sleep(5);
+      await sleep(5); // batches spread over time, acks interleaved with deliveries
     }
     await until(() => deliveries.size === total, 15_000, `${total} deliveries`);
     await until(async () => (await pendingByConsumer(redis, s)).size === 0, 5000, 'every ack processed');
@@ -310,6 +314,23 @@ describe('StreamingPull errors end the stream', () => {
   });
 
   it('no stream stays registered after errors', async () => {
+    // Opens its own streams (it once only looked at what the tests before it had left, and
+    // passed vacuously when run alone): one that works, and one per way of failing.
+    await until(() => g.server.activeStreams === 0, 2000, 'the streams of earlier tests to end');
+    const { s } = await setupStream(g, { n: 1 });
+    const live = pull(s, 'c', 1);
+    await live.until(() => live.ids().length === 1, 5000, 'the live stream’s message');
+    expect(g.server.activeStreams).toBe(1);
+    const failing = [
+      openPull(g.client, { group: 'g', consumer: 'c', maxOutstandingMessages: 5 }),
+      openPull(g.client, { stream: s, group: 'nope', consumer: 'c', maxOutstandingMessages: 5 }),
+      openPull(g.client, { stream: uniq('none'), group: 'g', consumer: 'c', maxOutstandingMessages: 5 }),
+    ];
+    const ends = await Promise.all(failing.map((p) => p.ended));
+    expect(ends.map((e) => errorCode(e))).toEqual(['VALIDATION_FAILED', 'GROUP_NOT_FOUND', 'STREAM_NOT_FOUND']);
+    // The failed streams are gone; the live one is still counted.
+    await until(() => g.server.activeStreams === 1, 2000, 'only the live stream registered');
+    await live.cancel();
     await until(() => g.server.activeStreams === 0, 2000, 'no open stream');
   });
 });

@@ -5,8 +5,9 @@ import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/A
 import type { Message__Output } from '../../src/grpc/generated/streamgate/v1/Message.js';
 import type { StreamingPullRequest } from '../../src/grpc/generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
-import { sleep, uniq } from '../helpers/core.js';
+import { uniq } from '../helpers/core.js';
 import type { TestGrpc } from '../helpers/grpc.js';
+import { until } from '../helpers/wait.js';
 
 /**
  * Shared steps of the StreamingPull tests: an open stream that records what it receives,
@@ -74,15 +75,8 @@ export function openPull(
   };
 }
 
-/** Polls `pred` every 10 ms until it holds; rejects after `timeoutMs`. */
-export async function until(pred: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await pred()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** Polls a condition with a deadline (test/helpers/wait.ts; re-exported for the files that import it from here). */
+export { until };
 
 /** A stream with a group `g` reading from the start (lease `leaseMs`), and `n` messages. */
 export async function setupStream(

@@ -26,7 +26,6 @@ import type { GetGroupRequest } from '../../src/grpc/generated/streamgate/v1/Get
 import type { GetGroupResponse__Output } from '../../src/grpc/generated/streamgate/v1/GetGroupResponse.js';
 import type { GetStreamRequest } from '../../src/grpc/generated/streamgate/v1/GetStreamRequest.js';
 import type { GetStreamResponse__Output } from '../../src/grpc/generated/streamgate/v1/GetStreamResponse.js';
-import type { Group__Output } from '../../src/grpc/generated/streamgate/v1/Group.js';
 import type { ListConsumersRequest } from '../../src/grpc/generated/streamgate/v1/ListConsumersRequest.js';
 import type { ListConsumersResponse__Output } from '../../src/grpc/generated/streamgate/v1/ListConsumersResponse.js';
 import type { ListDeadLettersRequest } from '../../src/grpc/generated/streamgate/v1/ListDeadLettersRequest.js';
@@ -37,7 +36,6 @@ import type { ListPendingRequest } from '../../src/grpc/generated/streamgate/v1/
 import type { ListPendingResponse__Output } from '../../src/grpc/generated/streamgate/v1/ListPendingResponse.js';
 import type { ListStreamsRequest } from '../../src/grpc/generated/streamgate/v1/ListStreamsRequest.js';
 import type { ListStreamsResponse__Output } from '../../src/grpc/generated/streamgate/v1/ListStreamsResponse.js';
-import type { Message__Output } from '../../src/grpc/generated/streamgate/v1/Message.js';
 import type { NackRequest } from '../../src/grpc/generated/streamgate/v1/NackRequest.js';
 import type { NackResponse__Output } from '../../src/grpc/generated/streamgate/v1/NackResponse.js';
 import type { PendingRequest } from '../../src/grpc/generated/streamgate/v1/PendingRequest.js';
@@ -158,21 +156,6 @@ export const withGateway = (use: (gw: Gw) => void, env: Record<string, string> =
 
 export const b = (text: string): Buffer => Buffer.from(text, 'utf8');
 
-/** A message's fields as text (last value per name), for assertions. */
-export const text = (m: Message__Output): Record<string, string> =>
-  Object.fromEntries(Object.entries(m.fields).map(([k, v]) => [k, Buffer.from(v).toString('utf8')]));
-
-export const idsOf = (messages: readonly Message__Output[]): string[] => messages.map((m) => m.id);
-
-export const ID = /^\d+-\d+$/;
-
-/** The policy and counters of a group as the tests compare them. */
-export const policyOf = (g: Group__Output | undefined | null) => ({
-  leaseMs: g?.leaseMs,
-  maxDeliveries: g?.maxDeliveries,
-  deadLetterStream: g?.deadLetterStream,
-});
-
 /** Publishes one message per fields object (one batch, text values); returns the IDs. */
 export async function publish(gw: Gw, stream: string, ...fields: Array<Record<string, string>>): Promise<string[]> {
   const r = await gw.rpc('Publish', {
@@ -193,10 +176,4 @@ export async function setup(
   const ids = n === 0 ? [] : await publish(gw, stream, ...Array.from({ length: n }, (_, i) => ({ n: String(i) })));
   await gw.rpc('CreateGroup', { stream, group: 'g', start: '0', createStream: true, ...group });
   return ids;
-}
-
-/** A key of another type (a string), for NOT_A_STREAM. */
-export async function stringKey(gw: Gw, name: string): Promise<string> {
-  await gw.redis.set(name, 'not a stream');
-  return name;
 }

@@ -3,8 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniq } from '../helpers/core.js';
 import { type TestApp, testApp } from '../helpers/http.js';
 import { expectDocumented, expectProblem } from '../helpers/openapi-check.js';
-import { ID, R, call, createGroup, idsOf, ok, publish, publishIds, pull, sp } from './support.js';
+import { ID, R, call, ok, publish, publishIds, sp } from './support.js';
 import { withApp } from '../helpers/fixtures.js';
+
+/**
+ * What only REST has on the message routes. Everything a user can do through both
+ * transports is in the scenario table (test/transports/scenarios.test.ts): here are the
+ * single-message body, JSON the contract refuses, the Idempotency-Key and
+ * Idempotent-Replayed headers, values as text or base64, and body size limits.
+ */
 
 let t: TestApp;
 let redis: Redis;
@@ -29,41 +36,13 @@ describe('POST /v1/streams/{stream}/messages', () => {
     expect(await redis.xrange(s, '-', '+')).toEqual([[body.ids[0], ['orderId', '42', 'status', 'paid']]]);
   });
 
-  it('publishes a batch in order, with pairs keeping repeated names', async () => {
+  it('refuses trim members JSON can carry but the contract does not (both thresholds, negative)', async () => {
     const s = uniq();
-    const body = await ok(t, 201, 'POST', R.messages, sp(s, '/messages'), {
-      messages: [{ fields: { n: '1' } }, { pairs: [['n', '2'], ['n', 'again']] }, { fields: { n: '3' } }],
-    });
-    expect(body.ids).toHaveLength(3);
-    const entries = await redis.xrange(s, '-', '+');
-    expect(entries.map(([id]) => id)).toEqual(body.ids);
-    expect(entries[1]?.[1]).toEqual(['n', '2', 'n', 'again']);
-    const read = await range(s);
-    expect(read[1]).toMatchObject({ id: body.ids[1], pairs: [['n', '2'], ['n', 'again']] });
-  });
-
-  it('trims in the same step when asked (trim: maxLen or minId)', async () => {
-    const s = uniq();
-    await publishIds(t, s, ['1-0', '2-0', '3-0']);
-    const body = await ok(t, 201, 'POST', R.messages, sp(s, '/messages'), { id: '4-0', fields: { n: '4-0' }, trim: { maxLen: 2, exact: true } });
-    expect(body.ids).toEqual(['4-0']);
-    expect(idsOf(await range(s))).toEqual(['3-0', '4-0']);
-    await ok(t, 201, 'POST', R.messages, sp(s, '/messages'), { messages: [{ id: '5-0', fields: { n: '5-0' } }], trim: { minId: '5-0', exact: true } });
-    expect(idsOf(await range(s))).toEqual(['5-0']);
-    for (const trim of [{}, { maxLen: 1, minId: '1-0' }, { maxLen: -1 }]) {
+    await publishIds(t, s, ['1-0', '2-0']);
+    for (const trim of [{ maxLen: 1, minId: '1-0' }, { maxLen: -1 }, { maxLen: '1' }]) {
       expectProblem(await call(t, 'POST', sp(s, '/messages'), { fields: { a: '1' }, trim }), 'VALIDATION_FAILED', 'POST', R.messages);
     }
-    expectProblem(await call(t, 'POST', sp(s, '/messages'), { fields: { a: '1' }, trim: { minId: 'x' } }), 'INVALID_ID', 'POST', R.messages);
-    expect(idsOf(await range(s))).toEqual(['5-0']);
-  });
-
-  it('takes explicit IDs and refuses one not above the top ID (ID_TOO_SMALL)', async () => {
-    const s = uniq();
-    await publishIds(t, s, ['5-1']);
-    const res = await call(t, 'POST', sp(s, '/messages'), { id: '5-1', fields: { a: '1' } });
-    expectProblem(res, 'ID_TOO_SMALL', 'POST', R.messages);
-    expectProblem(await call(t, 'POST', sp(s, '/messages'), { id: '3-0', fields: { a: '1' } }), 'ID_TOO_SMALL', 'POST', R.messages);
-    expect(await redis.xlen(s)).toBe(1);
+    expect(await redis.xlen(s)).toBe(2);
   });
 
   it('answers INVALID_ID for a malformed explicit ID', async () => {
@@ -71,30 +50,6 @@ describe('POST /v1/streams/{stream}/messages', () => {
     const p = expectProblem(await call(t, 'POST', sp(s, '/messages'), { id: 'abc', fields: { a: '1' } }), 'INVALID_ID', 'POST', R.messages);
     expect(p.detail).toContain('abc');
     expect(await redis.exists(s)).toBe(0);
-  });
-
-  it('writes a batch all or nothing', async () => {
-    const s = uniq();
-    await publishIds(t, s, ['10-0']);
-    // Second message invalid (empty): nothing of the batch is written.
-    const empty = await call(t, 'POST', sp(s, '/messages'), { messages: [{ fields: { a: '1' } }, { fields: {} }] });
-    expectProblem(empty, 'VALIDATION_FAILED', 'POST', R.messages);
-    // Second ID below the first: refused before anything is written.
-    const order = await call(t, 'POST', sp(s, '/messages'), { messages: [{ id: '20-0', fields: { a: '1' } }, { id: '15-0', fields: { a: '2' } }] });
-    expectProblem(order, 'ID_TOO_SMALL', 'POST', R.messages);
-    // An explicit ID after an automatic one cannot be checked in advance; still nothing stays.
-    const late = await call(t, 'POST', sp(s, '/messages'), { messages: [{ fields: { a: '1' } }, { id: '11-0', fields: { a: '2' } }] });
-    expectProblem(late, 'ID_TOO_SMALL', 'POST', R.messages);
-    expect(await redis.xrange(s, '-', '+')).toEqual([['10-0', ['n', '10-0']]]);
-    // On a stream that did not exist, a refused batch leaves no stream behind.
-    const fresh = uniq();
-    expectProblem(
-      await call(t, 'POST', sp(fresh, '/messages'), { messages: [{ fields: { a: '1' } }, { id: '1-0', fields: { a: '2' } }] }),
-      'ID_TOO_SMALL',
-      'POST',
-      R.messages,
-    );
-    expect(await redis.exists(fresh)).toBe(0);
   });
 
   it('refuses bodies that fail the schema (VALIDATION_FAILED)', async () => {
@@ -118,13 +73,6 @@ describe('POST /v1/streams/{stream}/messages', () => {
     const p = expectProblem(await call(t, 'POST', sp(s, '/messages'), '"text"', { 'content-type': 'application/json' }), 'VALIDATION_FAILED', 'POST', R.messages);
     expect(p.errors?.[0]?.path).toBe('body');
     expect(await redis.exists(s)).toBe(0);
-  });
-
-  it('answers NOT_A_STREAM for a key of another type, and leaves it alone', async () => {
-    const k = uniq('str');
-    await redis.set(k, 'v');
-    expectProblem(await call(t, 'POST', sp(k, '/messages'), { fields: { a: '1' } }), 'NOT_A_STREAM', 'POST', R.messages);
-    expect(await redis.get(k)).toBe('v');
   });
 
   it('replays an Idempotency-Key retry (200, Idempotent-Replayed, same ids) and refuses another body with it', async () => {
@@ -238,125 +186,22 @@ describe('size limits (PAYLOAD_TOO_LARGE)', () => {
   });
 });
 
-describe('GET /v1/streams/{stream}/messages', () => {
-  const s = uniq();
-  beforeAll(async () => publishIds(t, s, ['1-1', '2-1', '3-1', '4-1', '5-1']));
-
-  it('reads the whole stream by default, oldest first', async () => {
-    const all = await range(s);
-    expect(idsOf(all)).toEqual(['1-1', '2-1', '3-1', '4-1', '5-1']);
-    expect(all[0]).toEqual({ id: '1-1', fields: { n: '1-1' } });
-  });
-
-  it('takes start and end as lower and upper bounds, inclusive, and `(id` as exclusive', async () => {
-    expect(idsOf(await range(s, '?start=2-1&end=4-1'))).toEqual(['2-1', '3-1', '4-1']);
-    expect(idsOf(await range(s, `?start=${encodeURIComponent('(2-1')}`))).toEqual(['3-1', '4-1', '5-1']);
-    expect(idsOf(await range(s, `?start=-&end=${encodeURIComponent('(4-1')}`))).toEqual(['1-1', '2-1', '3-1']);
-    expect(idsOf(await range(s, '?start=3&end=%2B'))).toEqual(['3-1', '4-1', '5-1']);
-  });
-
-  it('reverse=true only flips the order: the bounds stay lower and upper', async () => {
-    expect(idsOf(await range(s, '?start=2-1&end=4-1&reverse=true'))).toEqual(['4-1', '3-1', '2-1']);
-    expect(idsOf(await range(s, `?start=${encodeURIComponent('(2-1')}&reverse=true`))).toEqual(['5-1', '4-1', '3-1']);
-    expect(idsOf(await range(s, '?reverse=false&count=2'))).toEqual(['1-1', '2-1']);
-    // With a count, reverse reads from the upper bound down.
-    expect(idsOf(await range(s, '?reverse=true&count=2'))).toEqual(['5-1', '4-1']);
-  });
-
-  it('answers an empty list for an empty range of an existing stream', async () => {
-    expect(await range(s, '?start=6-0')).toEqual([]);
-  });
-
-  it('refuses bad queries: INVALID_ID for bounds, VALIDATION_FAILED for count and reverse', async () => {
-    expectProblem(await call(t, 'GET', `${sp(s, '/messages')}?start=abc`), 'INVALID_ID', 'GET', R.messages);
-    expectProblem(await call(t, 'GET', `${sp(s, '/messages')}?end=${encodeURIComponent('((1-0')}`), 'INVALID_ID', 'GET', R.messages);
-    for (const q of ['count=0', 'count=1001', 'count=abc', 'reverse=maybe']) {
+describe('GET /v1/streams/{stream}/messages and POST /v1/streams/{stream}/trim', () => {
+  it('refuses query values that are not numbers or booleans, before any existence check', async () => {
+    const s = uniq();
+    await publishIds(t, s, ['1-0']);
+    for (const q of ['count=0', 'count=abc', 'reverse=maybe']) {
       expectProblem(await call(t, 'GET', `${sp(s, '/messages')}?${q}`), 'VALIDATION_FAILED', 'GET', R.messages);
+      expectProblem(await call(t, 'GET', `${sp(uniq(), '/messages')}?${q}`), 'VALIDATION_FAILED', 'GET', R.messages);
     }
-    // Validation comes before any existence check.
-    expectProblem(await call(t, 'GET', `${sp(uniq(), '/messages')}?count=0`), 'VALIDATION_FAILED', 'GET', R.messages);
   });
 
-  it('answers STREAM_NOT_FOUND and NOT_A_STREAM', async () => {
-    expectProblem(await call(t, 'GET', sp(uniq(), '/messages')), 'STREAM_NOT_FOUND', 'GET', R.messages);
-    const k = uniq('hash');
-    await redis.hset(k, 'a', 'b');
-    expectProblem(await call(t, 'GET', sp(k, '/messages')), 'NOT_A_STREAM', 'GET', R.messages);
-  });
-});
-
-describe('DELETE /v1/streams/{stream}/messages/{id}', () => {
-  it('deletes an entry: {deleted: 1}, then {deleted: 0}', async () => {
+  it('refuses trim bodies JSON can carry but the contract does not; nothing is trimmed', async () => {
     const s = uniq();
-    const [a, b] = await publish(t, s, { n: '1' }, { n: '2' });
-    expect(await ok(t, 200, 'DELETE', R.message, sp(s, `/messages/${a}`))).toEqual({ deleted: 1 });
-    expect(await ok(t, 200, 'DELETE', R.message, sp(s, `/messages/${a}`))).toEqual({ deleted: 0 });
-    expect(idsOf(await range(s))).toEqual([b]);
-  });
-
-  it('answers INVALID_ID, STREAM_NOT_FOUND and NOT_A_STREAM', async () => {
-    const s = uniq();
-    await publish(t, s, { n: '1' });
-    expectProblem(await call(t, 'DELETE', sp(s, '/messages/not-an-id')), 'INVALID_ID', 'DELETE', R.message);
-    expectProblem(await call(t, 'DELETE', sp(uniq(), '/messages/1-0')), 'STREAM_NOT_FOUND', 'DELETE', R.message);
-    const k = uniq('str');
-    await redis.set(k, 'v');
-    expectProblem(await call(t, 'DELETE', sp(k, '/messages/1-0')), 'NOT_A_STREAM', 'DELETE', R.message);
-  });
-});
-
-describe('POST /v1/streams/{stream}/trim', () => {
-  it('trims by maxLen and by minId: {trimmed}', async () => {
-    const s = uniq();
-    await publishIds(t, s, ['1-0', '2-0', '3-0', '4-0', '5-0']);
-    const byLen = await ok(t, 200, 'POST', R.trim, sp(s, '/trim'), { maxLen: 3, exact: true });
-    expect(byLen).toEqual({ trimmed: 2 });
-    const byId = await ok(t, 200, 'POST', R.trim, sp(s, '/trim'), { minId: '5-0', exact: true });
-    expect(byId).toEqual({ trimmed: 2 });
-    expect(idsOf(await range(s))).toEqual(['5-0']);
-  });
-
-  it('warns when a plain trim removes entries a group still needs; safe: true never removes them', async () => {
-    const s = uniq();
-    await publishIds(t, s, ['1-0', '2-0', '3-0', '4-0', '5-0']);
-    await createGroup(t, s, { group: 'g', start: '0' });
-    // Deliver 1..3, ack 1 and 2: 3 is pending, 4 and 5 are not yet delivered.
-    expect(idsOf(await pull(t, s, 'g', { consumer: 'c', count: 3 }))).toEqual(['1-0', '2-0', '3-0']);
-    await ok(t, 200, 'POST', R.ack, `${sp(s, '/groups/g/ack')}`, { ids: ['1-0', '2-0'] });
-
-    const safe = await ok(t, 200, 'POST', R.trim, sp(s, '/trim'), { maxLen: 1, exact: true, safe: true });
-    expect(safe).toEqual({ trimmed: 2 });
-    expect(idsOf(await range(s))).toEqual(['3-0', '4-0', '5-0']);
-    const safeById = await ok(t, 200, 'POST', R.trim, sp(s, '/trim'), { minId: '5-0', exact: true, safe: true });
-    expect(safeById).toEqual({ trimmed: 0 });
-
-    const plain = await ok(t, 200, 'POST', R.trim, sp(s, '/trim'), { maxLen: 1, exact: true });
-    expect(plain.trimmed).toBe(2);
-    expect(plain.warning).toEqual(expect.any(String));
-    expect(plain.warning.length).toBeGreaterThan(0);
-    expect(idsOf(await range(s))).toEqual(['5-0']);
-  });
-
-  it('gives no warning when the trimmed entries were done with', async () => {
-    const s = uniq();
-    await publishIds(t, s, ['1-0', '2-0', '3-0']);
-    await createGroup(t, s, { group: 'g', start: '0' });
-    await pull(t, s, 'g', { consumer: 'c', count: 2 });
-    await ok(t, 200, 'POST', R.ack, sp(s, '/groups/g/ack'), { ids: ['1-0', '2-0'] });
-    expect(await ok(t, 200, 'POST', R.trim, sp(s, '/trim'), { maxLen: 1, exact: true })).toEqual({ trimmed: 2 });
-  });
-
-  it('answers VALIDATION_FAILED, INVALID_ID, STREAM_NOT_FOUND and NOT_A_STREAM', async () => {
-    const s = uniq();
-    await publish(t, s, { a: '1' });
-    for (const body of [{}, { maxLen: 1, minId: '1-0' }, { maxLen: -1 }, { maxLen: '1' }, { maxLen: 1, safe: 'yes' }]) {
+    await publishIds(t, s, ['1-0', '2-0']);
+    for (const body of [{ maxLen: 1, minId: '1-0' }, { maxLen: -1 }, { maxLen: '1' }, { maxLen: 1, safe: 'yes' }]) {
       expectProblem(await call(t, 'POST', sp(s, '/trim'), body), 'VALIDATION_FAILED', 'POST', R.trim);
     }
-    expectProblem(await call(t, 'POST', sp(s, '/trim'), { minId: 'x' }), 'INVALID_ID', 'POST', R.trim);
-    expectProblem(await call(t, 'POST', sp(uniq(), '/trim'), { maxLen: 1 }), 'STREAM_NOT_FOUND', 'POST', R.trim);
-    const k = uniq('str');
-    await redis.set(k, 'v');
-    expectProblem(await call(t, 'POST', sp(k, '/trim'), { maxLen: 1 }), 'NOT_A_STREAM', 'POST', R.trim);
-    expect(await redis.get(k)).toBe('v');
+    expect(await redis.xlen(s)).toBe(2);
   });
 });
