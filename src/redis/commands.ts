@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Backend } from './backend.js';
 import { keySlot, keys } from './keys.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
-import type { ConsumerInfo, Message, PendingEntry, PendingSummary, StreamInfo } from '../contract/types.js';
+import type { ConsumerInfo, GroupInfo, GroupPolicy, Message, PendingEntry, PendingSummary, StreamInfo } from '../contract/types.js';
 
 /**
  * One typed function per native Redis command the services send, with its reply parsed.
@@ -11,14 +11,7 @@ import type { ConsumerInfo, Message, PendingEntry, PendingSummary, StreamInfo } 
  */
 
 /** A group as XINFO GROUPS describes it (the gateway's policy is not part of it). */
-export interface GroupEntry {
-  readonly name: string;
-  readonly consumers: number;
-  readonly pending: number;
-  readonly lastDeliveredId: string;
-  readonly entriesRead: number | null;
-  readonly lag: number | null;
-}
+export type GroupEntry = Omit<GroupInfo, keyof GroupPolicy>;
 
 export interface PendingRange {
   readonly start: string;
