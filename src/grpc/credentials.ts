@@ -1,6 +1,12 @@
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { SecureContextOptions } from 'node:tls';
-import { type ServerTls, secureContextOptions } from '../runtime/tls.js';
+
+/** Server TLS that may be replaced while running (runtime/tls.ts ServerTls is one). */
+export interface TlsSource {
+  readonly requireClientCert: boolean;
+  readonly current: SecureContextOptions;
+  onReload(listener: (context: SecureContextOptions) => void): () => void;
+}
 
 /**
  * gRPC server credentials that follow ServerTls reloads. `ServerCredentials.createSsl` fixes
@@ -9,9 +15,9 @@ import { type ServerTls, secureContextOptions } from '../runtime/tls.js';
  * use), so new connections get the reloaded certificate and open ones keep theirs.
  */
 class ReloadableServerCredentials extends ServerCredentials {
-  constructor(tls: ServerTls) {
+  constructor(tls: TlsSource) {
     const require = tls.requireClientCert;
-    super({ requestCert: require, rejectUnauthorized: require }, secureContextOptions(tls.current));
+    super({ requestCert: require, rejectUnauthorized: require }, tls.current);
   }
 
   reload(options: SecureContextOptions): void {
@@ -29,9 +35,9 @@ export interface GrpcCredentials {
   release(): void;
 }
 
-export function grpcServerCredentials(tls: ServerTls | undefined): GrpcCredentials {
+export function grpcServerCredentials(tls: TlsSource | undefined): GrpcCredentials {
   if (!tls) return { credentials: ServerCredentials.createInsecure(), release: () => undefined };
   const credentials = new ReloadableServerCredentials(tls);
-  const release = tls.onReload((m) => credentials.reload(secureContextOptions(m)));
+  const release = tls.onReload((context) => credentials.reload(context));
   return { credentials, release };
 }

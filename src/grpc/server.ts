@@ -3,8 +3,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
-import type { ServerTls } from '../runtime/tls.js';
-import { grpcServerCredentials } from './credentials.js';
+import { type TlsSource, grpcServerCredentials } from './credentials.js';
 import { withUndecodableRequests } from './decoding.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
 import { streamGatewayHandlers } from './service.js';
@@ -30,7 +29,7 @@ export interface GrpcOptions {
   /** How often health looks at Redis (PING). */
   readonly healthIntervalMs?: number;
   /** Serve TLS with it (and follow its reloads); absent: plaintext. */
-  readonly tls?: ServerTls | undefined;
+  readonly tls?: TlsSource | undefined;
 }
 
 export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<GrpcGateway> {

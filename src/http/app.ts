@@ -1,11 +1,10 @@
-import { Server as TlsServer } from 'node:tls';
+import { type SecureContextOptions, Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../contract/errors.js';
-import { type ServerTls, secureContextOptions } from '../runtime/tls.js';
 import { registerAuth } from './auth.js';
 import { registerRateLimit } from './rate-limit.js';
 import type { RouteContext } from './context.js';
@@ -30,15 +29,23 @@ export interface HttpDeps {
   /** pino logger to use; false (default) for none. */
   readonly logger?: FastifyBaseLogger | false;
   /** Serve HTTPS with it (and follow its reloads); absent: plain HTTP. */
-  readonly tls?: ServerTls | undefined;
+  /** Server TLS (runtime/tls.ts ServerTls); unset: plain HTTP. */
+  readonly tls?: TlsSource | undefined;
 }
 
 /** Encoded stream names can be long (512 bytes, up to 3 URL characters each). */
 const MAX_PARAM_LENGTH = 4096;
 
-function httpsOptions(tls: ServerTls) {
+/** Server TLS that may be replaced while running (runtime/tls.ts ServerTls is one). */
+export interface TlsSource {
+  readonly requireClientCert: boolean;
+  readonly current: SecureContextOptions;
+  onReload(listener: (context: SecureContextOptions) => void): () => void;
+}
+
+function httpsOptions(tls: TlsSource) {
   const require = tls.requireClientCert;
-  return { ...secureContextOptions(tls.current), requestCert: require, rejectUnauthorized: require };
+  return { ...tls.current, requestCert: require, rejectUnauthorized: require };
 }
 
 /** Builds the REST app without listening (main.ts listens; tests use inject or port 0). */
@@ -77,9 +84,9 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
   if (tls) {
-    const unsubscribe = tls.onReload((m) => {
+    const unsubscribe = tls.onReload((context) => {
       // https.Server is a tls.Server; Fastify types app.server as the plain http.Server.
-      if (app.server instanceof TlsServer) app.server.setSecureContext(secureContextOptions(m));
+      if (app.server instanceof TlsServer) app.server.setSecureContext(context);
     });
     app.addHook('onClose', async () => void unsubscribe());
   }

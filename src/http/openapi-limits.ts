@@ -1,4 +1,4 @@
-import type { Limits } from '../runtime/config.js';
+import type { Limits } from '../contract/limits.js';
 import type { LimitName } from '../contract/defaults.js';
 import { LIMIT_KEYWORD } from './schemas/numbers.js';
 

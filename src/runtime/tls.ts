@@ -55,7 +55,7 @@ export function readServerTls(files: ServerTlsFiles): ServerTlsMaterial {
   return m;
 }
 
-export type TlsReloadListener = (material: ServerTlsMaterial) => void;
+export type TlsReloadListener = (context: SecureContextOptions) => void;
 
 /**
  * The server TLS of a running gateway: the current material, and the transports listening
@@ -70,8 +70,9 @@ export class ServerTls {
     this.material = readServerTls(files);
   }
 
-  get current(): ServerTlsMaterial {
-    return this.material;
+  /** The secure context the transports serve with now. */
+  get current(): SecureContextOptions {
+    return secureContextOptions(this.material);
   }
 
   /** Fixed at start: a reload changes the CA's contents, never whether one is required. */
@@ -82,7 +83,8 @@ export class ServerTls {
   /** Throws a ConfigError, and keeps the current material, when a file is not usable. */
   reload(): void {
     this.material = readServerTls(this.files);
-    for (const listener of this.listeners) listener(this.material);
+    const context = secureContextOptions(this.material);
+    for (const listener of this.listeners) listener(context);
   }
 
   /** Returns the unsubscribe function. */

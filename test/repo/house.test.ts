@@ -46,8 +46,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   contract: [],
   redis: ['contract'],
   core: ['contract', 'redis'],
-  http: ['contract', 'core', 'runtime'],
-  grpc: ['contract', 'core', 'runtime'],
+  http: ['contract', 'core'],
+  grpc: ['contract', 'core'],
   runtime: ['contract', 'core', 'redis', 'http', 'grpc'],
 };
 
