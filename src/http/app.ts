@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type SecureContextOptions, Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -82,6 +83,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, core);
 
   const closing = new AbortController();
+  // Every waiting pull listens for the close (routes/consume.ts), thousands at a time: not a leak.
+  setMaxListeners(0, closing.signal);
   app.addHook('preClose', async () => closing.abort());
   if (tls) {
     const unsubscribe = tls.onReload((context) => {

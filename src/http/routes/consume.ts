@@ -10,7 +10,7 @@ import { countInt, int, limitedInt, ranges } from '../schemas/numbers.js';
 
 const { pull, nack } = defaultOptions;
 
-const Ids = z.array(z.string()).describe('Entry IDs (at most STREAMGATE_MAX_BATCH, default 1000).');
+const Ids = z.array(z.string()).describe('Entry IDs (at most STREAMGATE_MAX_BATCH, 1000 unless configured).');
 const NotPending = z
   .array(z.string())
   .describe('IDs that were not pending (for this consumer, where ownership matters): acked already, lease lost, or never delivered.');
@@ -18,8 +18,8 @@ const NotPending = z
 const PullBody = z
   .object({
     consumer: consumerName,
-    count: countInt().default(pull.count).describe('Most messages to receive (at most STREAMGATE_MAX_COUNT, default 1000).'),
-    waitMs: limitedInt(0, 'maxWaitMs').default(pull.waitMs).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, default 60000).'),
+    count: countInt().default(pull.count).describe('Most messages to receive (at most STREAMGATE_MAX_COUNT, 1000 unless configured).'),
+    waitMs: limitedInt(0, 'maxWaitMs').default(pull.waitMs).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, 60000 unless configured).'),
     from: z
       .string()
       .default(pull.from)

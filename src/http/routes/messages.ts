@@ -90,7 +90,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       querystring: EncodingQuery.extend({
         start: z.string().default(defaultOptions.readRange.start).describe('Lower bound.'),
         end: z.string().default(defaultOptions.readRange.end).describe('Upper bound.'),
-        count: queryCount('Most messages to return (at most STREAMGATE_MAX_COUNT, default 1000).', defaultOptions.readRange.count),
+        count: queryCount('Most messages to return (at most STREAMGATE_MAX_COUNT, 1000 unless configured).', defaultOptions.readRange.count),
         reverse: queryBool('Newest first.', defaultOptions.readRange.reverse),
       }),
       response: {
