@@ -67,6 +67,16 @@ export const defaultOptions = {
     // A plain trim (safe: true never removes what a group still needs).
     safe: false,
   },
+  // gRPC StreamingPull only: the flow control of a session whose first request leaves a field 0.
+  streamingPull: {
+    // Messages handed out and not yet acked or nacked: Pub/Sub's default for its clients.
+    maxOutstandingMessages: 1000,
+    // Their bytes (field names and values): 100 MiB, also Pub/Sub's.
+    maxOutstandingBytes: 100 * 1024 * 1024,
+    // How long the session keeps extending a message's lease for a client that holds it:
+    // 10 minutes, so a hung client cannot keep a message from the group forever.
+    maxLeaseExtensionMs: 600_000,
+  },
   // REST only: field values as UTF-8 text (gRPC carries bytes).
   encoding: 'utf8',
 } as const;

@@ -1,3 +1,4 @@
+import { defaultOptions } from '../contract/defaults.js';
 import type { Limits } from '../contract/limits.js';
 import type { ConnectionListener } from '../redis/connection.js';
 import type { ConsumeService } from './consume.js';
@@ -30,19 +31,13 @@ export interface PullSessionOptions {
   readonly stream: string;
   readonly group: string;
   readonly consumer: string;
-  /** 0: PULL_SESSION_DEFAULTS.maxOutstandingMessages. */
+  /** 0: defaultOptions.streamingPull.maxOutstandingMessages (contract/defaults.ts), as the two below. */
   readonly maxOutstandingMessages: number;
-  /** 0: PULL_SESSION_DEFAULTS.maxOutstandingBytes. */
   readonly maxOutstandingBytes: number;
-  /** 0: PULL_SESSION_DEFAULTS.maxLeaseExtensionMs. */
   readonly maxLeaseExtensionMs: number;
 }
 
-export const PULL_SESSION_DEFAULTS = {
-  maxOutstandingMessages: 1000,
-  maxOutstandingBytes: 100 * 1024 * 1024,
-  maxLeaseExtensionMs: 600_000,
-} as const;
+const PULL_SESSION_DEFAULTS = defaultOptions.streamingPull;
 
 export type AckOperation = 'ack' | 'nack' | 'extend';
 

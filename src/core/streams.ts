@@ -5,6 +5,7 @@ import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, publishId, rangeBound } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
+import { trimThreshold } from '../contract/messages.js';
 import type { TrimArgs } from '../redis/scripts.js';
 import type { FieldPair, Message, StreamInfo } from '../contract/types.js';
 
@@ -144,13 +145,10 @@ export class StreamService {
 }
 
 function trimArgs(spec: TrimSpec): TrimArgs {
-  const op = spec.exact ? '=' : '~';
-  if (spec.maxLen !== undefined && spec.minId !== undefined) {
-    throw invalid('trim takes maxLen or minId, not both', 'trim');
-  }
-  if (spec.maxLen !== undefined) return { strategy: 'MAXLEN', op, threshold: String(nonNegativeInt(spec.maxLen, 'maxLen')) };
-  if (spec.minId !== undefined) return { strategy: 'MINID', op, threshold: entryId(spec.minId, 'minId') };
-  throw invalid('trim needs maxLen or minId', 'trim');
+  const { maxLen, minId, exact } = trimThreshold(spec);
+  const op = exact ? '=' : '~';
+  if (maxLen !== undefined) return { strategy: 'MAXLEN', op, threshold: String(nonNegativeInt(maxLen, 'maxLen')) };
+  return { strategy: 'MINID', op, threshold: entryId(minId!, 'minId') };
 }
 
 /** Identifies a publish request for Idempotency-Key: same messages, IDs and trim, same hash. */
