@@ -45,13 +45,10 @@ export interface Presentation {
   readonly outcome: Outcome | undefined;
 }
 
-/** The facts some errors carry besides their code (core/admission.ts RateLimited, redis/unavailable.ts BackendUnavailable). */
+/** The retry time RATE_LIMITED carries besides its code (core/admission.ts RateLimited, which this layer cannot import). */
 interface ErrorFacts {
   readonly retryAfterMs?: unknown;
-  readonly outcome?: unknown;
 }
-
-const isOutcome = (v: unknown): v is Outcome => v === 'unknown' || v === 'not_written';
 
 /** Anything that is not a GatewayError: a fault of ours, shown as INTERNAL. */
 const INTERNAL: Presentation = Object.freeze({
@@ -74,7 +71,7 @@ export function present(err: unknown): Presentation {
     message: showsMessage(code) ? err.message : HIDDEN_MESSAGE,
     issues: err.issues,
     retryAfterMs,
-    outcome: code === 'BACKEND_UNAVAILABLE' && isOutcome(facts.outcome) ? facts.outcome : undefined,
+    outcome: err instanceof BackendUnavailable ? err.outcome : undefined,
   };
 }
 

@@ -5,17 +5,12 @@ import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, publishId, rangeBound } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
-import { trimThreshold } from '../contract/messages.js';
+import { type TrimInput, trimThreshold } from '../contract/messages.js';
 import type { TrimArgs } from '../redis/scripts.js';
 import type { FieldPair, Message, StreamInfo } from '../contract/types.js';
 
 /** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
-export interface TrimSpec {
-  readonly maxLen?: number;
-  readonly minId?: string;
-  /** Exact trimming (`=`); default approximate (`~`): whole macro nodes only, much cheaper. */
-  readonly exact?: boolean;
-}
+export type TrimSpec = TrimInput;
 
 export interface PublishInput {
   readonly messages: ReadonlyArray<{ readonly id?: string; readonly pairs: readonly FieldPair[] }>;

@@ -30,7 +30,6 @@ export interface HttpDeps {
   /** pino logger to use; false (default) for none. */
   readonly logger?: FastifyBaseLogger | false;
   /** Serve HTTPS with it (and follow its reloads); absent: plain HTTP. */
-  /** Server TLS (runtime/tls.ts ServerTls); unset: plain HTTP. */
   readonly tls?: TlsSource | undefined;
 }
 

@@ -45,8 +45,6 @@ function presented(err: unknown): Answer {
 }
 
 /** Any error thrown while serving a request, as a problem. Never leaks a 5xx's internals. */
-export const toProblem = (err: unknown): Problem => answerOf(err).problem;
-
 function answerOf(err: unknown): Answer {
   if (err instanceof GatewayError) return presented(err);
   const fe = err as Partial<FastifyError> & { validationContext?: string };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { splitGlobList } from '../core/access/glob.js';
 import type { CoreConfig } from '../core/config.js';
+import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.js';
 import { type LimitName, limitSettings } from '../contract/defaults.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 
@@ -54,10 +55,10 @@ export const envSchema = z.object({
   STREAMGATE_DEFAULT_LEASE_MS: z
     .coerce.number()
     .int()
-    .refine((v) => v === 0 || (v >= 50 && v <= 43_200_000), 'must be 0 or 50..43200000')
+    .refine((v) => v === 0 || (v >= LEASE_MIN_MS && v <= LEASE_MAX_MS), `must be 0 or ${LEASE_MIN_MS}..${LEASE_MAX_MS}`)
     .default(30_000)
     .describe('Lease of groups without a stored policy (0: plain Redis semantics).'),
-  STREAMGATE_DEFAULT_MAX_DELIVERIES: int(0, 0, 1000).describe(
+  STREAMGATE_DEFAULT_MAX_DELIVERIES: int(0, 0, MAX_DELIVERIES_MAX).describe(
     'maxDeliveries of groups without a stored policy (0: unlimited).',
   ),
   STREAMGATE_MAX_COUNT: limit('maxCount').describe('Largest count a read, pull or claim may ask for.'),

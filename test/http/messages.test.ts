@@ -45,6 +45,13 @@ describe('POST /v1/streams/{stream}/messages', () => {
     expect(await redis.xlen(s)).toBe(2);
   });
 
+  it('checks the messages before the trim, as the core does (INVALID_ID wins over a trim with both thresholds)', async () => {
+    const s = uniq();
+    const body = { id: 'abc', fields: { a: '1' }, trim: { maxLen: 1, minId: '1-0' } };
+    expectProblem(await call(t, 'POST', sp(s, '/messages'), body), 'INVALID_ID', 'POST', R.messages);
+    expect(await redis.exists(s)).toBe(0);
+  });
+
   it('answers INVALID_ID for a malformed explicit ID', async () => {
     const s = uniq();
     const p = expectProblem(await call(t, 'POST', sp(s, '/messages'), { id: 'abc', fields: { a: '1' } }), 'INVALID_ID', 'POST', R.messages);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
 import { invalid } from '../../contract/errors.js';
-import { trimThreshold } from '../../contract/messages.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { fieldsFromJson, messageToJson } from '../encoding.js';
 import { EncodingQuery, StreamParams, problems, queryBool, streamId } from '../schemas/common.js';
@@ -70,7 +69,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         : (b.messages ?? []).map((m, i) => ({ id: m.id, pairs: fieldsFromJson(m, encoding, `messages[${i}]`) }));
       const result = await core.streams.publish(stream, {
         messages,
-        trim: b.trim && trimThreshold(b.trim),
+        trim: b.trim,
         idempotencyKey: req.headers['idempotency-key'],
       });
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
@@ -142,7 +141,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       },
     },
     handler: async (req) => {
-      const r = await core.streams.trim(req.params.stream, trimThreshold(req.body));
+      const r = await core.streams.trim(req.params.stream, req.body);
       return r.warning ? { trimmed: r.trimmed, warning: r.warning } : { trimmed: r.trimmed };
     },
   });
