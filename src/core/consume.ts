@@ -58,30 +58,54 @@ export class ConsumeService {
     return (await this.pullLeased(stream, group, input, signal, waiter)).messages;
   }
 
-  /** pull, also telling the group's lease (0 for history reads), for callers that renew leases. */
+  /**
+   * pull, acking `ack` first (a REST worker acks its previous batch in the same request):
+   * every part of the request is checked before anything is done, then the IDs are acked as
+   * `ack` does (the same coalesced call, the same per-ID result), then the pull runs, waiting
+   * if asked. A failing ack fails the request before anything is pulled; a pull failing after
+   * the ack leaves the IDs acked (acks are idempotent: a retry answers them notPending).
+   * No ack call at all when `ack` is empty.
+   */
+  async pullAcking(
+    stream: string,
+    group: string,
+    input: PullInput,
+    ack: readonly string[],
+    signal?: AbortSignal,
+    waiter?: string,
+  ): Promise<{ acked: PerIdResult; messages: Message[] }> {
+    const { acked, messages } = await this.pullLeased(stream, group, input, signal, waiter, ack);
+    return { acked, messages };
+  }
+
+  /** pull (acking `ack` first: pullAcking), also telling the group's lease (0 for history reads), for callers that renew leases. */
   async pullLeased(
     stream: string,
     group: string,
     input: PullInput,
     signal?: AbortSignal,
     waiter?: string,
-  ): Promise<{ messages: Message[]; leaseMs: number }> {
+    ack: readonly string[] = [],
+  ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
     this.fence.check(stream);
     this.fence.names.group(group);
     this.fence.names.consumer(input.consumer);
     const count = this.check.count(input.count);
     const waitMs = this.check.waitMs(input.waitMs);
-    if (input.from !== '>') {
-      if (input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
-      return { messages: await this.history(stream, group, input.consumer, count, entryId(input.from, 'from')), leaseMs: 0 };
-    }
+    if (input.from !== '>' && input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
+    const from = input.from === '>' ? '>' : entryId(input.from, 'from');
+    const ackIds = ack.length === 0 ? [] : this.check.ids(ack, 'ack', 0);
+    // Everything checked: the acks go first, before any read or wait, so they count at once.
+    const acked = ackIds.length === 0 ? { count: 0, notPending: [] } : await this.ackExact(stream, group, ackIds);
+    if (from !== '>') return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked };
     const deadline = Date.now() + waitMs;
     // Taken when the pull first has to wait, held until it answers.
     let releaseSlot: (() => void) | undefined;
     try {
-      return await this.pullOrWait(stream, group, input, count, deadline, signal, () => {
+      const pulled = await this.pullOrWait(stream, group, input, count, deadline, signal, () => {
         if (waiter !== undefined) releaseSlot ??= this.admission.wait(waiter);
       });
+      return { ...pulled, acked };
     } finally {
       releaseSlot?.();
     }
@@ -176,9 +200,11 @@ export class ConsumeService {
   async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
     this.fence.check(stream);
     this.fence.names.group(group);
-    const exact = this.check.ids(ids);
-    const flags = await this.acks.add(`${stream}\u0000${group}`, exact);
-    return perId(exact, flags);
+    return this.ackExact(stream, group, this.check.ids(ids));
+  }
+
+  private async ackExact(stream: string, group: string, exact: readonly string[]): Promise<PerIdResult> {
+    return perId(exact, await this.acks.add(`${stream}\u0000${group}`, exact));
   }
 
   /** Acks of one group from concurrent requests, as one ack-1 call (see Coalescer). */
