@@ -53,4 +53,24 @@ describe('ack coalescing', () => {
       'GROUP_NOT_FOUND',
     ]);
   });
+
+  it('a pull carrying acks makes one ack call and the pull, joining concurrent acks; no ack call when the list is empty', async () => {
+    await core.groups.create('p', { group: 'g', createStream: true, start: '0' });
+    const published = await core.streams.publish('p', { messages: Array.from({ length: 6 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
+    const ids = (await core.consume.pull('p', 'g', pullOf('c', { count: 4 }))).map((m) => m.id);
+    let before = await scriptCalls();
+    const [pulled, acked] = await Promise.all([
+      core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), [ids[0]!, ids[1]!, '1-0']),
+      core.consume.ack('p', 'g', [ids[2]!]),
+    ]);
+    expect((await scriptCalls()) - before, 'one ack-1 for both requests, one pull-3').toBe(2);
+    expect(pulled.acked).toEqual({ count: 2, notPending: ['1-0'] });
+    expect(pulled.messages.map((m) => m.id)).toEqual([published.ids[4]]);
+    expect(acked).toEqual({ count: 1, notPending: [] });
+    before = await scriptCalls();
+    const empty = await core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), []);
+    expect((await scriptCalls()) - before, 'the pull alone').toBe(1);
+    expect(empty.acked).toEqual({ count: 0, notPending: [] });
+    expect(empty.messages).toHaveLength(1);
+  });
 });

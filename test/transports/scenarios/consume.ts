@@ -341,4 +341,21 @@ export const CONSUME: Table = {
     expect(pending).toEqual([[ids[2], 'other', 1]]);
     return { viaPull, viaAck, pending };
   },
+
+  async 'a pull that fails after its ack leaves the IDs acked; the retry answers them notPending'(d, x) {
+    const s = x.name();
+    const ids = await setup(d, s, 2, { maxDeliveries: 1 });
+    await d.pull(s, 'g', 'c');
+    // The dead-letter key becomes another type behind the gateway: the pull fails, the ack before it stands.
+    await x.redis.set(`${s}:dlq`, 'v');
+    const failed = await codeOf(d.pullAcking(s, 'g', 'c', [ids[0]!]));
+    expect(failed).toBe('NOT_A_STREAM');
+    const pending = (await d.pending(s, 'g')).count;
+    expect(pending).toBe(0);
+    await x.redis.del(`${s}:dlq`);
+    const retry = await d.pullAcking(s, 'g', 'c', [ids[0]!]);
+    expect(retry.acked).toEqual({ count: 0, notPending: [ids[0]] });
+    expect(idsOf(retry.messages)).toEqual([ids[1]]);
+    return { failed, pending, retry };
+  },
 };
