@@ -3,7 +3,7 @@ import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
-import { GatewayError, invalid } from '../contract/errors.js';
+import { BackendUnavailable, GatewayError, invalid } from '../contract/errors.js';
 import { entryId } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
@@ -97,15 +97,30 @@ export class ConsumeService {
     const ackIds = ack.length === 0 ? [] : this.check.ids(ack, 'ack', 0);
     // Everything checked: the acks go first, before any read or wait, so they count at once.
     const acked = ackIds.length === 0 ? { count: 0, notPending: [] } : await this.ackExact(stream, group, ackIds);
-    if (from !== '>') return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked };
+    try {
+      if (from !== '>') return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked };
+      return { ...(await this.pullNew(stream, group, input, count, waitMs, signal, waiter)), acked };
+    } catch (err) {
+      throw acked.count > 0 ? acksStand(err) : err;
+    }
+  }
+
+  private async pullNew(
+    stream: string,
+    group: string,
+    input: PullInput,
+    count: number,
+    waitMs: number,
+    signal: AbortSignal | undefined,
+    waiter: string | undefined,
+  ): Promise<{ messages: Message[]; leaseMs: number }> {
     const deadline = Date.now() + waitMs;
     // Taken when the pull first has to wait, held until it answers.
     let releaseSlot: (() => void) | undefined;
     try {
-      const pulled = await this.pullOrWait(stream, group, input, count, deadline, signal, () => {
+      return await this.pullOrWait(stream, group, input, count, deadline, signal, () => {
         if (waiter !== undefined) releaseSlot ??= this.admission.wait(waiter);
       });
-      return { ...pulled, acked };
     } finally {
       releaseSlot?.();
     }
@@ -255,6 +270,19 @@ export class ConsumeService {
     const flags = await this.backend.scripts.setLease(stream, group, consumer, exact, delayMs, this.policies.defaults(stream).leaseMs);
     return perId(exact, flags);
   }
+}
+
+/**
+ * The error of a pull that failed after its acks were done. The acks stand, so an outcome
+ * `not_written` ("nothing changed") would be untrue: it becomes `unknown`, saying why.
+ */
+function acksStand(err: unknown): unknown {
+  if (!(err instanceof BackendUnavailable) || err.outcome !== 'not_written') return err;
+  return new BackendUnavailable(
+    'unknown',
+    'Redis became unavailable after the acks of this request were done, before its pull: the acks stand (a retry answers them notPending), nothing was pulled',
+    { cause: err },
+  );
 }
 
 /** Per ID, 1 when the script acted on it (see the ack and setLease scripts). */
