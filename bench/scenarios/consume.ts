@@ -1,5 +1,6 @@
 // Consume a filled stream with one consumer: direct XREADGROUP COUNT 100 + XACK vs REST
-// pull (count 100) + ack vs gRPC StreamingPull (credit 1000, acks on the stream).
+// pull (count 100) carrying the acks of the previous batch vs gRPC StreamingPull (credit
+// 1000, acks on the stream).
 import type { Redis } from 'ioredis';
 import type { StreamGatewayClient } from '../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
@@ -40,16 +41,17 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
       }
     },
     async rest(stream) {
+      // Each pull carries the acks of the previous batch (`ack`): one round trip per batch.
       let done = 0;
-      const pullBody = JSON.stringify({ consumer: 'c', count: BATCH });
+      let ack: string[] = [];
       for (;;) {
-        const r = await postJson<{ messages: { id: string }[] }>(pool, paths.pull(stream, GROUP), pullBody);
+        const body = JSON.stringify(ack.length === 0 ? { consumer: 'c', count: BATCH } : { consumer: 'c', count: BATCH, ack });
+        const r = await postJson<{ messages: { id: string }[]; acked?: { acked: number } }>(pool, paths.pull(stream, GROUP), body);
         if (r.status !== 200) throw new Error(`REST pull: ${r.status} ${JSON.stringify(r.body)}`);
+        if (ack.length > 0 && r.body.acked?.acked !== ack.length) throw new Error(`REST pull's ack: ${JSON.stringify(r.body.acked)}`);
+        done += ack.length;
         if (r.body.messages.length === 0) return done;
-        const ids = r.body.messages.map((m) => m.id);
-        const a = await postJson<{ acked: number }>(pool, paths.ack(stream, GROUP), JSON.stringify({ ids }));
-        if (a.status !== 200 || a.body.acked !== ids.length) throw new Error(`REST ack: ${a.status} ${JSON.stringify(a.body)}`);
-        done += ids.length;
+        ack = r.body.messages.map((m) => m.id);
       }
     },
     grpc: (stream, n) => streamingPull(grpc, stream, n),
@@ -106,7 +108,7 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
     ],
     cpu: sides.map((side) => ({ phase: phase(side), split: medianSplit(splits[side]) })),
     notes: [
-      `consume: ${counts.direct} (direct) or ${counts.rest} (gateway) messages per run, one consumer; direct = XREADGROUP COUNT ${BATCH} then XACK, one after the other; REST = pull count ${BATCH} then ack; StreamingPull = max_outstanding_messages ${CREDIT}, acks written as batches arrive`,
+      `consume: ${counts.direct} (direct) or ${counts.rest} (gateway) messages per run, one consumer; direct = XREADGROUP COUNT ${BATCH} then XACK, one after the other; REST = pull count ${BATCH} carrying the ack of the previous batch; StreamingPull = max_outstanding_messages ${CREDIT}, acks written as batches arrive`,
     ],
   };
 }

@@ -41,16 +41,16 @@ export class LimitChecks {
     return value;
   }
 
-  batch<T>(items: readonly T[], path: string): readonly T[] {
-    if (items.length < 1 || items.length > this.limits.maxBatch) {
-      throw invalid(`${path} must hold 1 to ${this.limits.maxBatch} items`, path);
+  batch<T>(items: readonly T[], path: string, min = 1): readonly T[] {
+    if (items.length < min || items.length > this.limits.maxBatch) {
+      throw invalid(`${path} must hold ${min} to ${this.limits.maxBatch} items`, path);
     }
     return items;
   }
 
-  /** A batch of exact entry IDs, each checked (INVALID_ID names its index). */
-  ids(ids: readonly string[], path = 'ids'): string[] {
-    return this.batch(ids, path).map((id, i) => entryId(id, `${path}[${i}]`));
+  /** A batch of exact entry IDs, each checked (INVALID_ID names its index); `min` 0 for an optional list. */
+  ids(ids: readonly string[], path = 'ids', min = 1): string[] {
+    return this.batch(ids, path, min).map((id, i) => entryId(id, `${path}[${i}]`));
   }
 
   message(pairs: readonly FieldPair[], path: string): void {

@@ -3,7 +3,7 @@ import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
-import { GatewayError, invalid } from '../contract/errors.js';
+import { BackendUnavailable, GatewayError, invalid } from '../contract/errors.js';
 import { entryId } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
@@ -58,23 +58,62 @@ export class ConsumeService {
     return (await this.pullLeased(stream, group, input, signal, waiter)).messages;
   }
 
-  /** pull, also telling the group's lease (0 for history reads), for callers that renew leases. */
+  /**
+   * pull, acking `ack` first (a REST worker acks its previous batch in the same request):
+   * every part of the request is checked before anything is done, then the IDs are acked as
+   * `ack` does (the same coalesced call, the same per-ID result), then the pull runs, waiting
+   * if asked. A failing ack fails the request before anything is pulled; a pull failing after
+   * the ack leaves the IDs acked (acks are idempotent: a retry answers them notPending).
+   * No ack call at all when `ack` is empty.
+   */
+  async pullAcking(
+    stream: string,
+    group: string,
+    input: PullInput,
+    ack: readonly string[],
+    signal?: AbortSignal,
+    waiter?: string,
+  ): Promise<{ acked: PerIdResult; messages: Message[] }> {
+    const { acked, messages } = await this.pullLeased(stream, group, input, signal, waiter, ack);
+    return { acked, messages };
+  }
+
+  /** pull (acking `ack` first: pullAcking), also telling the group's lease (0 for history reads), for callers that renew leases. */
   async pullLeased(
     stream: string,
     group: string,
     input: PullInput,
     signal?: AbortSignal,
     waiter?: string,
-  ): Promise<{ messages: Message[]; leaseMs: number }> {
+    ack: readonly string[] = [],
+  ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
     this.fence.check(stream);
     this.fence.names.group(group);
     this.fence.names.consumer(input.consumer);
     const count = this.check.count(input.count);
     const waitMs = this.check.waitMs(input.waitMs);
-    if (input.from !== '>') {
-      if (input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
-      return { messages: await this.history(stream, group, input.consumer, count, entryId(input.from, 'from')), leaseMs: 0 };
+    if (input.from !== '>' && input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
+    const from = input.from === '>' ? '>' : entryId(input.from, 'from');
+    const ackIds = ack.length === 0 ? [] : this.check.ids(ack, 'ack', 0);
+    // Everything checked: the acks go first, before any read or wait, so they count at once.
+    const acked = ackIds.length === 0 ? { count: 0, notPending: [] } : await this.ackExact(stream, group, ackIds);
+    try {
+      if (from !== '>') return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked };
+      return { ...(await this.pullNew(stream, group, input, count, waitMs, signal, waiter)), acked };
+    } catch (err) {
+      throw acked.count > 0 ? acksStand(err) : err;
     }
+  }
+
+  private async pullNew(
+    stream: string,
+    group: string,
+    input: PullInput,
+    count: number,
+    waitMs: number,
+    signal: AbortSignal | undefined,
+    waiter: string | undefined,
+  ): Promise<{ messages: Message[]; leaseMs: number }> {
     const deadline = Date.now() + waitMs;
     // Taken when the pull first has to wait, held until it answers.
     let releaseSlot: (() => void) | undefined;
@@ -176,9 +215,11 @@ export class ConsumeService {
   async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
     this.fence.check(stream);
     this.fence.names.group(group);
-    const exact = this.check.ids(ids);
-    const flags = await this.acks.add(`${stream}\u0000${group}`, exact);
-    return perId(exact, flags);
+    return this.ackExact(stream, group, this.check.ids(ids));
+  }
+
+  private async ackExact(stream: string, group: string, exact: readonly string[]): Promise<PerIdResult> {
+    return perId(exact, await this.acks.add(`${stream}\u0000${group}`, exact));
   }
 
   /** Acks of one group from concurrent requests, as one ack-1 call (see Coalescer). */
@@ -229,6 +270,19 @@ export class ConsumeService {
     const flags = await this.backend.scripts.setLease(stream, group, consumer, exact, delayMs, this.policies.defaults(stream).leaseMs);
     return perId(exact, flags);
   }
+}
+
+/**
+ * The error of a pull that failed after its acks were done. The acks stand, so an outcome
+ * `not_written` ("nothing changed") would be untrue: it becomes `unknown`, saying why.
+ */
+function acksStand(err: unknown): unknown {
+  if (!(err instanceof BackendUnavailable) || err.outcome !== 'not_written') return err;
+  return new BackendUnavailable(
+    'unknown',
+    'Redis became unavailable after the acks of this request were done, before its pull: the acks stand (a retry answers them notPending), nothing was pulled',
+    { cause: err },
+  );
 }
 
 /** Per ID, 1 when the script acted on it (see the ack and setLease scripts). */

@@ -1,12 +1,15 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BackendUnavailable } from '../../src/contract/errors.js';
+import type { Backend } from '../../src/redis/backend.js';
+import { notConnected } from '../../src/redis/unavailable.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { type Core, createCore } from '../../src/core/core.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { fields, pullOf } from './support.js';
 
 /** Acks from concurrent requests coalesce into one script call; each request keeps its own results. */
-describe('ack coalescing', () => {
+describe('ack coalescing, and pulls carrying acks', () => {
   let server: TestRedis;
   let core: Core;
   let redis: Redis;
@@ -52,5 +55,49 @@ describe('ack coalescing', () => {
       'GROUP_NOT_FOUND',
       'GROUP_NOT_FOUND',
     ]);
+  });
+
+  it('a pull carrying acks makes one ack call and the pull, joining concurrent acks; no ack call when the list is empty', async () => {
+    await core.groups.create('p', { group: 'g', createStream: true, start: '0' });
+    const published = await core.streams.publish('p', { messages: Array.from({ length: 6 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
+    const ids = (await core.consume.pull('p', 'g', pullOf('c', { count: 4 }))).map((m) => m.id);
+    let before = await scriptCalls();
+    const [pulled, acked] = await Promise.all([
+      core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), [ids[0]!, ids[1]!, '1-0']),
+      core.consume.ack('p', 'g', [ids[2]!]),
+    ]);
+    expect((await scriptCalls()) - before, 'one ack-1 for both requests, one pull-3').toBe(2);
+    expect(pulled.acked).toEqual({ count: 2, notPending: ['1-0'] });
+    expect(pulled.messages.map((m) => m.id)).toEqual([published.ids[4]]);
+    expect(acked).toEqual({ count: 1, notPending: [] });
+    before = await scriptCalls();
+    const empty = await core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), []);
+    expect((await scriptCalls()) - before, 'the pull alone').toBe(1);
+    expect(empty.acked).toEqual({ count: 0, notPending: [] });
+    expect(empty.messages).toHaveLength(1);
+  });
+
+  it('a pull failing with not_written after its acks were done says `unknown`: the acks stand', async () => {
+    await core.groups.create('u', { group: 'g', createStream: true, start: '0' });
+    await core.streams.publish('u', { messages: [{ pairs: fields({ i: '0' }) }, { pairs: fields({ i: '1' }) }] });
+    const [id] = (await core.consume.pull('u', 'g', pullOf('c', { count: 1 }))).map((m) => m.id);
+    const { scripts } = (core.consume as unknown as { backend: Backend }).backend;
+    const stub = vi.spyOn(scripts, 'pull').mockRejectedValueOnce(notConnected());
+    try {
+      const err = await core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BackendUnavailable);
+      expect((err as BackendUnavailable).outcome).toBe('unknown');
+      expect((err as Error).message).toMatch(/acks of this request were done/);
+      // Nothing acked: nothing changed, and not_written stays true.
+      stub.mockRejectedValueOnce(notConnected());
+      const none = await core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
+      expect((none as BackendUnavailable).outcome).toBe('not_written');
+    } finally {
+      stub.mockRestore();
+    }
+    expect((await core.pending.summary('u', 'g')).count).toBe(0);
+    const retry = await core.consume.pullAcking('u', 'g', pullOf('c'), [id!]);
+    expect(retry.acked).toEqual({ count: 0, notPending: [id] });
+    expect(retry.messages).toHaveLength(1);
   });
 });

@@ -163,7 +163,7 @@ export interface GeneratorContext {
   readonly known: Known;
 }
 
-const ID_NAMES = new Set(['id', 'ids', 'start', 'end', 'from', 'after', 'minId']);
+const ID_NAMES = new Set(['id', 'ids', 'ack', 'start', 'end', 'from', 'after', 'minId']);
 
 /** Strings by what the field holds: names, IDs, cursors, patterns; anything else gets any string. */
 function stringFor(name: string, ctx: GeneratorContext, maxLength?: number): fc.Arbitrary<string> {

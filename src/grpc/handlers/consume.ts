@@ -10,8 +10,10 @@ export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<
   return {
     Pull: cancellable('Pull', async (r, ctx, signal) => {
       const input = { consumer: r.consumer, count: orDefault(r.count, pull.count), waitMs: r.waitMs, from: orDefault(r.from, pull.from), noAck: r.noAck };
-      const messages = await consume.pull(r.stream, r.group, input, signal, ctx.caller);
-      return { messages: messages.map(toProtoMessage) };
+      const { messages, acked } = await consume.pullAcking(r.stream, r.group, input, r.ackIds, signal, ctx.caller);
+      const out = messages.map(toProtoMessage);
+      // proto3 cannot tell an absent list from an empty one: `acked` is set when IDs were given.
+      return r.ackIds.length === 0 ? { messages: out } : { messages: out, acked: { acked: acked.count, notPending: acked.notPending } };
     }),
 
     Ack: unary('Ack', async (r) => {

@@ -25,8 +25,27 @@ const PullBody = z
       .default(pull.from)
       .describe('`>`: expired leases of the group, then new messages. `0` or an ID: this consumer own pending messages after it (history, as in Redis; a history read counts as a delivery).'),
     noAck: z.boolean().default(pull.noAck).describe('New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.'),
+    ack: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Entry IDs to acknowledge before pulling (the previous batch: one round trip per batch), exactly as the ack operation would, whoever holds them; at most STREAMGATE_MAX_BATCH (1000 unless configured), may be empty. Checked with the rest of the request first; a failing ack fails the request before anything is pulled. The answer then carries `acked`.',
+      ),
   })
-  .meta({ examples: [{ consumer: 'worker-1', count: 10, waitMs: 5000 }] });
+  .meta({
+    examples: [
+      { consumer: 'worker-1', count: 10, waitMs: 5000 },
+      { consumer: 'worker-1', count: 10, waitMs: 5000, ack: ['1700000000000-0', '1700000000000-1'] },
+    ],
+  });
+
+const AckedSchema = z.object({ acked: limitedInt(0, 'maxBatch'), notPending: NotPending });
+
+const PulledSchema = MessagesSchema.extend({
+  acked: AckedSchema.optional().describe(
+    'Present when the request carried `ack`: the result of those acks, as the ack operation answers it (`acked`: how many were pending and are now acknowledged; `notPending`: the others).',
+  ),
+});
 
 export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): void {
   app.post('/v1/streams/:stream/groups/:group/pull', {
@@ -41,8 +60,11 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       querystring: EncodingQuery,
       body: PullBody,
       response: {
-        200: MessagesSchema.meta({
-          examples: [{ messages: [{ id: '1700000000000-0', fields: { orderId: '42' }, deliveryCount: 1 }] }],
+        200: PulledSchema.meta({
+          examples: [
+            { messages: [{ id: '1700000000000-0', fields: { orderId: '42' }, deliveryCount: 1 }] },
+            { messages: [{ id: '1700000000000-2', fields: { orderId: '43' }, deliveryCount: 1 }], acked: { acked: 2, notPending: [] } },
+          ],
         }),
         ...problems(400, 404, 409),
       },
@@ -61,8 +83,10 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       });
       try {
         const caller = callerKey(principalOf(req), req.ip);
-        const messages = await core.consume.pull(req.params.stream, req.params.group, req.body, stop.signal, caller);
-        return { messages: messages.map((m) => messageToJson(m, req.query.encoding)) };
+        const { ack } = req.body;
+        const { messages, acked } = await core.consume.pullAcking(req.params.stream, req.params.group, req.body, ack ?? [], stop.signal, caller);
+        const out = messages.map((m) => messageToJson(m, req.query.encoding));
+        return ack === undefined ? { messages: out } : { messages: out, acked: { acked: acked.count, notPending: acked.notPending } };
       } finally {
         closing.removeEventListener('abort', onClosing);
       }
@@ -79,7 +103,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       params: GroupParams,
       body: z.object({ ids: Ids }).meta({ examples: [{ ids: ['1700000000000-0'] }] }),
       response: {
-        200: z.object({ acked: limitedInt(0, 'maxBatch'), notPending: NotPending }).meta({ examples: [{ acked: 1, notPending: [] }] }),
+        200: AckedSchema.meta({ examples: [{ acked: 1, notPending: [] }] }),
         ...problems(400, 404, 409),
       },
     },

@@ -145,7 +145,16 @@ export function grpcDriver(call: (method: string, request: object) => Promise<Js
       return (await rpc('DeleteConsumer', { stream, group, consumer, force })).pendingDropped;
     },
     async pull(stream, group, consumer, opts = {}) {
-      return ((await rpc('Pull', defined({ stream, group, consumer, ...opts }))).messages as Json[]).map(grpcMessage);
+      const r = await rpc('Pull', defined({ stream, group, consumer, ...opts }));
+      expect(r.acked, 'a Pull without ack_ids answers no acked').toBeNull();
+      return (r.messages as Json[]).map(grpcMessage);
+    },
+    async pullAcking(stream, group, consumer, ack, opts = {}) {
+      const r = await rpc('Pull', defined({ stream, group, consumer, ackIds: ack, ...opts }));
+      // proto3 cannot tell an empty ack_ids from none: `acked` is set only when IDs were given.
+      if (ack.length === 0) expect(r.acked).toBeNull();
+      const acked = r.acked ?? { acked: 0, notPending: [] };
+      return { acked: { count: acked.acked, notPending: acked.notPending }, messages: (r.messages as Json[]).map(grpcMessage) };
     },
     async ack(stream, group, ids) {
       const r = await rpc('Ack', { stream, group, ids });

@@ -172,7 +172,13 @@ export function restDriver(app: Injector | FastifyInstance, close: () => Promise
     },
     async pull(stream, group, consumer, opts = {}) {
       const r = await send('POST', `${G}/pull`, gp(stream, group, `/pull${B64}`), [200], { consumer, ...opts });
+      expect(r.json.acked, 'a pull without `ack` answers no `acked`').toBeUndefined();
       return (r.json.messages as Json[]).map(restMessage);
+    },
+    async pullAcking(stream, group, consumer, ack, opts = {}) {
+      const r = await send('POST', `${G}/pull`, gp(stream, group, `/pull${B64}`), [200], { consumer, ack, ...opts });
+      expect(r.json.acked, 'a pull with `ack` answers `acked`').toBeDefined();
+      return { acked: { count: r.json.acked.acked, notPending: r.json.acked.notPending }, messages: (r.json.messages as Json[]).map(restMessage) };
     },
     async ack(stream, group, ids) {
       const r = await send('POST', `${G}/ack`, gp(stream, group, '/ack'), [200], { ids });

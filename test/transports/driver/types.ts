@@ -152,6 +152,14 @@ export interface Driver {
   createConsumer(stream: string, group: string, consumer: string): Promise<boolean>;
   deleteConsumer(stream: string, group: string, consumer: string, force?: boolean): Promise<number>;
   pull(stream: string, group: string, consumer: string, opts?: { count?: number; waitMs?: number; from?: string; noAck?: boolean }): Promise<Msg[]>;
+  /** A pull carrying the acks of the previous batch (REST `ack`, gRPC `ack_ids`); `acked` answers them as `ack` would. */
+  pullAcking(
+    stream: string,
+    group: string,
+    consumer: string,
+    ack: string[],
+    opts?: { count?: number; waitMs?: number; from?: string; noAck?: boolean },
+  ): Promise<{ acked: PerId; messages: Msg[] }>;
   ack(stream: string, group: string, ids: string[]): Promise<PerId>;
   nack(stream: string, group: string, consumer: string, ids: string[], delayMs?: number): Promise<PerId>;
   extend(stream: string, group: string, consumer: string, ids: string[]): Promise<PerId>;

@@ -259,4 +259,103 @@ export const CONSUME: Table = {
     expect([(await d.pending(dl, 'g')).count, (await d.pending(s, 'g')).count]).toEqual([0, 0]);
     return { codes, badDlq };
   },
+
+  async 'a pull with ack acks first (as ack would), then pulls; notPending for IDs not pending'(d, x) {
+    const s = x.name();
+    const ids = await setup(d, s, 5);
+    const first = await d.pull(s, 'g', 'c1', { count: 2 });
+    const second = await d.pullAcking(s, 'g', 'c1', [...idsOf(first), '1-0'], { count: 2 });
+    expect(second.acked).toEqual({ count: 2, notPending: ['1-0'] });
+    expect(counted(second.messages)).toEqual([
+      [ids[2], 1],
+      [ids[3], 1],
+    ]);
+    expect(await pendingOf(d, s)).toEqual([
+      [ids[2], 'c1', 1],
+      [ids[3], 'c1', 1],
+    ]);
+    // Acked already, and a repeated ID, answer notPending exactly as the ack route does.
+    const third = await d.pullAcking(s, 'g', 'c1', [ids[0]!, ids[2]!, ids[2]!, ids[3]!], { count: 10 });
+    expect(third.acked).toEqual({ count: 2, notPending: [ids[0], ids[2]] });
+    expect(idsOf(third.messages)).toEqual([ids[4]]);
+    // An empty list acks nothing (and calls nothing); a history read after the ack sees it done.
+    const empty = await d.pullAcking(s, 'g', 'c1', [], { count: 10 });
+    expect(empty).toEqual({ acked: { count: 0, notPending: [] }, messages: [] });
+    const history = await d.pullAcking(s, 'g', 'c1', [ids[4]!], { from: '0', count: 10 });
+    expect(history).toEqual({ acked: { count: 1, notPending: [] }, messages: [] });
+    expect((await d.pending(s, 'g')).count).toBe(0);
+    return { first, second, third, empty, history };
+  },
+
+  async 'a refused pull with ack acks nothing and pulls nothing, whatever part is refused'(d, x) {
+    const s = x.name();
+    const ids = await setup(d, s, 3);
+    await d.pull(s, 'g', 'c1');
+    const held = [ids[0]!];
+    const over = Array.from({ length: 1001 }, (_, i) => `${i + 1}-0`);
+    const codes = [
+      await codeOf(d.pullAcking(s, 'g', 'c1', [...held, 'nope'])),
+      await codeOf(d.pullAcking(s, 'g', 'c1', [...held, '*'])),
+      await codeOf(d.pullAcking(s, 'g', 'c1', over)),
+      // The pull's own checks refuse the request too, before the (valid) ack.
+      await codeOf(d.pullAcking(s, 'g', 'c1', held, { count: 1001 })),
+      await codeOf(d.pullAcking(s, 'g', 'c1', held, { from: 'zero' })),
+      await codeOf(d.pullAcking(s, 'g', 'c1', held, { from: '0', noAck: true })),
+      await codeOf(d.pullAcking(s, 'g', 'two words', held)),
+      // A failing ack fails the request before the pull.
+      await codeOf(d.pullAcking(s, 'nope', 'c1', held)),
+    ];
+    expect(codes).toEqual(['INVALID_ID', 'INVALID_ID', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'INVALID_ID', 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'GROUP_NOT_FOUND']);
+    const pending = await pendingOf(d, s);
+    expect(pending, 'nothing acked, nothing more delivered').toEqual([[ids[0], 'c1', 1]]);
+    expect((await d.group(s, 'g')).lastDeliveredId).toBe(ids[0]);
+    return { codes, pending };
+  },
+
+  async 'the ack of a waiting pull counts at once, before the wait ends'(d, x) {
+    const s = x.name();
+    const ids = await setup(d, s, 1);
+    await d.pull(s, 'g', 'c');
+    const waiting = d.pullAcking(s, 'g', 'c', ids, { waitMs: 5000 });
+    await until(async () => (await d.waitingPulls!()) >= 1, 4000, 'the pull to wait');
+    const during = await d.pending(s, 'g');
+    expect(during.count, 'acked while the pull still waits').toBe(0);
+    const late = await d.publish(s, [{ fields: f({ late: 'yes' }) }]);
+    const got = await waiting;
+    expect(got.acked).toEqual({ count: 1, notPending: [] });
+    expect(got.messages.map((m) => [m.id, txt(m)])).toEqual([[late.ids[0], { late: 'yes' }]]);
+    return { during: during.count, got };
+  },
+
+  async "a pull's acks of another consumer's messages do exactly what the ack route does"(d, x) {
+    const s = x.name();
+    const ids = await setup(d, s, 3);
+    await d.pull(s, 'g', 'owner', { count: 2 });
+    // The ack route acks whoever holds the entry (XACK), and so does a pull's ack.
+    const viaPull = await d.pullAcking(s, 'g', 'other', [ids[0]!]);
+    const viaAck = await d.ack(s, 'g', [ids[1]!]);
+    expect(viaPull.acked).toEqual({ count: 1, notPending: [] });
+    expect(viaAck).toEqual(viaPull.acked);
+    expect(idsOf(viaPull.messages)).toEqual([ids[2]]);
+    const pending = await pendingOf(d, s);
+    expect(pending).toEqual([[ids[2], 'other', 1]]);
+    return { viaPull, viaAck, pending };
+  },
+
+  async 'a pull that fails after its ack leaves the IDs acked; the retry answers them notPending'(d, x) {
+    const s = x.name();
+    const ids = await setup(d, s, 2, { maxDeliveries: 1 });
+    await d.pull(s, 'g', 'c');
+    // The dead-letter key becomes another type behind the gateway: the pull fails, the ack before it stands.
+    await x.redis.set(`${s}:dlq`, 'v');
+    const failed = await codeOf(d.pullAcking(s, 'g', 'c', [ids[0]!]));
+    expect(failed).toBe('NOT_A_STREAM');
+    const pending = (await d.pending(s, 'g')).count;
+    expect(pending).toBe(0);
+    await x.redis.del(`${s}:dlq`);
+    const retry = await d.pullAcking(s, 'g', 'c', [ids[0]!]);
+    expect(retry.acked).toEqual({ count: 0, notPending: [ids[0]] });
+    expect(idsOf(retry.messages)).toEqual([ids[1]]);
+    return { failed, pending, retry };
+  },
 };

@@ -31,6 +31,15 @@ export interface PullRequest {
    * New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.
    */
   'noAck'?: (boolean);
+  /**
+   * Entry IDs to acknowledge before pulling (typically the previous batch), exactly as Ack
+   * would: whoever holds them, each answered on its own in PullResponse.acked (0 to 1000,
+   * STREAMGATE_MAX_BATCH). Checked with the rest of the request before anything is done, and
+   * acked before the pull reads or waits. A failing ack (e.g. GROUP_NOT_FOUND) fails the call
+   * before anything is pulled. If the pull fails after the ack, the IDs stay acked: acks are
+   * idempotent, so a retry with the same IDs is safe (they come back in not_pending).
+   */
+  'ackIds'?: (string)[];
 }
 
 export interface PullRequest__Output {
@@ -63,4 +72,13 @@ export interface PullRequest__Output {
    * New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.
    */
   'noAck': (boolean);
+  /**
+   * Entry IDs to acknowledge before pulling (typically the previous batch), exactly as Ack
+   * would: whoever holds them, each answered on its own in PullResponse.acked (0 to 1000,
+   * STREAMGATE_MAX_BATCH). Checked with the rest of the request before anything is done, and
+   * acked before the pull reads or waits. A failing ack (e.g. GROUP_NOT_FOUND) fails the call
+   * before anything is pulled. If the pull fails after the ack, the IDs stay acked: acks are
+   * idempotent, so a retry with the same IDs is safe (they come back in not_pending).
+   */
+  'ackIds': (string)[];
 }

@@ -363,6 +363,7 @@ export interface StreamGatewayClient extends grpc.Client {
   
   /**
    * Pulls messages: expired leases of the group first, then new messages. May wait.
+   * Acks the request's ack_ids first (the previous batch), answered in PullResponse.acked.
    */
   Pull(argument: _streamgate_v1_PullRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_PullResponse__Output>): grpc.ClientUnaryCall;
   Pull(argument: _streamgate_v1_PullRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_PullResponse__Output>): grpc.ClientUnaryCall;
@@ -370,6 +371,7 @@ export interface StreamGatewayClient extends grpc.Client {
   Pull(argument: _streamgate_v1_PullRequest, callback: grpc.requestCallback<_streamgate_v1_PullResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Pulls messages: expired leases of the group first, then new messages. May wait.
+   * Acks the request's ack_ids first (the previous batch), answered in PullResponse.acked.
    */
   pull(argument: _streamgate_v1_PullRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_PullResponse__Output>): grpc.ClientUnaryCall;
   pull(argument: _streamgate_v1_PullRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_PullResponse__Output>): grpc.ClientUnaryCall;
@@ -574,6 +576,7 @@ export interface StreamGatewayHandlers extends grpc.UntypedServiceImplementation
   
   /**
    * Pulls messages: expired leases of the group first, then new messages. May wait.
+   * Acks the request's ack_ids first (the previous batch), answered in PullResponse.acked.
    */
   Pull: grpc.handleUnaryCall<_streamgate_v1_PullRequest__Output, _streamgate_v1_PullResponse>;
   
