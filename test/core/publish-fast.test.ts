@@ -52,7 +52,7 @@ async function commandsOf(input: PublishInput, stream = uniq()): Promise<Record<
   return calls;
 }
 
-/** What a caller sees: the IDs, or the error's class, code, message, details and outcome. */
+/** What a caller sees: the IDs, or the error's class, code, message, issues and outcome. */
 async function answer(work: Promise<{ ids: string[]; replayed: boolean }>): Promise<unknown> {
   try {
     return { ok: await work };
@@ -63,7 +63,7 @@ async function answer(work: Promise<{ ids: string[]; replayed: boolean }>): Prom
       class: e.constructor.name,
       code: e.code,
       message: e.message,
-      details: e.details,
+      issues: e.issues,
       outcome: e instanceof BackendUnavailable ? e.outcome : undefined,
     };
   }
