@@ -2,7 +2,18 @@ import type { Redis } from 'ioredis';
 import type { Backend } from './backend.js';
 import { keySlot, keys } from './keys.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
-import type { ConsumerInfo, GroupInfo, GroupPolicy, Message, PendingEntry, PendingSummary, StreamInfo } from '../contract/types.js';
+import { replyPrefix } from './redis-errors.js';
+import { publishFailure } from './unavailable.js';
+import type {
+  ConsumerInfo,
+  FieldPair,
+  GroupInfo,
+  GroupPolicy,
+  Message,
+  PendingEntry,
+  PendingSummary,
+  StreamInfo,
+} from '../contract/types.js';
 
 /**
  * One typed function per native Redis command the services send, with its reply parsed.
@@ -31,6 +42,22 @@ export class Commands {
     private readonly backend: Backend,
     private readonly redis: Redis,
   ) {}
+
+  /**
+   * XADD of one entry, creating the stream (no NOMKSTREAM): the publish fast path of
+   * streams.ts. `id` is `*`, `<ms>-<seq>` or `<ms>-*`, checked by the caller; values are sent
+   * byte-exact. Returns the entry's ID, or null when Redis refused the ID with a plain ERR
+   * (not above the stream's top, or the top is the last possible ID): nothing was written,
+   * and the caller answers through publish-2.lua, whose refusal names the top ID. WRONGTYPE
+   * and failures become contract errors as for any call; an unknown outcome says what a
+   * retry may do, as for the script.
+   */
+  xadd(stream: string, id: string, pairs: readonly FieldPair[]): Promise<string | null> {
+    const flat: (string | Buffer)[] = [];
+    for (const [name, value] of pairs) flat.push(name, value);
+    const { redis } = this;
+    return this.backend.call(stream, () => redis.xadd(stream, id, ...flat).catch(refusedId)).catch(publishFailure);
+  }
 
   /** XINFO STREAM. */
   streamInfo(stream: string): Promise<StreamInfo> {
@@ -142,6 +169,12 @@ export class Commands {
   reapRegistry(slot: number): Promise<string[]> {
     return this.redis.smembers(keys.reapRegistryOfSlot(slot));
   }
+}
+
+/** XADD's refusal of the ID (a plain ERR: written nothing) as null; anything else as is. */
+function refusedId(err: unknown): null {
+  if (replyPrefix(err) === 'ERR') return null;
+  throw err;
 }
 
 function parseStreamInfo(raw: unknown): StreamInfo {

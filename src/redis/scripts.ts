@@ -5,8 +5,7 @@ import { type PackableEntry, packEntries } from './pack.js';
 import { arr, countedEntries, int, str } from './reply.js';
 import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
-import { BackendUnavailable } from '../contract/errors.js';
-import { publishOutcomeUnknown } from './unavailable.js';
+import { publishFailure } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
 
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
@@ -213,9 +212,7 @@ export class Scripts {
     ];
     // Without an Idempotency-Key the script ignores KEYS[2]: any key of the stream's slot.
     const record = idempotency === undefined ? keys.policy(stream) : keys.idempotency(stream, idempotency.key);
-    return this.backend.call(stream, () => this.runner.run('publish', [stream, record], args), parsePublish).catch((err: unknown) => {
-      throw err instanceof BackendUnavailable && err.outcome === 'unknown' ? publishOutcomeUnknown(err) : err;
-    });
+    return this.backend.call(stream, () => this.runner.run('publish', [stream, record], args), parsePublish).catch(publishFailure);
   }
 
   /**

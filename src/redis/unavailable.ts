@@ -56,3 +56,8 @@ export function publishOutcomeUnknown(err: BackendUnavailable): BackendUnavailab
     { cause: err.cause },
   );
 }
+
+/** Rethrows a failed publish, its message saying what a retry may do when the outcome is unknown. */
+export function publishFailure(err: unknown): never {
+  throw err instanceof BackendUnavailable && err.outcome === 'unknown' ? publishOutcomeUnknown(err) : err;
+}

@@ -281,11 +281,15 @@ class WatcherShard {
   private async loop(): Promise<void> {
     while (!this.closed && this.streams.size > 0) {
       const conn = await this.connection();
-      const keys = [...this.streams.keys()];
-      const ids = keys.map((k) => this.streams.get(k)?.lastId ?? '$');
       let reply: unknown;
       try {
         if (this.connId === null) this.connId = Number(await conn.call('CLIENT', 'ID'));
+        // The watched set is read after the last wait before the read: a stream that joined
+        // while CLIENT ID was on its way was not interrupted (nothing was blocked yet), so
+        // this read must include it, or its waiters would sleep through a whole block.
+        const keys = [...this.streams.keys()];
+        if (keys.length === 0) continue;
+        const ids = keys.map((k) => this.streams.get(k)?.lastId ?? '$');
         this.blocked = true;
         reply = await conn.call('XREAD', 'COUNT', READ_COUNT, 'BLOCK', this.options.blockMs, 'STREAMS', ...keys, ...ids);
       } catch (err) {

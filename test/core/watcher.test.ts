@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/runtime/config.js';
 import { type Core, createCore } from '../../src/core/core.js';
-import { sleep, testCore, uniq } from '../helpers/core.js';
+import { redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
+import { StreamWatcher } from '../../src/redis/watcher.js';
 import { until } from '../helpers/wait.js';
 import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { fields, pullOf } from './support.js';
@@ -207,5 +208,31 @@ describe('delivery under load', () => {
     expect(waited).toBeGreaterThanOrEqual(250);
     // Lease 300 ms, probed every 150 ms: well before the 5 s wait ends.
     expect(waited).toBeLessThan(1200);
+  });
+});
+
+describe('the watcher loop', () => {
+  it('a stream that joins while the first read is being set up is part of that read', async () => {
+    const base = new Redis(redisUrl());
+    const command = new Redis(redisUrl());
+    const watcher = new StreamWatcher(base, command, { connections: 1, reclaimPollMs: 1000, blockMs: 5000 });
+    try {
+      const [a, b] = [uniq('join-a'), uniq('join-b')];
+      const first = watcher.wait({ stream: a, group: 'g', afterId: '0-0', leaseMs: 0, timeoutMs: 4000 });
+      // The loop now connects and asks CLIENT ID: nothing is blocked yet, so nothing is
+      // interrupted when `b` joins; the read that follows must still include `b`.
+      await new Promise((r) => setImmediate(r));
+      const t0 = Date.now();
+      const second = watcher.wait({ stream: b, group: 'g', afterId: '0-0', leaseMs: 0, timeoutMs: 3000 });
+      await command.xadd(b, '*', 'n', '1');
+      expect(await second).toBe('woken');
+      expect(Date.now() - t0).toBeLessThan(1000);
+      await command.xadd(a, '*', 'n', '1');
+      expect(await first).toBe('woken');
+    } finally {
+      watcher.close();
+      base.disconnect();
+      command.disconnect();
+    }
   });
 });
