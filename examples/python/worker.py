@@ -64,7 +64,9 @@ class Heartbeat(threading.Thread):
                 reply = self.stub.ExtendLease(
                     pb.ExtendLeaseRequest(ids=ids, **self.request), timeout=TIMEOUT_S, metadata=self.metadata
                 )
-                emit(event="extended", ids=ids, extended=reply.extended, lost=list(reply.not_pending))
+                with self.lock:  # an ID acked while this extension was under way is not lost
+                    lost = [i for i in reply.not_pending if i in self.held]
+                emit(event="extended", ids=ids, extended=reply.extended, lost=lost)
             except grpc.RpcError as err:
                 print(f"extend: {err.code().name} {err.details()}", file=sys.stderr)
 
@@ -105,11 +107,11 @@ def main():
                     if stopping.is_set():
                         break
                     process_message(message)
+                    with lock:  # before the ack: the heartbeat must not extend it while it is acked
+                        held.discard(message.id)
                     ack = stub.Ack(
                         pb.AckRequest(stream=stream, group=group, ids=[message.id]), timeout=TIMEOUT_S, metadata=metadata
                     )
-                    with lock:
-                        held.discard(message.id)
                     processed += 1
                     emit(event="processed", id=message.id, deliveryCount=message.delivery_count, acked=ack.acked == 1)
             finally:

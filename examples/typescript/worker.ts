@@ -56,7 +56,8 @@ async function keepingLeases(held: Set<string>, leaseMs: number, work: () => Pro
       body: { consumer, ids },
     });
     if (error) console.error(failure('extend', error).message);
-    else print({ event: 'extended', ids, extended: data.extended, lost: data.notPending });
+    // An ID acked while this extension was under way is not pending any more: not lost.
+    else print({ event: 'extended', ids, extended: data.extended, lost: data.notPending.filter((id) => held.has(id)) });
   };
   const timer = leaseMs > 0 ? setInterval(() => void extend().catch((err: unknown) => console.error('extend:', err)), leaseMs / 3) : undefined;
   try {
@@ -98,9 +99,9 @@ async function main(): Promise<void> {
       for (const message of batch) {
         if (stopping.signal.aborted) break;
         await processMessage(message);
+        held.delete(message.id); // before the ack: a heartbeat must not extend it while it is acked
         const ack = await client.POST('/v1/streams/{stream}/groups/{group}/ack', { params: { path }, body: { ids: [message.id] } });
         if (ack.error) throw failure('ack', ack.error);
-        held.delete(message.id);
         processed += 1;
         print({ event: 'processed', id: message.id, deliveryCount: message.deliveryCount, acked: ack.data.acked === 1 });
       }
