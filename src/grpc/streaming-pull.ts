@@ -8,9 +8,8 @@ import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../contract/types.js';
 import { admitted } from './admission.js';
 import { authorizeCall } from './auth.js';
-import { toProtoMessage } from './convert.js';
 import { Undecodable } from './decoding.js';
-import type { AckResult } from './generated/streamgate/v1/AckResult.js';
+import { AckResultsResponse, MessagesResponse } from './pull-encoding.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
 import { logFailure, toGrpcStatus } from './status.js';
@@ -37,14 +36,6 @@ export class ActiveStreams {
   }
 }
 
-const OPERATION = { ack: 'ACK_OPERATION_ACK', nack: 'ACK_OPERATION_NACK', extend: 'ACK_OPERATION_EXTEND' } as const;
-
-const toAckResult = (o: AckOutcome): AckResult => ({
-  id: o.id,
-  operation: OPERATION[o.operation],
-  status: o.ok ? 'ACK_STATUS_OK' : 'ACK_STATUS_NOT_PENDING',
-});
-
 /**
  * Payload bytes per response. One pull may read up to `max_outstanding_messages` messages at
  * once (each up to 1 MiB by default): sent as one response, such a batch goes past the 4 MiB
@@ -62,7 +53,8 @@ function deliverInResponses(call: Call, messages: readonly Message[]): boolean {
   const flush = () => {
     if (batch.length === 0) return;
     // A write that returns false is still buffered, never dropped: the session pauses after the batch.
-    ok = call.write({ messages: batch.map(toProtoMessage) }) && ok;
+    // Encoded by the method's serializer (pull-encoding.ts: withPullEncoding), straight from core values.
+    ok = call.write(new MessagesResponse(batch) as unknown as StreamingPullResponse) && ok;
     batch = [];
     bytes = 0;
   };
@@ -153,7 +145,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
       if (work.length === 0) return;
       const results = (await Promise.all(work)).flat();
-      if (!gone && !ended) call.write({ ackResults: results.map(toAckResult) });
+      if (!gone && !ended) call.write(new AckResultsResponse(results) as unknown as StreamingPullResponse);
     };
 
     call.on('data', (request: StreamingPullRequest__Output | Undecodable) => {
