@@ -144,7 +144,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? defaultOptions.nack.delayMs));
       if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
       if (work.length === 0) return;
-      const results = (await Promise.all(work)).flat();
+      const results = work.length === 1 ? await work[0]! : (await Promise.all(work)).flat();
       if (!gone && !ended) call.write(new AckResultsResponse(results) as unknown as StreamingPullResponse);
     };
 
