@@ -52,8 +52,11 @@ export interface AckOutcome {
 export type ConnectionEvents = (listener: ConnectionListener) => () => void;
 
 export interface PullSessionSink {
-  /** Sends messages; false when the transport's buffer is full: call `drained()` once it empties. */
-  deliver(messages: Message[]): boolean;
+  /**
+   * Sends messages (`bytes`: their field names and values, pairsBytes); false when the
+   * transport's buffer is full: call `drained()` once it empties.
+   */
+  deliver(messages: Message[], bytes: number): boolean;
 }
 
 interface Outstanding {
@@ -261,12 +264,14 @@ export class PullSession {
     if (messages.length === 0) return;
     // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
     const now = Date.now();
+    let total = 0;
     for (const m of messages) {
       const bytes = pairsBytes(m.pairs);
       this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
-      this.bytes += bytes;
+      total += bytes;
     }
-    if (!this.closed && !this.sink.deliver(messages)) this.paused = true;
+    this.bytes += total;
+    if (!this.closed && !this.sink.deliver(messages, total)) this.paused = true;
   }
 
   private wake(): void {

@@ -52,6 +52,23 @@ function writeVarint(buf: Buffer, pos: number, n: number): number {
   return pos;
 }
 
+/** Strings up to this long are measured and copied in JS when ASCII (IDs, most field names): no native call. */
+const SHORT = 64;
+
+/** UTF-8 length of `s`. */
+function utf8Length(s: string): number {
+  if (s.length > SHORT) return Buffer.byteLength(s, 'utf8');
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** Writes `s` (`len` bytes of UTF-8, utf8Length) at `pos`; returns the position after it. */
+function writeString(buf: Buffer, pos: number, s: string, len: number): number {
+  if (len !== s.length || len > SHORT) return pos + buf.write(s, pos, len, 'utf8');
+  for (let i = 0; i < len; i++) buf[pos + i] = s.charCodeAt(i);
+  return pos + len;
+}
+
 /** Up to this many fields, repeated names are looked for pairwise (no Set). */
 const PAIRWISE = 16;
 
@@ -84,10 +101,10 @@ export function encodeMessages(messages: readonly Message[], fallback: Serialize
       continue;
     }
     others[i] = null;
-    const idLen = Buffer.byteLength(m.id, 'utf8');
+    const idLen = utf8Length(m.id);
     let body = 1 + varintSize(idLen) + idLen;
     for (const [name, value] of m.pairs!) {
-      const nameLen = Buffer.byteLength(name, 'utf8');
+      const nameLen = utf8Length(name);
       names.push(nameLen);
       const entry = 1 + varintSize(nameLen) + nameLen + 1 + varintSize(value.length) + value.length;
       body += 1 + varintSize(entry) + entry;
@@ -109,9 +126,9 @@ export function encodeMessages(messages: readonly Message[], fallback: Serialize
     buf[pos++] = 0x0a; // messages = 1, length-delimited
     pos = writeVarint(buf, pos, bodies[i]!);
     buf[pos++] = 0x0a; // id = 1
-    const idLen = Buffer.byteLength(m.id, 'utf8');
+    const idLen = utf8Length(m.id);
     pos = writeVarint(buf, pos, idLen);
-    pos += buf.write(m.id, pos, idLen, 'utf8');
+    pos = writeString(buf, pos, m.id, idLen);
     for (const [name, value] of m.pairs!) {
       const nameLen = names[k++]!;
       const entry = 1 + varintSize(nameLen) + nameLen + 1 + varintSize(value.length) + value.length;
@@ -119,7 +136,7 @@ export function encodeMessages(messages: readonly Message[], fallback: Serialize
       pos = writeVarint(buf, pos, entry);
       buf[pos++] = 0x0a; // key
       pos = writeVarint(buf, pos, nameLen);
-      pos += buf.write(name, pos, nameLen, 'utf8');
+      pos = writeString(buf, pos, name, nameLen);
       buf[pos++] = 0x12; // value
       pos = writeVarint(buf, pos, value.length);
       pos += value.copy(buf, pos);
@@ -139,20 +156,20 @@ const OPERATION = { ack: 1, nack: 2, extend: 3 } as const;
 export function encodeAckResults(outcomes: readonly AckOutcome[]): Buffer {
   let total = 0;
   for (const o of outcomes) {
-    const idLen = Buffer.byteLength(o.id, 'utf8');
+    const idLen = utf8Length(o.id);
     const body = 1 + varintSize(idLen) + idLen + 2 + 2;
     total += 1 + varintSize(body) + body;
   }
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
   for (const o of outcomes) {
-    const idLen = Buffer.byteLength(o.id, 'utf8');
+    const idLen = utf8Length(o.id);
     const body = 1 + varintSize(idLen) + idLen + 2 + 2;
     buf[pos++] = 0x12; // ack_results = 2
     pos = writeVarint(buf, pos, body);
     buf[pos++] = 0x0a; // id = 1
     pos = writeVarint(buf, pos, idLen);
-    pos += buf.write(o.id, pos, idLen, 'utf8');
+    pos = writeString(buf, pos, o.id, idLen);
     buf[pos++] = 0x10; // operation = 2
     buf[pos++] = OPERATION[o.operation];
     buf[pos++] = 0x18; // status = 3

@@ -46,7 +46,9 @@ export class ActiveStreams {
 const RESPONSE_BYTES = 1024 * 1024;
 
 /** Writes `messages` in responses of at most ~RESPONSE_BYTES; false when grpc-js's send buffer is full. */
-function deliverInResponses(call: Call, messages: readonly Message[]): boolean {
+function deliverInResponses(call: Call, messages: readonly Message[], pairsTotal: number): boolean {
+  // Small enough as a whole (an ID is at most 41 characters): one response, sizes not summed again.
+  if (pairsTotal + 41 * messages.length <= RESPONSE_BYTES) return call.write(new MessagesResponse(messages) as unknown as StreamingPullResponse);
   let ok = true;
   let batch: Message[] = [];
   let bytes = 0;
@@ -121,7 +123,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
           maxOutstandingBytes: first.maxOutstandingBytes,
           maxLeaseExtensionMs: first.maxLeaseExtensionMs,
         },
-        { deliver: (messages) => deliverInResponses(call, messages) },
+        { deliver: (messages, bytes) => deliverInResponses(call, messages, bytes) },
         // The whole stream is one waiting pull of its key.
         caller,
       );
