@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { GatewayError, invalid } from './errors.js';
 import { entryId, isCanonicalId } from './ids.js';
 import type { FieldPair } from './types.js';

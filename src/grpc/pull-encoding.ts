@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { Message } from '../contract/types.js';
 import type { AckOutcome } from '../core/pull-session.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { FieldPair, Message } from '../contract/types.js';
 
 /**
