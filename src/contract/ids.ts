@@ -46,8 +46,39 @@ function fail(text: string, what: string): never {
   ]);
 }
 
+/**
+ * `<ms>-<seq>` already in the form formatId writes (no leading zeros, at most 19 digits a
+ * part, so below 2^64): entryId returns such a text as is, without parsing it.
+ */
+const CANONICAL = /^(?:0|[1-9]\d{0,18})-(?:0|[1-9]\d{0,18})$/;
+
+export const isCanonicalId = (text: string): boolean => CANONICAL.test(text);
+
+/**
+ * Order of two canonical IDs (isCanonicalId), without parsing: a longer part is the larger
+ * (no leading zeros), parts of one length compare as text.
+ */
+export function compareCanonicalIds(a: string, b: string): number {
+  const da = a.indexOf('-');
+  const db = b.indexOf('-');
+  if (da !== db) return da - db;
+  const sa = a.length - da;
+  const sb = b.length - db;
+  for (let i = 0; i < da; i++) {
+    const c = a.charCodeAt(i) - b.charCodeAt(i);
+    if (c !== 0) return c;
+  }
+  if (sa !== sb) return sa - sb;
+  for (let i = da + 1; i < a.length; i++) {
+    const c = a.charCodeAt(i) - b.charCodeAt(i);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
 /** An exact entry ID (ack, nack, claim, delete...). `5` means `5-0`, as in Redis. */
 export function entryId(text: string, what = 'id'): string {
+  if (CANONICAL.test(text)) return text;
   const id = parseId(text);
   if (!id) fail(text, what);
   return formatId(id);

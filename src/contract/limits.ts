@@ -1,5 +1,6 @@
+import { Buffer } from 'node:buffer';
 import { GatewayError, invalid } from './errors.js';
-import { entryId } from './ids.js';
+import { entryId, isCanonicalId } from './ids.js';
 import type { FieldPair } from './types.js';
 
 /** The configured limits (STREAMGATE_MAX_*, rate limits): the runtime fills them in. */
@@ -50,7 +51,8 @@ export class LimitChecks {
 
   /** A batch of exact entry IDs, each checked (INVALID_ID names its index); `min` 0 for an optional list. */
   ids(ids: readonly string[], path = 'ids', min = 1): string[] {
-    return this.batch(ids, path, min).map((id, i) => entryId(id, `${path}[${i}]`));
+    // A canonical ID is taken as is: no parse, no error path built per ID.
+    return this.batch(ids, path, min).map((id, i) => (isCanonicalId(id) ? id : entryId(id, `${path}[${i}]`)));
   }
 
   message(pairs: readonly FieldPair[], path: string): void {

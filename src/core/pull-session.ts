@@ -52,8 +52,11 @@ export interface AckOutcome {
 export type ConnectionEvents = (listener: ConnectionListener) => () => void;
 
 export interface PullSessionSink {
-  /** Sends messages; false when the transport's buffer is full: call `drained()` once it empties. */
-  deliver(messages: Message[]): boolean;
+  /**
+   * Sends messages (`bytes`: their field names and values, pairsBytes); false when the
+   * transport's buffer is full: call `drained()` once it empties.
+   */
+  deliver(messages: Message[], bytes: number): boolean;
 }
 
 interface Outstanding {
@@ -261,12 +264,14 @@ export class PullSession {
     if (messages.length === 0) return;
     // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
     const now = Date.now();
+    let total = 0;
     for (const m of messages) {
       const bytes = pairsBytes(m.pairs);
       this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
-      this.bytes += bytes;
+      total += bytes;
     }
-    if (!this.closed && !this.sink.deliver(messages)) this.paused = true;
+    this.bytes += total;
+    if (!this.closed && !this.sink.deliver(messages, total)) this.paused = true;
   }
 
   private wake(): void {
@@ -289,16 +294,19 @@ export class PullSession {
   private serially(
     ids: readonly string[],
     operation: AckOperation,
-    call: (chunk: string[]) => Promise<PerIdResult>,
+    call: (chunk: readonly string[]) => Promise<PerIdResult>,
     frees: (id: string, ok: boolean) => boolean,
   ): Promise<AckOutcome[]> {
     const work = this.control.then(async () => {
       const out: AckOutcome[] = [];
-      for (const chunk of chunks([...ids], this.limits.maxBatch)) {
+      const size = this.limits.maxBatch;
+      for (let i = 0; i < ids.length; i += size) {
+        const chunk = ids.length <= size ? ids : ids.slice(i, i + size);
         const r = await call(chunk);
-        const notPending = new Set(r.notPending);
+        // Usually every ID was pending: no set to build then.
+        const notPending = r.notPending.length === 0 ? null : new Set(r.notPending);
         for (const id of chunk) {
-          const ok = !notPending.has(id);
+          const ok = notPending === null || !notPending.has(id);
           if (frees(id, ok)) this.forget(id);
           out.push({ id, operation, ok });
         }
@@ -355,8 +363,4 @@ export class PullSession {
 function positiveOr(value: number, fallback: number, path: string): number {
   if (!Number.isInteger(value) || value < 0) throw invalid(`${path} must be a non-negative integer`, path);
   return value === 0 ? fallback : value;
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }

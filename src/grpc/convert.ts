@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { type TrimInput, fieldsForm, needsPairs, trimThreshold } from '../contract/messages.js';
 import type { ConsumerInfo, FieldPair, GroupInfo, Message } from '../contract/types.js';
 import type { Consumer } from './generated/streamgate/v1/Consumer.js';

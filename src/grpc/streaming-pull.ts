@@ -8,9 +8,8 @@ import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../contract/types.js';
 import { admitted } from './admission.js';
 import { authorizeCall } from './auth.js';
-import { toProtoMessage } from './convert.js';
 import { Undecodable } from './decoding.js';
-import type { AckResult } from './generated/streamgate/v1/AckResult.js';
+import { AckResultsResponse, MessagesResponse } from './pull-encoding.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
 import { logFailure, toGrpcStatus } from './status.js';
@@ -37,14 +36,6 @@ export class ActiveStreams {
   }
 }
 
-const OPERATION = { ack: 'ACK_OPERATION_ACK', nack: 'ACK_OPERATION_NACK', extend: 'ACK_OPERATION_EXTEND' } as const;
-
-const toAckResult = (o: AckOutcome): AckResult => ({
-  id: o.id,
-  operation: OPERATION[o.operation],
-  status: o.ok ? 'ACK_STATUS_OK' : 'ACK_STATUS_NOT_PENDING',
-});
-
 /**
  * Payload bytes per response. One pull may read up to `max_outstanding_messages` messages at
  * once (each up to 1 MiB by default): sent as one response, such a batch goes past the 4 MiB
@@ -55,14 +46,17 @@ const toAckResult = (o: AckOutcome): AckResult => ({
 const RESPONSE_BYTES = 1024 * 1024;
 
 /** Writes `messages` in responses of at most ~RESPONSE_BYTES; false when grpc-js's send buffer is full. */
-function deliverInResponses(call: Call, messages: readonly Message[]): boolean {
+function deliverInResponses(call: Call, messages: readonly Message[], pairsTotal: number): boolean {
+  // Small enough as a whole (an ID is at most 41 characters): one response, sizes not summed again.
+  if (pairsTotal + 41 * messages.length <= RESPONSE_BYTES) return call.write(new MessagesResponse(messages) as unknown as StreamingPullResponse);
   let ok = true;
   let batch: Message[] = [];
   let bytes = 0;
   const flush = () => {
     if (batch.length === 0) return;
     // A write that returns false is still buffered, never dropped: the session pauses after the batch.
-    ok = call.write({ messages: batch.map(toProtoMessage) }) && ok;
+    // Encoded by the method's serializer (pull-encoding.ts: withPullEncoding), straight from core values.
+    ok = call.write(new MessagesResponse(batch) as unknown as StreamingPullResponse) && ok;
     batch = [];
     bytes = 0;
   };
@@ -129,7 +123,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
           maxOutstandingBytes: first.maxOutstandingBytes,
           maxLeaseExtensionMs: first.maxLeaseExtensionMs,
         },
-        { deliver: (messages) => deliverInResponses(call, messages) },
+        { deliver: (messages, bytes) => deliverInResponses(call, messages, bytes) },
         // The whole stream is one waiting pull of its key.
         caller,
       );
@@ -152,8 +146,8 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? defaultOptions.nack.delayMs));
       if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
       if (work.length === 0) return;
-      const results = (await Promise.all(work)).flat();
-      if (!gone && !ended) call.write({ ackResults: results.map(toAckResult) });
+      const results = work.length === 1 ? await work[0]! : (await Promise.all(work)).flat();
+      if (!gone && !ended) call.write(new AckResultsResponse(results) as unknown as StreamingPullResponse);
     };
 
     call.on('data', (request: StreamingPullRequest__Output | Undecodable) => {

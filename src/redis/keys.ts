@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 /**
  * Every Redis key the gateway derives is named here and nowhere else.
  *

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { FieldPair, Message } from '../contract/types.js';
 
 /**
@@ -23,12 +24,43 @@ export function arr(v: Raw): Raw[] {
 export const buf = (v: Raw): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
 
 /** Flat `[name, value, name, value, ...]` into pairs; null for a deleted entry. */
-export function pairs(v: Raw): FieldPair[] | null {
+export function pairs(v: Raw, names?: FieldNames): FieldPair[] | null {
   if (v === null || v === undefined) return null;
   const flat = arr(v);
-  const out: FieldPair[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([str(flat[i]), buf(flat[i + 1])]);
+  const out = new Array<FieldPair>(flat.length >> 1);
+  for (let i = 0, k = 0; i + 1 < flat.length; i += 2, k++) {
+    out[k] = [names ? names.decode(flat[i], k) : str(flat[i]), buf(flat[i + 1])];
+  }
   return out;
+}
+
+/** Names up to this many bytes are compared in JS against the name last seen at their position. */
+const SHORT_NAME = 32;
+
+/**
+ * Field names of one reply: the entries of a stream usually have the same names in the same
+ * order, so a name whose bytes equal those of the name last decoded at its position reuses
+ * that string (UTF-8 decoding is deterministic): no string per field and message.
+ */
+export class FieldNames {
+  private readonly bytes: Buffer[] = [];
+  private readonly texts: string[] = [];
+
+  decode(v: Raw, position: number): string {
+    if (!Buffer.isBuffer(v) || v.length > SHORT_NAME) return str(v);
+    const seen = this.bytes[position];
+    if (seen !== undefined && sameBytes(seen, v)) return this.texts[position]!;
+    const text = v.toString('utf8');
+    this.bytes[position] = v;
+    this.texts[position] = text;
+    return text;
+  }
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A flat `{name, value, ...}` reply (XINFO) into a Map keyed by name. */
@@ -50,9 +82,10 @@ export function entries(v: Raw): Message[] {
 /** Our scripts' flat `{id, fields, deliveryCount, ...}` into messages. */
 export function countedEntries(v: Raw): Message[] {
   const flat = arr(v);
-  const out: Message[] = [];
-  for (let i = 0; i + 2 < flat.length; i += 3) {
-    out.push({ id: str(flat[i]), pairs: pairs(flat[i + 1]), deliveryCount: int(flat[i + 2]) });
+  const out = new Array<Message>(Math.floor(flat.length / 3));
+  const names = new FieldNames();
+  for (let i = 0, k = 0; i + 2 < flat.length; i += 3, k++) {
+    out[k] = { id: str(flat[i]), pairs: pairs(flat[i + 1], names), deliveryCount: int(flat[i + 2]) };
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Backend } from './backend.js';
-import { type StreamId, compareIds, formatId, parseId } from '../contract/ids.js';
+import { type StreamId, compareCanonicalIds, compareIds, formatId, isCanonicalId, parseId } from '../contract/ids.js';
 import { keys } from './keys.js';
 import { type PackableEntry, packEntries } from './pack.js';
 import { arr, countedEntries, int, str } from './reply.js';
@@ -329,6 +329,16 @@ function parsePublish(raw: unknown): PublishReply {
 
 /** Lowest and highest of canonical entry IDs (ack-1 reads the pending range between them). */
 function idBounds(ids: readonly string[]): [string, string] {
+  // The core passes canonical IDs (entryId): compared as text, no BigInt per ID.
+  if (ids.length > 0 && ids.every(isCanonicalId)) {
+    let lo = ids[0]!;
+    let hi = lo;
+    for (const id of ids) {
+      if (compareCanonicalIds(id, lo) < 0) lo = id;
+      else if (compareCanonicalIds(id, hi) > 0) hi = id;
+    }
+    return [lo, hi];
+  }
   let lo: StreamId | null = null;
   let hi: StreamId | null = null;
   for (const text of ids) {

@@ -1,9 +1,13 @@
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/contract/errors.js';
 import {
+  compareCanonicalIds,
   compareIds,
   entryId,
+  formatId,
+  isCanonicalId,
   idBeforeTimestamp,
   nextId,
   parseId,
@@ -203,5 +207,39 @@ describe('ids: agree with Redis', () => {
     await redis.xgroup('CREATE', key, 'g', idBeforeTimestamp(n));
     const read = (await redis.xreadgroup('GROUP', 'g', 'c', 'STREAMS', key, '>')) as [string, [string, string[]][]][];
     expect(read[0]![1].map(([id]) => id)).toEqual([`${n}-0`, `${n}-7`, `${n + 1}-0`]);
+  });
+});
+
+describe('canonical ID fast paths', () => {
+  const part = fc.oneof(
+    fc.bigInt({ min: 0n, max: 18446744073709551615n }).map(String),
+    fc.constantFrom('0', '00', '01', '9999999999999999999', '10000000000000000000', '18446744073709551616', ''),
+    fc.stringMatching(/^\d{1,21}$/),
+  );
+  const text = fc.oneof(fc.tuple(part, part).map(([a, b]) => `${a}-${b}`), part, fc.string({ maxLength: 12 }));
+
+  it('entryId answers as parsing would', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const id = parseId(t);
+        if (id === null) expect(() => entryId(t)).toThrow(GatewayError);
+        else expect(entryId(t)).toBe(formatId(id));
+        if (isCanonicalId(t)) expect(formatId(parseId(t)!)).toBe(t);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('compareCanonicalIds orders as compareIds does', () => {
+    const canonical = fc.tuple(fc.bigInt({ min: 0n, max: 18446744073709551615n }), fc.bigInt({ min: 0n, max: 18446744073709551615n })).map(
+      ([ms, seq]) => `${ms}-${seq}`,
+    );
+    const small = fc.tuple(fc.nat(30), fc.nat(30)).map(([a, b]) => `${a}-${b}`);
+    fc.assert(
+      fc.property(fc.oneof(canonical, small), fc.oneof(canonical, small), (a, b) => {
+        expect(Math.sign(compareCanonicalIds(a, b))).toBe(compareIds(parseId(a)!, parseId(b)!));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,0 +1,181 @@
+import { Buffer } from 'node:buffer';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { Message } from '../contract/types.js';
+import type { AckOutcome } from '../core/pull-session.js';
+import { toProtoMessage } from './convert.js';
+
+/**
+ * StreamingPullResponse bytes written straight from core values, for the two hot responses
+ * of StreamingPull (a batch of messages, a batch of ack results): no protobuf object per
+ * message and field, no protobufjs writer operations, one Buffer per response. The output is
+ * what protobufjs writes for the objects convert.ts would build (test/grpc/pull-encoding.test.ts
+ * checks it byte for byte, and decoded), except a map's entries follow Redis's field order
+ * where a JS object would put integer-like names first: protobuf maps have no order.
+ *
+ * A message the fast path does not cover (a deleted entry, repeated field names, which also
+ * travel in `pairs`) is encoded by protobufjs, as a one-message response: responses
+ * concatenate as their repeated fields do, so the bytes are the same.
+ */
+
+/** A StreamingPullResponse carrying `messages`, written by encodeMessages. */
+export class MessagesResponse {
+  constructor(readonly messages: readonly Message[]) {}
+}
+
+/** A StreamingPullResponse carrying one result per outcome, written by encodeAckResults. */
+export class AckResultsResponse {
+  constructor(readonly outcomes: readonly AckOutcome[]) {}
+}
+
+type Serialize = (value: unknown) => Buffer;
+
+/** The service with StreamingPull's response serializer writing the two responses above (any other object: protobufjs). */
+export function withPullEncoding(service: ServiceDefinition): ServiceDefinition {
+  const method = service.StreamingPull;
+  if (!method) return service;
+  const original = method.responseSerialize as Serialize;
+  const responseSerialize = (value: unknown): Buffer => {
+    if (value instanceof MessagesResponse) return encodeMessages(value.messages, original);
+    if (value instanceof AckResultsResponse) return encodeAckResults(value.outcomes);
+    return original(value);
+  };
+  return { ...service, StreamingPull: { ...method, responseSerialize } };
+}
+
+const varintSize = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+
+function writeVarint(buf: Buffer, pos: number, n: number): number {
+  while (n > 0x7f) {
+    buf[pos++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  buf[pos++] = n;
+  return pos;
+}
+
+/** Strings up to this long are measured and copied in JS when ASCII (IDs, most field names): no native call. */
+const SHORT = 64;
+
+/** UTF-8 length of `s`. */
+function utf8Length(s: string): number {
+  if (s.length > SHORT) return Buffer.byteLength(s, 'utf8');
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** Writes `s` (`len` bytes of UTF-8, utf8Length) at `pos`; returns the position after it. */
+function writeString(buf: Buffer, pos: number, s: string, len: number): number {
+  if (len !== s.length || len > SHORT) return pos + buf.write(s, pos, len, 'utf8');
+  for (let i = 0; i < len; i++) buf[pos + i] = s.charCodeAt(i);
+  return pos + len;
+}
+
+/** Up to this many fields, repeated names are looked for pairwise (no Set). */
+const PAIRWISE = 16;
+
+/** True when the fast path writes `m` exactly as protobufjs would (see the header). */
+function simple(m: Message): boolean {
+  const pairs = m.pairs;
+  if (pairs === null || pairs.length > PAIRWISE) return false;
+  for (let i = 1; i < pairs.length; i++) {
+    const name = pairs[i]![0];
+    for (let j = 0; j < i; j++) if (pairs[j]![0] === name) return false;
+  }
+  return (m.deliveryCount ?? 0) <= 0xffffffff;
+}
+
+/** StreamingPullResponse { messages } for `messages`; `fallback` is the method's protobufjs serializer. */
+export function encodeMessages(messages: readonly Message[], fallback: Serialize): Buffer {
+  // Sizes first (names measured once), then one buffer.
+  const n = messages.length;
+  const bodies = new Array<number>(n);
+  const others: (Buffer | null)[] = new Array<Buffer | null>(n);
+  const names: number[] = [];
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const m = messages[i]!;
+    if (!simple(m)) {
+      const b = fallback({ messages: [toProtoMessage(m)] });
+      others[i] = b;
+      bodies[i] = 0;
+      total += b.length;
+      continue;
+    }
+    others[i] = null;
+    const idLen = utf8Length(m.id);
+    let body = 1 + varintSize(idLen) + idLen;
+    for (const [name, value] of m.pairs!) {
+      const nameLen = utf8Length(name);
+      names.push(nameLen);
+      const entry = 1 + varintSize(nameLen) + nameLen + 1 + varintSize(value.length) + value.length;
+      body += 1 + varintSize(entry) + entry;
+    }
+    if (m.deliveryCount !== undefined) body += 1 + varintSize(m.deliveryCount);
+    bodies[i] = body;
+    total += 1 + varintSize(body) + body;
+  }
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const other = others[i];
+    if (other) {
+      pos += other.copy(buf, pos);
+      continue;
+    }
+    const m = messages[i]!;
+    buf[pos++] = 0x0a; // messages = 1, length-delimited
+    pos = writeVarint(buf, pos, bodies[i]!);
+    buf[pos++] = 0x0a; // id = 1
+    const idLen = utf8Length(m.id);
+    pos = writeVarint(buf, pos, idLen);
+    pos = writeString(buf, pos, m.id, idLen);
+    for (const [name, value] of m.pairs!) {
+      const nameLen = names[k++]!;
+      const entry = 1 + varintSize(nameLen) + nameLen + 1 + varintSize(value.length) + value.length;
+      buf[pos++] = 0x12; // fields = 2, one map entry
+      pos = writeVarint(buf, pos, entry);
+      buf[pos++] = 0x0a; // key
+      pos = writeVarint(buf, pos, nameLen);
+      pos = writeString(buf, pos, name, nameLen);
+      buf[pos++] = 0x12; // value
+      pos = writeVarint(buf, pos, value.length);
+      pos += value.copy(buf, pos);
+    }
+    if (m.deliveryCount !== undefined) {
+      buf[pos++] = 0x20; // delivery_count = 4, varint
+      pos = writeVarint(buf, pos, m.deliveryCount);
+    }
+  }
+  if (pos !== total) throw new Error(`StreamingPull response encoding: wrote ${pos} of ${total} bytes`);
+  return buf;
+}
+
+const OPERATION = { ack: 1, nack: 2, extend: 3 } as const;
+
+/** StreamingPullResponse { ack_results } for `outcomes` (AckOperation / AckStatus numbers of the proto). */
+export function encodeAckResults(outcomes: readonly AckOutcome[]): Buffer {
+  let total = 0;
+  for (const o of outcomes) {
+    const idLen = utf8Length(o.id);
+    const body = 1 + varintSize(idLen) + idLen + 2 + 2;
+    total += 1 + varintSize(body) + body;
+  }
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  for (const o of outcomes) {
+    const idLen = utf8Length(o.id);
+    const body = 1 + varintSize(idLen) + idLen + 2 + 2;
+    buf[pos++] = 0x12; // ack_results = 2
+    pos = writeVarint(buf, pos, body);
+    buf[pos++] = 0x0a; // id = 1
+    pos = writeVarint(buf, pos, idLen);
+    pos = writeString(buf, pos, o.id, idLen);
+    buf[pos++] = 0x10; // operation = 2
+    buf[pos++] = OPERATION[o.operation];
+    buf[pos++] = 0x18; // status = 3
+    buf[pos++] = o.ok ? 1 : 2;
+  }
+  if (pos !== total) throw new Error(`StreamingPull ack results encoding: wrote ${pos} of ${total} bytes`);
+  return buf;
+}

@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../src/contract/types.js';
+import type { AckOutcome } from '../../src/core/pull-session.js';
+import { toProtoMessage } from '../../src/grpc/convert.js';
+import { loadProto } from '../../src/grpc/proto.js';
+import { AckResultsResponse, MessagesResponse, withPullEncoding } from '../../src/grpc/pull-encoding.js';
+
+// The hand-written StreamingPullResponse writer against protobufjs's encoder of the objects
+// convert.ts builds: byte for byte where JS objects keep the map's order, decoded otherwise.
+const service = loadProto().grpc.streamgate.v1.StreamGateway.service;
+const method = service.StreamingPull;
+const protobufjs = method.responseSerialize as (v: unknown) => Buffer;
+const fast = withPullEncoding(service).StreamingPull!.responseSerialize as (v: unknown) => Buffer;
+const decode = method.responseDeserialize as (b: Buffer) => unknown;
+
+const bytes = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a));
+const name = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('a', 'b', '1', '€uro', '', 'x'.repeat(200)));
+const message: fc.Arbitrary<Message> = fc.record(
+  {
+    id: fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}-${b}`),
+    pairs: fc.oneof(
+      { weight: 8, arbitrary: fc.array(fc.tuple(name, bytes), { maxLength: 20 }) },
+      { weight: 1, arbitrary: fc.constant(null) },
+    ),
+    deliveryCount: fc.oneof(fc.constant(undefined), fc.nat({ max: 0xffffffff }), fc.constant(0)),
+  },
+  { requiredKeys: ['id', 'pairs'] },
+) as fc.Arbitrary<Message>;
+
+const integerLike = (m: Message) => (m.pairs ?? []).some(([n]) => /^(0|[1-9]\d*)$/.test(n));
+
+describe('StreamingPull response encoding', () => {
+  it('writes messages as protobufjs does', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 12 }), (messages) => {
+        const ours = fast(new MessagesResponse(messages));
+        const theirs = protobufjs({ messages: messages.map(toProtoMessage) });
+        expect(decode(ours)).toEqual(decode(theirs));
+        if (!messages.some(integerLike)) expect(ours.equals(theirs)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a typical batch is byte-identical', () => {
+    const messages: Message[] = Array.from({ length: 100 }, (_, i) => ({
+      id: `1700000000000-${i}`,
+      pairs: [
+        ['orderId', Buffer.from('1234567890')],
+        ['note', Buffer.alloc(400, 7)],
+      ],
+      deliveryCount: 1 + (i % 3),
+    }));
+    expect(fast(new MessagesResponse(messages)).equals(protobufjs({ messages: messages.map(toProtoMessage) }))).toBe(true);
+  });
+
+  it('writes ack results as protobufjs does', () => {
+    const OP = { ack: 'ACK_OPERATION_ACK', nack: 'ACK_OPERATION_NACK', extend: 'ACK_OPERATION_EXTEND' } as const;
+    const outcome = fc.record({
+      id: fc.oneof(fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}-${b}`), fc.string({ maxLength: 200 })),
+      operation: fc.constantFrom('ack', 'nack', 'extend'),
+      ok: fc.boolean(),
+    }) as fc.Arbitrary<AckOutcome>;
+    fc.assert(
+      fc.property(fc.array(outcome, { maxLength: 50 }), (outcomes) => {
+        const theirs = protobufjs({
+          ackResults: outcomes.map((o) => ({ id: o.id, operation: OP[o.operation], status: o.ok ? 'ACK_STATUS_OK' : 'ACK_STATUS_NOT_PENDING' })),
+        });
+        expect(fast(new AckResultsResponse(outcomes)).equals(theirs)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves other responses to protobufjs', () => {
+    const plain = { ackResults: [{ id: '1-1', operation: 'ACK_OPERATION_ACK', status: 'ACK_STATUS_OK' }] };
+    expect(fast(plain).equals(protobufjs(plain))).toBe(true);
+  });
+});
