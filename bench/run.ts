@@ -25,12 +25,14 @@ import { type Machine, type Results, readResults, renderCompare, renderCpu, rend
 import { consumeScenario } from './scenarios/consume.js';
 import { publishScenario } from './scenarios/publish.js';
 import { singlePublishScenario } from './scenarios/single-publish.js';
+import { twinsScenario } from './scenarios/twins.js';
 import { waitingScenario } from './scenarios/waiting.js';
 import { PAYLOAD_BYTES, PAYLOAD_PAIRS } from './lib/clients.js';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
   publish: publishScenario,
   single: singlePublishScenario,
+  twins: twinsScenario,
   consume: consumeScenario,
   waiting: waitingScenario,
 };
@@ -56,6 +58,7 @@ function options(): BenchOptions {
       timeout: { type: 'string' },
       waiting: { type: 'string' },
       tsx: { type: 'boolean', default: false },
+      ablate: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -75,6 +78,7 @@ function options(): BenchOptions {
         '  --readme            rewrite the table between the bench markers in README.md',
         '  --timeout S         hard limit for the whole run (default 900; --quick: 300)',
         '  --tsx               run the gateway from source through tsx (default: compiled first, as npm start runs it)',
+        '  --ablate            also measure the cost of each per-request feature (gateway CPU µs/request with it on minus off)',
         '',
       ].join('\n'),
     );
@@ -99,6 +103,7 @@ function options(): BenchOptions {
     timeoutS,
     waitingSizes,
     tsx: values.tsx ?? false,
+    ablate: values.ablate ?? false,
   };
 }
 
@@ -150,8 +155,9 @@ async function main(): Promise<number> {
       opts,
       redis: server,
       admin,
-      startGateway: (label: string): Promise<GatewayProcess> =>
-        startGateway({ redisUrl: server.url, command, label, ...(opts.cpuProf ? { cpuProfDir: opts.cpuProf } : {}) }),
+      startGateway: (label: string, env?: Record<string, string>): Promise<GatewayProcess> =>
+        startGateway({ redisUrl: server.url, command, label, ...(env ? { env } : {}), ...(opts.cpuProf ? { cpuProfDir: opts.cpuProf } : {}) }),
+      scratchDir: join(RESULTS_DIR, '.scratch'),
       cpuMeter: (gateway, phase) => {
         const read = cpuMeter({ gatewayCpuMs: gateway.cpuMs, redisCpuMs: () => redisCpuMs(server) });
         const startUs = monotonicUs();

@@ -1,0 +1,126 @@
+// Load from C clients, so that the client is not the bottleneck: wrk (HTTP/1.1, a Lua
+// script for the POST body) and h2load (HTTP/2, a pre-encoded gRPC request body). Both
+// are Debian packages (apt-get install wrk nghttp2-client); absent, the caller falls back
+// or says n/a.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadProto } from '../../src/grpc/proto.js';
+import { which } from './services.js';
+
+export const tools = {
+  wrk: which('wrk'),
+  h2load: which('h2load'),
+};
+
+export interface LoadResult {
+  /** Requests completed with a 2xx answer. */
+  readonly ok: number;
+  readonly seconds: number;
+  readonly rate: number;
+  /** Non-2xx answers, socket errors, failed requests. */
+  readonly errors: number;
+  readonly raw: string;
+}
+
+function run(bin: string, args: readonly string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${bin} ${args.join(' ')} exited ${code}:\n${out}`));
+    });
+  });
+}
+
+const lua = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+
+export interface WrkRequest {
+  readonly url: string;
+  readonly body: string;
+  readonly contentType: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** wrk, one thread, `connections` keep-alive connections, POSTing `body` to `url` for `seconds`. */
+export async function wrk(dir: string, req: WrkRequest, connections: number, seconds: number): Promise<LoadResult> {
+  if (!tools.wrk) throw new Error('wrk is not installed');
+  mkdirSync(dir, { recursive: true });
+  const script = join(dir, `wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
+  const headers = { 'Content-Type': req.contentType, ...req.headers };
+  writeFileSync(
+    script,
+    [
+      'wrk.method = "POST"',
+      `wrk.body = ${lua(req.body)}`,
+      ...Object.entries(headers).map(([k, v]) => `wrk.headers[${lua(k)}] = ${lua(v)}`),
+      '',
+    ].join('\n'),
+  );
+  const raw = await run(tools.wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', script, req.url], (seconds + 30) * 1000);
+  const m = /(\d+) requests in ([\d.]+)(m?s)/.exec(raw);
+  const total = Number(m?.[1] ?? Number.NaN);
+  const secs = m ? Number(m[2]) / (m[3] === 'ms' ? 1000 : 1) : NaN;
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(raw)?.[1] ?? 0);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(raw);
+  const socketErrors = sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0;
+  const ok = total - non2xx;
+  return { ok, seconds: secs, rate: ok / secs, errors: non2xx + socketErrors, raw };
+}
+
+/** A gRPC message frame: flag 0 (not compressed), 4-byte big-endian length, the protobuf bytes. */
+export function grpcFrame(message: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(message.length, 1);
+  return Buffer.concat([head, message]);
+}
+
+/** A streamgate.v1.PublishRequest encoded by the gateway's own proto definition. */
+export function encodePublishRequest(request: unknown): Buffer {
+  const { definition } = loadProto();
+  const service = definition['streamgate.v1.StreamGateway'] as unknown as Record<string, { requestSerialize(v: unknown): Buffer }>;
+  const publish = service.Publish;
+  if (!publish) throw new Error('no Publish method in the proto');
+  return publish.requestSerialize(request);
+}
+
+export interface H2Request {
+  readonly url: string;
+  /** File holding the request body (a gRPC frame). */
+  readonly bodyFile: string;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * h2load, one thread, `connections` HTTP/2 connections of `streams` concurrent streams each,
+ * for `seconds` (no warm-up: the phase's CPU and its requests cover the same time). gRPC answers 200 even for a failed call (the
+ * status is in the trailers): the caller checks the effect (e.g. XLEN) where it can.
+ */
+export async function h2load(req: H2Request, connections: number, streams: number, seconds: number, rps?: number): Promise<LoadResult> {
+  if (!tools.h2load) throw new Error('h2load is not installed');
+  const headers = { 'content-type': 'application/grpc', te: 'trailers', ...req.headers };
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-m${streams}`,
+    `-D${seconds}`,
+    '-d',
+    req.bodyFile,
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+    ...(rps !== undefined ? [`--rps=${rps}`] : []),
+    req.url,
+  ];
+  const raw = await run(tools.h2load, args, (seconds + 30) * 1000);
+  const fin = /finished in ([\d.]+)(m?s)/.exec(raw);
+  const secs = fin ? Number(fin[1]) / (fin[2] === 'ms' ? 1000 : 1) : NaN;
+  const req2 = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(raw);
+  const ok = Number(/status codes: (\d+) 2xx/.exec(raw)?.[1] ?? NaN);
+  const errors = req2 ? Number(req2[5]) + Number(req2[6]) + Number(req2[7]) : NaN;
+  return { ok, seconds: secs, rate: ok / secs, errors, raw };
+}
