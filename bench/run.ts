@@ -26,6 +26,7 @@ import { consumeScenario } from './scenarios/consume.js';
 import { publishScenario } from './scenarios/publish.js';
 import { singlePublishScenario } from './scenarios/single-publish.js';
 import { twinsScenario } from './scenarios/twins.js';
+import { ablateScenario } from './scenarios/ablate.js';
 import { waitingScenario } from './scenarios/waiting.js';
 import { PAYLOAD_BYTES, PAYLOAD_PAIRS } from './lib/clients.js';
 
@@ -35,6 +36,8 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult
   twins: twinsScenario,
   consume: consumeScenario,
   waiting: waitingScenario,
+  /** Only with --ablate (or --only ablate). */
+  ablate: ablateScenario,
 };
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -139,6 +142,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const details: Record<string, unknown> = {};
   const phases: PhaseWindow[] = [];
+  const tables: { title: string; markdown: string }[] = [];
   try {
     redis = await startBenchRedis();
     admin = benchClient(redis.url);
@@ -170,6 +174,7 @@ async function main(): Promise<number> {
     };
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
       if (opts.only && !opts.only.has(name)) continue;
+      if (name === 'ablate' && !opts.ablate && !opts.only?.has(name)) continue;
       const s0 = Date.now();
       log(`bench: ${name}...`);
       try {
@@ -179,6 +184,7 @@ async function main(): Promise<number> {
         notes.push(...r.notes);
         if (r.details !== undefined) details[name] = r.details;
         failures.push(...(r.failures ?? []));
+        tables.push(...(r.tables ?? []));
       } catch (err) {
         const msg = `${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
         failures.push(msg);
@@ -198,11 +204,12 @@ async function main(): Promise<number> {
       cpu,
       notes: [
         `payload: ${PAYLOAD_PAIRS.length / 2} fields, ${PAYLOAD_BYTES} bytes of names and values`,
-        `medians of ${opts.runs} run(s); "REST/gRPC vs direct": gateway ÷ direct for throughput, gateway − direct for latency`,
+        `medians of ${opts.runs} run(s); "vs direct / twin": gateway ÷ direct (or ÷ the twin) for throughput and CPU µs, gateway − direct (or − the twin) for latency, per run then the median, with the min–max of the runs in brackets`,
         ...notes,
       ],
       failures,
       details,
+      tables,
     };
     report(results, before, opts);
     return failures.length > 0 ? 1 : 0;
@@ -228,6 +235,12 @@ function report(results: Results, before: Results | null, opts: BenchOptions): v
   out();
   out(renderTable(results.figures));
   out();
+  for (const t of results.tables ?? []) {
+    out(t.title);
+    out();
+    out(t.markdown);
+    out();
+  }
   out(
     `CPU split (the load generator, the gateway and redis-server share ${m.cores} cores; % of one core over each measured phase, medians):`,
   );

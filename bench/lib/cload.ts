@@ -92,35 +92,44 @@ export function encodePublishRequest(request: unknown): Buffer {
 
 export interface H2Request {
   readonly url: string;
-  /** File holding the request body (a gRPC frame). */
+  /** File holding the request body (a gRPC frame, or a JSON body with `h1`). */
   readonly bodyFile: string;
   readonly headers?: Record<string, string>;
+  readonly connections: number;
+  /** Concurrent streams per connection (HTTP/2); 1 with `h1`. */
+  readonly streams: number;
+  readonly seconds: number;
+  /** Requests per second per connection (h2load --rps): a fixed offered rate. */
+  readonly rpsPerConnection?: number;
+  /** HTTP/1.1 instead of HTTP/2 (h2load --h1). */
+  readonly h1?: boolean;
 }
 
 /**
- * h2load, one thread, `connections` HTTP/2 connections of `streams` concurrent streams each,
- * for `seconds` (no warm-up: the phase's CPU and its requests cover the same time). gRPC answers 200 even for a failed call (the
+ * h2load, one thread, for `seconds` (no warm-up: the phase's CPU and its requests cover the
+ * same time). Default headers are gRPC's; gRPC answers 200 even for a failed call (the
  * status is in the trailers): the caller checks the effect (e.g. XLEN) where it can.
  */
-export async function h2load(req: H2Request, connections: number, streams: number, seconds: number, rps?: number): Promise<LoadResult> {
+export async function h2load(req: H2Request): Promise<LoadResult> {
   if (!tools.h2load) throw new Error('h2load is not installed');
-  const headers = { 'content-type': 'application/grpc', te: 'trailers', ...req.headers };
+  const headers = req.headers ?? { 'content-type': 'application/grpc', te: 'trailers' };
   const args = [
     '-t1',
-    `-c${connections}`,
-    `-m${streams}`,
-    `-D${seconds}`,
+    `-c${req.connections}`,
+    `-m${req.h1 ? 1 : req.streams}`,
+    `-D${req.seconds}`,
+    ...(req.h1 ? ['--h1'] : []),
     '-d',
     req.bodyFile,
     ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
-    ...(rps !== undefined ? [`--rps=${rps}`] : []),
+    ...(req.rpsPerConnection !== undefined ? [`--rps=${req.rpsPerConnection}`] : []),
     req.url,
   ];
-  const raw = await run(tools.h2load, args, (seconds + 30) * 1000);
+  const raw = await run(tools.h2load, args, (req.seconds + 30) * 1000);
   const fin = /finished in ([\d.]+)(m?s)/.exec(raw);
-  const secs = fin ? Number(fin[1]) / (fin[2] === 'ms' ? 1000 : 1) : NaN;
-  const req2 = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(raw);
-  const ok = Number(/status codes: (\d+) 2xx/.exec(raw)?.[1] ?? NaN);
-  const errors = req2 ? Number(req2[5]) + Number(req2[6]) + Number(req2[7]) : NaN;
+  const secs = fin ? Number(fin[1]) / (fin[2] === 'ms' ? 1000 : 1) : Number.NaN;
+  const counts = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(raw);
+  const ok = Number(/status codes: (\d+) 2xx/.exec(raw)?.[1] ?? Number.NaN);
+  const errors = counts ? Number(counts[5]) + Number(counts[6]) + Number(counts[7]) : Number.NaN;
   return { ok, seconds: secs, rate: ok / secs, errors, raw };
 }

@@ -25,6 +25,8 @@ export interface Results {
   readonly notes: string[];
   readonly failures: string[];
   readonly details: Record<string, unknown>;
+  /** Further tables (the ablation); absent in older results. */
+  readonly tables?: { readonly title: string; readonly markdown: string }[];
 }
 
 export function summarize(figures: readonly Figure[]): Results['summary'] {
@@ -85,7 +87,7 @@ function metText(f: Figure): string {
   return f.targets.map((t) => `${sideName(t.side)} ${mark(t)}`).join(' ');
 }
 
-function markdown(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
+export function markdown(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;

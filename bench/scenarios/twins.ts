@@ -86,7 +86,7 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
 
     // Warm-up (JIT, connections), not measured.
     for (const side of ['rest', 'naive', 'webdis'] as const) if (proc[side]) await httpLoad(restRequest(side, 'bench:twins:warm'), 1);
-    if (tools.h2load) for (const side of ['grpc', 'echo'] as const) await h2load({ url: unaryUrl(side), bodyFile: unaryFile('bench:twins:warm') }, 1, H2_STREAMS, 1);
+    if (tools.h2load) for (const side of ['grpc', 'echo'] as const) await h2load({ url: unaryUrl(side), bodyFile: unaryFile('bench:twins:warm'), connections: 1, streams: H2_STREAMS, seconds: 1 });
     await ctx.admin.del('bench:twins:warm');
 
     for (let run = 0; run < ctx.opts.runs; run++) {
@@ -103,7 +103,7 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
         for (const side of rotate<UnarySide>(['grpc', 'echo'], run)) {
           const stream = `bench:twins:unary:${side}:${run}`;
           const bodyFile = unaryFile(stream);
-          const r = await measured(side, `gRPC unary (h2load): ${side === 'grpc' ? 'gateway Publish' : 'echo twin'}`, stream, () => h2load({ url: unaryUrl(side), bodyFile }, 1, H2_STREAMS, seconds), side === 'grpc');
+          const r = await measured(side, `gRPC unary (h2load): ${side === 'grpc' ? 'gateway Publish' : 'echo twin'}`, stream, () => h2load({ url: unaryUrl(side), bodyFile, connections: 1, streams: H2_STREAMS, seconds }), side === 'grpc');
           if (!r) continue;
           push(rates, side, r.rate);
           push(cpuUs, side, r.us);
