@@ -71,6 +71,7 @@ export async function wrk(dir: string, req: WrkRequest, connections: number, sec
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(raw);
   const socketErrors = sock ? sock.slice(1).reduce((n, x) => n + Number(x), 0) : 0;
   const ok = total - non2xx;
+  if (!Number.isFinite(ok) || !Number.isFinite(secs)) throw new Error(`cannot read wrk's output:\n${raw}`);
   return { ok, seconds: secs, rate: ok / secs, errors: non2xx + socketErrors, raw };
 }
 
@@ -131,5 +132,6 @@ export async function h2load(req: H2Request): Promise<LoadResult> {
   const counts = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(raw);
   const ok = Number(/status codes: (\d+) 2xx/.exec(raw)?.[1] ?? Number.NaN);
   const errors = counts ? Number(counts[5]) + Number(counts[6]) + Number(counts[7]) : Number.NaN;
+  if (!Number.isFinite(ok) || !Number.isFinite(secs) || !Number.isFinite(errors)) throw new Error(`cannot read h2load's output:\n${raw}`);
   return { ok, seconds: secs, rate: ok / secs, errors, raw };
 }

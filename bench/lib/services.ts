@@ -6,6 +6,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { type ChannelCredentials, type Client, type ClientReadableStream, credentials, loadPackageDefinition } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { freePort } from '../../src/runtime/embedded-redis.js';
 import { REPO_ROOT } from './gateway.js';
 import { procCpuMs, procRssMb, track, untrack, waitGone } from './procs.js';
@@ -148,4 +150,25 @@ export async function startWebdis(redisPort: number, dir: string): Promise<Servi
     }),
   );
   return spawnService({ label: 'webdis', command: bin, args: [config], port });
+}
+
+/**
+ * Receives `count` messages from the echo twin's server stream (`batch` per response) on a
+ * fresh channel; resolves with the messages received.
+ */
+export async function echoStream(port: number, count: number, batch: number): Promise<number> {
+  const definition = loadSync(ECHO_PROTO, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
+  const pkg = loadPackageDefinition(definition) as unknown as { benchecho: { Echo: new (address: string, creds: ChannelCredentials) => Client } };
+  const client = new pkg.benchecho.Echo(`127.0.0.1:${port}`, credentials.createInsecure());
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let received = 0;
+      const call = (client as unknown as { ServerStream(req: unknown): ClientReadableStream<{ messages: unknown[] }> }).ServerStream({ count, batch });
+      call.on('data', (r: { messages: unknown[] }) => (received += r.messages.length));
+      call.on('error', reject);
+      call.on('end', () => resolve(received));
+    });
+  } finally {
+    client.close();
+  }
 }

@@ -12,11 +12,13 @@ import { PAYLOAD, PAYLOAD_BUFFERS, PAYLOAD_PAIRS, paths } from '../lib/clients.j
 import { type LoadResult, type WrkRequest, encodePublishRequest, grpcFrame, h2load, tools, wrk } from '../lib/cload.js';
 import { type AnySide, type CpuRow, type Measured, type ScenarioContext, type ScenarioResult, makeFigure } from '../lib/figures.js';
 import { closedLoop, openLoop } from '../lib/httpload.js';
-import { ECHO_UNARY_PATH, type ServiceProcess, startEchoTwin, startNaiveTwin, startWebdis } from '../lib/services.js';
+import { ECHO_UNARY_PATH, type ServiceProcess, echoStream, startEchoTwin, startNaiveTwin, startWebdis } from '../lib/services.js';
 import { type CpuSplit, fmtInt, fmtMs, medianSplit, rotate } from '../lib/stats.js';
 
 const CONNECTIONS = 64;
 const H2_STREAMS = 64;
+/** Messages per response of the echo twin's server stream (as StreamingPull batches a filled stream). */
+const STREAM_BATCH = 100;
 
 type RestSide = 'rest' | 'naive' | 'webdis';
 type UnarySide = 'grpc' | 'echo';
@@ -36,6 +38,8 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
   const cpuUs: Partial<Record<AnySide, number[]>> = {};
   const open: { p50: Partial<Record<AnySide, number[]>>; p99: Partial<Record<AnySide, number[]>>; rate: number[]; lag: number[] } = { p50: {}, p99: {}, rate: [], lag: [] };
   const splits = new Map<string, CpuSplit[]>();
+  const streamRate: Partial<Record<AnySide, number[]>> = {};
+  const streamUs: Partial<Record<AnySide, number[]>> = {};
   const push = <T>(m: Partial<Record<AnySide, T[]>>, side: AnySide, v: T) => (m[side] ??= []).push(v);
   try {
     const naive = await startNaiveTwin(ctx.redis.url);
@@ -110,6 +114,20 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
           line.push(`${side === 'grpc' ? 'Publish' : 'echo'} ${fmtInt(r.rate)} req/s ${r.us.toFixed(1)} µs/req`);
         }
       }
+      // The grpc-js server-streaming ceiling: the echo twin streams the payload, no Redis.
+      {
+        const count = ctx.opts.quick ? 20_000 : 60_000;
+        const meter = ctx.cpuMeter(echo, 'server streaming: echo twin');
+        const t0 = performance.now();
+        const got = await echoStream(echo.port, count, STREAM_BATCH);
+        const secs = (performance.now() - t0) / 1000;
+        const split = meter();
+        splits.set('server streaming: echo twin', [...(splits.get('server streaming: echo twin') ?? []), split]);
+        if (got !== count) throw new Error(`echo stream: ${got} of ${count} messages`);
+        push(streamRate, 'echo', got / secs);
+        push(streamUs, 'echo', (split.gateway * split.wallMs * 10) / got);
+        line.push(`echo stream ${fmtInt(got / secs)} msgs/s`);
+      }
       // Open loop at half of this round's naive maximum.
       const rate = Math.round((rates.naive?.at(-1) ?? Number.NaN) / 2);
       if (Number.isFinite(rate) && rate > 0) {
@@ -152,6 +170,11 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
       { side: 'grpc', kind: 'ratio', min: 0.7 },
     ]),
     makeFigure({ ...base, id: 'twins.unary.cpu', label: '  CPU per request, gateway vs echo twin', unit: 'µs/req', kind: 'cost', baseline: 'echo' }, pick(cpuUs, 'echo', 'grpc')),
+    makeFigure(
+      { ...base, id: 'twins.stream.echo', label: `server streaming, ${STREAM_BATCH}/message: grpc-js ceiling (vs StreamingPull in consume)`, unit: 'msgs/s', kind: 'throughput', baseline: 'echo' },
+      streamRate,
+    ),
+    makeFigure({ ...base, id: 'twins.stream.echo.cpu', label: '  echo twin CPU per message', unit: 'µs/msg', kind: 'cost', baseline: 'echo' }, streamUs),
     makeFigure({ ...base, id: 'twins.open.p50', label: `open loop at ½ the naive twin's max: p50`, unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(open.p50, 'naive', 'rest')),
     makeFigure({ ...base, id: 'twins.open.p99', label: '  p99', unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(open.p99, 'naive', 'rest'), [
       { side: 'rest', kind: 'added', max: 1 },
