@@ -3,10 +3,11 @@
 // are Debian packages (apt-get install wrk nghttp2-client); absent, the caller falls back
 // or says n/a.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProto } from '../../src/grpc/proto.js';
 import { which } from './services.js';
+import { percentile } from './stats.js';
 
 export const tools = {
   wrk: which('wrk'),
@@ -104,6 +105,8 @@ export interface H2Request {
   readonly rpsPerConnection?: number;
   /** HTTP/1.1 instead of HTTP/2 (h2load --h1). */
   readonly h1?: boolean;
+  /** Per-request log (h2load --log-file). */
+  readonly logFile?: string;
 }
 
 /**
@@ -120,6 +123,7 @@ export async function h2load(req: H2Request): Promise<LoadResult> {
     `-m${req.h1 ? 1 : req.streams}`,
     `-D${req.seconds}`,
     ...(req.h1 ? ['--h1'] : []),
+    ...(req.logFile ? [`--log-file=${req.logFile}`] : []),
     '-d',
     req.bodyFile,
     ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
@@ -134,4 +138,38 @@ export async function h2load(req: H2Request): Promise<LoadResult> {
   const errors = counts ? Number(counts[5]) + Number(counts[6]) + Number(counts[7]) : Number.NaN;
   if (!Number.isFinite(ok) || !Number.isFinite(secs) || !Number.isFinite(errors)) throw new Error(`cannot read h2load's output:\n${raw}`);
   return { ok, seconds: secs, rate: ok / secs, errors, raw };
+}
+
+export interface FixedRateResult {
+  readonly sent: number;
+  /** Requests the schedule called for: fewer sent means the schedule slipped. */
+  readonly expected: number;
+  readonly errors: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/**
+ * A fixed offered rate from a C client: h2load --h1 --rps over `connections` connections,
+ * each request's latency from h2load's per-request log (--log-file). Latency runs from when
+ * h2load sent the request: a connection whose answer is late delays its next request
+ * (coordinated omission), which shows as `sent` < `expected`.
+ */
+export async function fixedRateH1(dir: string, url: string, body: string, contentType: string, rate: number, seconds: number, connections = 64): Promise<FixedRateResult> {
+  if (!tools.h2load) throw new Error('h2load is not installed');
+  mkdirSync(dir, { recursive: true });
+  const tag = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const bodyFile = join(dir, `fixed-${tag}.body`);
+  const logFile = join(dir, `fixed-${tag}.log`);
+  writeFileSync(bodyFile, body);
+  const r = await h2load({ url, bodyFile, headers: { 'content-type': contentType }, connections, streams: 1, seconds, rpsPerConnection: rate / connections, h1: true, logFile });
+  const latencies: number[] = [];
+  let bad = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    const [, status, us] = line.split('\t');
+    if (status === undefined || us === undefined) continue;
+    if (!status.startsWith('2')) bad++;
+    latencies.push(Number(us) / 1000);
+  }
+  return { sent: latencies.length, expected: Math.round(rate * seconds), errors: r.errors + bad, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }

@@ -54,7 +54,7 @@ export interface OpenLoopResult {
  * its latency runs from that due time (not from when it was sent), so a stall shows in the
  * latency instead of hiding it (no coordinated omission). Up to `connections` sockets.
  */
-export async function openLoop(req: WrkRequest, rate: number, seconds: number, connections = 256): Promise<OpenLoopResult> {
+export async function openLoop(req: WrkRequest, rate: number, seconds: number, connections = 64): Promise<OpenLoopResult> {
   const { pool, path } = poolFor(req.url, connections);
   const headers = { 'content-type': req.contentType, ...req.headers };
   const total = Math.max(1, Math.round(rate * seconds));

@@ -9,7 +9,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAYLOAD, PAYLOAD_BUFFERS, PAYLOAD_PAIRS, paths } from '../lib/clients.js';
-import { type LoadResult, type WrkRequest, encodePublishRequest, grpcFrame, h2load, tools, wrk } from '../lib/cload.js';
+import { type LoadResult, type WrkRequest, encodePublishRequest, fixedRateH1, grpcFrame, h2load, tools, wrk } from '../lib/cload.js';
 import { type AnySide, type CpuRow, type Measured, type ScenarioContext, type ScenarioResult, makeFigure } from '../lib/figures.js';
 import { closedLoop, openLoop } from '../lib/httpload.js';
 import { ECHO_UNARY_PATH, type ServiceProcess, echoStream, startEchoTwin, startNaiveTwin, startWebdis } from '../lib/services.js';
@@ -37,6 +37,8 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
   const rates: Partial<Record<AnySide, number[]>> = {};
   const cpuUs: Partial<Record<AnySide, number[]>> = {};
   const open: { p50: Partial<Record<AnySide, number[]>>; p99: Partial<Record<AnySide, number[]>>; rate: number[]; lag: number[] } = { p50: {}, p99: {}, rate: [], lag: [] };
+  /** The same fixed rate from h2load (a C sender: latency from send time). */
+  const openC: { p50: Partial<Record<AnySide, number[]>>; p99: Partial<Record<AnySide, number[]>>; slipped: string[] } = { p50: {}, p99: {}, slipped: [] };
   const splits = new Map<string, CpuSplit[]>();
   const streamRate: Partial<Record<AnySide, number[]>> = {};
   const streamUs: Partial<Record<AnySide, number[]>> = {};
@@ -143,6 +145,20 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
           open.lag.push(r.sendLagP99);
           line.push(`open loop ${fmtInt(rate)}/s ${side} p50 ${fmtMs(r.p50)} p99 ${fmtMs(r.p99)} ms`);
         }
+        if (tools.h2load) {
+          for (const side of rotate<'rest' | 'naive'>(['rest', 'naive'], run)) {
+            const stream = `bench:twins:openc:${side}:${run}`;
+            await ctx.admin.del(stream);
+            const req = restRequest(side, stream);
+            const r = await fixedRateH1(dir, req.url, req.body, req.contentType, rate, seconds);
+            await ctx.admin.del(stream);
+            if (r.errors > 0) throw new Error(`fixed rate (h2load) ${side}: ${r.errors} failed requests of ${r.sent}`);
+            push(openC.p50, side, r.p50);
+            push(openC.p99, side, r.p99);
+            if (r.sent < 0.95 * r.expected) openC.slipped.push(`run ${run + 1} ${side}: ${r.sent} of ${r.expected} sent`);
+            line.push(`h2load ${fmtInt(rate)}/s ${side} p50 ${fmtMs(r.p50)} p99 ${fmtMs(r.p99)} ms (${r.sent}/${r.expected} sent)`);
+          }
+        }
       }
       ctx.log(`twins run ${run + 1}: ${line.join(', ')}`);
     }
@@ -179,13 +195,16 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
     makeFigure({ ...base, id: 'twins.open.p99', label: '  p99', unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(open.p99, 'naive', 'rest'), [
       { side: 'rest', kind: 'added', max: 1 },
     ]),
+    makeFigure({ ...base, id: 'twins.fixed.p50', label: '  same rate from h2load --h1 --rps (C): p50', unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(openC.p50, 'naive', 'rest')),
+    makeFigure({ ...base, id: 'twins.fixed.p99', label: '  same rate from h2load: p99', unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(openC.p99, 'naive', 'rest')),
   ];
   const cpu: CpuRow[] = [...splits.entries()].map(([phase, s]) => ({ phase, split: medianSplit(s) }));
   notes.push(
     `twins: each side ${seconds} s per run, interleaved (order rotated per run); naive twin = fastify + ioredis, one XADD per request, no validation (bench/twins/naive.ts); ` +
       `webdis = Debian's webdis, 1 thread, POST of the XADD command; echo twin = grpc-js server answering a Publish-shaped request without Redis (bench/twins/echo.ts); ` +
       `CPU per request = the serving process's utime+stime over the phase ÷ requests answered`,
-    `open loop: ${open.rate.map(fmtInt).join(', ')} req/s (½ of each run's naive twin rate), ${seconds} s per side, latency from each request's due time; Node sender's p99 lateness in sending ${open.lag.map(fmtMs).join(', ')} ms`,
+    `open loop: ${open.rate.map(fmtInt).join(', ')} req/s (½ of each run's naive twin rate), ${seconds} s per side, latency from each request's due time; Node sender's p99 lateness in sending ${open.lag.map(fmtMs).join(', ')} ms (the sender shares the cores: at these rates it is part of both sides' latency)`,
+    `same rate from h2load --h1 --rps (64 connections, per-request log): a C sender that costs the cores little, latency from each request's send time, so a late answer delays that connection's next request (coordinated omission): ${openC.slipped.length === 0 ? 'every schedule was kept (≥ 95% of the requests sent)' : `schedule slipped: ${openC.slipped.join('; ')}`}`,
   );
   return { figures, cpu, notes };
 }
