@@ -25,14 +25,19 @@ import { type Machine, type Results, readResults, renderCompare, renderCpu, rend
 import { consumeScenario } from './scenarios/consume.js';
 import { publishScenario } from './scenarios/publish.js';
 import { singlePublishScenario } from './scenarios/single-publish.js';
+import { twinsScenario } from './scenarios/twins.js';
+import { ablateScenario } from './scenarios/ablate.js';
 import { waitingScenario } from './scenarios/waiting.js';
 import { PAYLOAD_BYTES, PAYLOAD_PAIRS } from './lib/clients.js';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
   publish: publishScenario,
   single: singlePublishScenario,
+  twins: twinsScenario,
   consume: consumeScenario,
   waiting: waitingScenario,
+  /** Only with --ablate (or --only ablate). */
+  ablate: ablateScenario,
 };
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -56,6 +61,7 @@ function options(): BenchOptions {
       timeout: { type: 'string' },
       waiting: { type: 'string' },
       tsx: { type: 'boolean', default: false },
+      ablate: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -75,6 +81,7 @@ function options(): BenchOptions {
         '  --readme            rewrite the table between the bench markers in README.md',
         '  --timeout S         hard limit for the whole run (default 900; --quick: 300)',
         '  --tsx               run the gateway from source through tsx (default: compiled first, as npm start runs it)',
+        '  --ablate            also measure the cost of each per-request feature (gateway CPU µs/request with it on minus off)',
         '',
       ].join('\n'),
     );
@@ -99,6 +106,7 @@ function options(): BenchOptions {
     timeoutS,
     waitingSizes,
     tsx: values.tsx ?? false,
+    ablate: values.ablate ?? false,
   };
 }
 
@@ -134,6 +142,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const details: Record<string, unknown> = {};
   const phases: PhaseWindow[] = [];
+  const tables: { title: string; markdown: string }[] = [];
   try {
     redis = await startBenchRedis();
     admin = benchClient(redis.url);
@@ -150,8 +159,9 @@ async function main(): Promise<number> {
       opts,
       redis: server,
       admin,
-      startGateway: (label: string): Promise<GatewayProcess> =>
-        startGateway({ redisUrl: server.url, command, label, ...(opts.cpuProf ? { cpuProfDir: opts.cpuProf } : {}) }),
+      startGateway: (label: string, env?: Record<string, string>): Promise<GatewayProcess> =>
+        startGateway({ redisUrl: server.url, command, label, ...(env ? { env } : {}), ...(opts.cpuProf ? { cpuProfDir: opts.cpuProf } : {}) }),
+      scratchDir: join(RESULTS_DIR, '.scratch'),
       cpuMeter: (gateway, phase) => {
         const read = cpuMeter({ gatewayCpuMs: gateway.cpuMs, redisCpuMs: () => redisCpuMs(server) });
         const startUs = monotonicUs();
@@ -164,6 +174,7 @@ async function main(): Promise<number> {
     };
     for (const [name, scenario] of Object.entries(SCENARIOS)) {
       if (opts.only && !opts.only.has(name)) continue;
+      if (name === 'ablate' && !opts.ablate && !opts.only?.has(name)) continue;
       const s0 = Date.now();
       log(`bench: ${name}...`);
       try {
@@ -173,6 +184,7 @@ async function main(): Promise<number> {
         notes.push(...r.notes);
         if (r.details !== undefined) details[name] = r.details;
         failures.push(...(r.failures ?? []));
+        tables.push(...(r.tables ?? []));
       } catch (err) {
         const msg = `${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
         failures.push(msg);
@@ -192,11 +204,12 @@ async function main(): Promise<number> {
       cpu,
       notes: [
         `payload: ${PAYLOAD_PAIRS.length / 2} fields, ${PAYLOAD_BYTES} bytes of names and values`,
-        `medians of ${opts.runs} run(s); "REST/gRPC vs direct": gateway ÷ direct for throughput, gateway − direct for latency`,
+        `medians of ${opts.runs} run(s); "vs direct / twin": gateway ÷ direct (or ÷ the twin) for throughput and CPU µs, gateway − direct (or − the twin) for latency, per run then the median, with the min–max of the runs in brackets`,
         ...notes,
       ],
       failures,
       details,
+      tables,
     };
     report(results, before, opts);
     return failures.length > 0 ? 1 : 0;
@@ -222,6 +235,12 @@ function report(results: Results, before: Results | null, opts: BenchOptions): v
   out();
   out(renderTable(results.figures));
   out();
+  for (const t of results.tables ?? []) {
+    out(t.title);
+    out();
+    out(t.markdown);
+    out();
+  }
   out(
     `CPU split (the load generator, the gateway and redis-server share ${m.cores} cores; % of one core over each measured phase, medians):`,
   );

@@ -114,8 +114,22 @@ export function procRssMb(pid: number): number {
   }
 }
 
-/** CPU time of this process (all threads) in ms. */
+/**
+ * CPU time of the load generator in ms: this process (all threads), plus the children it
+ * has waited for (cutime + cstime of /proc/self/stat): the C load tools (wrk, h2load) that
+ * ran to completion, so a phase driven by one counts its CPU as the bench's.
+ */
 export function selfCpuMs(): number {
   const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
+  return (u.user + u.system) / 1000 + childrenCpuMs();
+}
+
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[13]) + Number(rest[14])) * 1000) / CLK_TCK; // fields 16, 17
+  } catch {
+    return 0;
+  }
 }

@@ -67,6 +67,8 @@ export interface PublishRuns {
   readonly rates: Record<Side, number[]>;
   /** Per run, each request's latency in ms (empty without `latencies`). */
   readonly latencies: Record<Side, number[][]>;
+  /** Gateway CPU µs per message, one entry per run (REST and gRPC; direct does not use the gateway). */
+  readonly gatewayUs: Record<'rest' | 'grpc', number[]>;
   /** The median CPU split of each side's phase. */
   cpu(): CpuRow[];
 }
@@ -81,6 +83,7 @@ export async function publishRuns(ctx: ScenarioContext, gateway: GatewayProcess,
     durationS: durationMs / 1000,
     rates: { direct: [], rest: [], grpc: [] },
     latencies: { direct: [], rest: [], grpc: [] },
+    gatewayUs: { rest: [], grpc: [] },
     cpu: () => sides.map((side) => ({ phase: phase(side), split: medianSplit(splits[side]) })),
   };
 
@@ -115,8 +118,10 @@ export async function publishRuns(ctx: ScenarioContext, gateway: GatewayProcess,
       const t0 = performance.now();
       const requests = await drive(send, t0 + durationMs, o.latencies ? latencies : undefined);
       const seconds = (performance.now() - t0) / 1000;
-      splits[side].push(meter());
+      const split = meter();
+      splits[side].push(split);
       const messages = requests * o.perRequest;
+      if (side !== 'direct') results.gatewayUs[side].push((split.gateway * split.wallMs * 10) / messages);
       const len = await ctx.admin.xlen(stream);
       if (len !== messages) throw new Error(`${side}: stream has ${len} entries, expected ${messages}`);
       await ctx.admin.del(stream);

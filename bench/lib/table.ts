@@ -1,7 +1,7 @@
 // The printed table (Markdown, so the README can hold it as is), the CPU split, the JSON
 // results file and the comparison with an earlier one.
 import { readFileSync } from 'node:fs';
-import type { CpuRow, Figure, Side, TargetResult } from './figures.js';
+import { type AnySide, type CpuRow, type Figure, TWIN_NAMES, type TargetResult } from './figures.js';
 import { CORES, sideName } from './stats.js';
 
 export interface Machine {
@@ -25,6 +25,8 @@ export interface Results {
   readonly notes: string[];
   readonly failures: string[];
   readonly details: Record<string, unknown>;
+  /** Further tables (the ablation); absent in older results. */
+  readonly tables?: { readonly title: string; readonly markdown: string }[];
 }
 
 export function summarize(figures: readonly Figure[]): Results['summary'] {
@@ -44,6 +46,9 @@ export function formatValue(x: number | undefined, unit: string): string {
     case 'MB':
     case '%':
       return x.toFixed(0);
+    case 'µs/req':
+    case 'µs/msg':
+      return x >= 100 ? x.toFixed(0) : x.toFixed(1);
     default:
       return Math.round(x).toLocaleString('en-US');
   }
@@ -52,8 +57,21 @@ export function formatValue(x: number | undefined, unit: string): string {
 function formatVsDirect(f: Figure, side: 'rest' | 'grpc'): string {
   const v = f.vsDirect[side];
   if (v === undefined || !Number.isFinite(v)) return '–';
-  if (f.kind === 'throughput') return `${v.toFixed(2)}×`;
-  return `${v >= 0 ? '+' : '−'}${formatValue(Math.abs(v), 'ms')} ms`;
+  const range = f.vsRange?.[side];
+  const spread = range && range[0] !== range[1];
+  if (f.kind === 'throughput' || f.kind === 'cost') {
+    return `${v.toFixed(2)}×${spread ? ` (${range[0].toFixed(2)}–${range[1].toFixed(2)})` : ''}`;
+  }
+  const ms = (x: number) => `${x >= 0 ? '+' : '−'}${formatValue(Math.abs(x), 'ms')}`;
+  return `${ms(v)} ms${spread ? ` (${ms(range[0])}…${ms(range[1])})` : ''}`;
+}
+
+/** The baseline column: direct, or the twin's value with its name. */
+function baselineCell(f: Figure): string {
+  if (f.kind === 'absolute') return '–';
+  const side: AnySide = f.baseline ?? 'direct';
+  const v = formatValue(f.median[side], f.unit);
+  return f.baseline && v !== '–' ? `${v} (${TWIN_NAMES[f.baseline]})` : f.baseline ? `n/a (${TWIN_NAMES[f.baseline]})` : v;
 }
 
 const mark = (t: TargetResult) => (t.pass === null ? '?' : t.pass ? '✓' : '✗');
@@ -69,7 +87,7 @@ function metText(f: Figure): string {
   return f.targets.map((t) => `${sideName(t.side)} ${mark(t)}`).join(' ');
 }
 
-function markdown(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
+export function markdown(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (align[i] === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
@@ -80,11 +98,11 @@ function markdown(header: string[], rows: string[][], align: ('l' | 'r')[]): str
 /** One row per figure: medians, the ratio (or added latency) to direct, target and ✓/✗. */
 export function renderTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => {
-    const v = (side: Side) => formatValue(f.median[side], f.unit);
+    const v = (side: AnySide) => formatValue(f.median[side], f.unit);
     return [
       f.label,
       f.unit,
-      f.kind === 'absolute' ? '–' : v('direct'),
+      baselineCell(f),
       v('rest'),
       v('grpc'),
       formatVsDirect(f, 'rest'),
@@ -94,7 +112,7 @@ export function renderTable(figures: readonly Figure[]): string {
     ];
   });
   return markdown(
-    ['figure', 'unit', 'direct', 'REST', 'gRPC', 'REST vs direct', 'gRPC vs direct', 'target', 'met'],
+    ['figure', 'unit', 'direct / twin', 'REST', 'gRPC', 'REST vs direct / twin', 'gRPC vs direct / twin', 'target', 'met'],
     rows,
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
   );

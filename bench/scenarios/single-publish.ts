@@ -61,6 +61,7 @@ export async function singlePublishScenario(ctx: ScenarioContext): Promise<Scena
       makeFigure({ ...base, id: 'single.rate', label: `single-message publish, ${IN_FLIGHT} in flight`, unit: 'req/s', kind: 'throughput' }, r.rates, [
         { side: 'rest', kind: 'ratio', min: 0.5 },
       ]),
+      makeFigure({ ...base, id: 'single.cpu', label: '  gateway CPU per request', unit: 'µs/req', kind: 'cost' }, r.gatewayUs),
       makeFigure({ ...base, id: 'single.p50', label: '  latency p50', unit: 'ms', kind: 'latency' }, pct(r.latencies, 50)),
       makeFigure({ ...base, id: 'single.p99', label: '  latency p99', unit: 'ms', kind: 'latency' }, pct(r.latencies, 99), [
         { side: 'rest', kind: 'added', max: 2 },

@@ -7,6 +7,14 @@ export interface PolicyDefaults {
 }
 
 /**
+ * Per-request features a benchmark may turn off, one at a time, to measure what each costs
+ * (STREAMGATE_BENCH_DISABLE, `npm run bench -- --ablate`). For benchmarks only, never for
+ * production: the default is none, which changes nothing.
+ */
+export const BENCH_FEATURES = ['metrics', 'auth', 'rate-limit', 'validation', 'request-log', 'fence'] as const;
+export type BenchFeature = (typeof BENCH_FEATURES)[number];
+
+/**
  * What the core reads of the configuration. The runtime's `Config` (runtime/config.ts)
  * extends it, so the core never depends on how the configuration is loaded.
  */
@@ -26,4 +34,6 @@ export interface CoreConfig {
   readonly streams: readonly string[];
   /** Log request bodies (the transports read it through Core.config). */
   readonly logBodies: boolean;
+  /** Features turned off for a benchmark (STREAMGATE_BENCH_DISABLE); empty unless benchmarking. */
+  readonly benchDisable: ReadonlySet<BenchFeature>;
 }

@@ -51,12 +51,14 @@ function httpsOptions(tls: TlsSource) {
 /** Builds the REST app without listening (main.ts listens; tests use inject or port 0). */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { core, tls } = deps;
+  // Empty unless a benchmark measures what each feature costs (STREAMGATE_BENCH_DISABLE).
+  const off = core.config.benchDisable;
   const app = Fastify({
     ...(tls ? { https: httpsOptions(tls) } : {}),
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: core.config.limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    logController: new QuietRequestLog(),
+    logController: new QuietRequestLog(off.has('request-log') ? { disableRequestLogging: true } : undefined),
     // A graceful close lets in-flight requests end; idle keep-alive sockets need not wait.
     forceCloseConnections: 'idle',
     // A URL that cannot be decoded (`%ZZ`, `%ED%A0%80`) or a path parameter over
@@ -67,7 +69,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   registerRawAnswers(app);
   registerJsonBodyParser(app);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(off.has('validation') ? () => (value) => ({ value }) : validatorCompiler);
   // Responses are built by our handlers from typed core results; the response schemas
   // document them (and a test checks them against the OpenAPI document), so serialising
   // needs no second validation on the hot path.
@@ -78,8 +80,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   );
 
   // Before any route (the swagger plugins' included), so every route passes its onRoute check.
-  registerAuth(app, core);
-  await registerRateLimit(app, core);
+  registerAuth(app, core, !off.has('auth'));
+  if (!off.has('rate-limit')) await registerRateLimit(app, core);
 
   const closing = new AbortController();
   // Every waiting pull listens for the close (routes/consume.ts), thousands at a time: not a leak.
@@ -99,7 +101,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     ...(transformObject ? { transformObject: (input) => withConfiguredLimits(transformObject(input), core.config.limits) } : {}),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  registerHttpMetrics(app, core.metrics.registry);
+  if (!off.has('metrics')) registerHttpMetrics(app, core.metrics.registry);
 
   const zapp = app.withTypeProvider<ZodTypeProvider>();
   const ctx: RouteContext = { core, closing: closing.signal };

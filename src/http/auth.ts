@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessTarget } from '../core/access/access.js';
 import { isOperation, type Operation } from '../core/access/operations.js';
-import type { Principal } from '../core/access/principal.js';
+import { Principal } from '../core/access/principal.js';
 import type { Core } from '../core/core.js';
 
 declare module 'fastify' {
@@ -36,14 +36,16 @@ export const routeTable = (app: FastifyInstance): readonly RouteEntry[] => route
  * Authentication and authorization of REST routes, from the route's `config.operation`:
  * the key is checked on request (401 before the body is even parsed), the operation once
  * params and body are validated (403), both by the core's AccessControl, as gRPC does.
- * Must be registered before the routes.
+ * Must be registered before the routes. `hooks` false (STREAMGATE_BENCH_DISABLE=auth, for
+ * benchmarks only): every caller is the anonymous principal and nothing is checked per request.
  */
-export function registerAuth(app: FastifyInstance, core: Core): void {
+export function registerAuth(app: FastifyInstance, core: Core, hooks = true): void {
   const { access } = core;
   const table: RouteEntry[] = [];
   routeTables.set(app, table);
 
-  app.decorateRequest('principal', null);
+  if (hooks) app.decorateRequest('principal', null);
+  else app.decorateRequest('principal', { getter: () => Principal.ANONYMOUS });
 
   app.addHook('onRoute', (route) => {
     const operation: unknown = route.config?.operation;
@@ -57,6 +59,7 @@ export function registerAuth(app: FastifyInstance, core: Core): void {
     for (const method of [route.method].flat()) table.push({ method, url: route.url, operation });
   });
 
+  if (!hooks) return;
   app.addHook('onRequest', async (req) => {
     if (operationOf(req) === undefined) return;
     req.principal = access.authenticate(req.headers.authorization);

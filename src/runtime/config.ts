@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { splitGlobList } from '../core/access/glob.js';
-import type { CoreConfig } from '../core/config.js';
+import { BENCH_FEATURES, type CoreConfig } from '../core/config.js';
 import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.js';
 import { type LimitName, limitSettings } from '../contract/defaults.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
@@ -144,6 +144,12 @@ export const envSchema = z.object({
     'Serve without API keys on a HOST that is not loopback (otherwise refused at start).',
   ),
   STREAMGATE_LOG_BODIES: bool(false).describe('Log request bodies (message contents) at debug level.'),
+  STREAMGATE_BENCH_DISABLE: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+    .pipe(z.array(z.enum(BENCH_FEATURES)))
+    .describe(`For benchmarks only, never in production: per-request features to turn off (comma-separated: ${BENCH_FEATURES.join(', ')}). Default none.`),
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -256,6 +262,7 @@ export function loadConfig(env: EnvInput): Config {
     streams: Object.freeze([...e.STREAMGATE_STREAMS]),
     allowAnonymous: e.STREAMGATE_ALLOW_ANONYMOUS,
     logBodies: e.STREAMGATE_LOG_BODIES,
+    benchDisable: new Set(e.STREAMGATE_BENCH_DISABLE),
   });
 }
 

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CoreConfig } from '../config.js';
 import { GatewayError, messageOf } from '../../contract/errors.js';
 import { NameRules } from '../../contract/names.js';
-import { Fence } from './fence.js';
+import { Fence, UncheckedFence } from './fence.js';
 import { type ApiKey, readKeysFile } from './keys-file.js';
 import { type Operation, OPERATIONS, type Requirement } from './operations.js';
 import { Principal } from './principal.js';
@@ -40,8 +40,10 @@ export class AccessControl {
     this.keys = file === undefined ? [] : readKeysFile(file);
   }
 
-  static fromConfig(config: Pick<CoreConfig, 'streams' | 'authFile' | 'limits'>): AccessControl {
-    return new AccessControl(new Fence(config.streams, new NameRules(config.limits)), config.authFile);
+  static fromConfig(config: Pick<CoreConfig, 'streams' | 'authFile' | 'limits' | 'benchDisable'>): AccessControl {
+    // The unchecked fence exists for the benchmark's ablation (STREAMGATE_BENCH_DISABLE) only.
+    const FenceClass = config.benchDisable.has('fence') ? UncheckedFence : Fence;
+    return new AccessControl(new FenceClass(config.streams, new NameRules(config.limits)), config.authFile);
   }
 
   get enabled(): boolean {

@@ -49,3 +49,13 @@ export class Fence {
     return !this.allowsAll && this.patterns.length === 1 ? this.patterns[0] : undefined;
   }
 }
+
+/**
+ * STREAMGATE_BENCH_DISABLE=fence, for benchmarks only: the fence's refusal is skipped (the
+ * name syntax is still checked), to measure what the check costs per request.
+ */
+export class UncheckedFence extends Fence {
+  override assert(): void {
+    // benchmark ablation: no check
+  }
+}
