@@ -1,9 +1,6 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/core/core.js';
+import { describe, expect, it } from 'vitest';
 import { keys } from '../../src/redis/keys.js';
-import { testCore, uniq } from '../helpers/core.js';
-import { type TestRedis, startRedis } from '../helpers/redis-server.js';
+import { privateRedis, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from '../core/support.js';
 
 /**
@@ -14,48 +11,36 @@ import { expectCode, fields, pullOf } from '../core/support.js';
  * not poison the shared one.
  */
 
-let server: TestRedis;
-let core: Core;
-let redis: Redis;
-beforeAll(async () => {
-  server = await startRedis();
-  core = testCore({}, server.url);
-  redis = new Redis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await core.close();
-  await server.stop();
-});
+const own = privateRedis();
 
 const msg = [{ pairs: fields({ k: 'v' }) }];
 
 describe('internal keys are outside every fence', () => {
   it('a policy hash cannot be created as a stream: pulls of its stream keep working', async () => {
     const s = uniq('victim');
-    await redis.xgroup('CREATE', s, 'g', '$', 'MKSTREAM');
-    await expectCode(core.streams.publish(keys.policy(s), { messages: msg }), 'PERMISSION_DENIED');
-    expect(await redis.exists(keys.policy(s))).toBe(0);
-    await core.streams.publish(s, { messages: msg });
-    expect((await core.consume.pull(s, 'g', pullOf('c'))).length).toBe(1);
+    await own.redis.xgroup('CREATE', s, 'g', '$', 'MKSTREAM');
+    await expectCode(own.core.streams.publish(keys.policy(s), { messages: msg }), 'PERMISSION_DENIED');
+    expect(await own.redis.exists(keys.policy(s))).toBe(0);
+    await own.core.streams.publish(s, { messages: msg });
+    expect((await own.core.consume.pull(s, 'g', pullOf('c'))).length).toBe(1);
   });
 
   it('the reaper registries cannot be created as streams: groups that reap can still be created', async () => {
     const s = uniq('reaps');
-    await expectCode(core.streams.publish(keys.reapSlots, { messages: msg }), 'PERMISSION_DENIED');
-    await expectCode(core.streams.publish(keys.reapRegistry(s), { messages: msg }), 'PERMISSION_DENIED');
-    expect(await redis.exists(keys.reapSlots, keys.reapRegistry(s))).toBe(0);
-    const group = await core.groups.create(s, { group: 'g', createStream: true, leaseMs: 100, reapIdleMs: 200 });
+    await expectCode(own.core.streams.publish(keys.reapSlots, { messages: msg }), 'PERMISSION_DENIED');
+    await expectCode(own.core.streams.publish(keys.reapRegistry(s), { messages: msg }), 'PERMISSION_DENIED');
+    expect(await own.redis.exists(keys.reapSlots, keys.reapRegistry(s))).toBe(0);
+    const group = await own.core.groups.create(s, { group: 'g', createStream: true, leaseMs: 100, reapIdleMs: 200 });
     expect(group.reapIdleMs).toBe(200);
   });
 
   it('nor named as a dead-letter stream, read, or deleted', async () => {
     const s = uniq('dlq');
-    await redis.xgroup('CREATE', s, 'g', '$', 'MKSTREAM');
-    await expectCode(core.groups.create(s, { group: 'g2', deadLetterStream: keys.reapSlots, maxDeliveries: 1 }), 'PERMISSION_DENIED');
-    await core.groups.create(s, { group: 'g3' });
-    await expectCode(core.streams.info(keys.policy(s)), 'PERMISSION_DENIED');
-    await expectCode(core.streams.delete(keys.policy(s)), 'PERMISSION_DENIED');
-    expect(await redis.exists(keys.policy(s))).toBe(1);
+    await own.redis.xgroup('CREATE', s, 'g', '$', 'MKSTREAM');
+    await expectCode(own.core.groups.create(s, { group: 'g2', deadLetterStream: keys.reapSlots, maxDeliveries: 1 }), 'PERMISSION_DENIED');
+    await own.core.groups.create(s, { group: 'g3' });
+    await expectCode(own.core.streams.info(keys.policy(s)), 'PERMISSION_DENIED');
+    await expectCode(own.core.streams.delete(keys.policy(s)), 'PERMISSION_DENIED');
+    expect(await own.redis.exists(keys.policy(s))).toBe(1);
   });
 });

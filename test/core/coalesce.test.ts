@@ -1,55 +1,37 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BackendUnavailable } from '../../src/contract/errors.js';
 import type { Backend } from '../../src/redis/backend.js';
 import { notConnected } from '../../src/redis/unavailable.js';
-import { loadConfig } from '../../src/runtime/config.js';
-import { type Core, createCore } from '../../src/core/core.js';
-import { type TestRedis, startRedis } from '../helpers/redis-server.js';
+import { commandCalls, privateRedis } from '../helpers/core.js';
 import { fields, pullOf } from './support.js';
 
 /** Acks from concurrent requests coalesce into one script call; each request keeps its own results. */
 describe('ack coalescing, and pulls carrying acks', () => {
-  let server: TestRedis;
-  let core: Core;
-  let redis: Redis;
-  beforeAll(async () => {
-    // A server of its own: command counts here are this test's alone.
-    server = await startRedis();
-    core = createCore(loadConfig({ LOG_LEVEL: 'silent' }), server.url);
-    redis = new Redis(server.url);
-  });
-  afterAll(async () => {
-    await core.close();
-    redis.disconnect();
-    await server.stop();
-  });
-
+  // A server of its own: command counts here are this test's alone.
+  const own = privateRedis();
+  /** Script runs so far: ioredis sends EVALSHA, and EVAL once when the server does not know the script yet. */
   const scriptCalls = async (): Promise<number> => {
-    // ioredis sends EVALSHA, and EVAL once when the server does not know the script yet.
-    const stats = (await redis.info('commandstats')).split('\n');
-    return stats
-      .filter((l) => /^cmdstat_eval(sha)?:/.test(l))
-      .reduce((n, l) => n + Number(/calls=(\d+)/.exec(l)?.[1] ?? 0), 0);
+    const calls = await commandCalls(own.redis);
+    return (calls['evalsha'] ?? 0) + (calls['eval'] ?? 0);
   };
 
   it('50 concurrent ack requests on one group make one script call, each answered for its own IDs', async () => {
-    await core.groups.create('s', { group: 'g', createStream: true, start: '0' });
-    await core.streams.publish('s', { messages: Array.from({ length: 100 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
-    const ids = (await core.consume.pull('s', 'g', pullOf('c', { count: 100 }))).map((m) => m.id);
+    await own.core.groups.create('s', { group: 'g', createStream: true, start: '0' });
+    await own.core.streams.publish('s', { messages: Array.from({ length: 100 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
+    const ids = (await own.core.consume.pull('s', 'g', pullOf('c', { count: 100 }))).map((m) => m.id);
     const before = await scriptCalls();
     // Request k acks ids[2k] and ids[2k+1]; the last also repeats one already acked.
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, k) => core.consume.ack('s', 'g', k === 49 ? [ids[98]!, ids[99]!, ids[0]!] : [ids[2 * k]!, ids[2 * k + 1]!])),
+      Array.from({ length: 50 }, (_, k) => own.core.consume.ack('s', 'g', k === 49 ? [ids[98]!, ids[99]!, ids[0]!] : [ids[2 * k]!, ids[2 * k + 1]!])),
     );
     expect((await scriptCalls()) - before).toBe(1);
     expect(results.slice(0, 49)).toEqual(results.slice(0, 49).map(() => ({ count: 2, notPending: [] })));
     expect(results[49]).toEqual({ count: 2, notPending: [ids[0]] });
-    expect((await core.pending.summary('s', 'g')).count).toBe(0);
+    expect((await own.core.pending.summary('s', 'g')).count).toBe(0);
   });
 
   it('an error reaches every request of the batch', async () => {
-    const failures = await Promise.allSettled([1, 2, 3].map(() => core.consume.ack('s', 'nope', ['1-0'])));
+    const failures = await Promise.allSettled([1, 2, 3].map(() => own.core.consume.ack('s', 'nope', ['1-0'])));
     expect(failures.map((f) => f.status === 'rejected' && (f.reason as { code: string }).code)).toEqual([
       'GROUP_NOT_FOUND',
       'GROUP_NOT_FOUND',
@@ -58,45 +40,45 @@ describe('ack coalescing, and pulls carrying acks', () => {
   });
 
   it('a pull carrying acks makes one ack call and the pull, joining concurrent acks; no ack call when the list is empty', async () => {
-    await core.groups.create('p', { group: 'g', createStream: true, start: '0' });
-    const published = await core.streams.publish('p', { messages: Array.from({ length: 6 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
-    const ids = (await core.consume.pull('p', 'g', pullOf('c', { count: 4 }))).map((m) => m.id);
+    await own.core.groups.create('p', { group: 'g', createStream: true, start: '0' });
+    const published = await own.core.streams.publish('p', { messages: Array.from({ length: 6 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
+    const ids = (await own.core.consume.pull('p', 'g', pullOf('c', { count: 4 }))).map((m) => m.id);
     let before = await scriptCalls();
     const [pulled, acked] = await Promise.all([
-      core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), [ids[0]!, ids[1]!, '1-0']),
-      core.consume.ack('p', 'g', [ids[2]!]),
+      own.core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), [ids[0]!, ids[1]!, '1-0']),
+      own.core.consume.ack('p', 'g', [ids[2]!]),
     ]);
     expect((await scriptCalls()) - before, 'one ack-1 for both requests, one pull-3').toBe(2);
     expect(pulled.acked).toEqual({ count: 2, notPending: ['1-0'] });
     expect(pulled.messages.map((m) => m.id)).toEqual([published.ids[4]]);
     expect(acked).toEqual({ count: 1, notPending: [] });
     before = await scriptCalls();
-    const empty = await core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), []);
+    const empty = await own.core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), []);
     expect((await scriptCalls()) - before, 'the pull alone').toBe(1);
     expect(empty.acked).toEqual({ count: 0, notPending: [] });
     expect(empty.messages).toHaveLength(1);
   });
 
   it('a pull failing with not_written after its acks were done says `unknown`: the acks stand', async () => {
-    await core.groups.create('u', { group: 'g', createStream: true, start: '0' });
-    await core.streams.publish('u', { messages: [{ pairs: fields({ i: '0' }) }, { pairs: fields({ i: '1' }) }] });
-    const [id] = (await core.consume.pull('u', 'g', pullOf('c', { count: 1 }))).map((m) => m.id);
-    const { scripts } = (core.consume as unknown as { backend: Backend }).backend;
+    await own.core.groups.create('u', { group: 'g', createStream: true, start: '0' });
+    await own.core.streams.publish('u', { messages: [{ pairs: fields({ i: '0' }) }, { pairs: fields({ i: '1' }) }] });
+    const [id] = (await own.core.consume.pull('u', 'g', pullOf('c', { count: 1 }))).map((m) => m.id);
+    const { scripts } = (own.core.consume as unknown as { backend: Backend }).backend;
     const stub = vi.spyOn(scripts, 'pull').mockRejectedValueOnce(notConnected());
     try {
-      const err = await core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
+      const err = await own.core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BackendUnavailable);
       expect((err as BackendUnavailable).outcome).toBe('unknown');
       expect((err as Error).message).toMatch(/acks of this request were done/);
       // Nothing acked: nothing changed, and not_written stays true.
       stub.mockRejectedValueOnce(notConnected());
-      const none = await core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
+      const none = await own.core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
       expect((none as BackendUnavailable).outcome).toBe('not_written');
     } finally {
       stub.mockRestore();
     }
-    expect((await core.pending.summary('u', 'g')).count).toBe(0);
-    const retry = await core.consume.pullAcking('u', 'g', pullOf('c'), [id!]);
+    expect((await own.core.pending.summary('u', 'g')).count).toBe(0);
+    const retry = await own.core.consume.pullAcking('u', 'g', pullOf('c'), [id!]);
     expect(retry.acked).toEqual({ count: 0, notPending: [id] });
     expect(retry.messages).toHaveLength(1);
   });

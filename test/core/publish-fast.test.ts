@@ -1,11 +1,8 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/core/core.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PublishInput } from '../../src/core/streams.js';
 import { BackendUnavailable, GatewayError } from '../../src/contract/errors.js';
 import type { FieldPair } from '../../src/contract/types.js';
-import { testCore, uniq } from '../helpers/core.js';
-import { type TestRedis, startRedis } from '../helpers/redis-server.js';
+import { commandCalls, privateRedis, uniq } from '../helpers/core.js';
 import { fields } from './support.js';
 
 /**
@@ -15,38 +12,20 @@ import { fields } from './support.js';
  * answer to the same request, taken through a fresh Idempotency-Key on a twin stream.
  */
 
-let server: TestRedis;
-let core: Core;
-let redis: Redis;
+const own = privateRedis();
 beforeAll(async () => {
-  server = await startRedis();
-  core = testCore({}, server.url);
-  redis = new Redis(server.url);
   // Loads publish-2.lua, so that each script run below is one EVALSHA.
-  await core.streams.publish(uniq(), { messages: [{ pairs: fields({ a: '1' }) }, { pairs: fields({ b: '2' }) }] });
-});
-afterAll(async () => {
-  await core?.close();
-  redis?.disconnect();
-  await server?.stop();
+  await own.core.streams.publish(uniq(), { messages: [{ pairs: fields({ a: '1' }) }, { pairs: fields({ b: '2' }) }] });
 });
 
 const U64_MAX = '18446744073709551615';
 const one = (id?: string, pairs: FieldPair[] = fields({ n: '1' })) => ({ messages: [id === undefined ? { pairs } : { id, pairs }] });
 
-/** Calls per command since the last CONFIG RESETSTAT (INFO commandstats). */
-async function commandCalls(): Promise<Record<string, number>> {
-  const info = await redis.info('commandstats');
-  const calls: Record<string, number> = {};
-  for (const m of info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) calls[m[1]!] = Number(m[2]);
-  return calls;
-}
-
 /** The commands a publish sent, INFO and CONFIG left out. */
 async function commandsOf(input: PublishInput, stream = uniq()): Promise<Record<string, number>> {
-  await redis.config('RESETSTAT');
-  await core.streams.publish(stream, input).catch(() => undefined);
-  const calls = await commandCalls();
+  await own.redis.config('RESETSTAT');
+  await own.core.streams.publish(stream, input).catch(() => undefined);
+  const calls = await commandCalls(own.redis);
   delete calls['info'];
   delete calls['config|resetstat'];
   return calls;
@@ -78,20 +57,20 @@ async function bothPaths(setup: (s: string) => Promise<unknown>, id: string | un
   await setup(fast);
   await setup(script);
   const input = one(id, pairs);
-  const a = await answer(core.streams.publish(fast, input));
-  const b = await answer(core.streams.publish(script, { ...input, idempotencyKey: uniq('key') }));
+  const a = await answer(own.core.streams.publish(fast, input));
+  const b = await answer(own.core.streams.publish(script, { ...input, idempotencyKey: uniq('key') }));
   expect(a).toEqual(b);
-  const type = await redis.type(fast);
-  expect(type).toBe(await redis.type(script));
+  const type = await own.redis.type(fast);
+  expect(type).toBe(await own.redis.type(script));
   if (type === 'stream') {
-    expect(await redis.xrangeBuffer(fast, '-', '+')).toEqual(await redis.xrangeBuffer(script, '-', '+'));
-    expect(await core.streams.info(fast)).toEqual(await core.streams.info(script));
+    expect(await own.redis.xrangeBuffer(fast, '-', '+')).toEqual(await own.redis.xrangeBuffer(script, '-', '+'));
+    expect(await own.core.streams.info(fast)).toEqual(await own.core.streams.info(script));
   }
   return a;
 }
 
 const nothing = async () => undefined;
-const withTop = (id: string) => (s: string) => redis.xadd(s, id, 'first', 'x');
+const withTop = (id: string) => (s: string) => own.redis.xadd(s, id, 'first', 'x');
 
 describe('publish fast path: which path a publish takes', () => {
   it('one message without key or trim: one XADD, no script', async () => {
@@ -113,7 +92,7 @@ describe('publish fast path: which path a publish takes', () => {
 
   it('an ID Redis refuses: the XADD, then the script answers', async () => {
     const s = uniq();
-    await redis.xadd(s, '10-0', 'first', 'x');
+    await own.redis.xadd(s, '10-0', 'first', 'x');
     const calls = await commandsOf(one('5-0'), s);
     expect((calls['evalsha'] ?? 0) + (calls['eval'] ?? 0)).toBe(1);
     expect(calls['xadd']).toBe(1);
@@ -135,10 +114,10 @@ describe('publish fast path: every answer is the script path answer', () => {
 
   it('automatic ID: a new entry with the fields given, not replayed', async () => {
     const s = uniq();
-    const { ids, replayed } = await core.streams.publish(s, one());
+    const { ids, replayed } = await own.core.streams.publish(s, one());
     expect(replayed).toBe(false);
     expect(ids[0]).toMatch(/^\d+-0$/);
-    expect(await redis.xrange(s, '-', '+')).toEqual([[ids[0], ['n', '1']]]);
+    expect(await own.redis.xrange(s, '-', '+')).toEqual([[ids[0], ['n', '1']]]);
   });
 
   it.each<[string, (s: string) => Promise<unknown>, string | undefined]>([
@@ -147,7 +126,7 @@ describe('publish fast path: every answer is the script path answer', () => {
     ['<ms>-* below the top ms', withTop('10-0'), '9-*'],
     ['<ms>-* at a top whose sequence is the last one', withTop(`10-${U64_MAX}`), '10-*'],
     ['automatic ID after the last possible ID', withTop(`${U64_MAX}-${U64_MAX}`), undefined],
-    ['explicit ID below a deleted top', (s) => redis.xadd(s, '10-0', 'a', '1').then(() => redis.xdel(s, '10-0')), '10-0'],
+    ['explicit ID below a deleted top', (s) => own.redis.xadd(s, '10-0', 'a', '1').then(() => own.redis.xdel(s, '10-0')), '10-0'],
   ])('%s: the same ID_TOO_SMALL, and nothing written', async (_, setup, id) => {
     const a = (await bothPaths(setup, id)) as { code: string; message: string };
     expect(a.code).toBe('ID_TOO_SMALL');
@@ -160,9 +139,9 @@ describe('publish fast path: every answer is the script path answer', () => {
   });
 
   it('a key of another type: the same NOT_A_STREAM, the key untouched', async () => {
-    const a = (await bothPaths((s) => redis.set(s, 'v'), undefined)) as { code: string; message: string };
+    const a = (await bothPaths((s) => own.redis.set(s, 'v'), undefined)) as { code: string; message: string };
     expect(a).toMatchObject({ code: 'NOT_A_STREAM', message: 'key exists and is not a stream' });
-    const b = (await bothPaths((s) => redis.rpush(s, 'v'), '5-0')) as { code: string };
+    const b = (await bothPaths((s) => own.redis.rpush(s, 'v'), '5-0')) as { code: string };
     expect(b.code).toBe('NOT_A_STREAM');
   });
 
@@ -176,8 +155,8 @@ describe('publish fast path: every answer is the script path answer', () => {
     ];
     await bothPaths(nothing, '3-*', pairs);
     const s = uniq();
-    const { ids } = await core.streams.publish(s, one(undefined, pairs));
-    const [[id, flat]] = (await redis.xrangeBuffer(s, '-', '+')) as [[Buffer, Buffer[]]];
+    const { ids } = await own.core.streams.publish(s, one(undefined, pairs));
+    const [[id, flat]] = (await own.redis.xrangeBuffer(s, '-', '+')) as [[Buffer, Buffer[]]];
     expect(id.toString()).toBe(ids[0]);
     expect(flat).toEqual(pairs.flatMap(([n, v]) => [Buffer.from(n, 'utf8'), v]));
   });

@@ -1,11 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/runtime/config.js';
-import { type Core, createCore } from '../../src/core/core.js';
-import { redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
+import type { Core } from '../../src/core/core.js';
+import { privateRedis, redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
 import { StreamWatcher } from '../../src/redis/watcher.js';
 import { until } from '../helpers/wait.js';
-import { type TestRedis, startRedis } from '../helpers/redis-server.js';
 import { fields, pullOf } from './support.js';
 
 /**
@@ -32,26 +30,14 @@ function random(seed: number): () => number {
 describe('waiting pulls share a bounded set of connections', () => {
   // A server of its own: the other test files (run in parallel) open connections on the
   // shared one, and this test counts every connection.
-  let server: TestRedis;
-  let own: Redis;
-  let core: Core;
-  beforeAll(async () => {
-    server = await startRedis();
-    own = new Redis(server.url);
-    core = createCore(loadConfig({ LOG_LEVEL: 'silent' }), server.url);
-  });
-  afterAll(async () => {
-    await core.close();
-    own.disconnect();
-    await server.stop();
-  });
+  const priv = privateRedis();
 
   it('500 waiters on 5 streams × 2 groups use at most 2 connections, and all end without a trace', async () => {
     const streams = [1, 2, 3, 4, 5].map(() => uniq('w'));
     for (const s of streams) {
-      for (const g of ['g1', 'g2']) await core.groups.create(s, { group: g, createStream: true, leaseMs: 60_000 });
+      for (const g of ['g1', 'g2']) await priv.core.groups.create(s, { group: g, createStream: true, leaseMs: 60_000 });
     }
-    const before = await connections(own);
+    const before = await connections(priv.redis);
     const aborts: AbortController[] = [];
     const waits: Promise<unknown>[] = [];
     for (let i = 0; i < 500; i++) {
@@ -60,18 +46,18 @@ describe('waiting pulls share a bounded set of connections', () => {
       const ac = new AbortController();
       aborts.push(ac);
       // Half time out by themselves, half are aborted (a client going away).
-      waits.push(core.consume.pull(s, g, pullOf(`c${i}`, { waitMs: i < 250 ? 1500 : 30_000 }), ac.signal));
+      waits.push(priv.core.consume.pull(s, g, pullOf(`c${i}`, { waitMs: i < 250 ? 1500 : 30_000 }), ac.signal));
     }
-    await until(() => core.waitStats().waiting === 500, 5000, '500 waiting pulls');
-    expect(core.waitStats()).toMatchObject({ waiting: 500, streams: 5, groups: 10, connections: 1 });
+    await until(() => priv.core.waitStats().waiting === 500, 5000, '500 waiting pulls');
+    expect(priv.core.waitStats()).toMatchObject({ waiting: 500, streams: 5, groups: 10, connections: 1 });
     // The command connection and one watcher connection: nothing per waiter.
-    expect((await connections(own)) - before).toBeLessThanOrEqual(2);
+    expect((await connections(priv.redis)) - before).toBeLessThanOrEqual(2);
     // The 250 with waitMs 1500 end by themselves; the others still wait.
-    await until(() => core.waitStats().waiting === 250, 5000, 'the 1500 ms waits to end');
-    expect(core.waitStats().waiting).toBe(250);
+    await until(() => priv.core.waitStats().waiting === 250, 5000, 'the 1500 ms waits to end');
+    expect(priv.core.waitStats().waiting).toBe(250);
     for (const ac of aborts.slice(250)) ac.abort();
     expect(await Promise.all(waits)).toEqual(waits.map(() => []));
-    expect(core.waitStats()).toMatchObject({ waiting: 0, streams: 0, groups: 0 });
+    expect(priv.core.waitStats()).toMatchObject({ waiting: 0, streams: 0, groups: 0 });
   });
 });
 
