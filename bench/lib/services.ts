@@ -6,9 +6,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { type ChannelCredentials, type Client, type ClientReadableStream, credentials, loadPackageDefinition } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { type ChannelCredentials, type Client, type ClientReadableStream, credentials } from '@grpc/grpc-js';
 import { freePort } from '../../src/runtime/embedded-redis.js';
+import { echoService } from '../twins/echo-proto.js';
 import { REPO_ROOT } from './gateway.js';
 import { procCpuMs, procRssMb, track, untrack, waitGone } from './procs.js';
 
@@ -118,8 +118,7 @@ export async function startEchoTwin(): Promise<ServiceProcess> {
   });
 }
 
-export const ECHO_PROTO = join(REPO_ROOT, 'bench', 'twins', 'echo.proto');
-export const ECHO_UNARY_PATH = '/benchecho.Echo/Unary';
+export { ECHO_UNARY_PATH } from '../twins/echo-proto.js';
 
 /**
  * webdis (HTTP → Redis) with a generated config: a free loopback port, the benchmark's
@@ -157,9 +156,8 @@ export async function startWebdis(redisPort: number, dir: string): Promise<Servi
  * fresh channel; resolves with the messages received.
  */
 export async function echoStream(port: number, count: number, batch: number): Promise<number> {
-  const definition = loadSync(ECHO_PROTO, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
-  const pkg = loadPackageDefinition(definition) as unknown as { benchecho: { Echo: new (address: string, creds: ChannelCredentials) => Client } };
-  const client = new pkg.benchecho.Echo(`127.0.0.1:${port}`, credentials.createInsecure());
+  const Echo = echoService<new (address: string, creds: ChannelCredentials) => Client>();
+  const client = new Echo(`127.0.0.1:${port}`, credentials.createInsecure());
   try {
     return await new Promise<number>((resolve, reject) => {
       let received = 0;

@@ -2,24 +2,18 @@
 // server streaming (sends `count` messages of the benchmark's payload). The grpc-js ceiling:
 // run by the benchmark as its own process, `node --import tsx bench/twins/echo.ts` with PORT;
 // prints `listening <port>` once it serves.
-import { fileURLToPath } from 'node:url';
-import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, loadPackageDefinition } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import { PAYLOAD_BUFFERS } from '../lib/clients.js';
-
-export const ECHO_PROTO = fileURLToPath(new URL('./echo.proto', import.meta.url));
-export const ECHO_SERVICE = 'benchecho.Echo';
+import { echoService } from './echo-proto.js';
 
 interface StreamRequest {
   count: number;
   batch: number;
 }
 
-const definition = loadSync(ECHO_PROTO, { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
-const pkg = loadPackageDefinition(definition) as unknown as { benchecho: { Echo: { service: Parameters<Server['addService']>[0] } } };
 const server = new Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
 const ids = ['0-1'];
-server.addService(pkg.benchecho.Echo.service, {
+server.addService(echoService<{ service: Parameters<Server['addService']>[0] }>().service, {
   Unary: (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => callback(null, { ids }),
   ServerStream: (call: ServerWritableStream<StreamRequest, unknown>) => {
     const { count } = call.request;
