@@ -1,8 +1,12 @@
 import { defaultOptions } from '../../contract/defaults.js';
+import type { PerIdResult } from '../../contract/types.js';
 import { orDefault, toProtoMessage } from '../convert.js';
 import type { HandlersOf, Rpcs } from './rpc.js';
 
 const { pull } = defaultOptions;
+
+/** An ack's result as Ack answers it, and a Pull carrying acks too. */
+const ackResponse = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending });
 
 /** Pull, ack, nack and extend: at-least-once delivery with leases (StreamingPull: streaming-pull.ts). */
 export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<'Pull' | 'Ack' | 'Nack' | 'ExtendLease'> {
@@ -13,13 +17,10 @@ export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<
       const { messages, acked } = await consume.pullAcking(r.stream, r.group, input, r.ackIds, signal, ctx.caller);
       const out = messages.map(toProtoMessage);
       // proto3 cannot tell an absent list from an empty one: `acked` is set when IDs were given.
-      return r.ackIds.length === 0 ? { messages: out } : { messages: out, acked: { acked: acked.count, notPending: acked.notPending } };
+      return r.ackIds.length === 0 ? { messages: out } : { messages: out, acked: ackResponse(acked) };
     }),
 
-    Ack: unary('Ack', async (r) => {
-      const result = await consume.ack(r.stream, r.group, r.ids);
-      return { acked: result.count, notPending: result.notPending };
-    }),
+    Ack: unary('Ack', async (r) => ackResponse(await consume.ack(r.stream, r.group, r.ids))),
 
     Nack: unary('Nack', async (r) => {
       const result = await consume.nack(r.stream, r.group, r.consumer, r.ids, r.delayMs);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
+import type { PerIdResult } from '../../contract/types.js';
 import { callerKey } from '../../core/admission.js';
 import { principalOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../context.js';
@@ -40,6 +41,8 @@ const PullBody = z
   });
 
 const AckedSchema = z.object({ acked: limitedInt(0, 'maxBatch'), notPending: NotPending });
+/** An ack's result as the ack route answers it, and a pull carrying acks too. */
+const ackedJson = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending });
 
 const PulledSchema = MessagesSchema.extend({
   acked: AckedSchema.optional().describe(
@@ -86,7 +89,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
         const { ack } = req.body;
         const { messages, acked } = await core.consume.pullAcking(req.params.stream, req.params.group, req.body, ack ?? [], stop.signal, caller);
         const out = messages.map((m) => messageToJson(m, req.query.encoding));
-        return ack === undefined ? { messages: out } : { messages: out, acked: { acked: acked.count, notPending: acked.notPending } };
+        return ack === undefined ? { messages: out } : { messages: out, acked: ackedJson(acked) };
       } finally {
         closing.removeEventListener('abort', onClosing);
       }
@@ -108,8 +111,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       },
     },
     handler: async (req) => {
-      const r = await core.consume.ack(req.params.stream, req.params.group, req.body.ids);
-      return { acked: r.count, notPending: r.notPending };
+      return ackedJson(await core.consume.ack(req.params.stream, req.params.group, req.body.ids));
     },
   });
 
