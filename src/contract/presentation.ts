@@ -1,4 +1,4 @@
-import { BackendUnavailable, COMMAND_OUTCOMES, type CommandOutcome, ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from './errors.js';
+import { BackendUnavailable, type CommandOutcome, ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from './errors.js';
 
 /**
  * How a failure is shown to the client, the same on both transports: REST's problem+json
@@ -30,10 +30,6 @@ export const showsMessage = (code: ErrorCode): boolean => ERROR_TABLE[code].http
  */
 export const BACKEND_RETRY_AFTER_MS = 1000;
 
-/** `outcome` of BACKEND_UNAVAILABLE: whether the request may have taken effect (errors.ts). */
-export { COMMAND_OUTCOMES };
-export type Outcome = CommandOutcome;
-
 export interface Presentation {
   readonly code: ErrorCode;
   /** The error's message, or HIDDEN_MESSAGE. */
@@ -42,7 +38,7 @@ export interface Presentation {
   /** Milliseconds after which a retry may succeed; undefined: no hint. */
   readonly retryAfterMs: number | undefined;
   /** BACKEND_UNAVAILABLE only: problem+json member and gRPC metadata `outcome`. */
-  readonly outcome: Outcome | undefined;
+  readonly outcome: CommandOutcome | undefined;
 }
 
 /** The retry time RATE_LIMITED carries besides its code (core/admission.ts RateLimited, which this layer cannot import). */

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../contract/errors.js';
-import { type Outcome, failureLogLevel, present, retryAfterSeconds } from '../contract/presentation.js';
+import { type CommandOutcome, ERROR_TABLE, type ErrorCode, type FieldIssue, GatewayError } from '../contract/errors.js';
+import { failureLogLevel, present, retryAfterSeconds } from '../contract/presentation.js';
 
 /** RFC 9457 problem details, with the contract's stable `code`. */
 export interface Problem {
@@ -12,7 +12,7 @@ export interface Problem {
   instance?: string;
   errors?: FieldIssue[];
   /** BACKEND_UNAVAILABLE only: whether the request may have taken effect (unavailable.ts). */
-  outcome?: Outcome;
+  outcome?: CommandOutcome;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

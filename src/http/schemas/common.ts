@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
-import { ERROR_CODES } from '../../contract/errors.js';
-import { COMMAND_OUTCOMES } from '../../contract/presentation.js';
+import { COMMAND_OUTCOMES, ERROR_CODES } from '../../contract/errors.js';
 import { MEMBER_NAME_CEILING_BYTES, STREAM_NAME_CEILING_BYTES, memberNameProblem, streamNameProblem } from '../../contract/names.js';
 import { int, ranges } from './numbers.js';
 
