@@ -2,7 +2,8 @@ import type { Backend } from './backend.js';
 import { type StreamId, compareCanonicalIds, compareIds, formatId, isCanonicalId, parseId } from '../contract/ids.js';
 import { keys } from './keys.js';
 import { type PackableEntry, packEntries } from './pack.js';
-import { arr, countedEntries, int, str } from './reply.js';
+import { arr, buf, countedEntries, int, str } from './reply.js';
+import { unpackCountedEntries } from './unpack.js';
 import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
@@ -315,7 +316,7 @@ function parsePull(raw: unknown): PullReply {
   if (str(reply[0]) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(reply[1]) };
   return {
     status: 'OK',
-    messages: countedEntries(reply[1]),
+    messages: unpackCountedEntries(buf(reply[1])),
     deadLettered: int(reply[2]),
     topId: str(reply[3]),
     leaseMs: int(reply[4]),

@@ -8,6 +8,7 @@ import { SCRIPT_NAMES, type ScriptArg, type ScriptName, scriptSource } from '../
 import { Scripts } from '../../src/redis/scripts.js';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { packEntries } from '../../src/redis/pack.js';
+import { unpackCountedEntries } from '../../src/redis/unpack.js';
 import { compareIds, parseId } from '../../src/contract/ids.js';
 
 /**
@@ -23,6 +24,22 @@ afterAll(() => redis.disconnect());
 
 const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise<unknown> =>
   redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
+
+/**
+ * pull-3, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
+ * `{id, {name, value, ...}, deliveryCount, ...}` list they were packed from.
+ */
+async function runPull(keyList: string[], ...args: ScriptArg[]): Promise<unknown[]> {
+  const r = (await redis.evalBuffer(scriptSource('pull'), keyList.length, ...keyList, ...args)) as unknown[];
+  const text = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : v);
+  if (text(r[0]) !== 'OK') return r.map(text);
+  const flat = unpackCountedEntries(r[1] as Buffer).flatMap((m) => [
+    m.id,
+    m.pairs === null ? false : m.pairs.flatMap(([name, value]) => [name, value.toString('utf8')]),
+    m.deliveryCount,
+  ]);
+  return ['OK', flat, ...r.slice(2).map(text)];
+}
 
 /** Asserts a script failed with the reply prefix, and that redis-errors.ts maps it to `code`. */
 async function refused(work: Promise<unknown>, prefix: string, code: ErrorCode): Promise<void> {
@@ -266,29 +283,29 @@ describe('pull-3', () => {
 
   it('NOSTREAM, WRONGTYPE, NOGROUP (with and without leases)', async () => {
     const missing = uniq();
-    await refused(run('pull', keysOf(missing), ...pullArgs('g', 'c', 1)), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(runPull(keysOf(missing), ...pullArgs('g', 'c', 1)), 'NOSTREAM', 'STREAM_NOT_FOUND');
     const str = await stringKey();
-    await refused(run('pull', keysOf(str), ...pullArgs('g', 'c', 1)), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(runPull(keysOf(str), ...pullArgs('g', 'c', 1)), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('pull', keysOf(s), ...pullArgs('nope', 'c', 1)), 'NOGROUP', 'GROUP_NOT_FOUND');
-    await refused(run('pull', keysOf(s), ...pullArgs('nope', 'c', 1, false, [0, 0, 'x'])), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(runPull(keysOf(s), ...pullArgs('nope', 'c', 1)), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(runPull(keysOf(s), ...pullArgs('nope', 'c', 1, false, [0, 0, 'x'])), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it('delivers new entries with deliveryCount 1 and the lease; topId only when nothing came', async () => {
     const { s } = await streamWithGroup(2);
-    const r = (await run('pull', keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
+    const r = (await runPull(keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
     expect(r).toEqual(['OK', ['1-0', ['i', '1'], 1, '2-0', ['i', '2'], 1], 0, '0-0', 1234]);
-    const empty = (await run('pull', keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
+    const empty = (await runPull(keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
     expect(empty).toEqual(['OK', [], 0, '2-0', 1234]);
     const s2 = uniq();
     await redis.xgroup('CREATE', s2, 'g', '$', 'MKSTREAM');
-    expect(await run('pull', keysOf(s2), ...pullArgs('g', 'c', 5))).toEqual(['OK', [], 0, '0-0', 30_000]);
+    expect(await runPull(keysOf(s2), ...pullArgs('g', 'c', 5))).toEqual(['OK', [], 0, '0-0', 30_000]);
   });
 
   it('a stored policy wins over the defaults', async () => {
     const { s } = await streamWithGroup(1);
     await redis.hset(keys.policy(s), 'g', policyJson(777, 0, 'elsewhere'));
-    const r = (await run('pull', keysOf(s), ...pullArgs('g', 'c', 5, false, [30_000, 0, 'x']))) as unknown[];
+    const r = (await runPull(keysOf(s), ...pullArgs('g', 'c', 5, false, [30_000, 0, 'x']))) as unknown[];
     expect(r[4]).toBe(777);
   });
 
@@ -299,13 +316,13 @@ describe('pull-3', () => {
     const custom = uniq('dlq');
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 3, custom));
     const before = await redis.xinfo('GROUPS', s);
-    const r = (await run('pull', keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 5))) as unknown[];
+    const r = (await runPull(keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 5))) as unknown[];
     expect(r).toEqual(['DLQ', custom, 0, '0-0', 1000]);
     expect(await redis.xinfo('GROUPS', s)).toEqual(before);
     expect(await pendingOf(s, 'g', ids[0]!)).toEqual(['old', expect.any(Number), 5]);
     expect(await redis.exists(custom, `${s}:dlq`)).toBe(0);
     // Same call with the right key: the poison entry is dead-lettered, the next one delivered.
-    const ok = (await run('pull', keysOf(s, custom), ...pullArgs('g', 'c', 5))) as unknown[];
+    const ok = (await runPull(keysOf(s, custom), ...pullArgs('g', 'c', 5))) as unknown[];
     expect(ok[0]).toBe('OK');
     expect(ok[2]).toBe(1);
     expect(await redis.xlen(custom)).toBe(1);
@@ -314,7 +331,7 @@ describe('pull-3', () => {
   it('without maxDeliveries any KEYS[3] is accepted', async () => {
     const { s } = await streamWithGroup(1);
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 0, uniq('dlq')));
-    const r = (await run('pull', keysOf(s, uniq('other')), ...pullArgs('g', 'c', 5))) as unknown[];
+    const r = (await runPull(keysOf(s, uniq('other')), ...pullArgs('g', 'c', 5))) as unknown[];
     expect(r[0]).toBe('OK');
   });
 
@@ -323,7 +340,7 @@ describe('pull-3', () => {
     await deliver(s, 'g', 'c1', 2);
     await forcePending(s, 'g', 'c1', ids[1]!, 1500, 1); // expired (lease 1000)
     await forcePending(s, 'g', 'c1', ids[0]!, 200, 1); // still leased
-    const r = (await run('pull', keysOf(s), ...pullArgs('g', 'c2', 5, false, [1000, 0, 'x']))) as unknown[];
+    const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, false, [1000, 0, 'x']))) as unknown[];
     expect(r).toEqual(['OK', [ids[1], ['i', '2'], 2, ids[2], ['i', '3'], 1], 0, '0-0', 1000]);
     expect(await pendingOf(s, 'g', ids[1]!)).toEqual(['c2', expect.any(Number), 2]);
     expect(await pendingOf(s, 'g', ids[0]!)).toEqual(['c1', expect.any(Number), 1]);
@@ -336,7 +353,7 @@ describe('pull-3', () => {
     await forcePending(s, 'g', 'old', ids[5]!, 5000, 1); // expired, one delivery left
     const dlq = uniq('dlq');
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 2, dlq));
-    const r = (await run('pull', keysOf(s, dlq), ...pullArgs('g', 'c', 1))) as unknown[];
+    const r = (await runPull(keysOf(s, dlq), ...pullArgs('g', 'c', 1))) as unknown[];
     expect(r).toEqual(['OK', [ids[5], ['i', '6'], 2], 5, '0-0', 1000]);
     const dead = await redis.xrange(dlq, '-', '+');
     expect(dead.map(([, f]) => f)).toEqual(
@@ -361,7 +378,7 @@ describe('pull-3', () => {
     await redis.xdel(s, ids[0]!);
     const dlq = uniq('dlq');
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 2, dlq));
-    const r = (await run('pull', keysOf(s, dlq), ...pullArgs('g', 'c', 5))) as unknown[];
+    const r = (await runPull(keysOf(s, dlq), ...pullArgs('g', 'c', 5))) as unknown[];
     expect(r.slice(0, 3)).toEqual(['OK', [], 0]);
     expect(await redis.exists(dlq)).toBe(0);
     expect((await redis.xpending(s, 'g'))[0]).toBe(0);
@@ -371,7 +388,7 @@ describe('pull-3', () => {
     const { s, ids } = await streamWithGroup(2);
     await deliver(s, 'g', 'c1', 1);
     await forcePending(s, 'g', 'c1', ids[0]!, 5000, 1);
-    const r = (await run('pull', keysOf(s), ...pullArgs('g', 'c2', 5, true, [1000, 0, 'x']))) as unknown[];
+    const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, true, [1000, 0, 'x']))) as unknown[];
     expect(r).toEqual(['OK', [ids[1], ['i', '2'], 1], 0, '0-0', 1000]);
     expect(await redis.xpending(s, 'g')).toEqual([1, ids[0], ids[0], [['c1', '1']]]);
   });
@@ -380,7 +397,7 @@ describe('pull-3', () => {
     const { s, ids } = await streamWithGroup(1);
     await deliver(s, 'g', 'c1');
     await forcePending(s, 'g', 'c1', ids[0]!, 999_999, 1);
-    const r = (await run('pull', keysOf(s), ...pullArgs('g', 'c2', 5, false, [0, 0, 'x']))) as unknown[];
+    const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, false, [0, 0, 'x']))) as unknown[];
     expect(r).toEqual(['OK', [], 0, ids[0], 0]);
   });
 });

@@ -15,6 +15,9 @@ Returns {status, entries, deadLettered, topId, leaseMs}
   status       'OK'; or 'DLQ' when the group's dead-letter stream is not KEYS[3]: then
                entries is its name and nothing was changed (call again with that key)
   entries      flat {id, fields, deliveryCount, ...}: reclaimed first, then new ones
+               (fields false for an entry deleted while pending), as ONE string packed
+               by cmsgpack.pack (unpack.ts reads it): one bulk reply for the whole batch
+               instead of one per ID, name and value
   deadLettered number of messages moved to the dead-letter stream by this call
   topId        ID of the stream's last entry ('0-0' if empty) when nothing was delivered,
                so the caller can wait for entries after it
@@ -73,7 +76,7 @@ if not no_ack and lease > 0 then
         if claimed then
           n = n + 1
           out[#out + 1] = claimed[1]
-          out[#out + 1] = claimed[2]
+          out[#out + 1] = claimed[2] or false
           out[#out + 1] = deliveries + 1
         end
       end
@@ -105,4 +108,4 @@ if n == 0 then
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   if last then top = last[1] end
 end
-return { 'OK', out, dead, top, lease }
+return { 'OK', cmsgpack.pack(out), dead, top, lease }
