@@ -30,7 +30,7 @@ const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise
  * `{id, {name, value, ...}, deliveryCount, ...}` list they were packed from.
  */
 async function runPull(keyList: string[], ...args: ScriptArg[]): Promise<unknown[]> {
-  const r = (await redis.evalBuffer(scriptSource('pull'), keyList.length, ...keyList, ...args)) as unknown[];
+  const r = (await redis.callBuffer('EVAL', scriptSource('pull'), keyList.length, ...keyList, ...args)) as unknown[];
   const text = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : v);
   if (text(r[0]) !== 'OK') return r.map(text);
   const flat = unpackCountedEntries(r[1] as Buffer).flatMap((m) => [

@@ -37,7 +37,7 @@ async function packInRedis(entries: readonly Entry[]): Promise<Buffer> {
       out[#out + 1] = id; out[#out + 1] = fields; out[#out + 1] = count
     end
     return cmsgpack.pack(out)`;
-  return (await redis.evalBuffer(lua, 0, ...args)) as Buffer;
+  return (await redis.callBuffer('EVAL', lua, 0, ...args)) as Buffer;
 }
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));

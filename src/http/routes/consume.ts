@@ -4,7 +4,7 @@ import type { PerIdResult } from '../../contract/types.js';
 import { callerKey } from '../../core/admission.js';
 import { principalOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../context.js';
-import { messageToJson } from '../encoding.js';
+import { messagesJson, sendJsonText } from '../messages-json.js';
 import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
 import { MessagesSchema } from '../schemas/message.js';
 import { countInt, int, limitedInt, ranges } from '../schemas/numbers.js';
@@ -88,8 +88,10 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
         const caller = callerKey(principalOf(req), req.ip);
         const { ack } = req.body;
         const { messages, acked } = await core.consume.pullAcking(req.params.stream, req.params.group, req.body, ack ?? [], stop.signal, caller);
-        const out = messages.map((m) => messageToJson(m, req.query.encoding));
-        return ack === undefined ? { messages: out } : { messages: out, acked: ackedJson(acked) };
+        // The reply's JSON is written here (messages-json.ts), not by the serializer.
+        const list = messagesJson(messages, req.query.encoding);
+        const acks = ack === undefined ? '' : `,"acked":${JSON.stringify(ackedJson(acked))}`;
+        return sendJsonText(reply, `{"messages":${list}${acks}}`);
       } finally {
         closing.removeEventListener('abort', onClosing);
       }
