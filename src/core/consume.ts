@@ -24,7 +24,18 @@ interface PullOnce {
   readonly messages: Message[];
   readonly topId: string;
   readonly leaseMs: number;
+  /** Per ID of the acks the read carried. */
+  readonly acked: readonly number[];
 }
+
+/** The acks a pull carries, and their result once done. */
+interface Acks {
+  readonly ids: readonly string[];
+  result: PerIdResult;
+}
+
+const NO_IDS: readonly string[] = [];
+const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
 
 /**
  * The verbs of at-least-once delivery: pull (with lease reclaim and dead-lettering), ack,
@@ -61,10 +72,11 @@ export class ConsumeService {
   /**
    * pull, acking `ack` first (a REST worker acks its previous batch in the same request):
    * every part of the request is checked before anything is done, then the IDs are acked as
-   * `ack` does (the same coalesced call, the same per-ID result), then the pull runs, waiting
-   * if asked. A failing ack fails the request before anything is pulled; a pull failing after
-   * the ack leaves the IDs acked (acks are idempotent: a retry answers them notPending).
-   * No ack call at all when `ack` is empty.
+   * `ack` does (whoever holds them, a per-ID result) in the same script call as the first
+   * read (one round trip), then the pull waits if asked. An error found before anything
+   * changed (no group, a dead-letter stream outside the fence...) acks nothing; a pull
+   * failing after the acks leaves them done (acks are idempotent: a retry answers them
+   * notPending). No acks at all when `ack` is empty.
    */
   async pullAcking(
     stream: string,
@@ -94,14 +106,18 @@ export class ConsumeService {
     const waitMs = this.check.waitMs(input.waitMs);
     if (input.from !== '>' && input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
     const from = input.from === '>' ? '>' : entryId(input.from, 'from');
-    const ackIds = ack.length === 0 ? [] : this.check.ids(ack, 'ack', 0);
-    // Everything checked: the acks go first, before any read or wait, so they count at once.
-    const acked = ackIds.length === 0 ? { count: 0, notPending: [] } : await this.ackExact(stream, group, ackIds);
+    const ackIds = ack.length === 0 ? NO_IDS : this.check.ids(ack, 'ack', 0);
+    // Everything checked. History reads ack first, then read; new messages carry the acks
+    // in their first read. Either way the acks are done before any wait, so they count at once.
+    const acks: Acks = { ids: ackIds, result: NOTHING_ACKED };
     try {
-      if (from !== '>') return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked };
-      return { ...(await this.pullNew(stream, group, input, count, waitMs, signal, waiter)), acked };
+      if (from !== '>') {
+        if (ackIds.length > 0) acks.result = await this.ackExact(stream, group, ackIds);
+        return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked: acks.result };
+      }
+      return { ...(await this.pullNew(stream, group, input, count, waitMs, signal, waiter, acks)), acked: acks.result };
     } catch (err) {
-      throw acked.count > 0 ? acksStand(err) : err;
+      throw acks.result.count > 0 ? acksStand(err) : err;
     }
   }
 
@@ -113,12 +129,13 @@ export class ConsumeService {
     waitMs: number,
     signal: AbortSignal | undefined,
     waiter: string | undefined,
+    acks: Acks,
   ): Promise<{ messages: Message[]; leaseMs: number }> {
     const deadline = Date.now() + waitMs;
     // Taken when the pull first has to wait, held until it answers.
     let releaseSlot: (() => void) | undefined;
     try {
-      return await this.pullOrWait(stream, group, input, count, deadline, signal, () => {
+      return await this.pullOrWait(stream, group, input, count, deadline, signal, acks, () => {
         if (waiter !== undefined) releaseSlot ??= this.admission.wait(waiter);
       });
     } finally {
@@ -133,14 +150,22 @@ export class ConsumeService {
     count: number,
     deadline: number,
     signal: AbortSignal | undefined,
+    acks: Acks,
     beforeWait: () => void,
   ): Promise<{ messages: Message[]; leaseMs: number }> {
     let woken = false;
+    // The acks ride on the first read only.
+    let ack = acks.ids;
     for (;;) {
       // A client already gone takes nothing: a read would count a delivery (toward
-      // maxDeliveries) for messages no one receives.
-      if (signal?.aborted) return { messages: [], leaseMs: 0 };
-      const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck);
+      // maxDeliveries) for messages no one receives. Its acks are still done.
+      if (signal?.aborted) {
+        if (ack.length > 0) acks.result = await this.ackExact(stream, group, ack);
+        return { messages: [], leaseMs: 0 };
+      }
+      const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck, ack);
+      if (ack.length > 0) acks.result = perId(ack, once.acked);
+      ack = NO_IDS;
       if (once.messages.length > 0) {
         // A full batch may have left more behind: the next waiter of the group looks too.
         if (woken && once.messages.length === count) this.watcher.wakeMore(stream, group);
@@ -163,9 +188,9 @@ export class ConsumeService {
     }
   }
 
-  private async pullOnce(stream: string, group: string, consumer: string, count: number, noAck: boolean): Promise<PullOnce> {
+  private async pullOnce(stream: string, group: string, consumer: string, count: number, noAck: boolean, ack: readonly string[]): Promise<PullOnce> {
     const defaults = this.policies.defaults(stream);
-    const run = (deadLetter: string) => this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults });
+    const run = (deadLetter: string) => this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults, ack });
     const { fence } = this;
     const hint = this.policies.deadLetterHint(stream, group);
     // A key outside the fence is never even named to Redis. The stream itself stands in: the
@@ -191,7 +216,7 @@ export class ConsumeService {
     const redelivered = messages.filter((m) => (m.deliveryCount ?? 1) > 1).length;
     if (redelivered > 0) this.metrics.delivered.inc({ kind: 'redelivery' }, redelivered);
     if (messages.length > redelivered) this.metrics.delivered.inc({ kind: 'new' }, messages.length - redelivered);
-    return { messages, topId: reply.topId, leaseMs: reply.leaseMs };
+    return { messages, topId: reply.topId, leaseMs: reply.leaseMs, acked: reply.acked };
   }
 
   private history(stream: string, group: string, consumer: string, count: number, from: string): Promise<Message[]> {

@@ -33,6 +33,8 @@ export interface PullOptions {
   readonly deadLetter: string;
   /** Policy of a group without a stored one. */
   readonly defaults: GroupPolicy;
+  /** IDs to ack (whoever holds them) before reading, in the same script call; canonical. */
+  readonly ack?: readonly string[];
 }
 
 export type PullReply =
@@ -46,6 +48,8 @@ export type PullReply =
       readonly topId: string;
       /** The group's lease. */
       readonly leaseMs: number;
+      /** Per ID of PullOptions.ack, 1 when it was pending and is now acked, else 0. */
+      readonly acked: number[];
     }
   /** The group's dead-letter stream is not `deadLetter`; nothing was changed. */
   | { readonly status: 'DLQ'; readonly deadLetterStream: string };
@@ -118,7 +122,7 @@ export class Scripts {
         this.runner.runBuffer(
           'pull',
           [stream, keys.policy(stream), o.deadLetter],
-          [group, consumer, o.count, o.noAck ? '1' : '0', d.leaseMs, d.maxDeliveries, d.deadLetterStream],
+          [group, consumer, o.count, o.noAck ? '1' : '0', d.leaseMs, d.maxDeliveries, d.deadLetterStream, ...(o.ack ?? [])],
         ),
       parsePull,
     );
@@ -320,6 +324,7 @@ function parsePull(raw: unknown): PullReply {
     deadLettered: int(reply[2]),
     topId: str(reply[3]),
     leaseMs: int(reply[4]),
+    acked: flags(reply[5]),
   };
 }
 

@@ -3,6 +3,7 @@ import { BackendUnavailable } from '../../src/contract/errors.js';
 import type { Backend } from '../../src/redis/backend.js';
 import { notConnected } from '../../src/redis/unavailable.js';
 import { commandCalls, privateRedis } from '../helpers/core.js';
+import { until } from '../helpers/wait.js';
 import { fields, pullOf } from './support.js';
 
 /** Acks from concurrent requests coalesce into one script call; each request keeps its own results. */
@@ -39,17 +40,18 @@ describe('ack coalescing, and pulls carrying acks', () => {
     ]);
   });
 
-  it('a pull carrying acks makes one ack call and the pull, joining concurrent acks; no ack call when the list is empty', async () => {
+  it('a pull carrying acks makes one script call (acks, then the read), apart from concurrent acks; the pull alone when the list is empty', async () => {
     await own.core.groups.create('p', { group: 'g', createStream: true, start: '0' });
     const published = await own.core.streams.publish('p', { messages: Array.from({ length: 6 }, (_, i) => ({ pairs: fields({ i: String(i) }) })) });
     const ids = (await own.core.consume.pull('p', 'g', pullOf('c', { count: 4 }))).map((m) => m.id);
     let before = await scriptCalls();
     const [pulled, acked] = await Promise.all([
-      own.core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), [ids[0]!, ids[1]!, '1-0']),
+      own.core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), [ids[0]!, ids[1]!, '1-0', ids[0]!]),
       own.core.consume.ack('p', 'g', [ids[2]!]),
     ]);
-    expect((await scriptCalls()) - before, 'one ack-1 for both requests, one pull-3').toBe(2);
-    expect(pulled.acked).toEqual({ count: 2, notPending: ['1-0'] });
+    expect((await scriptCalls()) - before, 'pull-3 with the acks, ack-1 for the ack request').toBe(2);
+    // A repeated ID is acked once, as the ack route answers it.
+    expect(pulled.acked).toEqual({ count: 2, notPending: ['1-0', ids[0]] });
     expect(pulled.messages.map((m) => m.id)).toEqual([published.ids[4]]);
     expect(acked).toEqual({ count: 1, notPending: [] });
     before = await scriptCalls();
@@ -59,19 +61,31 @@ describe('ack coalescing, and pulls carrying acks', () => {
     expect(empty.messages).toHaveLength(1);
   });
 
-  it('a pull failing with not_written after its acks were done says `unknown`: the acks stand', async () => {
+  it('acks ride on the first read only: a pull that fails later (not_written) says `unknown`, the acks stand', async () => {
     await own.core.groups.create('u', { group: 'g', createStream: true, start: '0' });
-    await own.core.streams.publish('u', { messages: [{ pairs: fields({ i: '0' }) }, { pairs: fields({ i: '1' }) }] });
+    await own.core.streams.publish('u', { messages: [{ pairs: fields({ i: '0' }) }] });
     const [id] = (await own.core.consume.pull('u', 'g', pullOf('c', { count: 1 }))).map((m) => m.id);
     const { scripts } = (own.core.consume as unknown as { backend: Backend }).backend;
-    const stub = vi.spyOn(scripts, 'pull').mockRejectedValueOnce(notConnected());
+    const pull = scripts.pull.bind(scripts);
+    const seen: (readonly string[] | undefined)[] = [];
+    // The first read (carrying the ack) runs; every later one fails before anything is sent.
+    const stub = vi.spyOn(scripts, 'pull').mockImplementation((...args) => {
+      seen.push(args[3].ack);
+      return seen.length === 1 ? pull(...args) : Promise.reject(notConnected());
+    });
     try {
-      const err = await own.core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
+      // Nothing to read: the pull waits, a publish wakes it, its next read fails.
+      const waiting = own.core.consume.pullAcking('u', 'g', pullOf('c', { waitMs: 5000 }), [id!]).catch((e: unknown) => e);
+      await until(() => seen.length === 1);
+      await own.core.streams.publish('u', { messages: [{ pairs: fields({ i: '1' }) }] });
+      const err = await waiting;
       expect(err).toBeInstanceOf(BackendUnavailable);
       expect((err as BackendUnavailable).outcome).toBe('unknown');
       expect((err as Error).message).toMatch(/acks of this request were done/);
-      // Nothing acked: nothing changed, and not_written stays true.
-      stub.mockRejectedValueOnce(notConnected());
+      expect(seen[0]).toEqual([id]);
+      expect(seen.slice(1).every((a) => a === undefined || a.length === 0), 'no read after the first carries the acks').toBe(true);
+      // The read carrying the acks fails before anything is sent: nothing changed, not_written stands.
+      seen.length = 1;
       const none = await own.core.consume.pullAcking('u', 'g', pullOf('c'), [id!]).catch((e: unknown) => e);
       expect((none as BackendUnavailable).outcome).toBe('not_written');
     } finally {

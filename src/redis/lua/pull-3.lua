@@ -10,8 +10,13 @@ ARGV[3] count (>= 1)
 ARGV[4] '1' for NOACK (new messages only, not tracked), else '0'
 ARGV[5] default leaseMs, ARGV[6] default maxDeliveries, ARGV[7] default dead-letter stream
         (used when the group has no stored policy)
+ARGV[8..] IDs to ack first (canonical), as ack-1 does without a consumer: whoever holds
+        them, one XACK each (a REST or unary pull carrying the acks of its previous batch:
+        acks and read in one round trip). NOSTREAM, WRONGTYPE, NOGROUP and a 'DLQ' answer
+        come before any ack; DLQTYPE after them (the acks stand, as they would have with
+        an ack call before the pull).
 
-Returns {status, entries, deadLettered, topId, leaseMs}
+Returns {status, entries, deadLettered, topId, leaseMs, acked}
   status       'OK'; or 'DLQ' when the group's dead-letter stream is not KEYS[3]: then
                entries is its name and nothing was changed (call again with that key)
   entries      flat {id, fields, deliveryCount, ...}: reclaimed first, then new ones
@@ -22,6 +27,7 @@ Returns {status, entries, deadLettered, topId, leaseMs}
   topId        ID of the stream's last entry ('0-0' if empty) when nothing was delivered,
                so the caller can wait for entries after it
   leaseMs      the group's lease
+  acked        per ID of ARGV[8..], 1 when it was pending and is now acked, else 0
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type)
 
 Why XPENDING IDLE and not XAUTOCLAIM: the pending list is walked whole, server-side,
@@ -36,9 +42,18 @@ local no_ack = ARGV[4] == '1'
 sg_stream(stream)
 local lease, max_deliveries, dlq = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
 if max_deliveries > 0 and dlq ~= KEYS[3] then
-  return { 'DLQ', dlq, 0, '0-0', lease }
+  return { 'DLQ', dlq, 0, '0-0', lease, {} }
 end
--- Checked before anything changes: a script that failed half-way would keep its claims.
+-- The acks this pull carries: after the checks that change nothing (a 'DLQ' answer acks
+-- nothing), before the read. A failure after them (DLQTYPE below) leaves them done, as
+-- separate ack and pull calls would.
+local acked = {}
+if #ARGV >= 8 then
+  sg_group(stream, group)
+  for i = 8, #ARGV do acked[i - 7] = redis.call('XACK', stream, group, ARGV[i]) end
+end
+
+-- Checked before any claim: a script that failed half-way would keep its claims.
 if max_deliveries > 0 then
   local t = redis.call('TYPE', KEYS[3])['ok']
   if t ~= 'none' and t ~= 'stream' then
@@ -108,4 +123,4 @@ if n == 0 then
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   if last then top = last[1] end
 end
-return { 'OK', cmsgpack.pack(out), dead, top, lease }
+return { 'OK', cmsgpack.pack(out), dead, top, lease, acked }
