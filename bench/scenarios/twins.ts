@@ -171,6 +171,7 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
   const pick = (m: Partial<Record<AnySide, number[]>>, ...sides: AnySide[]) =>
     Object.fromEntries(sides.filter((s) => m[s]).map((s) => [s, m[s]])) as Partial<Record<AnySide, number[]>>;
   const h2 = tools.h2load ? 'h2load, 1 connection × 64 streams' : 'h2load not installed: n/a';
+  const cSender = Boolean(tools.h2load) && openC.p99.rest !== undefined;
   const figures = [
     makeFigure({ ...base, id: 'twins.single.naive', label: `single publish (${restLabel}) vs naive twin`, unit: 'req/s', kind: 'throughput', baseline: 'naive' }, pick(rates, 'naive', 'rest'), [
       { side: 'rest', kind: 'ratio', min: 1.0 },
@@ -192,11 +193,20 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
     ),
     makeFigure({ ...base, id: 'twins.stream.echo.cpu', label: '  echo twin CPU per message', unit: 'µs/msg', kind: 'cost', baseline: 'echo' }, streamUs),
     makeFigure({ ...base, id: 'twins.open.p50', label: `open loop at ½ the naive twin's max: p50`, unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(open.p50, 'naive', 'rest')),
-    makeFigure({ ...base, id: 'twins.open.p99', label: '  p99', unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(open.p99, 'naive', 'rest'), [
-      { side: 'rest', kind: 'added', max: 1 },
-    ]),
+    // The p99 target is judged on the C sender's figures when h2load is installed: the Node
+    // sender shares the cores, and its own lateness (in the notes) is larger than the 1 ms
+    // being measured.
+    makeFigure(
+      { ...base, id: 'twins.open.p99', label: '  p99', unit: 'ms', kind: 'latency', baseline: 'naive' },
+      pick(open.p99, 'naive', 'rest'),
+      cSender ? [] : [{ side: 'rest', kind: 'added', max: 1 }],
+    ),
     makeFigure({ ...base, id: 'twins.fixed.p50', label: '  same rate from h2load --h1 --rps (C): p50', unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(openC.p50, 'naive', 'rest')),
-    makeFigure({ ...base, id: 'twins.fixed.p99', label: '  same rate from h2load: p99', unit: 'ms', kind: 'latency', baseline: 'naive' }, pick(openC.p99, 'naive', 'rest')),
+    makeFigure(
+      { ...base, id: 'twins.fixed.p99', label: '  same rate from h2load: p99', unit: 'ms', kind: 'latency', baseline: 'naive' },
+      pick(openC.p99, 'naive', 'rest'),
+      cSender ? [{ side: 'rest', kind: 'added', max: 1 }] : [],
+    ),
   ];
   const cpu: CpuRow[] = [...splits.entries()].map(([phase, s]) => ({ phase, split: medianSplit(s) }));
   notes.push(
