@@ -105,6 +105,19 @@ export async function startNaiveTwin(redisUrl: string): Promise<ServiceProcess> 
   });
 }
 
+/** The bare twin (bench/twins/bare.ts): node:http + ioredis, no framework. */
+export async function startBareTwin(redisUrl: string): Promise<ServiceProcess> {
+  const port = await freePort();
+  return spawnService({
+    label: 'bare twin',
+    command: process.execPath,
+    args: tsxNode('bare.ts'),
+    env: { REDIS_URL: redisUrl, PORT: String(port) },
+    port,
+    ready: (out) => out().includes(`listening ${port}`),
+  });
+}
+
 /** The grpc-js echo twin (bench/twins/echo.ts): unary and server streaming, no Redis. */
 export async function startEchoTwin(): Promise<ServiceProcess> {
   const port = await freePort();

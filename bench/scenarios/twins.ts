@@ -12,15 +12,17 @@ import { PAYLOAD, PAYLOAD_BUFFERS, PAYLOAD_PAIRS, paths } from '../lib/clients.j
 import { type LoadResult, type WrkRequest, encodePublishRequest, fixedRateH1, grpcFrame, h2load, tools, wrk } from '../lib/cload.js';
 import { type AnySide, type CpuRow, type Measured, type ScenarioContext, type ScenarioResult, makeFigure } from '../lib/figures.js';
 import { closedLoop, openLoop } from '../lib/httpload.js';
-import { ECHO_UNARY_PATH, type ServiceProcess, echoStream, startEchoTwin, startNaiveTwin, startWebdis } from '../lib/services.js';
-import { type CpuSplit, fmtInt, fmtMs, medianSplit, rotate } from '../lib/stats.js';
+import { ECHO_UNARY_PATH, type ServiceProcess, echoStream, startBareTwin, startEchoTwin, startNaiveTwin, startWebdis } from '../lib/services.js';
+import { type CpuSplit, fmtInt, fmtMs, median, medianSplit, rotate } from '../lib/stats.js';
+
+const fmtUs = (xs: number[] | undefined) => (xs && xs.length > 0 ? median(xs).toFixed(1) : 'n/a');
 
 const CONNECTIONS = 64;
 const H2_STREAMS = 64;
 /** Messages per response of the echo twin's server stream (as StreamingPull batches a filled stream). */
 const STREAM_BATCH = 100;
 
-type RestSide = 'rest' | 'naive' | 'webdis';
+type RestSide = 'rest' | 'naive' | 'bare' | 'webdis';
 type UnarySide = 'grpc' | 'echo';
 
 /** webdis takes the command as the POST body, arguments split by `/` (`.` and `/` in them escaped). */
@@ -46,21 +48,23 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
   try {
     const naive = await startNaiveTwin(ctx.redis.url);
     started.push(naive);
+    const bare = await startBareTwin(ctx.redis.url);
+    started.push(bare);
     const webdis = await startWebdis(ctx.redis.port, dir);
     if (webdis) started.push(webdis);
     const echo = await startEchoTwin();
     started.push(echo);
     ctx.log(
-      `twins: naive pid ${naive.pid}, webdis ${webdis ? `pid ${webdis.pid}` : 'not installed (apt-get install webdis)'}, echo pid ${echo.pid}; ` +
+      `twins: naive pid ${naive.pid}, bare pid ${bare.pid}, webdis ${webdis ? `pid ${webdis.pid}` : 'not installed (apt-get install webdis)'}, echo pid ${echo.pid}; ` +
         `wrk ${tools.wrk ? 'yes' : 'no (Node load instead)'}, h2load ${tools.h2load ? 'yes' : 'no (gRPC unary n/a)'}`,
     );
 
     const restBody = JSON.stringify({ fields: PAYLOAD });
-    const proc: Record<RestSide | UnarySide, Measured | null> = { rest: gateway, grpc: gateway, naive, webdis, echo };
+    const proc: Record<RestSide | UnarySide, Measured | null> = { rest: gateway, grpc: gateway, naive, bare, webdis, echo };
     const restRequest = (side: RestSide, stream: string): WrkRequest =>
       side === 'webdis'
         ? { url: `http://127.0.0.1:${webdis?.port}/`, body: ['XADD', stream, '*', ...PAYLOAD_PAIRS].map(webdisArg).join('/'), contentType: 'application/x-www-form-urlencoded' }
-        : { url: `${side === 'rest' ? gateway.httpUrl : `http://127.0.0.1:${naive.port}`}${paths.publish(stream)}`, body: restBody, contentType: 'application/json' };
+        : { url: `${side === 'rest' ? gateway.httpUrl : `http://127.0.0.1:${(side === 'bare' ? bare : naive).port}`}${paths.publish(stream)}`, body: restBody, contentType: 'application/json' };
     const httpLoad = (req: WrkRequest, secs: number): Promise<LoadResult> =>
       tools.wrk ? wrk(dir, req, CONNECTIONS, secs) : closedLoop(req, CONNECTIONS, secs);
 
@@ -91,13 +95,13 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
       side === 'grpc' ? `http://${gateway.grpcAddress}/streamgate.v1.StreamGateway/Publish` : `http://127.0.0.1:${echo.port}${ECHO_UNARY_PATH}`;
 
     // Warm-up (JIT, connections), not measured.
-    for (const side of ['rest', 'naive', 'webdis'] as const) if (proc[side]) await httpLoad(restRequest(side, 'bench:twins:warm'), 1);
+    for (const side of ['rest', 'naive', 'bare', 'webdis'] as const) if (proc[side]) await httpLoad(restRequest(side, 'bench:twins:warm'), 1);
     if (tools.h2load) for (const side of ['grpc', 'echo'] as const) await h2load({ url: unaryUrl(side), bodyFile: unaryFile('bench:twins:warm'), connections: 1, streams: H2_STREAMS, seconds: 1 });
     await ctx.admin.del('bench:twins:warm');
 
     for (let run = 0; run < ctx.opts.runs; run++) {
       const line: string[] = [];
-      for (const side of rotate<RestSide>(['rest', 'naive', 'webdis'], run)) {
+      for (const side of rotate<RestSide>(['rest', 'naive', 'bare', 'webdis'], run)) {
         const stream = `bench:twins:single:${side}:${run}`;
         const r = await measured(side, `single publish (${restLabel}): ${side === 'rest' ? 'gateway REST' : side}`, stream, () => httpLoad(restRequest(side, stream), seconds));
         if (!r) continue;
@@ -183,6 +187,8 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
       { side: 'rest', kind: 'ratio', min: 0.7 },
     ]),
     makeFigure({ ...base, id: 'twins.single.webdis.cpu', label: '  CPU per request, gateway vs webdis', unit: 'µs/req', kind: 'cost', baseline: 'webdis' }, pick(cpuUs, 'webdis', 'rest')),
+    makeFigure({ ...base, id: 'twins.single.bare', label: `single publish (${restLabel}) vs bare node:http twin`, unit: 'req/s', kind: 'throughput', baseline: 'bare' }, pick(rates, 'bare', 'rest')),
+    makeFigure({ ...base, id: 'twins.single.bare.cpu', label: '  CPU per request, gateway vs bare twin', unit: 'µs/req', kind: 'cost', baseline: 'bare' }, pick(cpuUs, 'bare', 'rest')),
     makeFigure({ ...base, id: 'twins.unary', label: `gRPC unary Publish (${h2}) vs echo twin`, unit: 'req/s', kind: 'throughput', baseline: 'echo' }, pick(rates, 'echo', 'grpc'), [
       { side: 'grpc', kind: 'ratio', min: 0.7 },
     ]),
@@ -209,6 +215,14 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
     ),
   ];
   const cpu: CpuRow[] = [...splits.entries()].map(([phase, s]) => ({ phase, split: medianSplit(s) }));
+  // How close Node's own HTTP stack comes to webdis: the ceiling of any Node gateway.
+  const bareVsWebdis = (rates.bare ?? []).map((b, i) => b / (rates.webdis?.[i] ?? Number.NaN)).filter(Number.isFinite);
+  if (bareVsWebdis.length > 0) {
+    notes.push(
+      `bare twin (node:http + ioredis, no framework) ÷ webdis, req/s: ${median(bareVsWebdis).toFixed(2)}× (${Math.min(...bareVsWebdis).toFixed(2)}–${Math.max(...bareVsWebdis).toFixed(2)}); ` +
+        `CPU per request ${fmtUs(cpuUs.bare)} vs ${fmtUs(cpuUs.webdis)} µs: what Node's HTTP stack and ioredis cost before any framework`,
+    );
+  }
   notes.push(
     `twins: each side ${seconds} s per run, interleaved (order rotated per run); naive twin = fastify + ioredis, one XADD per request, no validation (bench/twins/naive.ts); ` +
       `webdis = Debian's webdis, 1 thread, POST of the XADD command; echo twin = grpc-js server answering a Publish-shaped request without Redis (bench/twins/echo.ts); ` +
