@@ -7,12 +7,12 @@ import { type CpuSplit, median, sideName } from './stats.js';
 
 export type GatewaySide = 'rest' | 'grpc';
 /** The twins the gateway is compared to besides direct ioredis (bench/twins, webdis). */
-export type TwinSide = 'naive' | 'bare' | 'webdis' | 'echo';
+export type TwinSide = 'naive' | 'bare' | 'webdis' | 'echo' | 'h2echo';
 export type Side = 'direct' | GatewaySide;
 /** A column of a figure: a side of the gateway scenarios, or a twin. */
 export type AnySide = Side | TwinSide;
-export const ALL_SIDES: readonly AnySide[] = ['direct', 'rest', 'grpc', 'naive', 'bare', 'webdis', 'echo'];
-export const TWIN_NAMES: Record<TwinSide, string> = { naive: 'naive twin', bare: 'bare twin', webdis: 'webdis', echo: 'echo twin' };
+export const ALL_SIDES: readonly AnySide[] = ['direct', 'rest', 'grpc', 'naive', 'bare', 'webdis', 'echo', 'h2echo'];
+export const TWIN_NAMES: Record<TwinSide, string> = { naive: 'naive twin', bare: 'bare twin', webdis: 'webdis', echo: 'echo twin', h2echo: 'http2 twin' };
 
 /**
  * `throughput`: higher is better, compared as gateway / direct.

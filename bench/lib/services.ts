@@ -118,6 +118,19 @@ export async function startBareTwin(redisUrl: string): Promise<ServiceProcess> {
   });
 }
 
+/** The bare HTTP/2 twin (bench/twins/h2echo.ts): node:http2 answering a unary gRPC call, no grpc-js, no Redis. */
+export async function startH2EchoTwin(): Promise<ServiceProcess> {
+  const port = await freePort();
+  return spawnService({
+    label: 'http2 twin',
+    command: process.execPath,
+    args: tsxNode('h2echo.ts'),
+    env: { PORT: String(port) },
+    port,
+    ready: (out) => out().includes(`listening ${port}`),
+  });
+}
+
 /** The grpc-js echo twin (bench/twins/echo.ts): unary and server streaming, no Redis. */
 export async function startEchoTwin(): Promise<ServiceProcess> {
   const port = await freePort();

@@ -12,7 +12,7 @@ import { PAYLOAD, PAYLOAD_BUFFERS, PAYLOAD_PAIRS, paths } from '../lib/clients.j
 import { type LoadResult, type WrkRequest, encodePublishRequest, fixedRateH1, grpcFrame, h2load, tools, wrk } from '../lib/cload.js';
 import { type AnySide, type CpuRow, type Measured, type ScenarioContext, type ScenarioResult, makeFigure } from '../lib/figures.js';
 import { closedLoop, openLoop } from '../lib/httpload.js';
-import { ECHO_UNARY_PATH, type ServiceProcess, echoStream, startBareTwin, startEchoTwin, startNaiveTwin, startWebdis } from '../lib/services.js';
+import { ECHO_UNARY_PATH, type ServiceProcess, echoStream, startBareTwin, startEchoTwin, startH2EchoTwin, startNaiveTwin, startWebdis } from '../lib/services.js';
 import { type CpuSplit, fmtInt, fmtMs, median, medianSplit, rotate } from '../lib/stats.js';
 
 const fmtUs = (xs: number[] | undefined) => (xs && xs.length > 0 ? median(xs).toFixed(1) : 'n/a');
@@ -23,7 +23,7 @@ const H2_STREAMS = 64;
 const STREAM_BATCH = 100;
 
 type RestSide = 'rest' | 'naive' | 'bare' | 'webdis';
-type UnarySide = 'grpc' | 'echo';
+type UnarySide = 'grpc' | 'echo' | 'h2echo';
 
 /** webdis takes the command as the POST body, arguments split by `/` (`.` and `/` in them escaped). */
 const webdisArg = (s: string) => encodeURIComponent(s).replace(/\./g, '%2E');
@@ -54,13 +54,15 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
     if (webdis) started.push(webdis);
     const echo = await startEchoTwin();
     started.push(echo);
+    const h2echo = await startH2EchoTwin();
+    started.push(h2echo);
     ctx.log(
       `twins: naive pid ${naive.pid}, bare pid ${bare.pid}, webdis ${webdis ? `pid ${webdis.pid}` : 'not installed (apt-get install webdis)'}, echo pid ${echo.pid}; ` +
         `wrk ${tools.wrk ? 'yes' : 'no (Node load instead)'}, h2load ${tools.h2load ? 'yes' : 'no (gRPC unary n/a)'}`,
     );
 
     const restBody = JSON.stringify({ fields: PAYLOAD });
-    const proc: Record<RestSide | UnarySide, Measured | null> = { rest: gateway, grpc: gateway, naive, bare, webdis, echo };
+    const proc: Record<RestSide | UnarySide, Measured | null> = { rest: gateway, grpc: gateway, naive, bare, webdis, echo, h2echo };
     const restRequest = (side: RestSide, stream: string): WrkRequest =>
       side === 'webdis'
         ? { url: `http://127.0.0.1:${webdis?.port}/`, body: ['XADD', stream, '*', ...PAYLOAD_PAIRS].map(webdisArg).join('/'), contentType: 'application/x-www-form-urlencoded' }
@@ -92,11 +94,13 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
       return file;
     };
     const unaryUrl = (side: UnarySide) =>
-      side === 'grpc' ? `http://${gateway.grpcAddress}/streamgate.v1.StreamGateway/Publish` : `http://127.0.0.1:${echo.port}${ECHO_UNARY_PATH}`;
+      side === 'grpc'
+        ? `http://${gateway.grpcAddress}/streamgate.v1.StreamGateway/Publish`
+        : `http://127.0.0.1:${(side === 'echo' ? echo : h2echo).port}${ECHO_UNARY_PATH}`;
 
     // Warm-up (JIT, connections), not measured.
     for (const side of ['rest', 'naive', 'bare', 'webdis'] as const) if (proc[side]) await httpLoad(restRequest(side, 'bench:twins:warm'), 1);
-    if (tools.h2load) for (const side of ['grpc', 'echo'] as const) await h2load({ url: unaryUrl(side), bodyFile: unaryFile('bench:twins:warm'), connections: 1, streams: H2_STREAMS, seconds: 1 });
+    if (tools.h2load) for (const side of ['grpc', 'echo', 'h2echo'] as const) await h2load({ url: unaryUrl(side), bodyFile: unaryFile('bench:twins:warm'), connections: 1, streams: H2_STREAMS, seconds: 1 });
     await ctx.admin.del('bench:twins:warm');
 
     for (let run = 0; run < ctx.opts.runs; run++) {
@@ -110,14 +114,14 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
         line.push(`${side} ${fmtInt(r.rate)} req/s ${r.us.toFixed(1)} µs/req`);
       }
       if (tools.h2load) {
-        for (const side of rotate<UnarySide>(['grpc', 'echo'], run)) {
+        for (const side of rotate<UnarySide>(['grpc', 'echo', 'h2echo'], run)) {
           const stream = `bench:twins:unary:${side}:${run}`;
           const bodyFile = unaryFile(stream);
-          const r = await measured(side, `gRPC unary (h2load): ${side === 'grpc' ? 'gateway Publish' : 'echo twin'}`, stream, () => h2load({ url: unaryUrl(side), bodyFile, connections: 1, streams: H2_STREAMS, seconds }), side === 'grpc');
+          const r = await measured(side, `gRPC unary (h2load): ${side === 'grpc' ? 'gateway Publish' : side === 'echo' ? 'echo twin' : 'http2 twin'}`, stream, () => h2load({ url: unaryUrl(side), bodyFile, connections: 1, streams: H2_STREAMS, seconds }), side === 'grpc');
           if (!r) continue;
           push(rates, side, r.rate);
           push(cpuUs, side, r.us);
-          line.push(`${side === 'grpc' ? 'Publish' : 'echo'} ${fmtInt(r.rate)} req/s ${r.us.toFixed(1)} µs/req`);
+          line.push(`${side === 'grpc' ? 'Publish' : side} ${fmtInt(r.rate)} req/s ${r.us.toFixed(1)} µs/req`);
         }
       }
       // The grpc-js server-streaming ceiling: the echo twin streams the payload, no Redis.
@@ -193,6 +197,8 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
       { side: 'grpc', kind: 'ratio', min: 0.7 },
     ]),
     makeFigure({ ...base, id: 'twins.unary.cpu', label: '  CPU per request, gateway vs echo twin', unit: 'µs/req', kind: 'cost', baseline: 'echo' }, pick(cpuUs, 'echo', 'grpc')),
+    makeFigure({ ...base, id: 'twins.unary.h2', label: `gRPC unary Publish (${h2}) vs bare http2 twin`, unit: 'req/s', kind: 'throughput', baseline: 'h2echo' }, pick(rates, 'h2echo', 'grpc')),
+    makeFigure({ ...base, id: 'twins.unary.h2.cpu', label: '  CPU per request, gateway vs http2 twin', unit: 'µs/req', kind: 'cost', baseline: 'h2echo' }, pick(cpuUs, 'h2echo', 'grpc')),
     makeFigure(
       { ...base, id: 'twins.stream.echo', label: `server streaming, ${STREAM_BATCH}/message: grpc-js ceiling (vs StreamingPull in consume)`, unit: 'msgs/s', kind: 'throughput', baseline: 'echo' },
       streamRate,
@@ -217,6 +223,14 @@ export async function twinsScenario(ctx: ScenarioContext): Promise<ScenarioResul
   const cpu: CpuRow[] = [...splits.entries()].map(([phase, s]) => ({ phase, split: medianSplit(s) }));
   // How close Node's own HTTP stack comes to webdis: the ceiling of any Node gateway.
   const bareVsWebdis = (rates.bare ?? []).map((b, i) => b / (rates.webdis?.[i] ?? Number.NaN)).filter(Number.isFinite);
+  // What grpc-js adds to a unary call over Node's HTTP/2 stack alone.
+  const echoVsH2 = (rates.echo ?? []).map((e, i) => e / (rates.h2echo?.[i] ?? Number.NaN)).filter(Number.isFinite);
+  if (echoVsH2.length > 0) {
+    notes.push(
+      `grpc-js echo twin ÷ bare http2 twin (node:http2 answering the same call, no grpc-js), req/s: ${median(echoVsH2).toFixed(2)}× (${Math.min(...echoVsH2).toFixed(2)}–${Math.max(...echoVsH2).toFixed(2)}); ` +
+        `CPU per call ${fmtUs(cpuUs.echo)} vs ${fmtUs(cpuUs.h2echo)} µs: what grpc-js itself costs per unary call`,
+    );
+  }
   if (bareVsWebdis.length > 0) {
     notes.push(
       `bare twin (node:http + ioredis, no framework) ÷ webdis, req/s: ${median(bareVsWebdis).toFixed(2)}× (${Math.min(...bareVsWebdis).toFixed(2)}–${Math.max(...bareVsWebdis).toFixed(2)}); ` +
