@@ -11,7 +11,7 @@ import { registerRateLimit } from './rate-limit.js';
 import type { RouteContext } from './context.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
-import { QuietRequestLog } from './request-log.js';
+import { QuietRequestLog, lazyRequestLogger } from './request-log.js';
 import { swaggerOptions } from './openapi.js';
 import { withConfiguredLimits } from './openapi-limits.js';
 import { sendProblem } from './problem.js';
@@ -55,7 +55,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const off = core.config.benchDisable;
   const app = Fastify({
     ...(tls ? { https: httpsOptions(tls) } : {}),
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: deps.logger, childLoggerFactory: lazyRequestLogger } : { logger: false }),
     bodyLimit: core.config.limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     logController: new QuietRequestLog(off.has('request-log') ? { disableRequestLogging: true } : undefined),
