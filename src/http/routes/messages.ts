@@ -5,29 +5,7 @@ import type { RouteContext, ZodApp } from '../context.js';
 import { fieldsFromJson, messageToJson } from '../encoding.js';
 import { EncodingQuery, StreamParams, problems, queryBool, streamId } from '../schemas/common.js';
 import { int, queryCount, ranges } from '../schemas/numbers.js';
-import { FieldsInputSchema, MessagesSchema, PublishMessageSchema } from '../schemas/message.js';
-
-const TrimSchema = z
-  .object({
-    maxLen: z.number().int().min(0).optional().describe('Keep at most this many entries (the newest).'),
-    minId: z.string().optional().describe('Remove entries with an ID below this one.'),
-    exact: z
-      .boolean()
-      .default(defaultOptions.trim.exact)
-      .describe('Trim exactly (`=`). Default false: approximate (`~`), which removes only whole internal nodes and is much cheaper.'),
-  })
-  .meta({ id: 'Trim', description: 'Trimming, as XADD/XTRIM take it: `maxLen` or `minId`.' });
-
-const PublishBody = FieldsInputSchema.extend({
-  messages: z.array(PublishMessageSchema).optional().describe('A batch, written all or nothing. Alternative to a single `fields`/`pairs`.'),
-  id: z.string().optional().describe('Explicit ID of a single message (with `fields`/`pairs`).'),
-  trim: TrimSchema.optional().describe('Trim the stream after adding, in the same atomic step.'),
-}).meta({
-  examples: [
-    { fields: { orderId: '42', status: 'paid' } },
-    { messages: [{ fields: { n: '1' } }, { pairs: [['n', '2'], ['n', 'again']] }], trim: { maxLen: 100000 } },
-  ],
-});
+import { MessagesSchema, PublishBody, PublishHeaders, TrimSchema } from '../schemas/message.js';
 
 const PublishReply = z
   .object({ ids: z.array(z.string()).describe('IDs of the new entries, in order.') })
@@ -51,9 +29,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         'Adds one message (`fields` or `pairs`) or a batch (`messages`), all or nothing, as plain Redis entries. Creates the stream if needed. With an `Idempotency-Key` header, a retry of the same request returns the first IDs (200, `Idempotent-Replayed: true`) and adds nothing; the same key with another body is IDEMPOTENCY_CONFLICT. Keys are scoped to the stream and kept 24 h (STREAMGATE_IDEMPOTENCY_TTL_SEC).',
       params: StreamParams,
       querystring: EncodingQuery,
-      headers: z.object({
-        'idempotency-key': z.string().optional().describe('Makes retries safe: 1–255 visible ASCII characters.'),
-      }),
+      headers: PublishHeaders,
       body: PublishBody,
       response: { 201: PublishReply, 200: PublishReply, ...problems(400, 409, 413) },
     },
