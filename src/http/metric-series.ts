@@ -87,6 +87,8 @@ export class CounterSeries extends Pinned {
 
 export class HistogramSeries extends Pinned {
   private readonly bounds: readonly number[];
+  /** The bounds as the property keys of `bucketValues` (prom-client writes `acc[bound]`). */
+  private readonly keys: readonly string[];
 
   constructor(
     private readonly histogram: Histogram<string>,
@@ -94,6 +96,7 @@ export class HistogramSeries extends Pinned {
   ) {
     super(histogram as unknown as Internals, labels);
     this.bounds = (histogram as unknown as Internals).upperBounds ?? [];
+    this.keys = this.bounds.map(String);
   }
 
   observe(value: number): void {
@@ -105,16 +108,15 @@ export class HistogramSeries extends Pinned {
     }
     e.sum += value;
     e.count += 1;
-    const b = bucketOf(this.bounds, value);
-    if (Object.prototype.hasOwnProperty.call(e.bucketValues, b)) e.bucketValues[b]! += 1;
+    // The first upper bound at or above the value (prom-client's findBound); none: no bucket
+    // but +Inf, which is the count.
+    const { bounds } = this;
+    for (let i = 0; i < bounds.length; i++) {
+      if (value <= bounds[i]!) {
+        const key = this.keys[i]!;
+        if (Object.prototype.hasOwnProperty.call(e.bucketValues, key)) e.bucketValues[key]! += 1;
+        return;
+      }
+    }
   }
-}
-
-/** The first upper bound at or above `value`, -1 if none (prom-client's findBound). */
-function bucketOf(bounds: readonly number[], value: number): number {
-  for (let i = 0; i < bounds.length; i++) {
-    const bound = bounds[i]!;
-    if (value <= bound) return bound;
-  }
-  return -1;
 }
