@@ -63,7 +63,9 @@ export function registerAuth(app: FastifyInstance, core: Core, hooks = true): vo
     // rate-limit plugin's own onRoute adds its onRequest hook, so the caller is named first.
     if (hooks && operation !== undefined) {
       route.onRequest = [...hookList(route.onRequest), authenticateHook(access)];
-      route.preHandler = [...hookList(route.preHandler), authorizeHook(core, operation)];
+      // No keys and no fence (fixed for the life of the AccessControl) and no body logging:
+      // the preHandler would have nothing to do, so the route goes without it.
+      if (!access.unrestricted || core.config.logBodies) route.preHandler = [...hookList(route.preHandler), authorizeHook(core, operation)];
     }
   });
 }
