@@ -3,7 +3,7 @@ import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { EncodingQuery, StreamParams } from '../../src/http/schemas/common.js';
-import { PublishBody, PublishHeaders } from '../../src/http/schemas/message.js';
+import { PublishBody, PublishHeaders } from '../../src/http/routes/messages.js';
 import { KEEP, MISS, fastPathOf, validatorCompiler } from '../../src/http/validation.js';
 
 /**
