@@ -3,7 +3,7 @@ import { type SecureContextOptions, Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../contract/errors.js';
 import { registerAuth } from './auth.js';
@@ -11,11 +11,12 @@ import { registerRateLimit } from './rate-limit.js';
 import type { RouteContext } from './context.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
-import { QuietRequestLog } from './request-log.js';
+import { QuietRequestLog, lazyRequestLogger } from './request-log.js';
 import { swaggerOptions } from './openapi.js';
 import { withConfiguredLimits } from './openapi-limits.js';
 import { sendProblem } from './problem.js';
 import { answerClientError, registerRawAnswers } from './raw-answers.js';
+import { validatorCompiler } from './validation.js';
 import { consumeRoutes } from './routes/consume.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -55,7 +56,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const off = core.config.benchDisable;
   const app = Fastify({
     ...(tls ? { https: httpsOptions(tls) } : {}),
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.logger ? { loggerInstance: deps.logger, childLoggerFactory: lazyRequestLogger } : { logger: false }),
     bodyLimit: core.config.limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     logController: new QuietRequestLog(off.has('request-log') ? { disableRequestLogging: true } : undefined),

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accessTarget } from '../core/access/access.js';
 import { isOperation, type Operation } from '../core/access/operations.js';
 import { Principal } from '../core/access/principal.js';
@@ -57,24 +57,59 @@ export function registerAuth(app: FastifyInstance, core: Core, hooks = true): vo
       throw new Error(`route ${String(route.method)} ${route.url} has no operation in its config`);
     }
     for (const method of [route.method].flat()) table.push({ method, url: route.url, operation });
-  });
-
-  if (!hooks) return;
-  app.addHook('onRequest', async (req) => {
-    if (operationOf(req) === undefined) return;
-    req.principal = access.authenticate(req.headers.authorization);
-  });
-
-  app.addHook('preHandler', async (req) => {
-    const operation = operationOf(req);
-    if (operation === undefined || req.principal === null) return;
-    if (core.config.logBodies && req.body !== undefined) req.log.debug({ operation, body: req.body }, 'request body');
-    if (access.unrestricted) return;
-    access.authorize(req.principal, operation, accessTarget(operation, sources(req)));
+    // The hooks belong to the routes that have an operation, which they close over: open
+    // routes run none, and no request pays for looking its route's config up. Callback
+    // hooks (not async): no promise and no microtask per request. Added here, before the
+    // rate-limit plugin's own onRoute adds its onRequest hook, so the caller is named first.
+    if (hooks && operation !== undefined) {
+      route.onRequest = [...hookList(route.onRequest), authenticateHook(access)];
+      // No keys and no fence (fixed for the life of the AccessControl) and no body logging:
+      // the preHandler would have nothing to do, so the route goes without it.
+      if (!access.unrestricted || core.config.logBodies) route.preHandler = [...hookList(route.preHandler), authorizeHook(core, operation)];
+    }
   });
 }
 
-const operationOf = (req: FastifyRequest): Operation | undefined => req.routeOptions.config.operation;
+type Hook = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
+
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}
+
+/** Names the caller (401 before the body is even read). */
+function authenticateHook(access: Core['access']): Hook {
+  return (req, _reply, done) => {
+    try {
+      req.principal = access.authenticate(req.headers.authorization);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  };
+}
+
+/** Checks the operation once params and body are validated (403). */
+function authorizeHook(core: Core, operation: Operation): Hook {
+  const { access } = core;
+  const logBodies = core.config.logBodies;
+  return (req, _reply, done) => {
+    const principal = req.principal;
+    if (principal !== null) {
+      if (logBodies && req.body !== undefined) req.log.debug({ operation, body: req.body }, 'request body');
+      if (!access.unrestricted) {
+        try {
+          access.authorize(principal, operation, accessTarget(operation, sources(req)));
+        } catch (err) {
+          done(err as Error);
+          return;
+        }
+      }
+    }
+    done();
+  };
+}
 
 function sources(req: FastifyRequest): { stream?: unknown; deadLetterStream?: unknown; trim?: unknown } {
   const params = (req.params ?? {}) as { stream?: unknown };

@@ -46,15 +46,16 @@ export function messageToJson(m: Message, encoding: Encoding): MessageJson {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function valueBytes(value: string, encoding: Encoding, path: string): Buffer {
-  if (encoding === 'base64') {
-    if (!BASE64.test(value)) throw invalid(`${path} is not valid base64`, path);
-    return Buffer.from(value, 'base64');
-  }
+/** The bytes of a value, or null when it is not valid in `encoding` (problemOf says why). */
+function valueBytes(value: string, encoding: Encoding): Buffer | null {
+  if (encoding === 'base64') return BASE64.test(value) ? Buffer.from(value, 'base64') : null;
   // A lone surrogate cannot be encoded as UTF-8; refuse it rather than store U+FFFD.
-  if (!value.isWellFormed()) throw invalid(`${path} is not valid Unicode (lone surrogate)`, path);
-  return Buffer.from(value, 'utf8');
+  return value.isWellFormed() ? Buffer.from(value, 'utf8') : null;
 }
+
+/** The refusal of a value valueBytes turned down; its path is built only then. */
+const badValue = (encoding: Encoding, path: string) =>
+  invalid(encoding === 'base64' ? `${path} is not valid base64` : `${path} is not valid Unicode (lone surrogate)`, path);
 
 export interface FieldsInput {
   readonly fields?: Record<string, string>;
@@ -62,10 +63,23 @@ export interface FieldsInput {
 }
 
 export function fieldsFromJson(input: FieldsInput, encoding: Encoding, path: string): FieldPair[] {
+  const out: FieldPair[] = [];
   if (fieldsForm(input.fields !== undefined, input.pairs !== undefined, path) === 'pairs') {
-    return (input.pairs ?? []).map(([name, value], i) => [name, valueBytes(value, encoding, `${path}.pairs[${i}]`)] as const);
+    const pairs = input.pairs ?? [];
+    for (let i = 0; i < pairs.length; i++) {
+      const [name, value] = pairs[i]!;
+      const bytes = valueBytes(value, encoding);
+      if (bytes === null) throw badValue(encoding, `${path}.pairs[${i}]`);
+      out.push([name, bytes]);
+    }
+    return out;
   }
-  return Object.entries(input.fields ?? {}).map(
-    ([name, value]) => [name, valueBytes(value, encoding, `${path}.fields.${name}`)] as const,
-  );
+  const fields = input.fields ?? {};
+  // Object.entries order (own enumerable string keys), without its arrays.
+  for (const name of Object.keys(fields)) {
+    const bytes = valueBytes(fields[name]!, encoding);
+    if (bytes === null) throw badValue(encoding, `${path}.fields.${name}`);
+    out.push([name, bytes]);
+  }
+  return out;
 }

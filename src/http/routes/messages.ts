@@ -6,6 +6,7 @@ import { fieldsFromJson, messageToJson } from '../encoding.js';
 import { EncodingQuery, StreamParams, problems, queryBool, streamId } from '../schemas/common.js';
 import { int, queryCount, ranges } from '../schemas/numbers.js';
 import { FieldsInputSchema, MessagesSchema, PublishMessageSchema } from '../schemas/message.js';
+import { KEEP, MISS, isPlainObject, onlyKey, withFastPath } from '../validation.js';
 
 const TrimSchema = z
   .object({
@@ -18,7 +19,7 @@ const TrimSchema = z
   })
   .meta({ id: 'Trim', description: 'Trimming, as XADD/XTRIM take it: `maxLen` or `minId`.' });
 
-const PublishBody = FieldsInputSchema.extend({
+const PublishBodySchema = FieldsInputSchema.extend({
   messages: z.array(PublishMessageSchema).optional().describe('A batch, written all or nothing. Alternative to a single `fields`/`pairs`.'),
   id: z.string().optional().describe('Explicit ID of a single message (with `fields`/`pairs`).'),
   trim: TrimSchema.optional().describe('Trim the stream after adding, in the same atomic step.'),
@@ -28,6 +29,41 @@ const PublishBody = FieldsInputSchema.extend({
     { messages: [{ fields: { n: '1' } }, { pairs: [['n', '2'], ['n', 'again']] }], trim: { maxLen: 100000 } },
   ],
 });
+
+/**
+ * The body of a publish. Fast path (validation.ts): `{"fields": {...}}` with string values
+ * only, as zod leaves it (nothing to strip, no default to add); anything else goes to zod.
+ */
+export const PublishBody = withFastPath(PublishBodySchema, (body) => {
+  if (!isPlainObject(body) || !onlyKey(body, 'fields')) return MISS;
+  const fields = body.fields;
+  if (!isPlainObject(fields)) return MISS;
+  for (const name in fields) {
+    // zod drops a "__proto__" name (JSON.parse can make one an own key): let zod decide.
+    if (name === '__proto__' || typeof fields[name] !== 'string' || !Object.prototype.hasOwnProperty.call(fields, name)) return MISS;
+  }
+  return body;
+});
+
+const IDEMPOTENCY_KEY = 'idempotency-key';
+
+/**
+ * The headers a publish reads. Fast path: no Idempotency-Key or a string one (Node's own
+ * header values always are), and the headers stay as they are: zod's value would only
+ * repeat that header.
+ */
+export const PublishHeaders = withFastPath(
+  z.object({
+    [IDEMPOTENCY_KEY]: z.string().optional().describe('Makes retries safe: 1–255 visible ASCII characters.'),
+  }),
+  (headers) => {
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return MISS;
+    const own = Object.prototype.hasOwnProperty.call(headers, IDEMPOTENCY_KEY);
+    const key = (headers as Record<string, unknown>)[IDEMPOTENCY_KEY];
+    if (own ? typeof key === 'string' : !(IDEMPOTENCY_KEY in headers)) return KEEP;
+    return MISS;
+  },
+);
 
 const PublishReply = z
   .object({ ids: z.array(z.string()).describe('IDs of the new entries, in order.') })
@@ -51,9 +87,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         'Adds one message (`fields` or `pairs`) or a batch (`messages`), all or nothing, as plain Redis entries. Creates the stream if needed. With an `Idempotency-Key` header, a retry of the same request returns the first IDs (200, `Idempotent-Replayed: true`) and adds nothing; the same key with another body is IDEMPOTENCY_CONFLICT. Keys are scoped to the stream and kept 24 h (STREAMGATE_IDEMPOTENCY_TTL_SEC).',
       params: StreamParams,
       querystring: EncodingQuery,
-      headers: z.object({
-        'idempotency-key': z.string().optional().describe('Makes retries safe: 1–255 visible ASCII characters.'),
-      }),
+      headers: PublishHeaders,
       body: PublishBody,
       response: { 201: PublishReply, 200: PublishReply, ...problems(400, 409, 413) },
     },

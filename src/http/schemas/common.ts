@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
 import { COMMAND_OUTCOMES, ERROR_CODES } from '../../contract/errors.js';
 import { MEMBER_NAME_CEILING_BYTES, STREAM_NAME_CEILING_BYTES, memberNameProblem, streamNameProblem } from '../../contract/names.js';
+import { MISS, noKeys, onlyKey, withFastPath } from '../validation.js';
 import { int, ranges } from './numbers.js';
 
 /**
@@ -35,18 +36,33 @@ export const consumerName = z
 export const streamId = (description: string, example = '1700000000000-0') =>
   z.string().describe(description).meta({ examples: [example] });
 
-export const StreamParams = z.object({ stream: streamName });
+/** Fast path (validation.ts): a stream name the core's predicate accepts, nothing else. */
+export const StreamParams = withFastPath(z.object({ stream: streamName }), (params) => {
+  if (typeof params !== 'object' || params === null || Array.isArray(params) || !onlyKey(params, 'stream')) return MISS;
+  const { stream } = params as { stream: unknown };
+  return typeof stream === 'string' && streamNameProblem(stream, STREAM_NAME_CEILING_BYTES) === null ? { stream } : MISS;
+});
 export const GroupParams = z.object({ stream: streamName, group: groupName });
 export const ConsumerParams = z.object({ stream: streamName, group: groupName, consumer: consumerName });
 
-export const EncodingQuery = z.object({
-  encoding: z
-    .enum(['utf8', 'base64'])
-    .default(defaultOptions.encoding)
-    .describe(
-      'How field values travel. utf8: JSON strings (a message with a value that is not valid UTF-8 still comes back base64, marked `encoding: "base64"`). base64: every value base64.',
-    ),
-});
+/** Fast path (validation.ts): no query, or `encoding` alone with a valid value. */
+export const EncodingQuery = withFastPath(
+  z.object({
+    encoding: z
+      .enum(['utf8', 'base64'])
+      .default(defaultOptions.encoding)
+      .describe(
+        'How field values travel. utf8: JSON strings (a message with a value that is not valid UTF-8 still comes back base64, marked `encoding: "base64"`). base64: every value base64.',
+      ),
+  }),
+  (query) => {
+    if (typeof query !== 'object' || query === null || Array.isArray(query)) return MISS;
+    if (noKeys(query)) return { encoding: defaultOptions.encoding };
+    if (!onlyKey(query, 'encoding')) return MISS;
+    const { encoding } = query as { encoding: unknown };
+    return encoding === 'utf8' || encoding === 'base64' ? { encoding } : MISS;
+  },
+);
 
 /** Query booleans arrive as text; `z.coerce.boolean` would read "false" as true. */
 export const queryBool = (description: string, fallback = false) =>

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { EncodingQuery, StreamParams } from '../../src/http/schemas/common.js';
+import { PublishBody, PublishHeaders } from '../../src/http/routes/messages.js';
+import { KEEP, MISS, fastPathOf, validatorCompiler } from '../../src/http/validation.js';
+
+/**
+ * The fast paths of src/http/validation.ts answer exactly what zod answers: on every input
+ * either MISS (zod parses it) or zod's own value, key for key (KEEP for headers: zod's value
+ * adds nothing to them). Refusals always come from zod, so their messages and paths cannot
+ * differ; the compiled validators are compared too.
+ */
+
+const NAMES = ['', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '0', '1', '01', '-1', '1.5', '4294967295', '9007199254740993', 'fields', 'pairs', 'id', 'é', '😀', '\u0000', '\uD800', 'a b'];
+const name = fc.oneof(fc.constantFrom(...NAMES), fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }));
+const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', '\uDFFF', 'x'.repeat(5000)));
+const anyJson = fc.jsonValue({ maxDepth: 3 });
+const value = fc.oneof({ weight: 8, arbitrary: text }, { weight: 1, arbitrary: anyJson });
+const fields = fc.dictionary(name, value, { maxKeys: 8 });
+const stringFields = fc.dictionary(name, text, { maxKeys: 8 });
+
+/** As the JSON body parser makes it: JSON.parse of the text (a `__proto__` name becomes an own key). */
+const parsed = <T>(v: T): unknown => JSON.parse(JSON.stringify(v) ?? 'null');
+
+const body = fc.oneof(
+  { weight: 6, arbitrary: stringFields.map((f) => parsed({ fields: f })) },
+  { weight: 3, arbitrary: fields.map((f) => parsed({ fields: f })) },
+  { weight: 2, arbitrary: fc.tuple(stringFields, fc.constantFrom('id', 'pairs', 'messages', 'trim', 'extra', '__proto__'), anyJson).map(([f, k, v]) => parsed({ fields: f, [k]: v })) },
+  { weight: 1, arbitrary: fc.array(fc.tuple(text, text), { maxLength: 3 }).map((pairs) => parsed({ pairs })) },
+  { weight: 1, arbitrary: anyJson },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'text', [], {}, { fields: null }, { fields: [] }, { fields: ['a'] }, { fields: 'a' }, { fields: {} }) },
+);
+
+const STREAMS = ['s', '', ' ', '{tag}', 'a/b', '😀', '\uD800', '\u0000', '\n', 'é'.repeat(512), 'é'.repeat(513), 'x'.repeat(1024), 'x'.repeat(1025)];
+const streamName = fc.oneof(fc.constantFrom(...STREAMS), fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 600 }));
+const nullProto = <T extends object>(o: T): T => Object.assign(Object.create(null) as T, o);
+const params = fc.oneof(
+  { weight: 6, arbitrary: streamName.map((stream) => nullProto({ stream })) },
+  { weight: 2, arbitrary: streamName.map((stream) => ({ stream })) },
+  { weight: 1, arbitrary: fc.tuple(streamName, name, text).map(([stream, k, v]) => nullProto({ stream, [k]: v })) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, {}, [], { stream: 1 }, { stream: null }, { stream: undefined }, Object.assign([], { stream: 's' })) },
+);
+
+const ENCODINGS = ['utf8', 'base64', 'UTF8', 'hex', '', 'utf8 '];
+const query = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(null).map(() => nullProto({})) },
+  { weight: 4, arbitrary: fc.constantFrom(...ENCODINGS).map((encoding) => nullProto({ encoding })) },
+  { weight: 1, arbitrary: fc.constantFrom(...ENCODINGS).map((encoding) => ({ encoding: [encoding, encoding] })) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...ENCODINGS), name, text).map(([encoding, k, v]) => nullProto({ encoding, [k]: v })) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, [], {}, { encoding: undefined }, Object.assign([], { encoding: 'utf8' })) },
+);
+
+const BASE_HEADERS = { host: '127.0.0.1:1', 'content-type': 'application/json', 'content-length': '20', authorization: 'Bearer x' };
+const headers = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(null).map(() => ({ ...BASE_HEADERS })) },
+  { weight: 3, arbitrary: text.map((k) => ({ ...BASE_HEADERS, 'idempotency-key': k })) },
+  { weight: 1, arbitrary: fc.dictionary(name, fc.oneof(text, fc.array(text, { maxLength: 2 })), { maxKeys: 4 }).map((h) => nullProto({ ...BASE_HEADERS, ...h })) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, [], { 'idempotency-key': undefined }, { 'idempotency-key': ['a', 'b'] }, { 'idempotency-key': 1 }) },
+);
+
+const CASES: Array<[string, z.ZodType, fc.Arbitrary<unknown>, string]> = [
+  ['publish body', PublishBody, body, 'body'],
+  ['stream params', StreamParams, params, 'params'],
+  ['encoding query', EncodingQuery, query, 'querystring'],
+  ['publish headers', PublishHeaders, headers, 'headers'],
+];
+
+type Validator = (data: unknown) => unknown;
+const compile = (compiler: typeof validatorCompiler, schema: z.ZodType, httpPart: string): Validator =>
+  compiler({ schema, method: 'POST', url: '/v1/streams/:stream/messages', httpPart }) as Validator;
+
+describe.each(CASES)('the fast path of the %s', (_label, schema, input, httpPart) => {
+  const fast = fastPathOf(schema);
+
+  it('exists', () => expect(fast).toBeTypeOf('function'));
+
+  it('answers zod’s value, or leaves the input to zod', () => {
+    let hits = 0;
+    fc.assert(
+      fc.property(input, (data) => {
+        const out = fast!(data);
+        if (out === MISS) return;
+        hits++;
+        const z = schema.safeParse(data);
+        expect(z.success, `zod refuses what the fast path accepted: ${JSON.stringify(z.error?.issues)}`).toBe(true);
+        if (out === KEEP) expect({ ...(data as object), ...(z.data as object) }).toStrictEqual({ ...(data as object) });
+        else expect(out).toStrictEqual(z.data);
+      }),
+      { numRuns: 3000 },
+    );
+    // The fast path is taken for the common inputs, not only refused.
+    expect(hits).toBeGreaterThan(300);
+  });
+
+  it('through the compiled validator: the same value or the same error as zod alone', () => {
+    const ours = compile(validatorCompiler, schema, httpPart);
+    const zods = compile(zodValidatorCompiler as typeof validatorCompiler, schema, httpPart);
+    fc.assert(
+      fc.property(input, (data) => {
+        const a = ours(data) as { value?: unknown; error?: unknown };
+        const b = zods(data) as { value?: unknown; error?: unknown };
+        if ('error' in b) {
+          expect(a).toStrictEqual(b);
+        } else if (!('value' in a)) {
+          // KEEP: the part stays as it is, and zod's value would have added nothing to it.
+          expect({ ...(data as object), ...(b.value as object) }).toStrictEqual({ ...(data as object) });
+        } else expect(a.value).toStrictEqual(b.value);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('the fast paths accept the everyday inputs', () => {
+  it('{"fields": {...}} of strings, a stream name, no query or encoding alone, no or any Idempotency-Key', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.string()), (f) => {
+        const b = parsed({ fields: f });
+        expect(fastPathOf(PublishBody)!(b)).toBe(b);
+      }),
+    );
+    expect(fastPathOf(StreamParams)!({ stream: 'orders' })).toStrictEqual({ stream: 'orders' });
+    expect(fastPathOf(EncodingQuery)!(nullProto({}))).toStrictEqual({ encoding: 'utf8' });
+    expect(fastPathOf(EncodingQuery)!(nullProto({ encoding: 'base64' }))).toStrictEqual({ encoding: 'base64' });
+    expect(fastPathOf(PublishHeaders)!({ ...BASE_HEADERS })).toBe(KEEP);
+    expect(fastPathOf(PublishHeaders)!({ ...BASE_HEADERS, 'idempotency-key': 'k' })).toBe(KEEP);
+  });
+});
