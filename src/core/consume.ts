@@ -1,4 +1,5 @@
 import type { Admission } from './admission.js';
+import type { Cancellation } from '../contract/cancel.js';
 import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
@@ -65,7 +66,7 @@ export class ConsumeService {
    * caller's admission key), the time spent waiting counts as one waiting pull of that key:
    * RATE_LIMITED when it has STREAMGATE_MAX_WAITING_PER_KEY already.
    */
-  async pull(stream: string, group: string, input: PullInput, signal?: AbortSignal, waiter?: string): Promise<Message[]> {
+  async pull(stream: string, group: string, input: PullInput, signal?: Cancellation, waiter?: string): Promise<Message[]> {
     return (await this.pullLeased(stream, group, input, signal, waiter)).messages;
   }
 
@@ -83,7 +84,7 @@ export class ConsumeService {
     group: string,
     input: PullInput,
     ack: readonly string[],
-    signal?: AbortSignal,
+    signal?: Cancellation,
     waiter?: string,
   ): Promise<{ acked: PerIdResult; messages: Message[] }> {
     const { acked, messages } = await this.pullLeased(stream, group, input, signal, waiter, ack);
@@ -95,7 +96,7 @@ export class ConsumeService {
     stream: string,
     group: string,
     input: PullInput,
-    signal?: AbortSignal,
+    signal?: Cancellation,
     waiter?: string,
     ack: readonly string[] = [],
   ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
@@ -127,7 +128,7 @@ export class ConsumeService {
     input: PullInput,
     count: number,
     waitMs: number,
-    signal: AbortSignal | undefined,
+    signal: Cancellation | undefined,
     waiter: string | undefined,
     acks: Acks,
   ): Promise<{ messages: Message[]; leaseMs: number }> {
@@ -149,7 +150,7 @@ export class ConsumeService {
     input: PullInput,
     count: number,
     deadline: number,
-    signal: AbortSignal | undefined,
+    signal: Cancellation | undefined,
     acks: Acks,
     beforeWait: () => void,
   ): Promise<{ messages: Message[]; leaseMs: number }> {

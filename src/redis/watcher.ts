@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Cancellation } from '../contract/cancel.js';
 import { compareIds, parseId } from '../contract/ids.js';
 import { keySlot } from './keys.js';
 import { isReplyError } from './unavailable.js';
@@ -140,7 +141,7 @@ class WatcherShard {
     private readonly onCount: (delta: number) => void,
   ) {}
 
-  wait(req: WaitRequest, signal?: AbortSignal): Promise<WakeReason> {
+  wait(req: WaitRequest, signal?: Cancellation): Promise<WakeReason> {
     if (this.closed) return Promise.resolve('closed');
     if (signal?.aborted) return Promise.resolve('aborted');
     let watch = this.streams.get(req.stream);
@@ -364,7 +365,7 @@ export class StreamWatcher {
     return this.shards[keySlot(stream) % this.shards.length] as WatcherShard;
   }
 
-  wait(req: WaitRequest, signal?: AbortSignal): Promise<WakeReason> {
+  wait(req: WaitRequest, signal?: Cancellation): Promise<WakeReason> {
     return this.shard(req.stream).wait(req, signal);
   }
 
