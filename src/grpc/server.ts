@@ -4,6 +4,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { type TlsSource, grpcServerCredentials } from './credentials.js';
+import { withPublishCodec } from './publish-codec.js';
 import { withPullEncoding } from './pull-encoding.js';
 import { withUndecodableRequests } from './decoding.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
@@ -43,7 +44,7 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     'grpc.keepalive_permit_without_calls': 1,
   });
   const active = new ActiveStreams();
-  server.addService(withPullEncoding(withUndecodableRequests(grpc.streamgate.v1.StreamGateway.service)), streamGatewayHandlers(core, opts.logger, active));
+  server.addService(withUndecodableRequests(withPullEncoding(withPublishCodec(grpc.streamgate.v1.StreamGateway.service))), streamGatewayHandlers(core, opts.logger, active));
 
   // Health follows Redis: a gateway that cannot reach Redis should be taken out of rotation.
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
