@@ -42,6 +42,9 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
+    // No channelz service is served (it would need grpc-js's admin service): its per-call
+    // and per-message bookkeeping (call trackers, a Date.now() per message) is work for nobody.
+    'grpc.enable_channelz': 0,
   });
   const active = new ActiveStreams();
   server.addService(withUndecodableRequests(withPullEncoding(withPublishCodec(grpc.streamgate.v1.StreamGateway.service))), streamGatewayHandlers(core, opts.logger, active));
