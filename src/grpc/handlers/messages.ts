@@ -11,7 +11,8 @@ export function messageHandlers({ core, unary }: Rpcs): HandlersOf<'Publish' | '
   return {
     // The request comes decoded by publish-codec.ts (its messages' pairs ready for the core),
     // the reply is written by it: the method's codec there, not protobufjs's objects.
-    Publish: unary('Publish', async (r: PublishCall): Promise<PublishReply> => {
+    // Not async: the core's promise is the call's, without one more promise to resolve it.
+    Publish: unary('Publish', (r: PublishCall): Promise<PublishReply> => {
       const { messages } = r;
       for (let i = 0; i < messages.length; i++) {
         const { gave } = messages[i]!;
