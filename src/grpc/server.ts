@@ -6,6 +6,7 @@ import type { Core } from '../core/core.js';
 import { type TlsSource, grpcServerCredentials } from './credentials.js';
 import { withPublishCodec } from './publish-codec.js';
 import { withPullEncoding } from './pull-encoding.js';
+import { withPullRequestCodec } from './pull-request-codec.js';
 import { withUndecodableRequests } from './decoding.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
 import { streamGatewayHandlers } from './service.js';
@@ -47,7 +48,7 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     'grpc.enable_channelz': 0,
   });
   const active = new ActiveStreams();
-  server.addService(withUndecodableRequests(withPullEncoding(withPublishCodec(grpc.streamgate.v1.StreamGateway.service))), streamGatewayHandlers(core, opts.logger, active));
+  server.addService(withUndecodableRequests(withPullRequestCodec(withPullEncoding(withPublishCodec(grpc.streamgate.v1.StreamGateway.service)))), streamGatewayHandlers(core, opts.logger, active));
 
   // Health follows Redis: a gateway that cannot reach Redis should be taken out of rotation.
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
