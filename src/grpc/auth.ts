@@ -21,8 +21,26 @@ export function peerAddress(peer: string): string {
   return plain?.[1] ?? peer;
 }
 
-/** The caller's admission key: the API key, or with auth off the peer's address. */
-export const callerOf = (principal: Principal, peer: string): string => callerKey(principal, peerAddress(peer));
+/** Peers remembered per principal before their keys are worked out afresh (a bound on memory, not on correctness). */
+const PEERS_KEPT = 1024;
+const callerKeys = new WeakMap<Principal, Map<string, string>>();
+
+/**
+ * The caller's admission key: the API key, or with auth off the peer's address. A pure
+ * function of the principal and the peer, remembered for both (no regex and no string built
+ * per call of a connection already seen).
+ */
+export function callerOf(principal: Principal, peer: string): string {
+  let byPeer = callerKeys.get(principal);
+  if (byPeer === undefined) callerKeys.set(principal, (byPeer = new Map()));
+  let key = byPeer.get(peer);
+  if (key === undefined) {
+    if (byPeer.size >= PEERS_KEPT) byPeer.clear();
+    key = callerKey(principal, peerAddress(peer));
+    byPeer.set(peer, key);
+  }
+  return key;
+}
 
 /** The `authorization` metadata (`Bearer <key>`), as REST's header. */
 function authorizationOf(metadata: Metadata): string | undefined {

@@ -4,7 +4,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { type TlsSource, grpcServerCredentials } from './credentials.js';
+import { withPublishCodec } from './publish-codec.js';
 import { withPullEncoding } from './pull-encoding.js';
+import { withPullRequestCodec } from './pull-request-codec.js';
 import { withUndecodableRequests } from './decoding.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
 import { streamGatewayHandlers } from './service.js';
@@ -41,9 +43,12 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
+    // No channelz service is served (it would need grpc-js's admin service): its per-call
+    // and per-message bookkeeping (call trackers, a Date.now() per message) is work for nobody.
+    'grpc.enable_channelz': 0,
   });
   const active = new ActiveStreams();
-  server.addService(withPullEncoding(withUndecodableRequests(grpc.streamgate.v1.StreamGateway.service)), streamGatewayHandlers(core, opts.logger, active));
+  server.addService(withUndecodableRequests(withPullRequestCodec(withPullEncoding(withPublishCodec(grpc.streamgate.v1.StreamGateway.service)))), streamGatewayHandlers(core, opts.logger, active));
 
   // Health follows Redis: a gateway that cannot reach Redis should be taken out of rotation.
   const health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });

@@ -29,15 +29,21 @@ function wrap<Req extends object, Res>(opts: UnaryOptions, rpc: RpcName, fn: Bod
     callback(toGrpcStatus(err));
   };
   return admitted<ServerUnaryCall<Req, Res>, sendUnaryData<Res>>(core, fail, (call, callback, ctx) => {
-    const run = async (): Promise<Res> => {
+    // Synchronous up to the handler's promise (no async wrapper per call): a throw on the
+    // way, the handler's own included, fails the call as its rejection does.
+    let response: Promise<Res>;
+    try {
       const request: unknown = call.request;
       if (request instanceof Undecodable) throw request.toError();
       if (core.config.logBodies) logger.debug({ rpc, request: call.request }, 'request body');
       authorizeCall(core, ctx.principal, operation, call.request);
-      return fn(call.request, ctx, call);
-    };
-    run().then(
-      (response) => callback(null, response),
+      response = fn(call.request, ctx, call);
+    } catch (err) {
+      fail(err, call, callback);
+      return;
+    }
+    response.then(
+      (value) => callback(null, value),
       (err: unknown) => fail(err, call, callback),
     );
   });

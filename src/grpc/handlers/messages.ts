@@ -1,5 +1,7 @@
 import { defaultOptions } from '../../contract/defaults.js';
-import { fromProtoFields, fromProtoTrim, orDefault, toProtoMessage } from '../convert.js';
+import { fieldsForm } from '../../contract/messages.js';
+import { fromProtoTrim, orDefault, toProtoMessage } from '../convert.js';
+import { GAVE_FIELDS, GAVE_PAIRS, type PublishCall, type PublishReply } from '../publish-codec.js';
 import type { HandlersOf, Rpcs } from './rpc.js';
 
 const { readRange } = defaultOptions;
@@ -7,13 +9,19 @@ const { readRange } = defaultOptions;
 /** Publish, read, delete and trim entries. */
 export function messageHandlers({ core, unary }: Rpcs): HandlersOf<'Publish' | 'ReadRange' | 'DeleteMessage' | 'Trim'> {
   return {
-    Publish: unary('Publish', async (r) => {
-      const messages = r.messages.map((m, i) => ({ id: m.id, pairs: fromProtoFields(m.fields, m.pairs, `messages[${i}]`) }));
+    // The request comes decoded by publish-codec.ts (its messages' pairs ready for the core),
+    // the reply is written by it: the method's codec there, not protobufjs's objects.
+    // Not async: the core's promise is the call's, without one more promise to resolve it.
+    Publish: unary('Publish', (r: PublishCall): Promise<PublishReply> => {
+      const { messages } = r;
+      for (let i = 0; i < messages.length; i++) {
+        const { gave } = messages[i]!;
+        if (gave !== GAVE_FIELDS && gave !== GAVE_PAIRS) fieldsForm(gave === 3, gave === 3, `messages[${i}]`);
+      }
       const trim = r.trim ? fromProtoTrim(r.trim) : undefined;
       const idempotencyKey = r.idempotencyKey === '' ? undefined : r.idempotencyKey;
-      const result = await core.streams.publish(r.stream, { messages, trim, idempotencyKey });
-      return { ids: result.ids, replayed: result.replayed };
-    }),
+      return core.streams.publish(r.stream, { messages, trim, idempotencyKey });
+    }) as unknown as HandlersOf<'Publish'>['Publish'],
 
     ReadRange: unary('ReadRange', async (r) => {
       const messages = await core.streams.read(r.stream, {

@@ -1,0 +1,248 @@
+import { Buffer } from 'node:buffer';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { FieldPair } from '../contract/types.js';
+import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
+import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
+import { BAIL, WireReader, sameBytes, text } from './wire-reader.js';
+
+/**
+ * Publish's request and response written by hand (grpc-js takes a serializer and a
+ * deserializer per method): the request is read straight into what the handler hands the
+ * core — per message its field pairs as Buffers, in the order `fromProtoFields` gave them —
+ * instead of protobufjs's decode, then toObject, then a copy of every field. A request that
+ * is not plain canonical protobuf (wire-reader.ts) is decoded by protobufjs and converted
+ * the old way (`fromReference`), so both give the same result and refuse the same bytes
+ * (test/grpc/request-codecs.test.ts).
+ */
+
+/** Which of `fields` (map) and `pairs` (list) a PublishMessage gave, non-empty (contract/messages.ts fieldsForm). */
+export const GAVE_FIELDS = 1;
+export const GAVE_PAIRS = 2;
+
+/** A PublishMessage: `pairs` are those of the form it gave (the map's in JS object order, as Object.entries gave them). */
+export interface DecodedMessage {
+  readonly id: string | undefined;
+  readonly pairs: FieldPair[];
+  /** GAVE_FIELDS | GAVE_PAIRS bits: valid when exactly one. */
+  readonly gave: number;
+}
+
+/** A PublishRequest as the Publish handler takes it. */
+export interface PublishCall {
+  readonly stream: string;
+  readonly messages: DecodedMessage[];
+  /** protobufjs's toObject shape (defaults, oneofs), absent when the request has none. */
+  readonly trim: TrimSpec__Output | undefined;
+  readonly idempotencyKey: string;
+}
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+function decoded(id: string | undefined, fields: FieldPair[], pairs: FieldPair[]): DecodedMessage {
+  const gave = (fields.length > 0 ? GAVE_FIELDS : 0) | (pairs.length > 0 ? GAVE_PAIRS : 0);
+  return { id, pairs: gave === GAVE_PAIRS ? pairs : fields, gave };
+}
+
+/** The map's pairs as a JS object orders them: integer-like names first, ascending; one pair per name, its last value. */
+function objectOrder(fields: FieldPair[]): FieldPair[] {
+  const map = Object.create(null) as Record<string, Buffer>;
+  for (const [name, value] of fields) map[name] = value;
+  return Object.entries(map);
+}
+
+/**
+ * Field names decoded once per request and position: the messages of a batch usually repeat
+ * them, so a name whose bytes are those of the name at the same position in the message
+ * before is that string again (no native call, no new string).
+ */
+class Names {
+  private readonly start: number[] = [];
+  private readonly len: number[] = [];
+  private readonly str: string[] = [];
+
+  constructor(private readonly buf: Buffer) {}
+
+  at(k: number, start: number, end: number): string {
+    const len = end - start;
+    if (k < this.str.length && this.len[k] === len && sameBytes(this.buf, this.start[k]!, start, len)) return this.str[k]!;
+    const s = text(this.buf, start, end);
+    this.start[k] = start;
+    this.len[k] = len;
+    this.str[k] = s;
+    return s;
+  }
+}
+
+/** Up to this many map entries, repeated names are looked for pairwise. */
+const PAIRWISE = 16;
+
+function decodeMessage(r: WireReader, end: number, names: Names): DecodedMessage {
+  let id: string | undefined;
+  const fields: FieldPair[] = [];
+  let pairs: FieldPair[] | null = null;
+  // A repeated name, or one a JS object would move first (starts with a digit): object order.
+  let reorder = false;
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === 0x0a || tag === 0x12) {
+      // fields (map entry) or pairs (Field): name = 1, value = 2, both length-delimited.
+      const stop = r.delimited(end);
+      let nameStart = -1;
+      let nameEnd = -1;
+      let value: Buffer = EMPTY;
+      while (r.pos < stop) {
+        const t = r.uint32(stop);
+        if (t === 0x0a) {
+          nameEnd = r.delimited(stop);
+          nameStart = r.pos;
+          r.pos = nameEnd;
+        } else if (t === 0x12) value = r.bytes(stop);
+        else throw BAIL;
+      }
+      const k = tag === 0x0a ? fields.length : (pairs?.length ?? 0);
+      const name = nameStart < 0 ? '' : names.at(k, nameStart, nameEnd);
+      if (tag === 0x12) {
+        (pairs ??= []).push([name, value]);
+        continue;
+      }
+      if (!reorder) {
+        const c = name.charCodeAt(0);
+        if ((c >= 0x30 && c <= 0x39) || k >= PAIRWISE) reorder = true;
+        else for (let i = 0; i < k; i++) if (fields[i]![0] === name) reorder = true;
+      }
+      fields.push([name, value]);
+    } else if (tag === 0x1a) id = r.string(end);
+    else throw BAIL;
+  }
+  return decoded(id, reorder ? objectOrder(fields) : fields, pairs ?? []);
+}
+
+function decodeTrim(r: WireReader, end: number): TrimSpec__Output {
+  let maxLen: number | undefined;
+  let minId: string | undefined;
+  let exact = false;
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === 0x08) maxLen = r.uint53(end);
+    else if (tag === 0x12) minId = r.string(end);
+    else if (tag === 0x18) exact = r.uint32(end) !== 0;
+    else throw BAIL;
+  }
+  // protobufjs keeps both members of the oneof when both come; toObject names the last declared.
+  const out: TrimSpec__Output = { exact };
+  if (maxLen !== undefined) {
+    out.maxLen = maxLen;
+    out.threshold = 'maxLen';
+  }
+  if (minId !== undefined) {
+    out.minId = minId;
+    out.threshold = 'minId';
+  }
+  return out;
+}
+
+/** The fast path: a PublishCall, or BAIL (thrown) for anything it does not read exactly as protobufjs. */
+export function decodePublishFast(buf: Buffer): PublishCall {
+  const r = new WireReader(buf);
+  const end = buf.length;
+  const names = new Names(buf);
+  let stream = '';
+  let idempotencyKey = '';
+  let trim: TrimSpec__Output | undefined;
+  const messages: DecodedMessage[] = [];
+  while (r.pos < end) {
+    const tag = r.uint32(end);
+    if (tag === 0x0a) stream = r.string(end);
+    else if (tag === 0x12) {
+      const stop = r.delimited(end);
+      messages.push(decodeMessage(r, stop, names));
+    } else if (tag === 0x1a) {
+      const stop = r.delimited(end);
+      trim = decodeTrim(r, stop);
+    } else if (tag === 0x22) idempotencyKey = r.string(end);
+    else throw BAIL;
+  }
+  return { stream, messages, trim, idempotencyKey };
+}
+
+/** What protobufjs's decode + toObject (proto-loader's deserializer) gives, converted as the handler did before. */
+export function fromReference(req: PublishRequest__Output): PublishCall {
+  const messages = req.messages.map((m) =>
+    decoded(
+      m.id,
+      Object.entries(m.fields ?? {}).map(([name, value]) => [name, Buffer.from(value)] as const),
+      (m.pairs ?? []).map((f) => [f.name, Buffer.from(f.value)] as const),
+    ),
+  );
+  return { stream: req.stream, messages, trim: req.trim ?? undefined, idempotencyKey: req.idempotencyKey };
+}
+
+/** PublishResponse as the handler returns it. */
+export interface PublishReply {
+  readonly ids: readonly string[];
+  readonly replayed: boolean;
+}
+
+/** PublishResponse bytes, as protobufjs writes them (`replayed` always written, false too). */
+export function encodePublishReply(reply: PublishReply): Buffer {
+  const { ids } = reply;
+  let total = 2;
+  let ascii = true;
+  for (const id of ids) {
+    let len = id.length;
+    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 0x7f) ascii = false;
+    if (!ascii) len = Buffer.byteLength(id, 'utf8');
+    total += 1 + (len < 0x80 ? 1 : len < 0x4000 ? 2 : 3) + len;
+  }
+  if (!ascii) return encodeSlow(reply, total);
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  for (const id of ids) {
+    buf[pos++] = 0x0a;
+    let n = id.length;
+    while (n > 0x7f) {
+      buf[pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    buf[pos++] = n;
+    for (let i = 0; i < id.length; i++) buf[pos++] = id.charCodeAt(i);
+  }
+  buf[pos++] = 0x10;
+  buf[pos++] = reply.replayed ? 1 : 0;
+  return buf;
+}
+
+function encodeSlow(reply: PublishReply, total: number): Buffer {
+  const buf = Buffer.allocUnsafe(total + 4 * reply.ids.length);
+  let pos = 0;
+  for (const id of reply.ids) {
+    buf[pos++] = 0x0a;
+    let n = Buffer.byteLength(id, 'utf8');
+    while (n > 0x7f) {
+      buf[pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    buf[pos++] = n;
+    pos += buf.write(id, pos, 'utf8');
+  }
+  buf[pos++] = 0x10;
+  buf[pos++] = reply.replayed ? 1 : 0;
+  return buf.subarray(0, pos);
+}
+
+/** The service with Publish read and written by this module (protobufjs deciding whatever the fast path does not read). */
+export function withPublishCodec(service: ServiceDefinition): ServiceDefinition {
+  const method = service.Publish;
+  if (!method) return service;
+  const reference = method.requestDeserialize as (bytes: Buffer) => PublishRequest__Output;
+  const requestDeserialize = (bytes: Buffer): PublishCall => {
+    try {
+      return decodePublishFast(bytes);
+    } catch (err) {
+      if (err !== BAIL) throw err;
+      return fromReference(reference(bytes));
+    }
+  };
+  const responseSerialize = (value: PublishReply): Buffer => encodePublishReply(value);
+  return { ...service, Publish: { ...method, requestDeserialize, responseSerialize } };
+}

@@ -1,0 +1,114 @@
+import type { Buffer } from 'node:buffer';
+
+/**
+ * The reading half of the hand-written request decoders (publish-codec.ts, pull-request-codec.ts):
+ * a strict reader of canonical protobuf. It reads only what it is sure to read exactly as
+ * protobufjs would (lengths inside their message, varints short enough to be exact numbers,
+ * the wire type each known field is written with); anything else — an unknown field, a
+ * group, a truncated or over-long value, a string past its message's end — makes it give up
+ * (`Bail`), and the caller then decodes the bytes with protobufjs, which decides: the same
+ * result, or the same error (decoding.ts turns it into INVALID_ARGUMENT). So a request the
+ * fast path accepts is one protobufjs accepts with the same values
+ * (test/grpc/request-codecs.test.ts checks this on random messages and random bytes).
+ */
+export const BAIL: unique symbol = Symbol('not canonical: decode with protobufjs');
+
+/** Buffer's native slices without toString's argument handling (they exist on every Node Buffer). */
+interface Slices {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+export class WireReader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  /** A varint below 2^32 ending before `end` (tags, lengths, uint32 and bool fields). */
+  uint32(end: number): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos >= end) throw BAIL;
+    let b = buf[pos++]!;
+    if (b < 0x80) {
+      this.pos = pos;
+      return b;
+    }
+    let value = b & 0x7f;
+    let scale = 0x80;
+    for (let i = 1; i < 5; i++) {
+      if (pos >= end) throw BAIL;
+      b = buf[pos++]!;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (value > 0xffffffff) throw BAIL;
+        this.pos = pos;
+        return value;
+      }
+      scale *= 0x80;
+    }
+    throw BAIL;
+  }
+
+  /** A varint up to 2^53 − 1 (uint64 fields, as protobufjs's `longs: Number` gives them), at most 8 bytes. */
+  uint53(end: number): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      if (pos >= end) throw BAIL;
+      const b = buf[pos++]!;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (value > Number.MAX_SAFE_INTEGER) throw BAIL;
+        this.pos = pos;
+        return value;
+      }
+      scale *= 0x80;
+    }
+    throw BAIL;
+  }
+
+  /** The end of a length-delimited value that starts here (its length read); it must end by `end`. */
+  delimited(end: number): number {
+    const len = this.uint32(end);
+    const stop = this.pos + len;
+    if (stop > end) throw BAIL;
+    return stop;
+  }
+
+  /** A string field's value (its length read here), as protobufjs gives it (Buffer#utf8Slice: bad UTF-8 becomes U+FFFD). */
+  string(end: number): string {
+    const stop = this.delimited(end);
+    const start = this.pos;
+    this.pos = stop;
+    return text(this.buf, start, stop);
+  }
+
+  /** A bytes field's value (its length read here): a view of the request, as protobufjs gives it. */
+  bytes(end: number): Buffer {
+    const stop = this.delimited(end);
+    const start = this.pos;
+    this.pos = stop;
+    return this.buf.subarray(start, stop);
+  }
+}
+
+/** Up to this many bytes, ASCII is looked for in JS: a one-byte string (latin1Slice) is then exactly the UTF-8 reading. */
+const SHORT = 32;
+
+export function text(buf: Buffer, start: number, end: number): string {
+  const slices = buf as unknown as Slices;
+  if (end - start <= SHORT) {
+    let i = start;
+    while (i < end && buf[i]! < 0x80) i++;
+    if (i === end) return slices.latin1Slice(start, end);
+  }
+  return slices.utf8Slice(start, end);
+}
+
+/** True when bytes [a, a + len) and [b, b + len) of `buf` are the same. */
+export function sameBytes(buf: Buffer, a: number, b: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
