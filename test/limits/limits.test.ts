@@ -64,7 +64,9 @@ describe('requests per second per key: one budget across REST and gRPC', () => {
     ]);
   let g!: AuthGateway;
   withAuthGateway(
-    () => ({ STREAMGATE_AUTH_FILE: keys(), STREAMGATE_RATE_LIMIT_RPS: '2', STREAMGATE_RATE_LIMIT_BURST: '4' }),
+    // One token every 2 s: slow enough that no token comes back between the checks below,
+    // however loaded the machine (at 2 a second, a gRPC call 500 ms late found one).
+    () => ({ STREAMGATE_AUTH_FILE: keys(), STREAMGATE_RATE_LIMIT_RPS: '0.5', STREAMGATE_RATE_LIMIT_BURST: '4' }),
     (x) => {
       g = x;
     },
@@ -85,15 +87,17 @@ describe('requests per second per key: one budget across REST and gRPC', () => {
     // The same key over gRPC finds its bucket empty too.
     const g1 = await rpc(g, 'GetStream', { stream: s }, 'secret-a');
     expect(g1).toMatchObject({ ok: false, code: status.RESOURCE_EXHAUSTED, errorCode: 'RATE_LIMITED' });
-    if (!g1.ok) expect(Number(g1.metadata.get('retry-after-ms')[0])).toBeGreaterThan(0);
+    const retryMs = g1.ok ? Number.NaN : Number(g1.metadata.get('retry-after-ms')[0]);
+    expect(retryMs).toBeGreaterThan(0);
+    expect(retryMs).toBeLessThanOrEqual(2000);
 
     // Key b has its own budget, and probes are never limited.
     expect((await info('secret-b')).status).toBe(404);
     expect((await rpc(g, 'GetStream', { stream: s }, 'secret-b')).ok).toBe(false);
     for (let i = 0; i < 10; i++) expect((await rest(g, 'GET', '/healthz')).status).toBe(200);
 
-    // 2 a second: after ~600 ms key a may call again.
-    await new Promise((r) => setTimeout(r, 600));
+    // Once its retry-after has passed, key a may call again.
+    await new Promise((r) => setTimeout(r, retryMs + 100));
     expect((await info('secret-a')).status).toBe(404);
   });
 
