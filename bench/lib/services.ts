@@ -92,57 +92,30 @@ function canConnect(port: number): Promise<boolean> {
 
 const tsxNode = (script: string): string[] => ['--import', 'tsx', join(REPO_ROOT, 'bench', 'twins', script)];
 
-/** The naive fastify + ioredis twin of REST publish (bench/twins/naive.ts). */
-export async function startNaiveTwin(redisUrl: string): Promise<ServiceProcess> {
+/** A twin of bench/twins, run as its own Node process; it prints `listening <port>` once it serves. */
+async function startNodeTwin(label: string, script: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const port = await freePort();
   return spawnService({
-    label: 'naive twin',
+    label,
     command: process.execPath,
-    args: tsxNode('naive.ts'),
-    env: { REDIS_URL: redisUrl, PORT: String(port) },
+    args: tsxNode(script),
+    env: { ...env, PORT: String(port) },
     port,
     ready: (out) => out().includes(`listening ${port}`),
   });
 }
+
+/** The naive fastify + ioredis twin of REST publish (bench/twins/naive.ts). */
+export const startNaiveTwin = (redisUrl: string): Promise<ServiceProcess> => startNodeTwin('naive twin', 'naive.ts', { REDIS_URL: redisUrl });
 
 /** The bare twin (bench/twins/bare.ts): node:http + ioredis, no framework. */
-export async function startBareTwin(redisUrl: string): Promise<ServiceProcess> {
-  const port = await freePort();
-  return spawnService({
-    label: 'bare twin',
-    command: process.execPath,
-    args: tsxNode('bare.ts'),
-    env: { REDIS_URL: redisUrl, PORT: String(port) },
-    port,
-    ready: (out) => out().includes(`listening ${port}`),
-  });
-}
+export const startBareTwin = (redisUrl: string): Promise<ServiceProcess> => startNodeTwin('bare twin', 'bare.ts', { REDIS_URL: redisUrl });
 
 /** The bare HTTP/2 twin (bench/twins/h2echo.ts): node:http2 answering a unary gRPC call, no grpc-js, no Redis. */
-export async function startH2EchoTwin(): Promise<ServiceProcess> {
-  const port = await freePort();
-  return spawnService({
-    label: 'http2 twin',
-    command: process.execPath,
-    args: tsxNode('h2echo.ts'),
-    env: { PORT: String(port) },
-    port,
-    ready: (out) => out().includes(`listening ${port}`),
-  });
-}
+export const startH2EchoTwin = (): Promise<ServiceProcess> => startNodeTwin('http2 twin', 'h2echo.ts');
 
 /** The grpc-js echo twin (bench/twins/echo.ts): unary and server streaming, no Redis. */
-export async function startEchoTwin(): Promise<ServiceProcess> {
-  const port = await freePort();
-  return spawnService({
-    label: 'echo twin',
-    command: process.execPath,
-    args: tsxNode('echo.ts'),
-    env: { PORT: String(port) },
-    port,
-    ready: (out) => out().includes(`listening ${port}`),
-  });
-}
+export const startEchoTwin = (): Promise<ServiceProcess> => startNodeTwin('echo twin', 'echo.ts');
 
 export { ECHO_UNARY_PATH } from '../twins/echo-proto.js';
 

@@ -3,7 +3,7 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { FieldPair } from '../contract/types.js';
 import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
 import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
-import { BAIL, WireReader, sameBytes, text } from './wire-reader.js';
+import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reader.js';
 
 /**
  * Publish's request and response written by hand (grpc-js takes a serializer and a
@@ -235,14 +235,7 @@ export function withPublishCodec(service: ServiceDefinition): ServiceDefinition 
   const method = service.Publish;
   if (!method) return service;
   const reference = method.requestDeserialize as (bytes: Buffer) => PublishRequest__Output;
-  const requestDeserialize = (bytes: Buffer): PublishCall => {
-    try {
-      return decodePublishFast(bytes);
-    } catch (err) {
-      if (err !== BAIL) throw err;
-      return fromReference(reference(bytes));
-    }
-  };
+  const requestDeserialize = fastOrReference(reference, decodePublishFast, fromReference);
   const responseSerialize = (value: PublishReply): Buffer => encodePublishReply(value);
   return { ...service, Publish: { ...method, requestDeserialize, responseSerialize } };
 }

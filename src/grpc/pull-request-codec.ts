@@ -1,7 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
-import { BAIL, WireReader, text } from './wire-reader.js';
+import { BAIL, WireReader, fastOrReference, text } from './wire-reader.js';
 
 /**
  * StreamingPullRequest read by hand: after the first, a stream's requests are lists of ack
@@ -99,13 +99,6 @@ export function withPullRequestCodec(service: ServiceDefinition): ServiceDefinit
   const method = service.StreamingPull;
   if (!method) return service;
   const reference = method.requestDeserialize as (bytes: Buffer) => StreamingPullRequest__Output;
-  const requestDeserialize = (bytes: Buffer): StreamingPullRequest__Output => {
-    try {
-      return decodeStreamingPullFast(bytes);
-    } catch (err) {
-      if (err !== BAIL) throw err;
-      return reference(bytes);
-    }
-  };
+  const requestDeserialize = fastOrReference(reference, decodeStreamingPullFast, (value) => value);
   return { ...service, StreamingPull: { ...method, requestDeserialize } };
 }

@@ -112,3 +112,23 @@ export function sameBytes(buf: Buffer, a: number, b: number, len: number): boole
   for (let i = 0; i < len; i++) if (buf[a + i] !== buf[b + i]) return false;
   return true;
 }
+
+/**
+ * A request deserializer that reads with `fast` and, where it bails (input that is not plain
+ * canonical protobuf), lets the method's protobufjs deserializer decide, its result passed
+ * through `fromReference`: the same value or the same error as before, always.
+ */
+export function fastOrReference<Ref, Out>(
+  reference: (bytes: Buffer) => Ref,
+  fast: (bytes: Buffer) => Out,
+  fromReference: (value: Ref) => Out,
+): (bytes: Buffer) => Out {
+  return (bytes) => {
+    try {
+      return fast(bytes);
+    } catch (err) {
+      if (err !== BAIL) throw err;
+      return fromReference(reference(bytes));
+    }
+  };
+}
