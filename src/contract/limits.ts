@@ -55,15 +55,25 @@ export class LimitChecks {
     return this.batch(ids, path, min).map((id, i) => (isCanonicalId(id) ? id : entryId(id, `${path}[${i}]`)));
   }
 
-  message(pairs: readonly FieldPair[], path: string): void {
+  /**
+   * A message to write. A value may be text (a publish keeps JSON strings as they are until
+   * they are packed): its bytes are its UTF-8 bytes, and it must be well-formed, as a field
+   * name must.
+   */
+  message(pairs: readonly InputPair[], path: string): void {
     if (pairs.length < 1) throw invalid(`${path} must have at least one field (Redis entries cannot be empty)`, path);
     if (pairs.length > this.limits.maxFields) {
       throw invalid(`${path} has ${pairs.length} fields; at most ${this.limits.maxFields} are allowed`, path);
     }
-    for (const [name] of pairs) {
+    let bytes = 0;
+    for (let i = 0; i < pairs.length; i++) {
+      const [name, value] = pairs[i]!;
       if (!name.isWellFormed()) throw invalid(`${path} has a field name that is not valid Unicode`, path);
+      if (typeof value === 'string') {
+        if (!value.isWellFormed()) throw invalid(`${path} has a field value that is not valid Unicode`, path);
+        bytes += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value, 'utf8');
+      } else bytes += Buffer.byteLength(name, 'utf8') + value.length;
     }
-    const bytes = pairsBytes(pairs);
     if (bytes > this.limits.maxMessageBytes) {
       throw new GatewayError(
         'PAYLOAD_TOO_LARGE',
@@ -73,6 +83,9 @@ export class LimitChecks {
     }
   }
 }
+
+/** A field of a message to write: the value as bytes, or as text written as UTF-8. */
+export type InputPair = readonly [name: string, value: Buffer | string];
 
 /** Bytes of a message as the size limits count them: field names (UTF-8) and values. */
 export function pairsBytes(pairs: readonly FieldPair[] | null): number {

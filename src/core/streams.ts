@@ -4,7 +4,7 @@ import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, publishId, rangeBound } from '../contract/ids.js';
-import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
+import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
 import type { TrimArgs } from '../redis/scripts.js';
 import type { FieldPair, Message, StreamInfo } from '../contract/types.js';
@@ -12,8 +12,18 @@ import type { FieldPair, Message, StreamInfo } from '../contract/types.js';
 /** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
 export type TrimSpec = TrimInput;
 
+/**
+ * A message to publish. A value is bytes, or text written as its UTF-8 bytes (REST keeps
+ * JSON strings as they are down to the packer: no Buffer per value); text must be
+ * well-formed (a lone surrogate is refused, never stored as U+FFFD).
+ */
+export interface PublishMessage {
+  readonly id?: string;
+  readonly pairs: readonly InputPair[];
+}
+
 export interface PublishInput {
-  readonly messages: ReadonlyArray<{ readonly id?: string; readonly pairs: readonly FieldPair[] }>;
+  readonly messages: ReadonlyArray<PublishMessage>;
   readonly trim?: TrimSpec;
   readonly idempotencyKey?: string;
 }
@@ -70,7 +80,7 @@ export class StreamService {
     // anything; that refusal is answered by the script below, word for word as before.
     const only = messages.length === 1 && trim === null && idem === undefined ? messages[0] : undefined;
     if (only !== undefined) {
-      const id = await this.backend.commands.xadd(stream, only.id, only.pairs);
+      const id = await this.backend.commands.xadd(stream, only.id, asBytes(only.pairs));
       if (id !== null) return { ids: [id], replayed: false };
     }
     const idempotency = idem === undefined ? undefined : { key: idem, requestHash: requestHash(messages, trim) };
@@ -154,9 +164,17 @@ function trimArgs(spec: TrimSpec): TrimArgs {
   return { strategy: 'MINID', op, threshold: entryId(minId!, 'minId') };
 }
 
+/** The pairs with every value as bytes (the same array when they already are). */
+function asBytes(pairs: readonly InputPair[]): readonly FieldPair[] {
+  for (const [, value] of pairs) {
+    if (typeof value === 'string') return pairs.map(([name, v]) => [name, typeof v === 'string' ? Buffer.from(v, 'utf8') : v]);
+  }
+  return pairs as readonly FieldPair[];
+}
+
 /** Identifies a publish request for Idempotency-Key: same messages, IDs and trim, same hash. */
 function requestHash(
-  messages: ReadonlyArray<{ id: string; pairs: readonly FieldPair[] }>,
+  messages: ReadonlyArray<{ id: string; pairs: readonly InputPair[] }>,
   trim: TrimArgs | null,
 ): string {
   const h = createHash('sha256');

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { invalid } from '../contract/errors.js';
 import { fieldsForm, needsPairs } from '../contract/messages.js';
+import type { InputPair } from '../contract/limits.js';
 import type { FieldPair, Message } from '../contract/types.js';
 
 /**
@@ -46,11 +47,16 @@ export function messageToJson(m: Message, encoding: Encoding): MessageJson {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** The bytes of a value, or null when it is not valid in `encoding` (problemOf says why). */
-function valueBytes(value: string, encoding: Encoding): Buffer | null {
+/**
+ * The bytes of a value, or null when it is not valid in `encoding` (problemOf says why).
+ * With `text`, a utf8 value stays the (well-formed) string: its UTF-8 bytes are written
+ * later, straight into the packed batch (redis/pack.ts).
+ */
+function valueBytes(value: string, encoding: Encoding, text: boolean): Buffer | string | null {
   if (encoding === 'base64') return BASE64.test(value) ? Buffer.from(value, 'base64') : null;
   // A lone surrogate cannot be encoded as UTF-8; refuse it rather than store U+FFFD.
-  return value.isWellFormed() ? Buffer.from(value, 'utf8') : null;
+  if (!value.isWellFormed()) return null;
+  return text ? value : Buffer.from(value, 'utf8');
 }
 
 /** The refusal of a value valueBytes turned down; its path is built only then. */
@@ -62,13 +68,26 @@ export interface FieldsInput {
   readonly pairs?: ReadonlyArray<readonly [string, string]>;
 }
 
+/** The fields of a message as bytes. */
 export function fieldsFromJson(input: FieldsInput, encoding: Encoding, path: string): FieldPair[] {
-  const out: FieldPair[] = [];
+  return pairsOf(input, encoding, path, false) as FieldPair[];
+}
+
+/**
+ * The fields of a message to publish: utf8 values stay strings (no Buffer per value; the
+ * core counts their UTF-8 bytes and the packer writes them), base64 ones are decoded.
+ */
+export function fieldsFromJsonText(input: FieldsInput, encoding: Encoding, path: string): InputPair[] {
+  return pairsOf(input, encoding, path, true);
+}
+
+function pairsOf(input: FieldsInput, encoding: Encoding, path: string, text: boolean): InputPair[] {
+  const out: InputPair[] = [];
   if (fieldsForm(input.fields !== undefined, input.pairs !== undefined, path) === 'pairs') {
     const pairs = input.pairs ?? [];
     for (let i = 0; i < pairs.length; i++) {
       const [name, value] = pairs[i]!;
-      const bytes = valueBytes(value, encoding);
+      const bytes = valueBytes(value, encoding, text);
       if (bytes === null) throw badValue(encoding, `${path}.pairs[${i}]`);
       out.push([name, bytes]);
     }
@@ -77,7 +96,7 @@ export function fieldsFromJson(input: FieldsInput, encoding: Encoding, path: str
   const fields = input.fields ?? {};
   // Object.entries order (own enumerable string keys), without its arrays.
   for (const name of Object.keys(fields)) {
-    const bytes = valueBytes(fields[name]!, encoding);
+    const bytes = valueBytes(fields[name]!, encoding, text);
     if (bytes === null) throw badValue(encoding, `${path}.fields.${name}`);
     out.push([name, bytes]);
   }

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { EncodingQuery, StreamParams } from '../../src/http/schemas/common.js';
+import { EncodingQuery, GroupParams, StreamParams } from '../../src/http/schemas/common.js';
+import { PullBody } from '../../src/http/routes/consume.js';
 import { PublishBody, PublishHeaders } from '../../src/http/routes/messages.js';
 import { KEEP, MISS, fastPathOf, validatorCompiler } from '../../src/http/validation.js';
 
@@ -33,6 +34,58 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'text', [], {}, { fields: null }, { fields: [] }, { fields: ['a'] }, { fields: 'a' }, { fields: {} }) },
 );
 
+/** A batch item: mostly `{fields}` of strings, sometimes with an `id`, sometimes anything. */
+const ID_VALUES = fc.oneof(fc.constantFrom<unknown>('1-0', '*', '5-*', '', 'x', 1, null, true, [], {}), text);
+const item = fc.oneof(
+  { weight: 8, arbitrary: stringFields.map((f) => ({ fields: f })) },
+  { weight: 3, arbitrary: fc.tuple(stringFields, ID_VALUES).map(([f, id]) => ({ fields: f, id })) },
+  { weight: 1, arbitrary: fields.map((f) => ({ fields: f })) },
+  { weight: 1, arbitrary: fc.tuple(stringFields, fc.constantFrom('pairs', 'extra', '__proto__', 'ID', 'fields '), anyJson).map(([f, k, v]) => ({ fields: f, [k]: v })) },
+  { weight: 1, arbitrary: fc.array(fc.tuple(text, text), { maxLength: 2 }).map((pairs) => ({ pairs })) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>({}, null, 'x', 1, [], { fields: null }, { fields: [] }, { id: '1-0' }, { fields: {}, id: undefined }) },
+);
+const batch = fc.oneof(
+  { weight: 6, arbitrary: fc.array(item, { maxLength: 6 }).map((messages) => parsed({ messages })) },
+  { weight: 3, arbitrary: fc.array(stringFields.map((f) => ({ fields: f })), { maxLength: 6 }).map((messages) => parsed({ messages })) },
+  { weight: 2, arbitrary: fc.tuple(fc.array(item, { maxLength: 3 }), fc.constantFrom('id', 'fields', 'pairs', 'trim', 'extra', '__proto__'), anyJson).map(([messages, k, v]) => parsed({ messages, [k]: v })) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>({ messages: null }, { messages: {} }, { messages: 'x' }, { messages: [null] }, { messages: [[]] }, { messages: [] }) },
+  { weight: 2, arbitrary: body },
+);
+
+/** Pull bodies: every key of the schema, of its type or not, and others. */
+const CONSUMERS = ['c', 'worker-1', '', ' ', 'a b', '\u0000', '\uD800', 'é'.repeat(128), 'é'.repeat(129), 'x'.repeat(256), 'x'.repeat(257), '__proto__'];
+const consumer = fc.oneof({ weight: 4, arbitrary: fc.constantFrom<unknown>(...CONSUMERS) }, { weight: 2, arbitrary: fc.string() }, { weight: 1, arbitrary: fc.string({ unit: 'binary' }) }, { weight: 1, arbitrary: anyJson });
+const number = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: -5, max: 2000 }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(0, -0, 1.5, 1e21, 2 ** 53, 2 ** 53 - 1, -(2 ** 53), 9007199254740993, NaN, Infinity, '1', null, true) },
+  { weight: 1, arbitrary: fc.double() },
+);
+const ackIds = fc.oneof(
+  { weight: 4, arbitrary: fc.array(fc.constantFrom('1-0', '1700000000000-12', 'x', '', '0-0'), { maxLength: 8 }) },
+  { weight: 1, arbitrary: fc.array(fc.oneof(text, anyJson), { maxLength: 4 }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 'x', {}, [null], [1]) },
+);
+const pullKey = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
+const pullBody = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc
+      .record({
+        consumer: pullKey(consumer),
+        count: pullKey(number),
+        waitMs: pullKey(number),
+        from: pullKey(fc.oneof(fc.constantFrom<unknown>('>', '0', '1-0'), text, anyJson)),
+        noAck: pullKey(fc.oneof(fc.boolean(), anyJson)),
+        ack: pullKey(ackIds),
+      })
+      .map((b) => parsed(b)),
+  },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom('c', 'worker'), fc.integer({ min: 1, max: 1000 }), fc.array(fc.constantFrom('1-0', '2-5'), { maxLength: 100 })).map(([c, n, ack]) => parsed({ consumer: c, count: n, ack })) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('c', 'x'), name, anyJson).map(([c, k, v]) => parsed({ consumer: c, [k]: v })) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'text', [], {}, { consumer: 'c', ack: undefined }, JSON.parse('{"consumer":"c","__proto__":{"count":5}}')) },
+  { weight: 1, arbitrary: anyJson },
+);
+
 const STREAMS = ['s', '', ' ', '{tag}', 'a/b', '😀', '\uD800', '\u0000', '\n', 'é'.repeat(512), 'é'.repeat(513), 'x'.repeat(1024), 'x'.repeat(1025)];
 const streamName = fc.oneof(fc.constantFrom(...STREAMS), fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme', maxLength: 600 }));
 const nullProto = <T extends object>(o: T): T => Object.assign(Object.create(null) as T, o);
@@ -41,6 +94,13 @@ const params = fc.oneof(
   { weight: 2, arbitrary: streamName.map((stream) => ({ stream })) },
   { weight: 1, arbitrary: fc.tuple(streamName, name, text).map(([stream, k, v]) => nullProto({ stream, [k]: v })) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(null, {}, [], { stream: 1 }, { stream: null }, { stream: undefined }, Object.assign([], { stream: 's' })) },
+);
+
+const groupParams = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(streamName, streamName).map(([stream, group]) => nullProto({ stream, group })) },
+  { weight: 2, arbitrary: fc.tuple(streamName, streamName).map(([stream, group]) => ({ stream, group })) },
+  { weight: 1, arbitrary: fc.tuple(streamName, streamName, name, text).map(([stream, group, k, v]) => nullProto({ stream, group, [k]: v })) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, {}, [], { stream: 's' }, { group: 'g' }, { stream: 's', group: 1 }, { stream: 's', group: undefined }, Object.assign([], { stream: 's', group: 'g' })) },
 );
 
 const ENCODINGS = ['utf8', 'base64', 'UTF8', 'hex', '', 'utf8 '];
@@ -62,6 +122,9 @@ const headers = fc.oneof(
 
 const CASES: Array<[string, z.ZodType, fc.Arbitrary<unknown>, string]> = [
   ['publish body', PublishBody, body, 'body'],
+  ['publish batch body', PublishBody, batch, 'body'],
+  ['pull body', PullBody, pullBody, 'body'],
+  ['group params', GroupParams, groupParams, 'params'],
   ['stream params', StreamParams, params, 'params'],
   ['encoding query', EncodingQuery, query, 'querystring'],
   ['publish headers', PublishHeaders, headers, 'headers'],
@@ -121,6 +184,11 @@ describe('the fast paths accept the everyday inputs', () => {
         expect(fastPathOf(PublishBody)!(b)).toBe(b);
       }),
     );
+    const batchBody = parsed({ messages: [{ fields: { a: '1' } }, { fields: { b: '2' }, id: '5-*' }] });
+    expect(fastPathOf(PublishBody)!(batchBody)).toBe(batchBody);
+    expect(fastPathOf(PullBody)!({ consumer: 'c', count: 100, ack: ['1-0'] })).toStrictEqual({ consumer: 'c', count: 100, waitMs: 0, from: '>', noAck: false, ack: ['1-0'] });
+    expect(fastPathOf(PullBody)!({ consumer: 'c' })).toStrictEqual({ consumer: 'c', count: 1, waitMs: 0, from: '>', noAck: false });
+    expect(fastPathOf(GroupParams)!(nullProto({ stream: 's', group: 'g' }))).toStrictEqual({ stream: 's', group: 'g' });
     expect(fastPathOf(StreamParams)!({ stream: 'orders' })).toStrictEqual({ stream: 'orders' });
     expect(fastPathOf(EncodingQuery)!(nullProto({}))).toStrictEqual({ encoding: 'utf8' });
     expect(fastPathOf(EncodingQuery)!(nullProto({ encoding: 'base64' }))).toStrictEqual({ encoding: 'base64' });

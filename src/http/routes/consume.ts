@@ -8,6 +8,8 @@ import { messagesJson, sendJsonText } from '../messages-json.js';
 import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
 import { MessagesSchema } from '../schemas/message.js';
 import { countInt, int, limitedInt, ranges } from '../schemas/numbers.js';
+import { MISS, isPlainObject, withFastPath } from '../validation.js';
+import { MEMBER_NAME_CEILING_BYTES, memberNameProblem } from '../../contract/names.js';
 
 const { pull, nack } = defaultOptions;
 
@@ -16,7 +18,7 @@ const NotPending = z
   .array(z.string())
   .describe('IDs that were not pending (for this consumer, where ownership matters): acked already, lease lost, or never delivered.');
 
-const PullBody = z
+const PullBodySchema = z
   .object({
     consumer: consumerName,
     count: countInt().default(pull.count).describe('Most messages to receive (at most STREAMGATE_MAX_COUNT, 1000 unless configured).'),
@@ -39,6 +41,27 @@ const PullBody = z
       { consumer: 'worker-1', count: 10, waitMs: 5000, ack: ['1700000000000-0', '1700000000000-1'] },
     ],
   });
+
+const PULL_KEYS = new Set(['consumer', 'count', 'waitMs', 'from', 'noAck', 'ack']);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+/**
+ * Fast path (validation.ts): every key known and of its type (a valid consumer name,
+ * integers, `ack` strings), answered as zod does: a new object with the defaults filled in,
+ * `ack` only when given. Anything else goes to zod.
+ */
+export const PullBody = withFastPath(PullBodySchema, (body) => {
+  if (!isPlainObject(body)) return MISS;
+  // A key present as undefined (never from JSON) is zod's to answer.
+  for (const k in body) if (!PULL_KEYS.has(k) || !Object.prototype.hasOwnProperty.call(body, k) || body[k] === undefined) return MISS;
+  const { consumer, count = pull.count, waitMs = pull.waitMs, from = pull.from, noAck = pull.noAck, ack } = body;
+  if (typeof consumer !== 'string' || memberNameProblem(consumer, MEMBER_NAME_CEILING_BYTES) !== null) return MISS;
+  if (!isInt(count) || !isInt(waitMs) || typeof from !== 'string' || typeof noAck !== 'boolean') return MISS;
+  if (ack === undefined) return { consumer, count, waitMs, from, noAck };
+  if (!Array.isArray(ack) || Object.getPrototypeOf(ack) !== Array.prototype) return MISS;
+  for (let i = 0; i < ack.length; i++) if (typeof ack[i] !== 'string') return MISS;
+  return { consumer, count, waitMs, from, noAck, ack: ack as string[] };
+});
 
 const AckedSchema = z.object({ acked: limitedInt(0, 'maxBatch'), notPending: NotPending });
 /** An ack's result as the ack route answers it, and a pull carrying acks too. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
 import { invalid } from '../../contract/errors.js';
 import type { RouteContext, ZodApp } from '../context.js';
-import { fieldsFromJson, messageToJson } from '../encoding.js';
+import { fieldsFromJson, fieldsFromJsonText, messageToJson } from '../encoding.js';
 import { EncodingQuery, StreamParams, problems, queryBool, streamId } from '../schemas/common.js';
 import { int, queryCount, ranges } from '../schemas/numbers.js';
 import { FieldsInputSchema, MessagesSchema, PublishMessageSchema } from '../schemas/message.js';
@@ -30,18 +30,41 @@ const PublishBodySchema = FieldsInputSchema.extend({
   ],
 });
 
-/**
- * The body of a publish. Fast path (validation.ts): `{"fields": {...}}` with string values
- * only, as zod leaves it (nothing to strip, no default to add); anything else goes to zod.
- */
-export const PublishBody = withFastPath(PublishBodySchema, (body) => {
-  if (!isPlainObject(body) || !onlyKey(body, 'fields')) return MISS;
-  const fields = body.fields;
-  if (!isPlainObject(fields)) return MISS;
+/** `{...}` of string values that zod's record leaves as it is (nothing dropped). */
+function stringRecord(fields: unknown): boolean {
+  if (!isPlainObject(fields)) return false;
   for (const name in fields) {
     // zod drops a "__proto__" name (JSON.parse can make one an own key): let zod decide.
-    if (name === '__proto__' || typeof fields[name] !== 'string' || !Object.prototype.hasOwnProperty.call(fields, name)) return MISS;
+    if (name === '__proto__' || typeof fields[name] !== 'string' || !Object.prototype.hasOwnProperty.call(fields, name)) return false;
   }
+  return true;
+}
+
+/** A batch item `{"fields": {...}}`, or with a string `id` too, as zod leaves it. */
+function plainMessage(m: unknown): boolean {
+  if (!isPlainObject(m)) return false;
+  let n = 0;
+  for (const k in m) {
+    if (k === 'fields') {
+      if (!stringRecord(m.fields)) return false;
+    } else if (k !== 'id' || typeof m.id !== 'string') return false;
+    n++;
+  }
+  return Object.prototype.hasOwnProperty.call(m, 'fields') && n === (Object.prototype.hasOwnProperty.call(m, 'id') ? 2 : 1);
+}
+
+/**
+ * The body of a publish. Fast path (validation.ts): `{"fields": {...}}` with string values
+ * only, or `{"messages": [...]}` of such messages (each maybe with a string `id`), as zod
+ * leaves them (nothing to strip, no default to add); anything else goes to zod.
+ */
+export const PublishBody = withFastPath(PublishBodySchema, (body) => {
+  if (!isPlainObject(body)) return MISS;
+  if (onlyKey(body, 'fields')) return stringRecord(body.fields) ? body : MISS;
+  if (!onlyKey(body, 'messages')) return MISS;
+  const messages = body.messages;
+  if (!Array.isArray(messages) || Object.getPrototypeOf(messages) !== Array.prototype) return MISS;
+  for (let i = 0; i < messages.length; i++) if (!plainMessage(messages[i])) return MISS;
   return body;
 });
 
@@ -100,7 +123,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       if (!single && b.id !== undefined) throw invalid('id belongs inside each message of a batch', 'id');
       const messages = single
         ? [{ id: b.id, pairs: fieldsFromJson(b, encoding, 'body') }]
-        : (b.messages ?? []).map((m, i) => ({ id: m.id, pairs: fieldsFromJson(m, encoding, `messages[${i}]`) }));
+        : (b.messages ?? []).map((m, i) => ({ id: m.id, pairs: fieldsFromJsonText(m, encoding, `messages[${i}]`) }));
       const result = await core.streams.publish(stream, {
         messages,
         trim: b.trim,

@@ -42,7 +42,19 @@ export const StreamParams = withFastPath(z.object({ stream: streamName }), (para
   const { stream } = params as { stream: unknown };
   return typeof stream === 'string' && streamNameProblem(stream, STREAM_NAME_CEILING_BYTES) === null ? { stream } : MISS;
 });
-export const GroupParams = z.object({ stream: streamName, group: groupName });
+/** Fast path (validation.ts): a stream and a group name the core's predicates accept, nothing else. */
+export const GroupParams = withFastPath(z.object({ stream: streamName, group: groupName }), (params) => {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return MISS;
+  let n = 0;
+  for (const k in params) {
+    if ((k !== 'stream' && k !== 'group') || !Object.prototype.hasOwnProperty.call(params, k)) return MISS;
+    n++;
+  }
+  const { stream, group } = params as { stream: unknown; group: unknown };
+  if (n !== 2 || typeof stream !== 'string' || typeof group !== 'string') return MISS;
+  if (streamNameProblem(stream, STREAM_NAME_CEILING_BYTES) !== null || memberNameProblem(group, MEMBER_NAME_CEILING_BYTES) !== null) return MISS;
+  return { stream, group };
+});
 export const ConsumerParams = z.object({ stream: streamName, group: groupName, consumer: consumerName });
 
 /** Fast path (validation.ts): no query, or `encoding` alone with a valid value. */
