@@ -1,4 +1,5 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import { Cancel, type Cancellation } from '../contract/cancel.js';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { admitted } from './admission.js';
@@ -58,19 +59,19 @@ export function unary<Req extends object, Res>(
 }
 
 /**
- * `unary` for a handler that may wait (Pull): its AbortSignal fires when the client cancels,
- * so a waiting pull ends at once instead of leasing a message to nobody. Only such handlers
- * get one: grpc-js reports 'cancelled' whenever a call's stream closes, and an AbortSignal
- * per call costs measurable CPU on every other RPC.
+ * `unary` for a handler that may wait (Pull): its Cancellation fires when the client
+ * cancels, so a waiting pull ends at once instead of leasing a message to nobody. Only such
+ * handlers get one: grpc-js reports 'cancelled' whenever a call's stream closes. A Cancel,
+ * not an AbortController (contract/cancel.ts: about 4 µs less per call).
  */
 export function cancellableUnary<Req extends object, Res>(
   opts: UnaryOptions,
   rpc: RpcName,
-  fn: (request: Req, ctx: CallContext, signal: AbortSignal) => Promise<Res>,
+  fn: (request: Req, ctx: CallContext, signal: Cancellation) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return wrap<Req, Res>(opts, rpc, (request, ctx, call) => {
-    const cancelled = new AbortController();
+    const cancelled = new Cancel();
     call.once('cancelled', () => cancelled.abort());
-    return fn(request, ctx, cancelled.signal);
+    return fn(request, ctx, cancelled);
   });
 }

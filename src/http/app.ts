@@ -1,9 +1,9 @@
-import { setMaxListeners } from 'node:events';
 import { type SecureContextOptions, Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { CancelScope } from '../contract/cancel.js';
 import type { Core } from '../core/core.js';
 import { GatewayError } from '../contract/errors.js';
 import { registerAuth } from './auth.js';
@@ -84,9 +84,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerAuth(app, core, !off.has('auth'));
   if (!off.has('rate-limit')) await registerRateLimit(app, core);
 
-  const closing = new AbortController();
-  // Every waiting pull listens for the close (routes/consume.ts), thousands at a time: not a leak.
-  setMaxListeners(0, closing.signal);
+  // Every pull in progress is in it (routes/consume.ts), and ends when the server closes.
+  const closing = new CancelScope();
   app.addHook('preClose', async () => closing.abort());
   if (tls) {
     const unsubscribe = tls.onReload((context) => {
@@ -105,7 +104,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   if (!off.has('metrics')) registerHttpMetrics(app, core.metrics.registry);
 
   const zapp = app.withTypeProvider<ZodTypeProvider>();
-  const ctx: RouteContext = { core, closing: closing.signal };
+  const ctx: RouteContext = { core, closing };
   for (const routes of [opsRoutes, streamRoutes, messageRoutes, groupRoutes, consumerRoutes, consumeRoutes, pendingRoutes, deadLetterRoutes]) {
     routes(zapp, ctx);
   }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { CancelScope } from '../contract/cancel.js';
 import type { Core } from '../core/core.js';
 
 export type ZodApp = FastifyInstance<
@@ -13,5 +14,5 @@ export type ZodApp = FastifyInstance<
 export interface RouteContext {
   readonly core: Core;
   /** Aborted when the server begins to close, so long polls end at once. */
-  readonly closing: AbortSignal;
+  readonly closing: CancelScope;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cancel } from '../../src/contract/cancel.js';
+import { Cancel, CancelScope } from '../../src/contract/cancel.js';
 import { testCore, uniq } from '../helpers/core.js';
 import { fields, pullOf } from './support.js';
 
@@ -20,6 +20,18 @@ describe('Cancel (a light Cancellation)', () => {
     expect(c.aborted).toBe(true);
     c.addEventListener('abort', () => calls.push('late'));
     expect(calls).toEqual(['a', 'b']);
+  });
+
+  it('a CancelScope aborts what it holds, not what was removed, and anything added after', () => {
+    const scope = new CancelScope();
+    const [held, removed, late] = [new Cancel(), new Cancel(), new Cancel()];
+    scope.add(held);
+    scope.add(removed);
+    scope.delete(removed);
+    scope.abort();
+    expect([scope.aborted, held.aborted, removed.aborted]).toEqual([true, true, false]);
+    scope.add(late);
+    expect(late.aborted).toBe(true);
   });
 
   it('ends a waiting pull at once, leasing nothing, as an AbortSignal does', async () => {

@@ -1,4 +1,5 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
+import type { Cancellation } from '../../contract/cancel.js';
 import type { Core } from '../../core/core.js';
 import type { CallContext } from '../auth.js';
 import type { StreamGatewayHandlers } from '../generated/streamgate/v1/StreamGateway.js';
@@ -16,7 +17,7 @@ export interface Rpcs {
   readonly unary: <Req extends object, Res>(rpc: RpcName, fn: (request: Req, ctx: CallContext) => Promise<Res>) => handleUnaryCall<Req, Res>;
   readonly cancellable: <Req extends object, Res>(
     rpc: RpcName,
-    fn: (request: Req, ctx: CallContext, signal: AbortSignal) => Promise<Res>,
+    fn: (request: Req, ctx: CallContext, signal: Cancellation) => Promise<Res>,
   ) => handleUnaryCall<Req, Res>;
 }
 
