@@ -7,7 +7,7 @@ import { entryId, publishId, rangeBound } from '../contract/ids.js';
 import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
 import type { TrimArgs } from '../redis/scripts.js';
-import type { FieldPair, Message, StreamInfo } from '../contract/types.js';
+import type { Message, StreamInfo } from '../contract/types.js';
 
 /** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
 export type TrimSpec = TrimInput;
@@ -80,7 +80,7 @@ export class StreamService {
     // anything; that refusal is answered by the script below, word for word as before.
     const only = messages.length === 1 && trim === null && idem === undefined ? messages[0] : undefined;
     if (only !== undefined) {
-      const id = await this.backend.commands.xadd(stream, only.id, asBytes(only.pairs));
+      const id = await this.backend.commands.xadd(stream, only.id, only.pairs);
       if (id !== null) return { ids: [id], replayed: false };
     }
     const idempotency = idem === undefined ? undefined : { key: idem, requestHash: requestHash(messages, trim) };
@@ -162,14 +162,6 @@ function trimArgs(spec: TrimSpec): TrimArgs {
   const op = exact ? '=' : '~';
   if (maxLen !== undefined) return { strategy: 'MAXLEN', op, threshold: String(nonNegativeInt(maxLen, 'maxLen')) };
   return { strategy: 'MINID', op, threshold: entryId(minId!, 'minId') };
-}
-
-/** The pairs with every value as bytes (the same array when they already are). */
-function asBytes(pairs: readonly InputPair[]): readonly FieldPair[] {
-  for (const [, value] of pairs) {
-    if (typeof value === 'string') return pairs.map(([name, v]) => [name, typeof v === 'string' ? Buffer.from(v, 'utf8') : v]);
-  }
-  return pairs as readonly FieldPair[];
 }
 
 /** Identifies a publish request for Idempotency-Key: same messages, IDs and trim, same hash. */

@@ -4,9 +4,9 @@ import { keySlot, keys } from './keys.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
 import { replyPrefix } from './redis-errors.js';
 import { publishFailure } from './unavailable.js';
+import type { InputPair } from '../contract/limits.js';
 import type {
   ConsumerInfo,
-  FieldPair,
   GroupInfo,
   GroupPolicy,
   Message,
@@ -52,7 +52,7 @@ export class Commands {
    * and failures become contract errors as for any call; an unknown outcome says what a
    * retry may do, as for the script.
    */
-  xadd(stream: string, id: string, pairs: readonly FieldPair[]): Promise<string | null> {
+  xadd(stream: string, id: string, pairs: readonly InputPair[]): Promise<string | null> {
     const flat: (string | Buffer)[] = [];
     for (const [name, value] of pairs) flat.push(name, value);
     const { redis } = this;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
 import { invalid } from '../../contract/errors.js';
 import type { RouteContext, ZodApp } from '../context.js';
-import { fieldsFromJson, fieldsFromJsonText, messageToJson } from '../encoding.js';
+import { fieldsFromJsonText, messageToJson } from '../encoding.js';
 import { EncodingQuery, StreamParams, problems, queryBool, streamId } from '../schemas/common.js';
 import { int, queryCount, ranges } from '../schemas/numbers.js';
 import { FieldsInputSchema, MessagesSchema, PublishMessageSchema } from '../schemas/message.js';
@@ -122,7 +122,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       if (single === (b.messages !== undefined)) throw invalid('give either messages or fields/pairs', 'body');
       if (!single && b.id !== undefined) throw invalid('id belongs inside each message of a batch', 'id');
       const messages = single
-        ? [{ id: b.id, pairs: fieldsFromJson(b, encoding, 'body') }]
+        ? [{ id: b.id, pairs: fieldsFromJsonText(b, encoding, 'body') }]
         : (b.messages ?? []).map((m, i) => ({ id: m.id, pairs: fieldsFromJsonText(m, encoding, `messages[${i}]`) }));
       const result = await core.streams.publish(stream, {
         messages,
