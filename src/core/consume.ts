@@ -19,6 +19,12 @@ export interface PullInput {
   /** `>` (default): expired leases, then new messages. `0` or an ID: the consumer's own pending entries. */
   readonly from: string;
   readonly noAck: boolean;
+  /**
+   * New messages (`from` '>') as PackedMessages (contract/packed-message.ts): fields read
+   * from the packed reply, no object per field. For the hot consumers that read them so
+   * (PullSession, the REST pull); others get plain objects.
+   */
+  readonly packed?: boolean;
 }
 
 interface PullOnce {
@@ -164,7 +170,7 @@ export class ConsumeService {
         if (ack.length > 0) acks.result = await this.ackExact(stream, group, ack);
         return { messages: [], leaseMs: 0 };
       }
-      const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck, ack);
+      const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck, ack, input.packed === true);
       if (ack.length > 0) acks.result = perId(ack, once.acked);
       ack = NO_IDS;
       if (once.messages.length > 0) {
@@ -189,9 +195,17 @@ export class ConsumeService {
     }
   }
 
-  private async pullOnce(stream: string, group: string, consumer: string, count: number, noAck: boolean, ack: readonly string[]): Promise<PullOnce> {
+  private async pullOnce(
+    stream: string,
+    group: string,
+    consumer: string,
+    count: number,
+    noAck: boolean,
+    ack: readonly string[],
+    packed: boolean,
+  ): Promise<PullOnce> {
     const defaults = this.policies.defaults(stream);
-    const run = (deadLetter: string) => this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults, ack });
+    const run = (deadLetter: string) => this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults, ack, packed });
     const { fence } = this;
     const hint = this.policies.deadLetterHint(stream, group);
     // A key outside the fence is never even named to Redis. The stream itself stands in: the

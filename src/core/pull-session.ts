@@ -3,7 +3,7 @@ import type { Limits } from '../contract/limits.js';
 import type { ConnectionListener } from '../redis/connection.js';
 import type { ConsumeService } from './consume.js';
 import { GatewayError, invalid } from '../contract/errors.js';
-import { pairsBytes } from '../contract/limits.js';
+import { messageBytes } from '../contract/packed-message.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 
 /**
@@ -53,7 +53,7 @@ export type ConnectionEvents = (listener: ConnectionListener) => () => void;
 
 export interface PullSessionSink {
   /**
-   * Sends messages (`bytes`: their field names and values, pairsBytes); false when the
+   * Sends messages (`bytes`: their field names and values, pairsBytes / messageBytes); false when the
    * transport's buffer is full: call `drained()` once it empties.
    */
   deliver(messages: Message[], bytes: number): boolean;
@@ -260,7 +260,7 @@ export class PullSession {
     const { messages, leaseMs } = await this.consume.pullLeased(
       this.stream,
       this.group,
-      { consumer: this.consumer, count, waitMs, from: '>', noAck: false },
+      { consumer: this.consumer, count, waitMs, from: '>', noAck: false, packed: true },
       this.stop.signal,
     );
     // A read cut short by close() never asked Redis and reports lease 0: adopting it would
@@ -272,7 +272,7 @@ export class PullSession {
     const now = Date.now();
     let total = 0;
     for (const m of messages) {
-      const bytes = pairsBytes(m.pairs);
+      const bytes = messageBytes(m);
       this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
       total += bytes;
     }

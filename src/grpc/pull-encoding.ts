@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { ServiceDefinition } from '@grpc/grpc-js';
+import { PackedMessage, sameRange } from '../contract/packed-message.js';
 import type { Message } from '../contract/types.js';
 import type { AckOutcome } from '../core/pull-session.js';
 import { toProtoMessage } from './convert.js';
@@ -15,6 +16,10 @@ import { toProtoMessage } from './convert.js';
  * A message the fast path does not cover (a deleted entry, repeated field names, which also
  * travel in `pairs`) is encoded by protobufjs, as a one-message response: responses
  * concatenate as their repeated fields do, so the bytes are the same.
+ *
+ * A PackedMessage whose names are well-formed UTF-8 (so its names' UTF-8 is their bytes, and
+ * equal names are equal bytes) has its names and values copied from the packed reply: no
+ * pairs, no string per name. Any other goes through `pairs` as a plain message does.
  */
 
 /** A StreamingPullResponse carrying `messages`, written by encodeMessages. */
@@ -84,16 +89,78 @@ function simple(m: Message): boolean {
   return (m.deliveryCount ?? 0) <= 0xffffffff;
 }
 
+/** Name and value ranges of the packed message at hand (PackedMessage.ranges), four per field. */
+const RANGES = new Int32Array(4 * PAIRWISE);
+
+/** True when `m`'s fields can be copied from its reply (see the header); leaves its ranges in RANGES. */
+function packedSimple(m: PackedMessage): boolean {
+  if (m.at < 0 || m.fieldCount > PAIRWISE || !m.utf8Names || m.deliveryCount > 0xffffffff) return false;
+  m.ranges(RANGES);
+  const buf = m.reply.buf;
+  for (let i = 4; i < 4 * m.fieldCount; i += 4) {
+    for (let j = 0; j < i; j += 4) if (sameRange(buf, RANGES[i]!, RANGES[i + 1]!, RANGES[j]!, RANGES[j + 1]!)) return false;
+  }
+  return true;
+}
+
+/** Body size of a packed message packedSimple accepted (RANGES hold its fields). */
+function packedBody(m: PackedMessage, idLen: number): number {
+  let body = 1 + varintSize(idLen) + idLen;
+  for (let k = 0; k < 4 * m.fieldCount; k += 4) {
+    const nameLen = RANGES[k + 1]! - RANGES[k]!;
+    const valueLen = RANGES[k + 3]! - RANGES[k + 2]!;
+    const entry = 1 + varintSize(nameLen) + nameLen + 1 + varintSize(valueLen) + valueLen;
+    body += 1 + varintSize(entry) + entry;
+  }
+  return body + 1 + varintSize(m.deliveryCount);
+}
+
+/** Writes the map entries of a packed message packedSimple accepted (RANGES hold its fields) at `pos`. */
+function writePackedFields(out: Buffer, pos: number, m: PackedMessage): number {
+  const src = m.reply.buf;
+  for (let k = 0; k < 4 * m.fieldCount; k += 4) {
+    const nameLen = RANGES[k + 1]! - RANGES[k]!;
+    const valueLen = RANGES[k + 3]! - RANGES[k + 2]!;
+    const entry = 1 + varintSize(nameLen) + nameLen + 1 + varintSize(valueLen) + valueLen;
+    out[pos++] = 0x12; // fields = 2, one map entry
+    pos = writeVarint(out, pos, entry);
+    out[pos++] = 0x0a; // key
+    pos = writeVarint(out, pos, nameLen);
+    pos = copyRange(src, RANGES[k]!, RANGES[k + 1]!, out, pos);
+    out[pos++] = 0x12; // value
+    pos = writeVarint(out, pos, valueLen);
+    pos = copyRange(src, RANGES[k + 2]!, RANGES[k + 3]!, out, pos);
+  }
+  return pos;
+}
+
+/** Copies `src[start, end)` to `out` at `pos` (short ranges in JS: no native call); returns the position after it. */
+function copyRange(src: Buffer, start: number, end: number, out: Buffer, pos: number): number {
+  if (end - start > SHORT) return pos + src.copy(out, pos, start, end);
+  for (let i = start; i < end; i++) out[pos++] = src[i]!;
+  return pos;
+}
+
 /** StreamingPullResponse { messages } for `messages`; `fallback` is the method's protobufjs serializer. */
 export function encodeMessages(messages: readonly Message[], fallback: Serialize): Buffer {
   // Sizes first (names measured once), then one buffer.
   const n = messages.length;
   const bodies = new Array<number>(n);
   const others: (Buffer | null)[] = new Array<Buffer | null>(n);
+  // Per message: its fields are copied from its packed reply (packedSimple).
+  const fromReply = new Array<boolean>(n);
   const names: number[] = [];
   let total = 0;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
+    fromReply[i] = m instanceof PackedMessage && packedSimple(m);
+    if (fromReply[i]) {
+      others[i] = null;
+      const body = packedBody(m as PackedMessage, utf8Length(m.id));
+      bodies[i] = body;
+      total += 1 + varintSize(body) + body;
+      continue;
+    }
     if (!simple(m)) {
       const b = fallback({ messages: [toProtoMessage(m)] });
       others[i] = b;
@@ -130,6 +197,14 @@ export function encodeMessages(messages: readonly Message[], fallback: Serialize
     const idLen = utf8Length(m.id);
     pos = writeVarint(buf, pos, idLen);
     pos = writeString(buf, pos, m.id, idLen);
+    if (fromReply[i]) {
+      const p = m as PackedMessage;
+      p.ranges(RANGES);
+      pos = writePackedFields(buf, pos, p);
+      buf[pos++] = 0x20; // delivery_count = 4, varint
+      pos = writeVarint(buf, pos, p.deliveryCount);
+      continue;
+    }
     for (const [name, value] of m.pairs!) {
       const nameLen = names[k++]!;
       const entry = 1 + varintSize(nameLen) + nameLen + 1 + varintSize(value.length) + value.length;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { defaultOptions } from '../contract/defaults.js';
 import { GatewayError, invalid } from '../contract/errors.js';
-import { pairsBytes } from '../contract/limits.js';
+import { messageBytes } from '../contract/packed-message.js';
 import type { AckOutcome, PullSession } from '../core/pull-session.js';
 import type { Message } from '../contract/types.js';
 import { admitted } from './admission.js';
@@ -61,7 +61,7 @@ function deliverInResponses(call: Call, messages: readonly Message[], pairsTotal
     bytes = 0;
   };
   for (const m of messages) {
-    const size = m.id.length + pairsBytes(m.pairs);
+    const size = m.id.length + messageBytes(m);
     if (batch.length > 0 && bytes + size > RESPONSE_BYTES) flush();
     batch.push(m);
     bytes += size;

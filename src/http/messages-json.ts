@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyReply } from 'fastify';
 import { needsPairs } from '../contract/messages.js';
+import { PackedMessage, sameRange } from '../contract/packed-message.js';
 import type { FieldPair, Message } from '../contract/types.js';
 import { type Encoding, messageToJson } from './encoding.js';
 
@@ -14,6 +15,11 @@ import { type Encoding, messageToJson } from './encoding.js';
  * The common message (text values, names that are neither repeated nor index-like) is
  * written here; any other (deleted, base64, a value that is not UTF-8, a message that needs
  * `pairs`) goes through messageToJson, so its rules live in one place.
+ *
+ * A PackedMessage whose names are well-formed UTF-8 is read from its packed reply: values
+ * decoded straight from the reply's bytes, names as the reply's reused strings, repeated
+ * names found by comparing bytes (equal for well-formed names exactly when the strings are);
+ * no pairs. Any other goes through `pairs` as a plain message does.
  */
 export function messagesJson(messages: readonly Message[], encoding: Encoding): string {
   let out = '[';
@@ -28,8 +34,12 @@ export function messagesJson(messages: readonly Message[], encoding: Encoding): 
 /** Up to this many fields, repeated names are looked for pairwise (no Set). */
 const PAIRWISE = 16;
 
+/** Name and value ranges of the packed message at hand (PackedMessage.ranges), four per field. */
+const RANGES = new Int32Array(4 * PAIRWISE);
+
 /** The message as messageToJson + JSON.stringify would write it, or null when it is not a plain one. */
 function plainJson(m: Message): string | null {
+  if (m instanceof PackedMessage && m.at >= 0 && m.fieldCount <= PAIRWISE && m.utf8Names) return packedJson(m);
   const pairs = m.pairs;
   if (pairs === null || pairs.length > PAIRWISE) return null;
   let fields = '';
@@ -43,6 +53,28 @@ function plainJson(m: Message): string | null {
   }
   const count = m.deliveryCount === undefined ? '' : `,"deliveryCount":${m.deliveryCount}`;
   return `{"id":${JSON.stringify(m.id)},"fields":{${fields}}${count}}`;
+}
+
+/** plainJson for a packed message with well-formed names, read from its reply. */
+function packedJson(m: PackedMessage): string | null {
+  m.ranges(RANGES);
+  const { buf, names } = m.reply;
+  let fields = '';
+  for (let i = 0, k = 0; i < m.fieldCount; i++, k += 4) {
+    const start = RANGES[k]!;
+    const end = RANGES[k + 1]!;
+    const name = names.text(start, end, i);
+    let again = false;
+    for (let j = 0; j < k && !again; j += 4) again = sameRange(buf, start, end, RANGES[j]!, RANGES[j + 1]!);
+    if (needsPairs('json', name, again)) return null;
+    const valueStart = RANGES[k + 2]!;
+    const valueEnd = RANGES[k + 3]!;
+    const text = buf.toString('utf8', valueStart, valueEnd);
+    // As plainJson: only a value decoding to U+FFFD is checked (a view, in that case only).
+    if (text.includes('\uFFFD') && !isUtf8(buf.subarray(valueStart, valueEnd))) return null;
+    fields += `${i > 0 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(text)}`;
+  }
+  return `{"id":${JSON.stringify(m.id)},"fields":{${fields}},"deliveryCount":${m.deliveryCount}}`;
 }
 
 function repeated(pairs: readonly FieldPair[], i: number): boolean {

@@ -35,6 +35,8 @@ export interface PullOptions {
   readonly defaults: GroupPolicy;
   /** IDs to ack (whoever holds them) before reading, in the same script call; canonical. */
   readonly ack?: readonly string[];
+  /** Messages as PackedMessages (contract/packed-message.ts) instead of plain objects. */
+  readonly packed?: boolean;
 }
 
 export type PullReply =
@@ -124,7 +126,7 @@ export class Scripts {
           [stream, keys.policy(stream), o.deadLetter],
           [group, consumer, o.count, o.noAck ? '1' : '0', d.leaseMs, d.maxDeliveries, d.deadLetterStream, ...(o.ack ?? [])],
         ),
-      parsePull,
+      o.packed === true ? parsePackedPull : parsePull,
     );
   }
 
@@ -315,12 +317,15 @@ export class Scripts {
   }
 }
 
-function parsePull(raw: unknown): PullReply {
+const parsePull = (raw: unknown): PullReply => parsePullReply(raw, false);
+const parsePackedPull = (raw: unknown): PullReply => parsePullReply(raw, true);
+
+function parsePullReply(raw: unknown, packed: boolean): PullReply {
   const reply = arr(raw);
   if (str(reply[0]) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(reply[1]) };
   return {
     status: 'OK',
-    messages: unpackCountedEntries(buf(reply[1])),
+    messages: unpackCountedEntries(buf(reply[1]), packed),
     deadLettered: int(reply[2]),
     topId: str(reply[3]),
     leaseMs: int(reply[4]),

@@ -1,3 +1,4 @@
+import { DELETED, PackedMessage, PackedReply } from '../contract/packed-message.js';
 import type { FieldPair, Message } from '../contract/types.js';
 import { FieldNames } from './reply.js';
 
@@ -15,11 +16,15 @@ import { FieldNames } from './reply.js';
  * Only what cmsgpack writes for these values is read: arrays (fixarray, array 16/32),
  * strings (fixstr, str 8/16/32; binary-safe), non-negative integers, false. Anything else
  * is a reply we do not understand: an error, never a guess.
+ *
+ * `packed`: PackedMessages instead (contract/packed-message.ts), whose fields stay in `buf`,
+ * read whole here all the same (the same checks, the same errors).
  */
-export function unpackCountedEntries(buf: Buffer): Message[] {
+export function unpackCountedEntries(buf: Buffer, packed = false): Message[] {
   const r = new Reader(buf);
   const n = r.arrayLength();
   if (n % 3 !== 0) throw new Error(`unexpected packed entries: ${n} items is not a multiple of 3`);
+  if (packed) return unpackPacked(buf, r, n / 3);
   const out = new Array<Message>(n / 3);
   const names = new FieldNames();
   for (let k = 0; k < out.length; k++) {
@@ -37,6 +42,34 @@ export function unpackCountedEntries(buf: Buffer): Message[] {
       }
     }
     out[k] = { id, pairs, deliveryCount: r.uint() };
+  }
+  if (r.pos !== buf.length) throw new Error(`unexpected packed entries: ${buf.length - r.pos} bytes left over`);
+  return out;
+}
+
+/** The entries as PackedMessages: fields walked (checked, measured), nothing made per field. */
+function unpackPacked(buf: Buffer, r: Reader, n: number): PackedMessage[] {
+  const out = new Array<PackedMessage>(n);
+  const reply = new PackedReply(buf);
+  const names = reply.names;
+  for (let k = 0; k < n; k++) {
+    const id = r.latin1();
+    let at = DELETED;
+    let count = 0;
+    let bytes = 0;
+    names.malformed = false;
+    if (buf[r.pos] === 0xc2) r.pos++;
+    else {
+      at = r.pos;
+      count = r.arrayLength() >> 1;
+      for (let i = 0; i < count; i++) {
+        const start = r.strStart();
+        bytes += names.measure(start, r.pos, i);
+        const valueStart = r.strStart();
+        bytes += r.pos - valueStart;
+      }
+    }
+    out[k] = new PackedMessage(id, r.uint(), reply, at, count, bytes, !names.malformed);
   }
   if (r.pos !== buf.length) throw new Error(`unexpected packed entries: ${buf.length - r.pos} bytes left over`);
   return out;

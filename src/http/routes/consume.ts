@@ -109,7 +109,15 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       try {
         const caller = callerKey(principalOf(req), req.ip);
         const { ack } = req.body;
-        const { messages, acked } = await core.consume.pullAcking(req.params.stream, req.params.group, req.body, ack ?? [], stop, caller);
+        const { messages, acked } = await core.consume.pullAcking(
+          req.params.stream,
+          req.params.group,
+          // Packed messages: messagesJson reads their fields from the packed reply.
+          { ...req.body, packed: true },
+          ack ?? [],
+          stop,
+          caller,
+        );
         // The reply's JSON is written here (messages-json.ts), not by the serializer.
         const list = messagesJson(messages, req.query.encoding);
         const acks = ack === undefined ? '' : `,"acked":${JSON.stringify(ackedJson(acked))}`;
