@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairs } from '../../src/redis/reply.js';
 import { unpackCountedEntries } from '../../src/redis/unpack.js';
 import { redisUrl } from '../helpers/core.js';
+import { packInRedis as pack } from '../helpers/packed.js';
 
 // pull-3.lua returns its entries as one string packed by Redis's own cmsgpack.pack; unpack.ts
 // must read back exactly what RESP would have carried: the same IDs, names (UTF-8 decoded),
@@ -17,28 +18,7 @@ afterAll(() => redis.disconnect());
 
 type Entry = [id: Buffer, fields: [Buffer, Buffer][] | null, count: number];
 
-/** Packs `entries` in Redis (the flat list as pull-3.lua builds it), with cmsgpack.pack. */
-async function packInRedis(entries: readonly Entry[]): Promise<Buffer> {
-  const args: (Buffer | string)[] = [];
-  for (const [id, fields, count] of entries) {
-    args.push(id, fields === null ? '-' : String(fields.length), String(count));
-    for (const [n, v] of fields ?? []) args.push(n, v);
-  }
-  const lua = `
-    local out, i = {}, 1
-    while i <= #ARGV do
-      local id, nf, count = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-      i = i + 3
-      local fields = false
-      if nf ~= '-' then
-        fields = {}
-        for k = 1, 2 * tonumber(nf) do fields[k] = ARGV[i]; i = i + 1 end
-      end
-      out[#out + 1] = id; out[#out + 1] = fields; out[#out + 1] = count
-    end
-    return cmsgpack.pack(out)`;
-  return (await redis.callBuffer('EVAL', lua, 0, ...args)) as Buffer;
-}
+const packInRedis = (entries: readonly Entry[]): Promise<Buffer> => pack(redis, entries);
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
 const name = fc.oneof(
