@@ -77,3 +77,37 @@ export function unary<Req, Res>(
   if (!fn) throw new Error(`no RPC ${method}`);
   return new Promise((resolve, reject) => fn.call(client, request, (err, res) => (err ? reject(err) : resolve(res))));
 }
+
+/**
+ * A unary call whose request is already encoded (sent as these bytes), as the REST side
+ * sends a body serialized once: the load generator then pays no protobuf encoding per call.
+ * The reply is decoded by the method's own deserializer.
+ */
+export function unaryEncoded<Res>(client: StreamGatewayClient, method: 'Publish', request: Buffer): Promise<Res> {
+  const m = encodedMethods.get(method) ?? lookUp(method);
+  return new Promise((resolve, reject) =>
+    (client as unknown as Client).makeUnaryRequest<Buffer, Res>(
+      m.path,
+      (b) => b,
+      (b) => m.responseDeserialize(b) as Res,
+      request,
+      (err, res) => (err || res === undefined ? reject(err ?? new Error('no reply')) : resolve(res)),
+    ),
+  );
+}
+
+interface EncodedMethod {
+  readonly path: string;
+  responseDeserialize(b: Buffer): unknown;
+}
+
+/** The methods' definitions, looked up once (loading the proto is far too slow per call). */
+const encodedMethods = new Map<string, EncodedMethod>();
+
+function lookUp(method: string): EncodedMethod {
+  const { definition } = loadProto();
+  const m = (definition['streamgate.v1.StreamGateway'] as unknown as Record<string, EncodedMethod>)[method];
+  if (!m) throw new Error(`no RPC ${method}`);
+  encodedMethods.set(method, m);
+  return m;
+}
