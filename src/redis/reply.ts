@@ -55,27 +55,6 @@ export class FieldNames {
     this.texts[position] = text;
     return text;
   }
-
-  /** `decode` for the name at `buf[start, end)`, without a Buffer of its own unless new. */
-  decodeBytes(buf: Buffer, start: number, end: number, position: number): string {
-    const len = end - start;
-    if (len > SHORT_NAME) return buf.toString('utf8', start, end);
-    const seen = this.bytes[position];
-    if (seen !== undefined && seen.length === len) {
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (seen[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return this.texts[position]!;
-    }
-    const text = buf.toString('utf8', start, end);
-    this.bytes[position] = buf.subarray(start, end);
-    this.texts[position] = text;
-    return text;
-  }
 }
 
 function sameBytes(a: Buffer, b: Buffer): boolean {

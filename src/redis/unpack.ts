@@ -1,6 +1,5 @@
-import { DELETED, PackedMessage, PackedReply } from '../contract/packed-message.js';
+import { DELETED, PackedMessage, PackedNames, PackedReply } from '../contract/packed-message.js';
 import type { FieldPair, Message } from '../contract/types.js';
-import { FieldNames } from './reply.js';
 
 /**
  * Reads the entries a script packed with Redis's `cmsgpack.pack`: the flat list
@@ -26,7 +25,7 @@ export function unpackCountedEntries(buf: Buffer, packed = false): Message[] {
   if (n % 3 !== 0) throw new Error(`unexpected packed entries: ${n} items is not a multiple of 3`);
   if (packed) return unpackPacked(buf, r, n / 3);
   const out = new Array<Message>(n / 3);
-  const names = new FieldNames();
+  const names = new PackedNames(buf);
   for (let k = 0; k < out.length; k++) {
     const id = r.latin1();
     let pairs: FieldPair[] | null = null;
@@ -36,7 +35,7 @@ export function unpackCountedEntries(buf: Buffer, packed = false): Message[] {
       pairs = new Array<FieldPair>(count);
       for (let i = 0; i < count; i++) {
         const start = r.strStart();
-        const name = names.decodeBytes(buf, start, r.pos, i);
+        const name = names.text(start, r.pos, i);
         const vStart = r.strStart();
         pairs[i] = [name, buf.subarray(vStart, r.pos)];
       }
