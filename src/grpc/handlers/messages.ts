@@ -14,9 +14,11 @@ export function messageHandlers({ core, unary }: Rpcs): HandlersOf<'Publish' | '
     // Not async: the core's promise is the call's, without one more promise to resolve it.
     Publish: unary('Publish', (r: PublishCall): Promise<PublishReply> => {
       const { messages } = r;
+      // Exactly one of fields or pairs per message: the contract's rule (fieldsForm), asked
+      // only when it fails, so that its path string is built only then.
       for (let i = 0; i < messages.length; i++) {
         const { gave } = messages[i]!;
-        if (gave !== GAVE_FIELDS && gave !== GAVE_PAIRS) fieldsForm(gave === 3, gave === 3, `messages[${i}]`);
+        if (gave !== GAVE_FIELDS && gave !== GAVE_PAIRS) fieldsForm((gave & GAVE_FIELDS) !== 0, (gave & GAVE_PAIRS) !== 0, `messages[${i}]`);
       }
       const trim = r.trim ? fromProtoTrim(r.trim) : undefined;
       const idempotencyKey = r.idempotencyKey === '' ? undefined : r.idempotencyKey;
