@@ -63,6 +63,19 @@ export function onlyKey(obj: object, key: string): boolean {
   return n === 1 && Object.prototype.hasOwnProperty.call(obj, key);
 }
 
+/**
+ * How many enumerable keys `obj` has, when each is its own and one of `allowed` (none
+ * inherited, none unknown); -1 otherwise.
+ */
+export function ownKeysAmong(obj: object, allowed: ReadonlySet<string>): number {
+  let n = 0;
+  for (const k in obj) {
+    if (!allowed.has(k) || !Object.prototype.hasOwnProperty.call(obj, k)) return -1;
+    n++;
+  }
+  return n;
+}
+
 /** Has no enumerable key at all. */
 export function noKeys(obj: object): boolean {
   for (const _ in obj) return false;

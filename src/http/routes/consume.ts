@@ -9,7 +9,7 @@ import { messagesJson, sendJsonText } from '../messages-json.js';
 import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
 import { MessagesSchema } from '../schemas/message.js';
 import { countInt, int, limitedInt, ranges } from '../schemas/numbers.js';
-import { MISS, isPlainObject, withFastPath } from '../validation.js';
+import { MISS, isPlainObject, ownKeysAmong, withFastPath } from '../validation.js';
 import { MEMBER_NAME_CEILING_BYTES, memberNameProblem } from '../../contract/names.js';
 
 const { pull, nack } = defaultOptions;
@@ -53,8 +53,9 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
  */
 export const PullBody = withFastPath(PullBodySchema, (body) => {
   if (!isPlainObject(body)) return MISS;
+  if (ownKeysAmong(body, PULL_KEYS) < 0) return MISS;
   // A key present as undefined (never from JSON) is zod's to answer.
-  for (const k in body) if (!PULL_KEYS.has(k) || !Object.prototype.hasOwnProperty.call(body, k) || body[k] === undefined) return MISS;
+  for (const k in body) if (body[k] === undefined) return MISS;
   const { consumer, count = pull.count, waitMs = pull.waitMs, from = pull.from, noAck = pull.noAck, ack } = body;
   if (typeof consumer !== 'string' || memberNameProblem(consumer, MEMBER_NAME_CEILING_BYTES) !== null) return MISS;
   if (!isInt(count) || !isInt(waitMs) || typeof from !== 'string' || typeof noAck !== 'boolean') return MISS;

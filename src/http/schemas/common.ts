@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
 import { COMMAND_OUTCOMES, ERROR_CODES } from '../../contract/errors.js';
 import { MEMBER_NAME_CEILING_BYTES, STREAM_NAME_CEILING_BYTES, memberNameProblem, streamNameProblem } from '../../contract/names.js';
-import { MISS, noKeys, onlyKey, withFastPath } from '../validation.js';
+import { MISS, noKeys, onlyKey, ownKeysAmong, withFastPath } from '../validation.js';
 import { int, ranges } from './numbers.js';
 
 /**
@@ -42,16 +42,13 @@ export const StreamParams = withFastPath(z.object({ stream: streamName }), (para
   const { stream } = params as { stream: unknown };
   return typeof stream === 'string' && streamNameProblem(stream, STREAM_NAME_CEILING_BYTES) === null ? { stream } : MISS;
 });
+const GROUP_PARAM_KEYS: ReadonlySet<string> = new Set(['stream', 'group']);
+
 /** Fast path (validation.ts): a stream and a group name the core's predicates accept, nothing else. */
 export const GroupParams = withFastPath(z.object({ stream: streamName, group: groupName }), (params) => {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) return MISS;
-  let n = 0;
-  for (const k in params) {
-    if ((k !== 'stream' && k !== 'group') || !Object.prototype.hasOwnProperty.call(params, k)) return MISS;
-    n++;
-  }
+  if (typeof params !== 'object' || params === null || Array.isArray(params) || ownKeysAmong(params, GROUP_PARAM_KEYS) !== 2) return MISS;
   const { stream, group } = params as { stream: unknown; group: unknown };
-  if (n !== 2 || typeof stream !== 'string' || typeof group !== 'string') return MISS;
+  if (typeof stream !== 'string' || typeof group !== 'string') return MISS;
   if (streamNameProblem(stream, STREAM_NAME_CEILING_BYTES) !== null || memberNameProblem(group, MEMBER_NAME_CEILING_BYTES) !== null) return MISS;
   return { stream, group };
 });
