@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import type { FieldPair } from '../contract/types.js';
+import type { InputPair } from '../contract/limits.js';
 import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
 import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
 import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reader.js';
@@ -8,7 +8,8 @@ import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reade
 /**
  * Publish's request and response written by hand (grpc-js takes a serializer and a
  * deserializer per method): the request is read straight into what the handler hands the
- * core — per message its field pairs as Buffers, in the order `fromProtoFields` gave them —
+ * core — per message its field pairs, in the order `fromProtoFields` gave them, each value
+ * as text when it is all ASCII and as a view of the request otherwise —
  * instead of protobufjs's decode, then toObject, then a copy of every field. A request that
  * is not plain canonical protobuf (wire-reader.ts) is decoded by protobufjs and converted
  * the old way (`fromReference`), so both give the same result and refuse the same bytes
@@ -19,10 +20,14 @@ import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reade
 export const GAVE_FIELDS = 1;
 export const GAVE_PAIRS = 2;
 
-/** A PublishMessage: `pairs` are those of the form it gave (the map's in JS object order, as Object.entries gave them). */
+/**
+ * A PublishMessage: `pairs` are those of the form it gave (the map's in JS object order, as
+ * Object.entries gave them). A value is its bytes, or text when they are all ASCII (the
+ * fast path; the same bytes written).
+ */
 export interface DecodedMessage {
   readonly id: string | undefined;
-  readonly pairs: FieldPair[];
+  readonly pairs: InputPair[];
   /** GAVE_FIELDS | GAVE_PAIRS bits: valid when exactly one. */
   readonly gave: number;
 }
@@ -36,16 +41,14 @@ export interface PublishCall {
   readonly idempotencyKey: string;
 }
 
-const EMPTY: Buffer = Buffer.alloc(0);
-
-function decoded(id: string | undefined, fields: FieldPair[], pairs: FieldPair[]): DecodedMessage {
+function decoded(id: string | undefined, fields: InputPair[], pairs: InputPair[]): DecodedMessage {
   const gave = (fields.length > 0 ? GAVE_FIELDS : 0) | (pairs.length > 0 ? GAVE_PAIRS : 0);
   return { id, pairs: gave === GAVE_PAIRS ? pairs : fields, gave };
 }
 
 /** The map's pairs as a JS object orders them: integer-like names first, ascending; one pair per name, its last value. */
-function objectOrder(fields: FieldPair[]): FieldPair[] {
-  const map = Object.create(null) as Record<string, Buffer>;
+function objectOrder(fields: InputPair[]): InputPair[] {
+  const map = Object.create(null) as Record<string, Buffer | string>;
   for (const [name, value] of fields) map[name] = value;
   return Object.entries(map);
 }
@@ -78,8 +81,8 @@ const PAIRWISE = 16;
 
 function decodeMessage(r: WireReader, end: number, names: Names): DecodedMessage {
   let id: string | undefined;
-  const fields: FieldPair[] = [];
-  let pairs: FieldPair[] | null = null;
+  const fields: InputPair[] = [];
+  let pairs: InputPair[] | null = null;
   // A repeated name, or one a JS object would move first (starts with a digit): object order.
   let reorder = false;
   while (r.pos < end) {
@@ -89,14 +92,14 @@ function decodeMessage(r: WireReader, end: number, names: Names): DecodedMessage
       const stop = r.delimited(end);
       let nameStart = -1;
       let nameEnd = -1;
-      let value: Buffer = EMPTY;
+      let value: Buffer | string = '';
       while (r.pos < stop) {
         const t = r.uint32(stop);
         if (t === 0x0a) {
           nameEnd = r.delimited(stop);
           nameStart = r.pos;
           r.pos = nameEnd;
-        } else if (t === 0x12) value = r.bytes(stop);
+        } else if (t === 0x12) value = r.asciiOrBytes(stop);
         else throw BAIL;
       }
       const k = tag === 0x0a ? fields.length : (pairs?.length ?? 0);

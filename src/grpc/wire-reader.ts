@@ -92,6 +92,22 @@ export class WireReader {
     this.pos = stop;
     return this.buf.subarray(start, stop);
   }
+
+  /**
+   * A bytes field's value (its length read here) as text when every byte is ASCII (its
+   * characters are then exactly its bytes, in UTF-8 as in latin1), else a view of the
+   * request as `bytes` gives it. Text is what the publish packer writes cheapest (one
+   * string for the whole batch); a view is an object of its own per value for the GC.
+   */
+  asciiOrBytes(end: number): string | Buffer {
+    const stop = this.delimited(end);
+    const start = this.pos;
+    this.pos = stop;
+    const buf = this.buf;
+    let i = start;
+    while (i < stop && buf[i]! < 0x80) i++;
+    return i === stop ? (buf as unknown as Slices).latin1Slice(start, stop) : buf.subarray(start, stop);
+  }
 }
 
 /** Up to this many bytes, ASCII is looked for in JS: a one-byte string (latin1Slice) is then exactly the UTF-8 reading. */

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadProto } from '../../src/grpc/proto.js';
-import { decodePublishFast, encodePublishReply, fromReference, withPublishCodec } from '../../src/grpc/publish-codec.js';
+import { type PublishCall, decodePublishFast, encodePublishReply, fromReference, withPublishCodec } from '../../src/grpc/publish-codec.js';
 import { decodeStreamingPullFast, withPullRequestCodec } from '../../src/grpc/pull-request-codec.js';
 import { BAIL } from '../../src/grpc/wire-reader.js';
 import { requestArbitrary, rpcsOf } from '../fuzz/proto-requests.js';
@@ -51,8 +51,25 @@ function outcome(f: () => unknown): Outcome {
   }
 }
 
+/**
+ * The fast path's call with its values as bytes: it gives an all-ASCII value as text (which
+ * the packer writes as the same bytes) where protobufjs gives a Buffer. Text that is not
+ * ASCII would be written differently, so it fails here.
+ */
+function asBytes(call: unknown): unknown {
+  const c = call as PublishCall;
+  if (!c || !Array.isArray(c.messages)) return call;
+  const bytesOf = (v: Buffer | string): Buffer => {
+    if (typeof v !== 'string') return v;
+    expect(v).toMatch(/^[\x00-\x7f]*$/);
+    return Buffer.from(v, 'latin1');
+  };
+  return { ...c, messages: c.messages.map((m) => ({ ...m, pairs: m.pairs.map(([n, v]) => [n, bytesOf(v)]) })) };
+}
+
 function expectSame(bytes: Buffer): void {
-  expect(outcome(() => decode(bytes))).toEqual(outcome(() => fromReference(reference(bytes))));
+  const fast = outcome(() => decode(bytes));
+  expect('ok' in fast ? { ok: asBytes(fast.ok) } : fast).toEqual(outcome(() => fromReference(reference(bytes))));
 }
 
 // Names a JS object reorders (integer-like), or that are special to one, beside plain and non-ASCII ones.
@@ -61,7 +78,11 @@ const name = fc.oneof(
   fc.string({ maxLength: 8 }),
   fc.string({ unit: 'binary', maxLength: 6 }),
 );
-const value = fc.uint8Array({ maxLength: 24 }).map((a) => Buffer.from(a));
+const value = fc.oneof(
+  fc.uint8Array({ maxLength: 24 }).map((a) => Buffer.from(a)),
+  fc.string({ maxLength: 24 }).map((t) => Buffer.from(t)),
+  fc.string({ unit: 'grapheme', maxLength: 8 }).map((t) => Buffer.from(t)),
+);
 const publishMessage = fc.record(
   {
     fields: fc.array(fc.tuple(name, value), { maxLength: 20 }).map((es) => Object.fromEntries(es)),
@@ -95,7 +116,7 @@ describe('Publish codec (hand-written) against protobufjs', () => {
     fc.assert(
       fc.property(publishRequest, (req) => {
         const bytes = serialize(req);
-        expect(decodePublishFast(bytes)).toEqual(fromReference(reference(bytes)));
+        expect(asBytes(decodePublishFast(bytes))).toEqual(fromReference(reference(bytes)));
       }),
       { numRuns: 3000 },
     );
@@ -104,7 +125,7 @@ describe('Publish codec (hand-written) against protobufjs', () => {
   it('keeps JS object order and the last value of a repeated map name, as protobufjs + Object.entries did', () => {
     fc.assert(
       fc.property(mergedMessages, (bytes) => {
-        expect(decodePublishFast(bytes)).toEqual(fromReference(reference(bytes)));
+        expect(asBytes(decodePublishFast(bytes))).toEqual(fromReference(reference(bytes)));
       }),
       { numRuns: 2000 },
     );
