@@ -35,7 +35,11 @@ export interface DecodedMessage {
 /** A PublishRequest as the Publish handler takes it. */
 export interface PublishCall {
   readonly stream: string;
-  readonly messages: DecodedMessage[];
+  /**
+   * Taken by the handler (`takeMessages`): grpc-js keeps the decoded request until the call
+   * ends, and with it every value of the batch while Redis works, unless the call lets go.
+   */
+  messages: DecodedMessage[];
   /** protobufjs's toObject shape (defaults, oneofs), absent when the request has none. */
   readonly trim: TrimSpec__Output | undefined;
   readonly idempotencyKey: string;
@@ -166,6 +170,21 @@ export function decodePublishFast(buf: Buffer): PublishCall {
     else throw BAIL;
   }
   return { stream, messages, trim, idempotencyKey };
+}
+
+const NONE: DecodedMessage[] = [];
+
+/**
+ * The request's messages, which it no longer holds. A batch's pairs are garbage once the
+ * core has packed them (before its first wait on Redis), but grpc-js keeps the request it
+ * decoded until the call ends: holding them there made them outlive a young-generation
+ * collection or two while Redis worked, so each scavenge copied and promoted the batches in
+ * flight (docs/decisions.md, "Per-message cost").
+ */
+export function takeMessages(call: PublishCall): DecodedMessage[] {
+  const { messages } = call;
+  call.messages = NONE;
+  return messages;
 }
 
 /** What protobufjs's decode + toObject (proto-loader's deserializer) gives, converted as the handler did before. */

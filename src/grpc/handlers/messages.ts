@@ -1,7 +1,7 @@
 import { defaultOptions } from '../../contract/defaults.js';
 import { fieldsForm } from '../../contract/messages.js';
 import { fromProtoTrim, orDefault, toProtoMessage } from '../convert.js';
-import { GAVE_FIELDS, GAVE_PAIRS, type PublishCall, type PublishReply } from '../publish-codec.js';
+import { GAVE_FIELDS, GAVE_PAIRS, type PublishCall, type PublishReply, takeMessages } from '../publish-codec.js';
 import type { HandlersOf, Rpcs } from './rpc.js';
 
 const { readRange } = defaultOptions;
@@ -13,7 +13,7 @@ export function messageHandlers({ core, unary }: Rpcs): HandlersOf<'Publish' | '
     // the reply is written by it: the method's codec there, not protobufjs's objects.
     // Not async: the core's promise is the call's, without one more promise to resolve it.
     Publish: unary('Publish', (r: PublishCall): Promise<PublishReply> => {
-      const { messages } = r;
+      const messages = takeMessages(r);
       // Exactly one of fields or pairs per message: the contract's rule (fieldsForm), asked
       // only when it fails, so that its path string is built only then.
       for (let i = 0; i < messages.length; i++) {

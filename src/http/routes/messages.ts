@@ -118,6 +118,10 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       const { stream } = req.params;
       const { encoding } = req.query;
       const b = req.body;
+      // Not kept by the request while Redis works: once packed, a batch's values are
+      // garbage, and the young generation collects them only if nothing holds them
+      // (docs/decisions.md, "Per-message cost").
+      (req as { body: unknown }).body = undefined;
       const single = b.fields !== undefined || b.pairs !== undefined;
       if (single === (b.messages !== undefined)) throw invalid('give either messages or fields/pairs', 'body');
       if (!single && b.id !== undefined) throw invalid('id belongs inside each message of a batch', 'id');
