@@ -56,8 +56,8 @@ export interface PublishRunsOptions {
   readonly sender: Record<Side, (stream: string) => () => Promise<void>>;
   /** Keep the latency of every request. */
   readonly latencies?: boolean;
-  /** After each run (all sides), e.g. to log its figures. */
-  readonly afterRun?: (run: number, results: PublishRuns) => void;
+  /** After each run (all sides), e.g. to log its figures or measure another client in the same run. */
+  readonly afterRun?: (run: number, results: PublishRuns) => void | Promise<void>;
 }
 
 export interface PublishRuns {
@@ -128,7 +128,7 @@ export async function publishRuns(ctx: ScenarioContext, gateway: GatewayProcess,
       results.rates[side].push(messages / seconds);
       results.latencies[side].push(latencies);
     }
-    o.afterRun?.(run, results);
+    await o.afterRun?.(run, results);
   }
   return results;
 }
