@@ -1,11 +1,15 @@
 // Consume a filled stream with one consumer: direct XREADGROUP COUNT 100 + XACK vs REST
-// pull (count 100) + ack vs gRPC StreamingPull (credit 1000, acks on the stream).
+// pull (count 100) + ack vs gRPC StreamingPull (credit 1000, acks on the stream). In each
+// run, the bare twin (bench/twins/bare.ts: node:http + ioredis, XACK and XREADGROUP in one
+// pipeline) is driven as the REST pull is: what a Node server with no framework, leases or
+// checks does with the same requests.
 import type { Redis } from 'ioredis';
 import type { Pool } from 'undici';
 import type { StreamGatewayClient } from '../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
 import { PAYLOAD_PAIRS, closeGrpc, grpcClient, httpPool, paths, postJson } from '../lib/clients.js';
 import { type ScenarioContext, type ScenarioResult, type Side, makeFigure } from '../lib/figures.js';
+import { type ServiceProcess, startBareTwin } from '../lib/services.js';
 import { benchClient } from '../lib/redis.js';
 import { type CpuSplit, fmtInt, medianSplit, rotate, sideName } from '../lib/stats.js';
 
@@ -25,6 +29,8 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
   // One channel for every call, connected by the warm-up: no connection setup in a measured phase.
   const grpc = grpcClient(gateway.grpcAddress);
   const phase = (side: Side) => `consume: ${side === 'grpc' ? 'StreamingPull' : sideName(side)}`;
+  const bare: ServiceProcess = await startBareTwin(ctx.redis.url);
+  const barePool = httpPool(`http://127.0.0.1:${bare.port}`, 1);
 
   const consumers: Record<Side, (stream: string, n: number) => Promise<number>> = {
     async direct(stream) {
@@ -40,35 +46,54 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
         done += entries.length;
       }
     },
-    async rest(stream) {
-      let done = 0;
-      const pullBody = JSON.stringify({ consumer: 'c', count: BATCH });
-      let ack: string[] = [];
-      for (;;) {
-        // With piggybacked acks, each pull carries the acks of the batch before.
-        const body = piggyback ? JSON.stringify({ consumer: 'c', count: BATCH, ack }) : pullBody;
-        const r = await postJson<{ messages: { id: string }[] }>(pool, paths.pull(stream, GROUP), body);
-        if (r.status !== 200) throw new Error(`REST pull: ${r.status} ${JSON.stringify(r.body)}`);
-        done += ack.length;
-        if (r.body.messages.length === 0) return done;
-        const ids = r.body.messages.map((m) => m.id);
-        if (piggyback) {
-          ack = ids;
-          continue;
-        }
-        const a = await postJson<{ acked: number }>(pool, paths.ack(stream, GROUP), JSON.stringify({ ids }));
-        if (a.status !== 200 || a.body.acked !== ids.length) throw new Error(`REST ack: ${a.status} ${JSON.stringify(a.body)}`);
-        done += ids.length;
-      }
-    },
+    rest: (stream) => restPull(pool, stream),
     grpc: (stream, n) => streamingPull(grpc, stream, n),
   };
+  /** REST pulls through `via` (the gateway, or the bare twin) until the stream is drained. */
+  async function restPull(via: Pool, stream: string): Promise<number> {
+    let done = 0;
+    const pullBody = JSON.stringify({ consumer: 'c', count: BATCH });
+    let ack: string[] = [];
+    for (;;) {
+      // With piggybacked acks, each pull carries the acks of the batch before.
+      const body = piggyback ? JSON.stringify({ consumer: 'c', count: BATCH, ack }) : pullBody;
+      const r = await postJson<{ messages: { id: string }[] }>(via, paths.pull(stream, GROUP), body);
+      if (r.status !== 200) throw new Error(`REST pull: ${r.status} ${JSON.stringify(r.body)}`);
+      done += ack.length;
+      if (r.body.messages.length === 0) return done;
+      const ids = r.body.messages.map((m) => m.id);
+      if (piggyback) {
+        ack = ids;
+        continue;
+      }
+      const a = await postJson<{ acked: number }>(via, paths.ack(stream, GROUP), JSON.stringify({ ids }));
+      if (a.status !== 200 || a.body.acked !== ids.length) throw new Error(`REST ack: ${a.status} ${JSON.stringify(a.body)}`);
+      done += ids.length;
+    }
+  }
 
   const sides: Side[] = ['direct', 'rest', 'grpc'];
   const rates: Record<Side, number[]> = { direct: [], rest: [], grpc: [] };
   const splits: Record<Side, CpuSplit[]> = { direct: [], rest: [], grpc: [] };
   let piggyback = false;
   const gatewayUs: Record<'rest' | 'grpc', number[]> = { rest: [], grpc: [] };
+  const bareRates: number[] = [];
+  const bareUs: number[] = [];
+  const bareSplits: CpuSplit[] = [];
+  const barePhase = 'consume: bare twin (REST pull)';
+  /** The bare twin drains a stream as the REST side does; its rate and CPU. */
+  const viaBare = async (stream: string, messages: number): Promise<{ rate: number; split: CpuSplit }> => {
+    await fill(ctx.admin, stream, messages);
+    const meter = ctx.cpuMeter(bare, barePhase);
+    const t0 = performance.now();
+    const done = await restPull(barePool, stream);
+    const seconds = (performance.now() - t0) / 1000;
+    const split = meter();
+    const pending = (await ctx.admin.xpending(stream, GROUP)) as [number, ...unknown[]];
+    await ctx.admin.del(stream);
+    if (done !== messages || pending[0] !== 0) throw new Error(`bare twin consumed ${done} of ${messages}, ${pending[0]} pending`);
+    return { rate: messages / seconds, split };
+  };
   try {
     piggyback = await supportsPiggyback(ctx.admin, pool);
     ctx.log(`consume: REST pull ${piggyback ? 'with piggybacked acks (ack in the pull body)' : 'then ack (the gateway takes no ack in the pull body)'}`);
@@ -83,6 +108,7 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
       await consumers[side](warm, warmCount);
       await ctx.admin.del(warm);
     }
+    if (piggyback) await viaBare('bench:consume:warm:bare', warmCount);
     for (let run = 0; run < ctx.opts.runs; run++) {
       for (const side of rotate(sides, run)) {
         const stream = `bench:consume:${side}:${run}`;
@@ -101,15 +127,24 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
         await ctx.admin.del(stream);
         rates[side].push(messages / seconds);
       }
+      // The bare twin answers only pulls carrying acks (the gateway's form since issue 10).
+      const b = piggyback ? await viaBare(`bench:consume:bare:${run}`, counts.rest) : null;
+      if (b) {
+        bareRates.push(b.rate);
+        bareSplits.push(b.split);
+        bareUs.push((b.split.gateway * b.split.wallMs * 10) / counts.rest);
+      }
       ctx.log(
-        `consume run ${run + 1}: direct ${fmtInt(rates.direct.at(-1))}, REST ${fmtInt(rates.rest.at(-1))}, StreamingPull ${fmtInt(rates.grpc.at(-1))} msgs/s`,
+        `consume run ${run + 1}: direct ${fmtInt(rates.direct.at(-1))}, REST ${fmtInt(rates.rest.at(-1))}, StreamingPull ${fmtInt(rates.grpc.at(-1))}${b ? `, bare twin (REST pull) ${fmtInt(b.rate)}` : ''} msgs/s`,
       );
     }
   } finally {
     closeGrpc(grpc);
     await pool.close();
+    await barePool.close();
     direct.disconnect();
     await gateway.stop();
+    await bare.stop();
   }
   return {
     figures: [
@@ -130,8 +165,19 @@ export async function consumeScenario(ctx: ScenarioContext): Promise<ScenarioRes
       makeFigure({ id: 'consume.cpu', scenario: 'consume', label: '  gateway CPU per consumed message', unit: 'µs/msg', kind: 'cost' }, gatewayUs, [
         { side: 'grpc', kind: 'max', max: 6 },
       ]),
+      makeFigure(
+        { id: 'consume.bare', scenario: 'consume', label: '  REST pull vs bare node:http twin (XACK + XREADGROUP, one pipeline)', unit: 'msgs/s', kind: 'throughput', baseline: 'bare' },
+        { bare: bareRates, rest: rates.rest },
+      ),
+      makeFigure({ id: 'consume.bare.cpu', scenario: 'consume', label: '    CPU per message, gateway vs bare twin', unit: 'µs/msg', kind: 'cost', baseline: 'bare' }, {
+        bare: bareUs,
+        rest: gatewayUs.rest,
+      }),
     ],
-    cpu: sides.map((side) => ({ phase: phase(side), split: medianSplit(splits[side]) })),
+    cpu: [
+      ...sides.map((side) => ({ phase: phase(side), split: medianSplit(splits[side]) })),
+      ...(bareSplits.length > 0 ? [{ phase: barePhase, split: medianSplit(bareSplits) }] : []),
+    ],
     notes: [
       `consume: ${counts.direct} (direct) or ${counts.rest} (gateway) messages per run, one consumer; direct = XREADGROUP COUNT ${BATCH} then XACK, one after the other; REST = ${piggyback ? `pull count ${BATCH} carrying the acks of the batch before (ack in the pull body)` : `pull count ${BATCH} then ack (no ack in the pull body on this gateway)`}; StreamingPull = max_outstanding_messages ${CREDIT}, acks written as batches arrive`,
     ],
