@@ -62,9 +62,8 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
   chmodSync(dir, 0o700);
   const socket = join(dir, SOCKET_FILE);
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
-    throw new Error(
-      `the embedded Redis's socket ${socket} is longer than a unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes): use a shorter STREAMGATE_DATA_DIR`,
-    );
+    const limit = `${MAX_SOCKET_PATH_BYTES} bytes`;
+    throw new Error(`the embedded Redis's socket ${socket} is longer than a unix socket path may be (${limit}): use a shorter STREAMGATE_DATA_DIR`);
   }
   const pidfile = join(dir, PIDFILE);
   await stopLeftover(pidfile, dir, opts);

@@ -126,10 +126,12 @@ describe('STREAMGATE_REDIS_COMMAND_TIMEOUT_MS with Redis stopped', () => {
     expect(before.status, JSON.stringify(before.body)).toBe(201);
 
     const keys = Array.from({ length: 6 }, (_, i) => uniq(`k${i}`));
-    const restPublish = (i: number) =>
-      restCall('POST', `/v1/streams/${enc(s)}/messages`, { fields: { n: `r${i}` } }, { 'idempotency-key': keys[i] as string });
-    const grpcPublish = (i: number) =>
-      grpcCall('Publish', { stream: s, messages: [{ fields: { n: Buffer.from(`g${i}`) } }], idempotencyKey: keys[i] });
+    // Publish number i, the same request each time it is sent (so a retry may replay it).
+    const restBody = (i: number) => ({ fields: { n: `r${i}` } });
+    const restKey = (i: number) => ({ 'idempotency-key': keys[i] as string });
+    const grpcRequest = (i: number) => ({ stream: s, messages: [{ fields: { n: Buffer.from(`g${i}`) } }], idempotencyKey: keys[i] });
+    const restPublish = (i: number) => restCall('POST', `/v1/streams/${enc(s)}/messages`, restBody(i), restKey(i));
+    const grpcPublish = (i: number) => grpcCall('Publish', grpcRequest(i));
 
     // Both clients connected first: the time measured is the gateway's, not a handshake's.
     await rpc('GetStream', { stream: s });
@@ -159,12 +161,16 @@ describe('STREAMGATE_REDIS_COMMAND_TIMEOUT_MS with Redis stopped', () => {
     console.info(
       `command timeout ${TIMEOUT_MS} ms, Redis stopped: sent at → failed at (ms)\n` +
         outcomes
-          .map((o) => `  ${o.what.padEnd(16)} ${o.sentAt.toFixed(0).padStart(6)} → ${(o.sentAt + o.ms).toFixed(0).padStart(6)}  (${o.ms.toFixed(0)} ms)`)
+          .map((o) => {
+            const [sent, failed] = [o.sentAt, o.sentAt + o.ms].map((t) => t.toFixed(0).padStart(6));
+            return `  ${o.what.padEnd(16)} ${sent} → ${failed}  (${o.ms.toFixed(0)} ms)`;
+          })
           .join('\n'),
     );
     for (const o of outcomes) {
       // 503 / UNAVAILABLE (14), BACKEND_UNAVAILABLE, outcome unknown: the command was sent.
-      expect([o.what, o.status, o.code, o.outcome]).toEqual([o.what, o.what.startsWith('REST') ? '503' : '14', 'BACKEND_UNAVAILABLE', 'unknown']);
+      const status = o.what.startsWith('REST') ? '503' : '14';
+      expect([o.what, o.status, o.code, o.outcome]).toEqual([o.what, status, 'BACKEND_UNAVAILABLE', 'unknown']);
     }
     for (const o of outcomes) {
       expect(o.ms, `${o.what} sent at ${o.sentAt.toFixed(0)} ms`).toBeGreaterThanOrEqual(TIMEOUT_MS * (1 - TOLERANCE));
@@ -181,12 +187,11 @@ describe('STREAMGATE_REDIS_COMMAND_TIMEOUT_MS with Redis stopped', () => {
     for (let i = 0; i < keys.length; i++) {
       let id: string;
       if (OVER_REST.has(i)) {
-        const retry = await rest('POST', `/v1/streams/${enc(s)}/messages`, { fields: { n: `r${i}` } }, { 'idempotency-key': keys[i] as string });
+        const retry = await rest('POST', `/v1/streams/${enc(s)}/messages`, restBody(i), restKey(i));
         expect([200, 201]).toContain(retry.status);
         id = (retry.body.ids as string[])[0] as string;
       } else {
-        const retry = await rpc<{ ids: string[] }>('Publish', { stream: s, messages: [{ fields: { n: Buffer.from(`g${i}`) } }], idempotencyKey: keys[i] });
-        id = retry.ids[0] as string;
+        id = (await rpc<{ ids: string[] }>('Publish', grpcRequest(i))).ids[0] as string;
       }
       ids.add(id);
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/runtime/config.js';
+import { startEmbeddedRedis } from '../../src/runtime/embedded-redis.js';
 import { tempDirs } from '../access/support.js';
 import { sleep } from '../helpers/core.js';
 import { type CliProcess, type LogLine, isAlive, killIfAlive, runCli } from './cli-process.js';
@@ -138,6 +139,14 @@ describe('embedded Redis', () => {
     const t0 = performance.now();
     expect(await waitGone(pid, 5000), 'the embedded redis-server outlived its SIGKILLed gateway').toBe(true);
     console.info(`embedded redis-server gone ${(performance.now() - t0).toFixed(0)} ms after its gateway was SIGKILLed`);
+  });
+
+  it('a data folder too deep for a unix socket path fails the start with a clear message', async () => {
+    const deep = join(tempDir(), 'd'.repeat(100));
+    const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    await expect(startEmbeddedRedis({ bin: 'redis-server', dataDir: deep, timeoutMs: 5000, logger, fsync: 'everysec' })).rejects.toThrow(
+      /longer than a unix socket path may be \(107 bytes\): use a shorter STREAMGATE_DATA_DIR/,
+    );
   });
 
   it('STREAMGATE_EMBEDDED_FSYNC: always|everysec, and only for the embedded Redis', () => {

@@ -92,15 +92,13 @@ describe('gateway process', () => {
     // between the fork and the prctl) leaves its redis-server running, as this one started
     // by hand on the data folder with the gateway's pid file.
     const dataDir = realpathSync(tempDir());
-    const left = spawn(
-      'redis-server',
-      ['--port', '0', '--unixsocket', join(dataDir, 'redis.sock'), '--dir', dataDir, '--pidfile', join(dataDir, 'redis-server.pid'), '--appendonly', 'yes'],
-      { stdio: 'ignore', detached: true },
-    );
+    const pidfile = join(dataDir, 'redis-server.pid');
+    const args = ['--port', '0', '--unixsocket', join(dataDir, 'redis.sock'), '--dir', dataDir, '--pidfile', pidfile, '--appendonly', 'yes'];
+    const left = spawn('redis-server', args, { stdio: 'ignore', detached: true });
     const leftPid = left.pid ?? -1;
     redisPids.push(leftPid);
     const deadline = Date.now() + 10_000;
-    while (!existsSync(join(dataDir, 'redis-server.pid')) && Date.now() < deadline) await sleep(50);
+    while (!existsSync(pidfile) && Date.now() < deadline) await sleep(50);
     expect(isAlive(leftPid)).toBe(true);
 
     const next = await startGateway({ STREAMGATE_DATA_DIR: dataDir });
