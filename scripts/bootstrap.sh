@@ -21,7 +21,8 @@ as_root() {
 # walkthrough test drives the gateway with curl and jq.
 needed=()
 if ! { [ "${npm_lifecycle_event:-}" = "prestart" ] && [ -n "${REDIS_URL:-}" ]; }; then
-  needed+=(redis-server:redis-server)
+  # setpriv: the embedded redis-server dies with the gateway (its parent-death signal).
+  needed+=(redis-server:redis-server setpriv:util-linux)
 fi
 if [ "${npm_lifecycle_event:-}" = "pretest" ]; then
   needed+=(curl:curl jq:jq)

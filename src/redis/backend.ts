@@ -5,6 +5,7 @@ import { Commands } from './commands.js';
 import { mapRedisError } from './redis-errors.js';
 import { ScriptRunner } from './script-loader.js';
 import { Scripts } from './scripts.js';
+import { timedOut } from './unavailable.js';
 
 /**
  * Refuses a stream the gateway must not touch (the core's keyspace fence satisfies it):
@@ -51,11 +52,37 @@ export class Backend {
     try {
       // Not connected: refuse before sending anything (BACKEND_UNAVAILABLE, not written).
       if (this.redis.status !== 'ready') await this.connection.usable();
-      raw = await fn();
+      raw = await this.deadline(fn());
     } catch (err) {
       throw await this.classify(stream, err);
     }
     return parse ? parse(raw) : (raw as unknown as R);
+  }
+
+  /**
+   * `reply`, or BACKEND_UNAVAILABLE (outcome unknown) STREAMGATE_REDIS_COMMAND_TIMEOUT_MS
+   * after the call, whichever comes first. ioredis's own `commandTimeout` is not enough: it
+   * starts a command's timer only when the command is written, and auto-pipelining writes
+   * one pipeline at a time per connection, the next only once every command of the one
+   * before has an answer. With Redis stalled, a command queued behind an unanswered one
+   * was written when that one timed out, and failed at 2×, 3×... the timeout. The timer
+   * here starts when the adapter is asked, whatever is queued. (ioredis's timer still ends
+   * the command inside ioredis later; its rejection then goes nowhere.)
+   */
+  private deadline<T>(reply: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(timedOut(this.commandTimeoutMs)), this.commandTimeoutMs);
+      reply.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   private async classify(stream: string, err: unknown): Promise<GatewayError> {
@@ -66,7 +93,7 @@ export class Backend {
     } else {
       // A generic ERR, or NOGROUP from a native command, may mean the key is missing or
       // of another type; the key's type tells which, without reading the error text.
-      const type = await this.redis.type(stream).catch(() => null);
+      const type = await this.deadline(this.redis.type(stream)).catch(() => null);
       if (type === 'none') result = new GatewayError('STREAM_NOT_FOUND', 'stream does not exist', [], { cause: err });
       else if (type !== null && type !== 'stream') {
         result = new GatewayError('NOT_A_STREAM', 'key exists and is not a stream', [], { cause: err });

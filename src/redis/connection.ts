@@ -17,7 +17,10 @@ import { notConnected } from './unavailable.js';
  *   and retries > 0, ioredis 5 leaves such commands pending forever instead: ioredis #2193;
  *   retries 0 rejects them before a reconnect can drop them.)
  * - `commandTimeout`: a reply that does not come in time (Redis stalled, a half-open
- *   connection) rejects the command: outcome `unknown`.
+ *   connection) rejects the command: outcome `unknown`. ioredis starts this timer only when
+ *   the command is written, which auto-pipelining may delay behind an unanswered pipeline,
+ *   so the request's answer comes from Backend.call's own deadline, started when it is
+ *   asked; this one still frees the command inside ioredis.
  * - `retryStrategy`: reconnect forever, at most `RECONNECT_MAX_MS` apart, so everything
  *   recovers by itself when Redis returns.
  * - Connected at start (not lazily): the first request need not pay for the connection,

@@ -21,6 +21,15 @@ export const notConnected = (cause?: unknown): BackendUnavailable =>
   new BackendUnavailable('not_written', NOT_CONNECTED_MESSAGE, { cause });
 
 /**
+ * A command without a reply within STREAMGATE_REDIS_COMMAND_TIMEOUT_MS (Backend.call's
+ * deadline, or ioredis's own `commandTimeout`): it may have run, or may still run.
+ */
+export const timedOut = (commandTimeoutMs: number, cause?: unknown): BackendUnavailable =>
+  new BackendUnavailable('unknown', `Redis did not answer within ${commandTimeoutMs} ms: the request was sent and its outcome is unknown`, {
+    cause: cause ?? new Error(TIMED_OUT),
+  });
+
+/**
  * A failure that is not a Redis reply (the connection failed, timed out or was closed), as
  * BACKEND_UNAVAILABLE with its outcome. Anything not known to be unsent counts as unknown:
  * claiming "not written" for a write that happened would invite a duplicate.
@@ -30,13 +39,7 @@ export function connectionFailure(err: unknown, commandTimeoutMs: number): Backe
   const message = messageOf(err);
   const cause = new Error(message);
   if (message.startsWith(NOT_WRITABLE)) return notConnected(cause);
-  if (message === TIMED_OUT) {
-    return new BackendUnavailable(
-      'unknown',
-      `Redis did not answer within ${commandTimeoutMs} ms: the request was sent and its outcome is unknown`,
-      { cause },
-    );
-  }
+  if (message === TIMED_OUT) return timedOut(commandTimeoutMs, cause);
   return new BackendUnavailable(
     'unknown',
     'the connection to Redis was lost before it answered: the request was sent and its outcome is unknown',

@@ -33,6 +33,10 @@ const bool = (fallback: boolean) =>
 
 const path = () => z.string().min(1).optional();
 
+/** appendfsync values the embedded Redis may be given (STREAMGATE_EMBEDDED_FSYNC). */
+export const EMBEDDED_FSYNC_MODES = ['always', 'everysec'] as const;
+export type EmbeddedFsync = (typeof EMBEDDED_FSYNC_MODES)[number];
+
 export const envSchema = z.object({
   REDIS_URL: z
     .string()
@@ -45,6 +49,13 @@ export const envSchema = z.object({
     .min(1)
     .default('redis-server')
     .describe('redis-server binary used for the embedded Redis.'),
+  STREAMGATE_EMBEDDED_FSYNC: z
+    .enum(EMBEDDED_FSYNC_MODES, { message: 'must be always or everysec' })
+    .optional()
+    .describe(
+      'appendfsync of the embedded Redis (default everysec): always fsyncs before answering; everysec can lose ' +
+        'about the last second of acknowledged writes on a power loss.',
+    ),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address both servers bind.'),
   HTTP_PORT: port(8080).describe('REST port (0: any free port, off: no REST).'),
   GRPC_PORT: port(50051).describe('gRPC port (0: any free port, off: no gRPC).'),
@@ -178,6 +189,8 @@ export interface Config extends CoreConfig {
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly redisServerBin: string;
+  /** appendfsync of the embedded Redis. */
+  readonly embeddedFsync: EmbeddedFsync;
   readonly host: string;
   readonly httpPort: number | null;
   readonly grpcPort: number | null;
@@ -215,6 +228,7 @@ export function loadConfig(env: EnvInput): Config {
     redisUrl: e.REDIS_URL,
     dataDir: e.STREAMGATE_DATA_DIR,
     redisServerBin: e.STREAMGATE_REDIS_SERVER,
+    embeddedFsync: e.STREAMGATE_EMBEDDED_FSYNC ?? 'everysec',
     host: e.HOST,
     httpPort: e.HTTP_PORT,
     grpcPort: e.GRPC_PORT,
@@ -287,6 +301,10 @@ function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
       STREAMGATE_REDIS_TLS_INSECURE: e.STREAMGATE_REDIS_TLS_INSECURE,
     };
     for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
+  }
+  // Ignoring it would leave the operator believing the gateway set the fsync of their Redis.
+  if (e.REDIS_URL !== undefined && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
+    problems.push(['STREAMGATE_EMBEDDED_FSYNC', 'applies only to the embedded Redis (REDIS_URL unset): set appendfsync on that Redis']);
   }
   return problems;
 }

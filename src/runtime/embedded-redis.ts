@@ -1,11 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { basename, join, resolve } from 'node:path';
+import type { EmbeddedFsync } from './config.js';
 
 /**
- * The Redis used when REDIS_URL is unset: a redis-server child on a free loopback port,
- * persisting with AOF in the data dir, so `npm start` works with nothing else running.
+ * The Redis used when REDIS_URL is unset: a redis-server child persisting with AOF in the
+ * data folder, so `npm start` works with nothing else running. It is private to the gateway:
+ *
+ * - It listens on a unix socket in the data folder (`redis.sock`, mode 0700, in a folder
+ *   made 0700) and on no TCP port (`port 0`): only this user can reach it, and the AOF
+ *   beside it, with no password to manage.
+ * - It stops when the gateway dies, however it dies. It runs under `setpriv --pdeathsig
+ *   TERM` (util-linux), so the kernel sends it SIGTERM when the gateway's process ends,
+ *   SIGKILL included; Redis then fsyncs its AOF and exits. Without setpriv (or in the tiny
+ *   window between its fork and the prctl), the next start finds the leftover through the
+ *   pid file and stops it before starting its own (stopLeftover).
+ * - `fsync`: its appendfsync (STREAMGATE_EMBEDDED_FSYNC).
  */
 
 export interface EmbeddedRedisLogger {
@@ -20,10 +31,13 @@ export interface EmbeddedRedisOptions {
   /** How long to wait for the first PONG, AOF loading included. */
   readonly timeoutMs: number;
   readonly logger: EmbeddedRedisLogger;
+  readonly fsync: EmbeddedFsync;
 }
 
 export interface EmbeddedRedis {
+  /** What the gateway connects to: the socket's absolute path (ioredis takes it as its `path`). */
   readonly url: string;
+  readonly socket: string;
   readonly pid: number;
   /** SIGTERM (Redis then fsyncs its AOF), wait for exit, SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
@@ -33,48 +47,58 @@ export const REDIS_SERVER_MISSING =
   'redis-server not found: install it (Debian/Ubuntu: sudo apt-get install redis-server) or set REDIS_URL to use an existing Redis';
 
 const PIDFILE = 'redis-server.pid';
+export const SOCKET_FILE = 'redis.sock';
+/** sun_path holds 108 bytes, its NUL included; Redis would cut a longer path silently. */
+const MAX_SOCKET_PATH_BYTES = 107;
+const SETPRIV = 'setpriv';
 const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 const OUTPUT_TAIL_CHARS = 4000;
-const PORT_ATTEMPTS = 3;
-
-class PortTakenError extends Error {}
 
 export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  mkdirSync(resolve(opts.dataDir), { recursive: true });
+  mkdirSync(resolve(opts.dataDir), { recursive: true, mode: 0o700 });
   // Redis chdirs to --dir, so the real path is what /proc/<pid>/cwd will show.
   const dir = realpathSync(resolve(opts.dataDir));
+  // Also a folder made before, or under a looser umask: the AOF holds every message.
+  chmodSync(dir, 0o700);
+  const socket = join(dir, SOCKET_FILE);
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
+    const limit = `${MAX_SOCKET_PATH_BYTES} bytes`;
+    throw new Error(`the embedded Redis's socket ${socket} is longer than a unix socket path may be (${limit}): use a shorter STREAMGATE_DATA_DIR`);
+  }
   const pidfile = join(dir, PIDFILE);
   await stopLeftover(pidfile, dir, opts);
-  const deadline = Date.now() + opts.timeoutMs;
-  // Between probing a free port and redis-server binding it, another process may take it.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch(opts, dir, pidfile, await freePort(), deadline);
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw err;
-    }
-  }
+  return launch(opts, dir, socket, pidfile, Date.now() + opts.timeoutMs);
 }
 
-async function launch(
-  opts: EmbeddedRedisOptions,
-  dir: string,
-  pidfile: string,
-  port: number,
-  deadline: number,
-): Promise<EmbeddedRedis> {
+/** True when `setpriv --pdeathsig` works here (util-linux 2.33 or later, Linux). */
+function hasDeathSignal(): boolean {
+  const probe = spawnSync(SETPRIV, ['--pdeathsig', 'TERM', '--', 'true'], { stdio: 'ignore', timeout: 5000 });
+  return probe.error === undefined && probe.status === 0;
+}
+
+async function launch(opts: EmbeddedRedisOptions, dir: string, socket: string, pidfile: string, deadline: number): Promise<EmbeddedRedis> {
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
+    '--port', '0',
+    '--unixsocket', socket,
+    '--unixsocketperm', '700',
     '--dir', dir,
     '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
+    '--appendfsync', opts.fsync,
     '--pidfile', pidfile,
     '--daemonize', 'no',
   ];
+  const watched = hasDeathSignal();
+  if (!watched) {
+    opts.logger.warn(
+      { dataDir: dir },
+      'setpriv --pdeathsig is not available: if the gateway is killed, its redis-server runs on until the next start stops it',
+    );
+  }
+  // setpriv sets the death signal, then execs redis-server: same pid, no process in between.
+  const [file, argv] = watched ? [SETPRIV, ['--pdeathsig', 'TERM', '--', opts.bin, ...args]] : [opts.bin, args];
   // Own process group: a Ctrl-C in the terminal reaches only the gateway, which then stops
   // Redis after its connections are closed, instead of both racing to shut down.
-  const child = spawn(opts.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await spawned(child, opts.bin);
   const pid = child.pid ?? -1;
 
@@ -96,7 +120,7 @@ async function launch(
   });
 
   try {
-    await waitForPong(port, child, deadline, () => output);
+    await waitForPong(socket, child, deadline, () => output);
     ready = true;
   } catch (err) {
     stopping = true;
@@ -104,11 +128,14 @@ async function launch(
     throw err;
   }
 
-  const url = `redis://127.0.0.1:${port}`;
-  opts.logger.info({ url, redisPid: pid, dataDir: dir }, 'embedded redis-server started');
+  opts.logger.info(
+    { socket, tcp: 'none', redisPid: pid, dataDir: dir, appendfsync: opts.fsync, stopsWithGateway: watched },
+    'embedded redis-server started',
+  );
   let stopped: Promise<void> | undefined;
   return {
-    url,
+    url: socket,
+    socket,
     pid,
     stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS) {
       stopped ??= (async () => {
@@ -132,15 +159,17 @@ function spawned(child: ChildProcess, bin: string): Promise<void> {
   });
 }
 
-async function waitForPong(port: number, child: ChildProcess, deadline: number, output: () => string): Promise<void> {
+async function waitForPong(socket: string, child: ChildProcess, deadline: number, output: () => string): Promise<void> {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      if (output().includes('Address already in use')) throw new PortTakenError(`port ${port} taken`);
+      // setpriv could not exec redis-server: 127 not found, 126 not executable (as a shell says).
+      if (child.exitCode === 127) throw new Error(REDIS_SERVER_MISSING);
+      if (child.exitCode === 126) throw new Error(`cannot run the redis-server binary:\n${output()}`);
       const how = child.exitCode !== null ? `code ${child.exitCode}` : `signal ${child.signalCode}`;
       throw new Error(`redis-server exited (${how}) before it was ready:\n${output()}`);
     }
     // "-LOADING ..." while the AOF loads: keep waiting, the deadline covers it.
-    if ((await pingOnce(port, 1000).catch(() => '')) === '+PONG') return;
+    if ((await pingOnce(socket, 1000).catch(() => '')) === '+PONG') return;
     if (Date.now() >= deadline) {
       throw new Error(`redis-server did not answer PING in time (STREAMGATE_REDIS_START_TIMEOUT_MS):\n${output()}`);
     }
@@ -149,9 +178,9 @@ async function waitForPong(port: number, child: ChildProcess, deadline: number, 
 }
 
 /** One inline PING on a fresh socket; resolves with the first reply line. */
-function pingOnce(port: number, timeoutMs: number): Promise<string> {
+function pingOnce(path: string, timeoutMs: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = createConnection({ path });
     let buffer = '';
     const timer = setTimeout(() => finish(new Error('timeout')), timeoutMs);
     const finish = (err: Error | null, line?: string) => {
@@ -254,7 +283,7 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   }
 }
 
-/** A free loopback port (the OS picks one; a tiny race remains until it is bound again). */
+/** A free loopback port (the OS picks one; a tiny race remains until it is bound again). For tests. */
 export function freePort(): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const srv = createServer();

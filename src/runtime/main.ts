@@ -108,6 +108,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
         bin: config.redisServerBin,
         dataDir: config.dataDir,
         timeoutMs: config.redisStartTimeoutMs,
+        fsync: config.embeddedFsync,
         logger,
       });
       redisUrl = embedded.url;

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ async function startGateway(env: Record<string, string>): Promise<Running> {
   let embedded = { url: env.REDIS_URL ?? '', redisPid: -1 };
   if (env.REDIS_URL === undefined) {
     const line = await gw.waitForLog((l) => l.msg === 'embedded redis-server started');
-    embedded = { url: String(line.url), redisPid: Number(line.redisPid) };
+    embedded = { url: String(line.socket), redisPid: Number(line.redisPid) };
     redisPids.push(embedded.redisPid);
   }
   const rest = await gw.waitForLog((l) => l.msg === 'REST API listening');
@@ -59,7 +60,8 @@ describe('gateway process', () => {
     const key = uniq('runtime');
 
     const first = await startGateway(env);
-    expect(first.redisUrl).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    // A unix socket in the data folder (test/runtime/embedded-redis.test.ts: and no TCP port).
+    expect(first.redisUrl).toBe(join(realpathSync(dataDir), 'redis.sock'));
     expect(await status(`${first.httpUrl}/healthz`)).toBe(200);
     expect(await status(`${first.httpUrl}/readyz`)).toBe(200);
     expect(existsSync(join(dataDir, 'appendonlydir'))).toBe(true);
@@ -86,18 +88,24 @@ describe('gateway process', () => {
   });
 
   it('stops a redis-server left running on its data dir before starting its own', { timeout: 60_000 }, async () => {
-    const dataDir = tempDir();
-    const crashed = await startGateway({ STREAMGATE_DATA_DIR: dataDir });
-    crashed.gw.child.kill('SIGKILL');
-    await crashed.gw.waitForExit(5000);
-    // SIGKILL runs no handler, so the detached redis-server outlives the gateway.
-    expect(isAlive(crashed.redisPid)).toBe(true);
+    // A gateway killed where the parent-death signal could not act (no setpriv, or killed
+    // between the fork and the prctl) leaves its redis-server running, as this one started
+    // by hand on the data folder with the gateway's pid file.
+    const dataDir = realpathSync(tempDir());
+    const pidfile = join(dataDir, 'redis-server.pid');
+    const args = ['--port', '0', '--unixsocket', join(dataDir, 'redis.sock'), '--dir', dataDir, '--pidfile', pidfile, '--appendonly', 'yes'];
+    const left = spawn('redis-server', args, { stdio: 'ignore', detached: true });
+    const leftPid = left.pid ?? -1;
+    redisPids.push(leftPid);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(pidfile) && Date.now() < deadline) await sleep(50);
+    expect(isAlive(leftPid)).toBe(true);
 
     const next = await startGateway({ STREAMGATE_DATA_DIR: dataDir });
     const warned = await next.gw.waitForLog((l) => l.msg?.includes('still running') === true, 1000);
-    expect(warned.redisPid).toBe(crashed.redisPid);
-    expect(isAlive(crashed.redisPid)).toBe(false);
-    expect(next.redisPid).not.toBe(crashed.redisPid);
+    expect(warned.redisPid).toBe(leftPid);
+    expect(isAlive(leftPid)).toBe(false);
+    expect(next.redisPid).not.toBe(leftPid);
     expect(await status(`${next.httpUrl}/readyz`)).toBe(200);
     await stopGateway(next);
   });
