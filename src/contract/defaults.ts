@@ -106,6 +106,9 @@ export const limitSettings = {
   maxFields: { env: 'STREAMGATE_MAX_FIELDS', default: 1000, min: 1, max: 100_000 },
   // Largest REST request body (PAYLOAD_TOO_LARGE above, before any route runs).
   maxBodyBytes: { env: 'STREAMGATE_MAX_BODY_BYTES', default: 16 * 1_048_576, min: 1024, max: 1024 * 1_048_576 },
+  // Most bytes of entry data (field names and values) one read answers; a pull delivers
+  // fewer messages than its count rather than more (the first one whatever its size).
+  maxResponseBytes: { env: 'STREAMGATE_MAX_RESPONSE_BYTES', default: 4 * 1_048_576, min: 1024, max: 512 * 1_048_576 },
 } as const;
 
 export type LimitName = keyof typeof limitSettings;

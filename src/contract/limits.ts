@@ -11,6 +11,8 @@ export interface Limits {
   readonly maxFields: number;
   readonly maxBatch: number;
   readonly maxBodyBytes: number;
+  /** Most bytes of entry data one read answers (STREAMGATE_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes: number;
   readonly maxStreamNameBytes: number;
   readonly maxMemberNameBytes: number;
   /** Requests per second per key (0: off) and the burst a key may send at once. */

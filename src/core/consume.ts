@@ -11,6 +11,7 @@ import type { CoreMetrics } from './metrics.js';
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
+import type { LeaseWalk } from '../redis/scripts.js';
 
 export interface PullInput {
   readonly consumer: string;
@@ -50,6 +51,7 @@ const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
  */
 export class ConsumeService {
   private readonly check: LimitChecks;
+  private readonly leaseWalk: LeaseWalk;
 
   constructor(
     private readonly backend: Backend,
@@ -61,6 +63,9 @@ export class ConsumeService {
     private readonly admission: Admission,
   ) {
     this.check = new LimitChecks(config.limits);
+    // A list of up to 4 steps is walked whole: filtered inside Redis, that costs about as
+    // much as one step looked at entry by entry in Lua.
+    this.leaseWalk = { step: config.leaseWalk, whole: 4 * config.leaseWalk };
   }
 
   /**
@@ -205,13 +210,17 @@ export class ConsumeService {
     packed: boolean,
   ): Promise<PullOnce> {
     const defaults = this.policies.defaults(stream);
-    const run = (deadLetter: string) => this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults, ack, packed });
+    const { leaseWalk } = this;
+    const maxBytes = this.check.limits.maxResponseBytes;
+    const run = (deadLetter: string) =>
+      this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults, ack, packed, maxBytes, leaseWalk });
     const { fence } = this;
     const hint = this.policies.deadLetterHint(stream, group);
     // A key outside the fence is never even named to Redis. The stream itself stands in: the
     // script ignores KEYS[3] when the group does not dead-letter (maxDeliveries 0), and
     // otherwise answers DLQ with the real name, which is checked below.
     let reply = await run(fence.allows(hint) ? hint : stream);
+    if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
     if (reply.status === 'DLQ') {
       // The group's dead-letter stream changed (or was never seen): learn it, run again.
       const actual = reply.deadLetterStream;

@@ -9,7 +9,7 @@ import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
 import { PendingService } from './pending.js';
-import { PolicyStore } from './policy.js';
+import { PolicyStore, UnreadablePolicies } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
@@ -61,7 +61,7 @@ export interface CoreOptions {
   readonly metrics?: CoreMetrics;
   /** Default: built from the config (reads STREAMGATE_AUTH_FILE; throws KeysFileError if bad). */
   readonly access?: AccessControl;
-  /** Where the reaper logs what it reaped; default: nowhere. */
+  /** Where the reaper logs what it reaped, and unreadable group policies are warned about; default: nowhere. */
   readonly logger?: ReaperLogger;
   /** TLS options of the Redis connection, for a rediss:// URL (the runtime reads the files). */
   readonly redisTls?: ConnectionOptions;
@@ -83,7 +83,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
     reclaimPollMs: config.reclaimPollMs,
   });
   const { backend, watcher } = redis;
-  const policies = new PolicyStore(backend, config.policyDefaults);
+  const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));
   const subscribe = (listener: ConnectionListener) => redis.subscribe(listener);
   const admission = new Admission(config.limits);
   const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission);

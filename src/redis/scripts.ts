@@ -37,6 +37,18 @@ export interface PullOptions {
   readonly ack?: readonly string[];
   /** Messages as PackedMessages (contract/packed-message.ts) instead of plain objects. */
   readonly packed?: boolean;
+  /** Most bytes of entry data (field names and values) to deliver; the first entry always goes. */
+  readonly maxBytes: number;
+  /** The lease walk's bounds (see pull-4.lua). */
+  readonly leaseWalk: LeaseWalk;
+}
+
+/** How much of the pending list one pull looks at for expired leases. */
+export interface LeaseWalk {
+  /** A pending list of at most this many entries is walked whole (filtered in Redis). */
+  readonly whole: number;
+  /** A longer one: this many entries per pull, resuming where the last pull stopped. */
+  readonly step: number;
 }
 
 export type PullReply =
@@ -52,9 +64,11 @@ export type PullReply =
       readonly leaseMs: number;
       /** Per ID of PullOptions.ack, 1 when it was pending and is now acked, else 0. */
       readonly acked: number[];
+      /** The stored policy could not be read: the defaults (field by field) were used. */
+      readonly policyUnreadable: boolean;
     }
   /** The group's dead-letter stream is not `deadLetter`; nothing was changed. */
-  | { readonly status: 'DLQ'; readonly deadLetterStream: string };
+  | { readonly status: 'DLQ'; readonly deadLetterStream: string; readonly policyUnreadable: boolean };
 
 export interface PublishOptions {
   readonly trim: TrimArgs | null;
@@ -115,7 +129,7 @@ export class Scripts {
     private readonly runner: ScriptRunner,
   ) {}
 
-  /** pull-3: reclaim expired leases (dead-lettering past maxDeliveries), then read new messages. */
+  /** pull-4: reclaim expired leases (dead-lettering past maxDeliveries), then read new messages, within `maxBytes`. */
   pull(stream: string, group: string, consumer: string, o: PullOptions): Promise<PullReply> {
     const d = o.defaults;
     return this.backend.call(
@@ -123,8 +137,20 @@ export class Scripts {
       () =>
         this.runner.runBuffer(
           'pull',
-          [stream, keys.policy(stream), o.deadLetter],
-          [group, consumer, o.count, o.noAck ? '1' : '0', d.leaseMs, d.maxDeliveries, d.deadLetterStream, ...(o.ack ?? [])],
+          [stream, keys.policy(stream), o.deadLetter, keys.leaseCursor(stream, group)],
+          [
+            group,
+            consumer,
+            o.count,
+            o.noAck ? '1' : '0',
+            d.leaseMs,
+            d.maxDeliveries,
+            d.deadLetterStream,
+            o.maxBytes,
+            o.leaseWalk.step,
+            o.leaseWalk.whole,
+            ...(o.ack ?? []),
+          ],
         ),
       o.packed === true ? parsePackedPull : parsePull,
     );
@@ -322,7 +348,8 @@ const parsePackedPull = (raw: unknown): PullReply => parsePullReply(raw, true);
 
 function parsePullReply(raw: unknown, packed: boolean): PullReply {
   const reply = arr(raw);
-  if (str(reply[0]) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(reply[1]) };
+  const policyUnreadable = int(reply[6]) === 1;
+  if (str(reply[0]) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(reply[1]), policyUnreadable };
   return {
     status: 'OK',
     messages: unpackCountedEntries(buf(reply[1]), packed),
@@ -330,6 +357,7 @@ function parsePullReply(raw: unknown, packed: boolean): PullReply {
     topId: str(reply[3]),
     leaseMs: int(reply[4]),
     acked: flags(reply[5]),
+    policyUnreadable,
   };
 }
 

@@ -26,7 +26,7 @@ const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise
   redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
 
 /**
- * pull-3, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
+ * pull-4, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
  * `{id, {name, value, ...}, deliveryCount, ...}` list they were packed from.
  */
 async function runPull(keyList: string[], ...args: ScriptArg[]): Promise<unknown[]> {
@@ -271,15 +271,18 @@ describe('setLease-2', () => {
   });
 });
 
-describe('pull-3', () => {
+describe('pull-4', () => {
   const pullArgs = (g: string, c: string, count: number, noAck = false, def: [number, number, string] = [30_000, 0, 'dlq']) => [
     g,
     c,
     count,
     noAck ? '1' : '0',
     ...def,
+    4 * 1_048_576,
+    256,
+    1024,
   ];
-  const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq];
+  const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq, keys.leaseCursor(s, 'g')];
 
   it('NOSTREAM, WRONGTYPE, NOGROUP (with and without leases)', async () => {
     const missing = uniq();
@@ -294,12 +297,12 @@ describe('pull-3', () => {
   it('delivers new entries with deliveryCount 1 and the lease; topId only when nothing came', async () => {
     const { s } = await streamWithGroup(2);
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', ['1-0', ['i', '1'], 1, '2-0', ['i', '2'], 1], 0, '0-0', 1234, []]);
+    expect(r).toEqual(['OK', ['1-0', ['i', '1'], 1, '2-0', ['i', '2'], 1], 0, '0-0', 1234, [], 0]);
     const empty = (await runPull(keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
-    expect(empty).toEqual(['OK', [], 0, '2-0', 1234, []]);
+    expect(empty).toEqual(['OK', [], 0, '2-0', 1234, [], 0]);
     const s2 = uniq();
     await redis.xgroup('CREATE', s2, 'g', '$', 'MKSTREAM');
-    expect(await runPull(keysOf(s2), ...pullArgs('g', 'c', 5))).toEqual(['OK', [], 0, '0-0', 30_000, []]);
+    expect(await runPull(keysOf(s2), ...pullArgs('g', 'c', 5))).toEqual(['OK', [], 0, '0-0', 30_000, [], 0]);
   });
 
   it('a stored policy wins over the defaults', async () => {
@@ -317,7 +320,7 @@ describe('pull-3', () => {
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 3, custom));
     const before = await redis.xinfo('GROUPS', s);
     const r = (await runPull(keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 5))) as unknown[];
-    expect(r).toEqual(['DLQ', custom, 0, '0-0', 1000, []]);
+    expect(r).toEqual(['DLQ', custom, 0, '0-0', 1000, [], 0]);
     expect(await redis.xinfo('GROUPS', s)).toEqual(before);
     expect(await pendingOf(s, 'g', ids[0]!)).toEqual(['old', expect.any(Number), 5]);
     expect(await redis.exists(custom, `${s}:dlq`)).toBe(0);
@@ -341,7 +344,7 @@ describe('pull-3', () => {
     await forcePending(s, 'g', 'c1', ids[1]!, 1500, 1); // expired (lease 1000)
     await forcePending(s, 'g', 'c1', ids[0]!, 200, 1); // still leased
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, false, [1000, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 2, ids[2], ['i', '3'], 1], 0, '0-0', 1000, []]);
+    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 2, ids[2], ['i', '3'], 1], 0, '0-0', 1000, [], 0]);
     expect(await pendingOf(s, 'g', ids[1]!)).toEqual(['c2', expect.any(Number), 2]);
     expect(await pendingOf(s, 'g', ids[0]!)).toEqual(['c1', expect.any(Number), 1]);
   });
@@ -354,7 +357,7 @@ describe('pull-3', () => {
     const dlq = uniq('dlq');
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 2, dlq));
     const r = (await runPull(keysOf(s, dlq), ...pullArgs('g', 'c', 1))) as unknown[];
-    expect(r).toEqual(['OK', [ids[5], ['i', '6'], 2], 5, '0-0', 1000, []]);
+    expect(r).toEqual(['OK', [ids[5], ['i', '6'], 2], 5, '0-0', 1000, [], 0]);
     const dead = await redis.xrange(dlq, '-', '+');
     expect(dead.map(([, f]) => f)).toEqual(
       [0, 1, 2, 3, 4].map((i) => [
@@ -389,7 +392,7 @@ describe('pull-3', () => {
     await deliver(s, 'g', 'c1', 1);
     await forcePending(s, 'g', 'c1', ids[0]!, 5000, 1);
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, true, [1000, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 1], 0, '0-0', 1000, []]);
+    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 1], 0, '0-0', 1000, [], 0]);
     expect(await redis.xpending(s, 'g')).toEqual([1, ids[0], ids[0], [['c1', '1']]]);
   });
 
@@ -397,14 +400,14 @@ describe('pull-3', () => {
     const { s, ids } = await streamWithGroup(4);
     await deliver(s, 'g', 'other', 2);
     const r = await runPull(keysOf(s), ...pullArgs('g', 'c', 1, false, [30_000, 0, 'x']), ids[0]!, ids[1]!, ids[0]!, '9-9');
-    expect(r).toEqual(['OK', [ids[2], ['i', '3'], 1], 0, '0-0', 30_000, [1, 1, 0, 0]]);
+    expect(r).toEqual(['OK', [ids[2], ['i', '3'], 1], 0, '0-0', 30_000, [1, 1, 0, 0], 0]);
     expect((await redis.xpending(s, 'g'))[0]).toBe(1);
     // A missing group: refused before any ack (XACK alone would answer 0 and go on).
     await refused(runPull(keysOf(s), ...pullArgs('nope', 'c', 1), ids[2]!), 'NOGROUP', 'GROUP_NOT_FOUND');
     // The group dead-letters elsewhere: 'DLQ' (call again with that key), nothing acked.
     const dlq = uniq('dlq');
     await redis.hset(keys.policy(s), 'g', policyJson(30_000, 3, dlq));
-    expect(await runPull(keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 1), ids[2]!)).toEqual(['DLQ', dlq, 0, '0-0', 30_000, []]);
+    expect(await runPull(keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 1), ids[2]!)).toEqual(['DLQ', dlq, 0, '0-0', 30_000, [], 0]);
     expect((await redis.xpending(s, 'g'))[0]).toBe(1);
     // The dead-letter key holds another type: the pull fails after the acks, which stand.
     await redis.set(dlq, 'v');
@@ -417,7 +420,7 @@ describe('pull-3', () => {
     await deliver(s, 'g', 'c1');
     await forcePending(s, 'g', 'c1', ids[0]!, 999_999, 1);
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, false, [0, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', [], 0, ids[0], 0, []]);
+    expect(r).toEqual(['OK', [], 0, ids[0], 0, [], 0]);
   });
 });
 

@@ -20,13 +20,33 @@ end
 
 -- The group's policy: the stored JSON, else the caller's defaults. reapIdleMs is 0 when
 -- absent (policies stored before reaping existed, and groups without a stored policy).
+-- A stored policy that cannot be read (not JSON, not an object, a field of the wrong type:
+-- a hand edit) never fails the caller: each unreadable field is the default, and the fifth
+-- value, true, tells the caller so it can warn (policy.ts readStoredPolicy reads the same way).
 local function sg_policy(policy_key, group, default_lease, default_max, default_dlq)
+  local lease, max, dlq = tonumber(default_lease), tonumber(default_max), default_dlq
   local raw = redis.call('HGET', policy_key, group)
-  if raw then
-    local p = cjson.decode(raw)
-    return tonumber(p.leaseMs), tonumber(p.maxDeliveries), p.deadLetterStream, tonumber(p.reapIdleMs) or 0
+  if not raw then return lease, max, dlq, 0, false end
+  local ok, p = pcall(cjson.decode, raw)
+  if not ok or type(p) ~= 'table' then return lease, max, dlq, 0, true end
+  local corrupt = false
+  local function count(v, default)
+    if v == nil then return default end
+    if type(v) == 'number' and v >= 0 and v == math.floor(v) and v < 9007199254740992 then return v end
+    corrupt = true
+    return default
   end
-  return tonumber(default_lease), tonumber(default_max), default_dlq, 0
+  lease = count(p.leaseMs, lease)
+  max = count(p.maxDeliveries, max)
+  local reap = count(p.reapIdleMs, 0)
+  if p.deadLetterStream ~= nil then
+    if type(p.deadLetterStream) == 'string' and p.deadLetterStream ~= '' then
+      dlq = p.deadLetterStream
+    else
+      corrupt = true
+    end
+  end
+  return lease, max, dlq, reap, corrupt
 end
 
 -- Raises BADPOLICY unless reaping fits the lease (the rule of policy.ts checkReapAgainstLease).
@@ -68,6 +88,25 @@ local function sg_inc_dec(s)
   local r = table.concat(out)
   if carry == 1 then r = '1' .. r end
   return r
+end
+
+local function sg_dec_dec(s)
+  local out, borrow = {}, 1
+  for i = #s, 1, -1 do
+    local d = string.byte(s, i) - 48 - borrow
+    if d < 0 then d, borrow = 9, 1 else borrow = 0 end
+    out[i] = string.char(d + 48)
+  end
+  local r = string.gsub(table.concat(out), '^0+', '')
+  if r == '' then r = '0' end
+  return r
+end
+
+-- The largest ID below `id` (which is above 0-0).
+local function sg_prev_id(id)
+  local ms, seq = sg_split_id(id)
+  if seq == '0' then return sg_dec_dec(ms) .. '-18446744073709551615' end
+  return ms .. '-' .. sg_dec_dec(seq)
 end
 
 -- The smallest ID above `id`.
