@@ -43,6 +43,8 @@ interface Acks {
 }
 
 const NO_IDS: readonly string[] = [];
+/** Streams whose message size ConsumeService remembers (cleared when full: only an estimate). */
+const ENTRY_BYTES_MAX = 10_000;
 const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
 
 /**
@@ -52,6 +54,12 @@ const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
 export class ConsumeService {
   private readonly check: LimitChecks;
   private readonly leaseWalk: LeaseWalk;
+  /**
+   * Per stream, bytes per message of its last pull (packed reply ÷ messages): how many new
+   * messages the next pull may read at once within STREAMGATE_MAX_RESPONSE_BYTES (one read
+   * when they fit; else pull-4.lua reads and measures by chunks).
+   */
+  private readonly entryBytes = new Map<string, number>();
 
   constructor(
     private readonly backend: Backend,
@@ -211,9 +219,22 @@ export class ConsumeService {
   ): Promise<PullOnce> {
     const defaults = this.policies.defaults(stream);
     const { leaseWalk } = this;
-    const maxBytes = this.check.limits.maxResponseBytes;
+    const { maxResponseBytes: maxBytes, maxMessageBytes } = this.check.limits;
+    // Unknown (first pull of the stream here): as large as a message may be.
+    const perEntry = this.entryBytes.get(stream) ?? maxMessageBytes;
+    const firstChunk = perEntry * count <= maxBytes ? count : Math.max(1, Math.floor(maxBytes / perEntry));
     const run = (deadLetter: string) =>
-      this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults, ack, packed, maxBytes, leaseWalk });
+      this.backend.scripts.pull(stream, group, consumer, {
+        count,
+        noAck,
+        deadLetter,
+        defaults,
+        ack,
+        packed,
+        maxBytes,
+        leaseWalk,
+        firstChunk,
+      });
     const { fence } = this;
     const hint = this.policies.deadLetterHint(stream, group);
     // A key outside the fence is never even named to Redis. The stream itself stands in: the
@@ -236,6 +257,10 @@ export class ConsumeService {
       if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the pull');
     }
     const { messages, deadLettered } = reply;
+    if (messages.length > 0) {
+      if (this.entryBytes.size >= ENTRY_BYTES_MAX && !this.entryBytes.has(stream)) this.entryBytes.clear();
+      this.entryBytes.set(stream, Math.ceil(reply.packedBytes / messages.length));
+    }
     if (deadLettered > 0) this.metrics.deadLettered.inc(deadLettered);
     const redelivered = messages.filter((m) => (m.deliveryCount ?? 1) > 1).length;
     if (redelivered > 0) this.metrics.delivered.inc({ kind: 'redelivery' }, redelivered);

@@ -41,6 +41,8 @@ export interface PullOptions {
   readonly maxBytes: number;
   /** The lease walk's bounds (see pull-4.lua). */
   readonly leaseWalk: LeaseWalk;
+  /** New entries to read at once before measuring them: how many the caller expects to fit `maxBytes`. */
+  readonly firstChunk: number;
 }
 
 /** How much of the pending list one pull looks at for expired leases. */
@@ -66,6 +68,8 @@ export type PullReply =
       readonly acked: number[];
       /** The stored policy could not be read: the defaults (field by field) were used. */
       readonly policyUnreadable: boolean;
+      /** Length of the packed entries: what the gateway received for them. */
+      readonly packedBytes: number;
     }
   /** The group's dead-letter stream is not `deadLetter`; nothing was changed. */
   | { readonly status: 'DLQ'; readonly deadLetterStream: string; readonly policyUnreadable: boolean };
@@ -149,6 +153,7 @@ export class Scripts {
             o.maxBytes,
             o.leaseWalk.step,
             o.leaseWalk.whole,
+            o.firstChunk,
             ...(o.ack ?? []),
           ],
         ),
@@ -350,9 +355,11 @@ function parsePullReply(raw: unknown, packed: boolean): PullReply {
   const reply = arr(raw);
   const policyUnreadable = int(reply[6]) === 1;
   if (str(reply[0]) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(reply[1]), policyUnreadable };
+  const entries = buf(reply[1]);
   return {
     status: 'OK',
-    messages: unpackCountedEntries(buf(reply[1]), packed),
+    messages: unpackCountedEntries(entries, packed),
+    packedBytes: entries.length,
     deadLettered: int(reply[2]),
     topId: str(reply[3]),
     leaseMs: int(reply[4]),

@@ -281,6 +281,7 @@ describe('pull-4', () => {
     4 * 1_048_576,
     256,
     1024,
+    count,
   ];
   const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq, keys.leaseCursor(s, 'g')];
 

@@ -16,7 +16,9 @@ ARGV[8] byte budget: most bytes of entry data (field names and values) to delive
 ARGV[9] lease walk: most pending entries looked at per call when the pending list is
         longer than ARGV[10] (see below)
 ARGV[10] full walk: a pending list of at most this many entries is walked whole
-ARGV[11..] IDs to ack first (canonical), as ack-1 does without a consumer: whoever holds
+ARGV[11] first chunk: new entries read at once before measuring them, the caller's estimate
+        of how many fit the budget (count: all at once, one XREADGROUP)
+ARGV[12..] IDs to ack first (canonical), as ack-1 does without a consumer: whoever holds
         them, one XACK each (a REST or unary pull carrying the acks of its previous batch:
         acks and read in one round trip). NOSTREAM, WRONGTYPE, NOGROUP and a 'DLQ' answer
         come before any ack; DLQTYPE after them (the acks stand, as they would have with
@@ -33,7 +35,7 @@ Returns {status, entries, deadLettered, topId, leaseMs, acked, policy}
   topId        ID of the stream's last entry ('0-0' if empty) when nothing was delivered,
                so the caller can wait for entries after it
   leaseMs      the group's lease
-  acked        per ID of ARGV[11..], 1 when it was pending and is now acked, else 0
+  acked        per ID of ARGV[12..], 1 when it was pending and is now acked, else 0
   policy       1 when the stored policy was unreadable (the defaults were used), else 0
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type)
 
@@ -46,10 +48,12 @@ XAUTOCLAIM: it gives each entry's owner and delivery count; XAUTOCLAIM would hid
 previous owner (x-last-consumer) and increment the counter before we could decide to
 dead-letter instead.
 
-The byte budget: a reclaimed entry is read (XRANGE) before it is claimed, and new entries
-are read one first, then in chunks sized by what was read so far; entries of a chunk past
-the budget are handed back (XACK, and the group's last-delivered ID set back with
-XGROUP SETID ... ENTRIESREAD), atomically, so nothing past the budget is ever delivered.
+The byte budget: a reclaimed entry is read (XRANGE) before it is claimed. New entries are
+read ARGV[11] at first (all of them when the caller expects them to fit), then in chunks
+sized by what was read so far; new entries past the budget are handed back (XACK, and the
+group's last-delivered ID set back with XGROUP SETID ... ENTRIESREAD), atomically, so
+nothing past the budget is ever delivered. Entries are measured only when the packed reply
+is longer than the budget, or to size the chunks.
 ]]
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 local count = tonumber(ARGV[3])
@@ -57,6 +61,7 @@ local no_ack = ARGV[4] == '1'
 local budget = tonumber(ARGV[8])
 local walk_step = tonumber(ARGV[9])
 local full_walk = tonumber(ARGV[10])
+local first_chunk = math.max(1, tonumber(ARGV[11]))
 sg_stream(stream)
 local lease, max_deliveries, dlq, _, corrupt = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
 local bad_policy = corrupt and 1 or 0
@@ -67,9 +72,9 @@ end
 -- nothing), before the read. A failure after them (DLQTYPE below) leaves them done, as
 -- separate ack and pull calls would.
 local acked = {}
-if #ARGV >= 11 then
+if #ARGV >= 12 then
   sg_group(stream, group)
-  for i = 11, #ARGV do acked[i - 10] = redis.call('XACK', stream, group, ARGV[i]) end
+  for i = 12, #ARGV do acked[i - 11] = redis.call('XACK', stream, group, ARGV[i]) end
 end
 
 -- Checked before any claim: a script that failed half-way would keep its claims.
@@ -185,8 +190,9 @@ if not no_ack and lease > 0 then
   end
 end
 
--- New entries: one first, then chunks sized by the average so far; a chunk that went past
--- the budget gives its tail back.
+-- New entries, read into `fresh`: all at once when the caller expects them to fit (the
+-- common case: one XREADGROUP), else a first chunk of `first_chunk` and then chunks sized
+-- by the average entry read so far, so Redis never holds much more than the budget.
 local function read_new(k)
   local args = { 'GROUP', group, consumer, 'COUNT', k }
   if no_ack then args[#args + 1] = 'NOACK' end
@@ -198,8 +204,9 @@ local function read_new(k)
   return {}
 end
 
--- Entries from..#entries of a read go back: no longer pending, and the group's
--- last-delivered ID just below the first of them, so the next read delivers them again.
+-- Entries from..#entries of `entries` (one or more reads) go back: no longer pending, and
+-- the group's last-delivered ID just below the first of them, so the next read delivers
+-- them again. As if never read: entries-read is set back by as many.
 local function give_back(entries, from)
   local back = #entries - from + 1
   local last_kept = sg_prev_id(entries[from][1])
@@ -217,34 +224,66 @@ local function give_back(entries, from)
   end
 end
 
-while n < count and (n == 0 or used < budget) do
-  local k = count - n
-  if n == 0 then
-    k = 1
-  elseif used > 0 then
-    k = math.max(1, math.min(k, math.floor((budget - used) * n / used)))
-  end
-  local entries = read_new(k)
-  local stop = #entries < k
-  for i, e in ipairs(entries) do
-    local size = bytes(e[2])
-    if n > 0 and used + size > budget then
-      give_back(entries, i)
-      stop = true
-      break
+local fresh = {}
+local want = count - n
+if want > 0 and (n == 0 or used < budget) then
+  local k = math.min(want, first_chunk)
+  for _, e in ipairs(read_new(k)) do fresh[#fresh + 1] = e end
+  if #fresh == k and k < want then
+    -- Held back (large entries expected): chunks sized on what was read so far.
+    local total = used
+    for _, e in ipairs(fresh) do total = total + bytes(e[2]) end
+    while #fresh < want and total < budget do
+      local avg = math.max(1, total / (n + #fresh))
+      k = math.max(1, math.min(want - #fresh, math.floor((budget - total) / avg)))
+      local chunk = read_new(k)
+      for _, e in ipairs(chunk) do
+        fresh[#fresh + 1] = e
+        total = total + bytes(e[2])
+      end
+      if #chunk < k then break end
     end
-    n = n + 1
-    used = used + size
+  end
+end
+
+local function add_fresh(upto)
+  for i = 1, upto do
+    local e = fresh[i]
     out[#out + 1] = e[1]
     out[#out + 1] = e[2]
     out[#out + 1] = 1
   end
-  if stop then break end
 end
+
+local base, kept = #out, #fresh
+add_fresh(kept)
+local packed = cmsgpack.pack(out)
+-- The packed reply is longer than the entry data it holds: within the budget, so is the
+-- data, and no entry needs measuring (the common case). Else measure, and give back what
+-- does not fit (the first entry of the pull always stays).
+if #packed > budget and #fresh > 0 then
+  local total, keep = used, #fresh
+  for i, e in ipairs(fresh) do
+    local size = bytes(e[2])
+    if n + i > 1 and total + size > budget then
+      keep = i - 1
+      break
+    end
+    total = total + size
+  end
+  if keep < #fresh then
+    give_back(fresh, keep + 1)
+    for i = #out, base + 1, -1 do out[i] = nil end
+    kept = keep
+    add_fresh(kept)
+    packed = cmsgpack.pack(out)
+  end
+end
+n = n + kept
 
 local top = '0-0'
 if n == 0 then
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   if last then top = last[1] end
 end
-return { 'OK', cmsgpack.pack(out), dead, top, lease, acked, bad_policy }
+return { 'OK', packed, dead, top, lease, acked, bad_policy }
