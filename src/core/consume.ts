@@ -71,9 +71,7 @@ export class ConsumeService {
     private readonly admission: Admission,
   ) {
     this.check = new LimitChecks(config.limits);
-    // A list of up to 4 steps is walked whole: filtered inside Redis, that costs about as
-    // much as one step looked at entry by entry in Lua.
-    this.leaseWalk = { step: config.leaseWalk, whole: 4 * config.leaseWalk };
+    this.leaseWalk = leaseWalkOf(config);
   }
 
   /**
@@ -344,6 +342,15 @@ export class ConsumeService {
     const flags = await this.backend.scripts.setLease(stream, group, consumer, exact, delayMs, this.policies.defaults(stream).leaseMs);
     return perId(exact, flags);
   }
+}
+
+/**
+ * The lease walk of pulls and of the waiting pulls' probe: a pending list of up to 4 steps
+ * is walked whole (filtered inside Redis, that costs about as much as one step looked at
+ * entry by entry in Lua), a longer one a step per call.
+ */
+export function leaseWalkOf(config: Pick<CoreConfig, 'leaseWalk'>): LeaseWalk {
+  return { step: config.leaseWalk, whole: 4 * config.leaseWalk };
 }
 
 /**

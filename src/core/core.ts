@@ -4,7 +4,7 @@ import { Admission } from './admission.js';
 import type { CoreConfig } from './config.js';
 import { type ConnectionListener, DISCONNECT_TIMEOUT_MS } from '../redis/connection.js';
 import { openRedis } from '../redis/client.js';
-import { ConsumeService } from './consume.js';
+import { ConsumeService, leaseWalkOf } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
@@ -81,6 +81,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
     onError: (code) => metrics.redisErrors.inc({ code }),
     watchConnections: config.watchConnections,
     reclaimPollMs: config.reclaimPollMs,
+    leaseWalk: leaseWalkOf(config),
   });
   const { backend, watcher } = redis;
   const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));

@@ -28,6 +28,7 @@ const FILES = {
   autoclaim: 'autoclaim-1.lua',
   reapGroups: 'reapGroups-3.lua',
   reap: 'reap-2.lua',
+  leaseProbe: 'leaseProbe-2.lua',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

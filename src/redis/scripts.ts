@@ -161,6 +161,15 @@ export class Scripts {
     );
   }
 
+  /** leaseProbe-2: whether the group has an expired lease (looking as far as a pull would). */
+  leaseProbe(stream: string, group: string, leaseMs: number, walk: LeaseWalk): Promise<boolean> {
+    return this.backend.call(
+      stream,
+      () => this.runner.run('leaseProbe', [stream, keys.leaseCursor(stream, group)], [group, leaseMs, walk.step, walk.whole]),
+      (reply) => int(reply) === 1,
+    );
+  }
+
   /** history-1: the consumer's own pending entries after `after` ('0': all). */
   history(stream: string, group: string, consumer: string, count: number, after: string): Promise<Message[]> {
     return this.backend.call(stream, () => this.runner.runBuffer('history', [stream], [group, consumer, count, after]), countedEntries);

@@ -144,47 +144,14 @@ local function walk_whole()
   end
 end
 
--- At most walk_step entries, from the cursor on, wrapping around once to where it began.
--- The cursor ends after the last entry handled: an entry left for lack of count or budget
--- is the first one looked at next time.
-local function walk_step_from_cursor()
-  local cursor = redis.call('GET', KEYS[4])
-  local last = cursor
-  local left = walk_step
-  local start, stop = cursor and ('(' .. cursor) or '-', '+'
-  local wrapped = cursor == nil
-  while left > 0 do
-    local page = redis.call('XPENDING', stream, group, start, stop, left)
-    for _, p in ipairs(page) do
-      local id = p[1]
-      if p[3] >= lease then
-        if n >= count or not take(id, p[2], p[4]) then left = 0; break end
-      end
-      last = id
-      left = left - 1
-    end
-    -- A page that ended short reached the end of the list (or, wrapped, the starting
-    -- point: then the whole list was looked at).
-    if left > 0 then
-      last = nil
-      if wrapped then break end
-      wrapped = true
-      start, stop = '-', cursor
-    end
-  end
-  if last ~= cursor then
-    if last then
-      redis.call('SET', KEYS[4], last, 'PX', 3600000)
-    else
-      redis.call('DEL', KEYS[4])
-    end
-  end
-end
-
 if not no_ack and lease > 0 then
   local pending = redis.call('XPENDING', stream, group)[1]
   if pending > full_walk then
-    walk_step_from_cursor()
+    -- The rest of a step goes on past count (cheap: nothing is claimed), so the walk advances.
+    sg_lease_walk(stream, group, KEYS[4], walk_step, function(id, owner, idle, deliveries)
+      if idle < lease then return true end
+      return n < count and take(id, owner, deliveries)
+    end)
   elseif pending > 0 then
     walk_whole()
   end

@@ -123,3 +123,43 @@ local function sg_field(flat, name)
   end
   return nil
 end
+
+-- One bounded step of the walk over a group's pending list that looks for expired leases
+-- (pull-4, leaseProbe-2): at most `step` entries, resuming after the ID stored in
+-- `cursor_key` (absent: from the start) and wrapping around once at the end of the list.
+-- visit(id, owner, idle, deliveries) is called per entry in ID order; false stops the walk
+-- before that entry, which is then the first one the next step looks at. The cursor
+-- expires after an hour unused (the walk then starts again from the beginning).
+local function sg_lease_walk(stream, group, cursor_key, step, visit)
+  local cursor = redis.call('GET', cursor_key)
+  local last = cursor
+  local left = step
+  local start, stop = cursor and ('(' .. cursor) or '-', '+'
+  local wrapped = cursor == nil
+  while left > 0 do
+    local page = redis.call('XPENDING', stream, group, start, stop, left)
+    for _, p in ipairs(page) do
+      if not visit(p[1], p[2], p[3], p[4]) then
+        left = 0
+        break
+      end
+      last = p[1]
+      left = left - 1
+    end
+    -- A page that ended short reached the end of the list (or, wrapped, the starting
+    -- point: then the whole list was looked at).
+    if left > 0 then
+      last = nil
+      if wrapped then break end
+      wrapped = true
+      start, stop = '-', cursor
+    end
+  end
+  if last ~= cursor then
+    if last then
+      redis.call('SET', cursor_key, last, 'PX', 3600000)
+    else
+      redis.call('DEL', cursor_key)
+    end
+  end
+end
