@@ -28,7 +28,8 @@ local function sg_policy(policy_key, group, default_lease, default_max, default_
   local raw = redis.call('HGET', policy_key, group)
   if not raw then return lease, max, dlq, 0, false end
   local ok, p = pcall(cjson.decode, raw)
-  if not ok or type(p) ~= 'table' then return lease, max, dlq, 0, true end
+  -- An array decodes to a table too: #p > 0 tells it from an object.
+  if not ok or type(p) ~= 'table' or #p > 0 then return lease, max, dlq, 0, true end
   local corrupt = false
   local function count(v, default)
     if v == nil then return default end
