@@ -416,6 +416,81 @@ describe('pull-4', () => {
     expect((await redis.xpending(s, 'g'))[0]).toBe(0);
   });
 
+  /** ARGV with the walk and budget given: [budget, step, whole, firstChunk]. */
+  const walkArgs = (c: string, count: number, budget: number, step: number, whole: number, noAck = false) => [
+    'g',
+    c,
+    count,
+    noAck ? '1' : '0',
+    1000,
+    0,
+    'x',
+    budget,
+    step,
+    whole,
+    count,
+  ];
+  const idsOf = (r: unknown[]) => (r[1] as unknown[]).filter((_, i) => i % 3 === 0);
+
+  it('a pending list longer than the full walk is walked one step per call from the stored cursor, wrapping around', async () => {
+    const { s, ids } = await streamWithGroup(10);
+    await deliver(s, 'g', 'old');
+    await forcePending(s, 'g', 'old', ids[1]!, 999_999, 1);
+    await forcePending(s, 'g', 'old', ids[8]!, 999_999, 1);
+    const cursor = keys.leaseCursor(s, 'g');
+    const step = () => runPull(keysOf(s), ...walkArgs('c', 5, 1_000_000, 3, 4));
+    expect(idsOf(await step())).toEqual([ids[1]]);
+    expect(await redis.get(cursor)).toBe(ids[2]);
+    expect(idsOf(await step())).toEqual([]);
+    expect(await redis.get(cursor)).toBe(ids[5]);
+    expect(idsOf(await step())).toEqual([ids[8]]);
+    expect(await redis.get(cursor)).toBe(ids[8]);
+    // The last entry, then from the start again.
+    expect(idsOf(await step())).toEqual([]);
+    expect(await redis.get(cursor)).toBe(ids[1]);
+    expect(await redis.pttl(cursor)).toBeGreaterThan(0);
+  });
+
+  it('an expired entry left for lack of count is the first one the next step looks at', async () => {
+    const { s, ids } = await streamWithGroup(10);
+    await deliver(s, 'g', 'old');
+    for (const i of [0, 1]) await forcePending(s, 'g', 'old', ids[i]!, 999_999, 1);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 1, 1_000_000, 3, 4)))).toEqual([ids[0]]);
+    expect(await redis.get(keys.leaseCursor(s, 'g'))).toBe(ids[0]);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 1, 1_000_000, 3, 4)))).toEqual([ids[1]]);
+  });
+
+  it('reclaimed entries count against the byte budget: one that does not fit stays with its owner, unchanged', async () => {
+    const { s, ids } = await streamWithGroup(3);
+    await deliver(s, 'g', 'old');
+    for (const id of ids) await forcePending(s, 'g', 'old', id, 999_999, 1);
+    // Each entry is 2 bytes ('i' and its digit): a budget of 3 takes one.
+    const r = await runPull(keysOf(s), ...walkArgs('c', 5, 3, 256, 1024));
+    expect(r[1]).toEqual([ids[0], ['i', '1'], 2]);
+    expect((await pendingOf(s, 'g', ids[1]!))?.[0]).toBe('old');
+    expect((await pendingOf(s, 'g', ids[1]!))?.[2]).toBe(1);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 5, 4, 256, 1024)))).toEqual([ids[1], ids[2]]);
+  });
+
+  it('new entries past the budget are given back (NOACK too): not pending, read by the next call, the group counters exact', async () => {
+    const { s, ids } = await streamWithGroup(5);
+    const first = await runPull(keysOf(s), ...walkArgs('c', 5, 5, 256, 1024));
+    expect(idsOf(first)).toEqual([ids[0], ids[1]]);
+    expect((await redis.xpending(s, 'g'))[0]).toBe(2);
+    const group = async () => {
+      const [g] = (await redis.xinfo('GROUPS', s)) as unknown[][];
+      const at = (k: string) => g![g!.indexOf(k) + 1];
+      return [at('last-delivered-id'), at('entries-read'), at('lag')];
+    };
+    expect(await group()).toEqual([ids[1], 2, 3]);
+    // Budget 1: the first entry goes whatever its size, the rest stays.
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('n', 5, 1, 256, 1024, true)))).toEqual([ids[2]]);
+    expect((await redis.xpending(s, 'g'))[0]).toBe(2);
+    expect(await group()).toEqual([ids[2], 3, 2]);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 5, 100, 256, 1024)))).toEqual([ids[3], ids[4]]);
+    expect(await group()).toEqual([ids[4], 5, 0]);
+  });
+
   it('with lease 0 never reclaims', async () => {
     const { s, ids } = await streamWithGroup(1);
     await deliver(s, 'g', 'c1');

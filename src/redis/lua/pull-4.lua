@@ -172,11 +172,18 @@ local function read_new(k)
 end
 
 -- Entries from..#entries of `entries` (one or more reads) go back: no longer pending, and
--- the group's last-delivered ID just below the first of them, so the next read delivers
--- them again. As if never read: entries-read is set back by as many.
+-- the group's last-delivered ID set back below the first of them (to the entry before it,
+-- as it was), so the next read delivers them again. As if never read: entries-read is set
+-- back by as many.
 local function give_back(entries, from)
   local back = #entries - from + 1
-  local last_kept = sg_prev_id(entries[from][1])
+  local last_kept
+  if from > 1 then
+    last_kept = entries[from - 1][1]
+  else
+    local before = redis.call('XREVRANGE', stream, '(' .. entries[from][1], '-', 'COUNT', 1)[1]
+    last_kept = before and before[1] or sg_prev_id(entries[from][1])
+  end
   if not no_ack then
     for i = from, #entries do redis.call('XACK', stream, group, entries[i][1]) end
   end
