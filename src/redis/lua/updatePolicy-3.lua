@@ -16,9 +16,13 @@ sg_group(KEYS[1], ARGV[1])
 local d = cjson.decode(ARGV[2])
 local lease, max, dlq, reap = sg_policy(KEYS[2], ARGV[1], d.leaseMs, d.maxDeliveries, d.deadLetterStream)
 local policy = d
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
-  policy = { leaseMs = lease, maxDeliveries = max, deadLetterStream = dlq }
-  if reap > 0 then policy.reapIdleMs = reap end
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if raw then
+  -- The stored object (other fields kept), its four fields as sg_policy read them.
+  local ok, stored = pcall(cjson.decode, raw)
+  policy = (ok and type(stored) == 'table' and #stored == 0) and stored or {}
+  policy.leaseMs, policy.maxDeliveries, policy.deadLetterStream = lease, max, dlq
+  if policy.reapIdleMs ~= nil or reap > 0 then policy.reapIdleMs = reap end
 end
 for k, v in pairs(cjson.decode(ARGV[3])) do policy[k] = v end
 reap = tonumber(policy.reapIdleMs) or 0
