@@ -11,7 +11,7 @@ export interface Limits {
   readonly maxFields: number;
   readonly maxBatch: number;
   readonly maxBodyBytes: number;
-  /** Most bytes of entry data one read answers (STREAMGATE_MAX_RESPONSE_BYTES). */
+  /** Bytes of entries one read answers (it stops after the entry that reaches them). */
   readonly maxResponseBytes: number;
   readonly maxStreamNameBytes: number;
   readonly maxMemberNameBytes: number;

@@ -70,10 +70,7 @@ export const envSchema = z.object({
   STREAMGATE_MAX_BATCH: limit('maxBatch').describe('Most messages, ids or entries in one request.'),
   STREAMGATE_MAX_BODY_BYTES: limit('maxBodyBytes').describe('Largest request body.'),
   STREAMGATE_MAX_RESPONSE_BYTES: limit('maxResponseBytes').describe(
-    'Most bytes of entry data (field names and values) one read or pull answers; the first entry is always returned.',
-  ),
-  STREAMGATE_LEASE_WALK: int(256, 16, 100_000).describe(
-    'Pending entries one pull looks at for expired leases when the group has more than 4 times as many pending (a shorter pending list is looked at whole).',
+    'Bytes of entries (IDs, field names, values) one read answers: it stops after the entry that reaches them and says where to continue.',
   ),
   STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
     `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
@@ -96,6 +93,9 @@ export const envSchema = z.object({
   STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept.'),
   STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
     'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
+  ),
+  STREAMGATE_LEASE_WALK: int(256, 16, 100_000).describe(
+    'Pending entries one pull looks at for expired leases when the group has more than 4 times as many pending (a shorter pending list is looked at whole).',
   ),
   STREAMGATE_WATCH_CONNECTIONS: int(1, 1, 4).describe(
     'Blocking Redis connections shared by all waiting pulls (streams are spread over them).',

@@ -25,7 +25,7 @@ import { openPull } from '../grpc/streaming-support.js';
  *   within the stated bound: ⌈pending / STREAMGATE_LEASE_WALK⌉ + 1 pulls of the group.
  * - Row 9: a hand-corrupted stored policy gives the defaults, a warning (once per group per
  *   minute) and a metric, never a 500.
- * - Row 2: a pull answers at most STREAMGATE_MAX_RESPONSE_BYTES of entry data; what does
+ * - Row 2: a pull answers at most STREAMGATE_MAX_RESPONSE_BYTES of entries; what does
  *   not fit is not delivered (not pending) and the next pull gets it.
  */
 
@@ -246,9 +246,10 @@ describe('row 9: a corrupt stored policy gives the defaults, a warning and a met
   });
 });
 
-describe('row 2 (pulls): at most STREAMGATE_MAX_RESPONSE_BYTES of entry data per pull', () => {
+describe('row 2 (pulls): at most STREAMGATE_MAX_RESPONSE_BYTES of entries per pull', () => {
   const MIB = 1_048_576;
-  const BIG = 1_000_000; // under the default 1 MiB message limit; 4 fit the default 4 MiB budget
+  const BIG = 1_000_000; // under the default 1 MiB message limit; 2 fit the default 2 MiB budget
+  const FIT = 2;
   const bigMessages = (n: number, tag: string) =>
     Array.from({ length: n }, (_, i) => ({ pairs: [['v', Buffer.alloc(BIG, 97 + i)] as [string, Buffer], ['i', Buffer.from(`${tag}${i}`)] as [string, Buffer]] }));
 
@@ -262,35 +263,36 @@ describe('row 2 (pulls): at most STREAMGATE_MAX_RESPONSE_BYTES of entry data per
   const pendingOf = async (s: string, consumer: string) =>
     ((await redis.xpending(s, 'g', '-', '+', 100, consumer)) as [string][]).map(([id]) => id);
 
-  it('REST pull: 6 entries of ~1 MB, count 6 → 4, nothing else pending; the next pull gets the other 2', async () => {
-    expect(core.config.limits.maxResponseBytes).toBe(4 * MIB);
-    const { s, ids } = await bigStream(6);
-    const first = await restPull(s, 'g', 'c', 6);
-    expect(first.map((m) => m.id)).toEqual(ids.slice(0, 4));
-    expect(await pendingOf(s, 'c')).toEqual(ids.slice(0, 4));
-    const second = await restPull(s, 'g', 'c2', 6);
-    expect(second.map((m) => [m.id, m.deliveryCount])).toEqual(ids.slice(4).map((id) => [id, 1]));
+  it('REST pull: 5 entries of ~1 MB, count 5 → 2, nothing else pending; the next pulls get the others', async () => {
+    expect(core.config.limits.maxResponseBytes).toBe(2 * MIB);
+    const { s, ids } = await bigStream(5);
+    const first = await restPull(s, 'g', 'c', 5);
+    expect(first.map((m) => m.id)).toEqual(ids.slice(0, FIT));
+    expect(await pendingOf(s, 'c')).toEqual(ids.slice(0, FIT));
+    const second = await restPull(s, 'g', 'c2', 5);
+    expect(second.map((m) => [m.id, m.deliveryCount])).toEqual(ids.slice(FIT, 2 * FIT).map((id) => [id, 1]));
+    expect((await restPull(s, 'g', 'c2', 5)).map((m) => m.id)).toEqual(ids.slice(2 * FIT));
     // The group's counters stayed exact: nothing left to read, lag 0.
     const [group] = (await core.groups.list(s)).filter((g) => g.name === 'g');
-    expect(group).toMatchObject({ pending: 6, lag: 0 });
+    expect(group).toMatchObject({ pending: 5, lag: 0 });
   });
 
   it('gRPC Pull and StreamingPull: the same budget', async () => {
-    const { s, ids } = await bigStream(6);
-    const first = await grpcPull(s, 'g', 'c', 6);
-    expect(first.map((m) => m.id)).toEqual(ids.slice(0, 4));
-    expect(await pendingOf(s, 'c')).toEqual(ids.slice(0, 4));
+    const { s, ids } = await bigStream(4);
+    const first = await grpcPull(s, 'g', 'c', 4);
+    expect(first.map((m) => m.id)).toEqual(ids.slice(0, FIT));
+    expect(await pendingOf(s, 'c')).toEqual(ids.slice(0, FIT));
     const p = openPull(client, { stream: s, group: 'g', consumer: 'sp', maxOutstandingMessages: 10 });
     try {
       await p.until(() => p.ids().length >= 2, 10_000, 'the 2 left');
-      expect(p.ids()).toEqual(ids.slice(4));
+      expect(p.ids()).toEqual(ids.slice(FIT));
       // Each StreamingPull response holds what one pull read: within the budget too.
-      const big = await bigStream(6);
+      const big = await bigStream(5);
       const q = openPull(client, { stream: big.s, group: 'g', consumer: 'sp', maxOutstandingMessages: 10 });
       try {
-        await q.until(() => q.ids().length >= 6, 10_000, 'all 6');
+        await q.until(() => q.ids().length >= 5, 10_000, 'all 5');
         expect(q.ids()).toEqual(big.ids);
-        for (const r of q.responses) expect(r.messages.length).toBeLessThanOrEqual(4);
+        for (const r of q.responses) expect(r.messages.length).toBeLessThanOrEqual(FIT);
       } finally {
         await q.cancel();
       }
@@ -305,13 +307,13 @@ describe('row 2 (pulls): at most STREAMGATE_MAX_RESPONSE_BYTES of entry data per
     const small = await core.streams.publish(s, { messages: [{ pairs: [['a', Buffer.from('x')]] }] });
     // The gateway learns this stream's messages are small: the next pull reads all at once.
     expect((await restPull(s, 'g', 'c', 10)).map((m) => m.id)).toEqual(small.ids);
-    const { ids } = await core.streams.publish(s, { messages: bigMessages(7, 'b') });
+    const { ids } = await core.streams.publish(s, { messages: bigMessages(5, 'b') });
     const first = await restPull(s, 'g', 'c', 10);
-    expect(first.map((m) => m.id)).toEqual(ids.slice(0, 4));
-    expect(await pendingOf(s, 'c')).toEqual([...small.ids, ...ids.slice(0, 4)]);
-    expect((await redis.xinfo('GROUPS', s)) as unknown[][]).toEqual([
-      expect.arrayContaining(['last-delivered-id', ids[3], 'entries-read', 5, 'lag', 3]),
-    ]);
-    expect((await grpcPull(s, 'g', 'c', 10)).map((m) => m.id)).toEqual(ids.slice(4));
+    expect(first.map((m) => m.id)).toEqual(ids.slice(0, FIT));
+    expect(await pendingOf(s, 'c')).toEqual([...small.ids, ...ids.slice(0, FIT)]);
+    const [info] = (await redis.xinfo('GROUPS', s)) as unknown[][];
+    const at = (k: string) => info![info!.indexOf(k) + 1];
+    expect([at('last-delivered-id'), at('entries-read'), at('lag')]).toEqual([ids[FIT - 1], 1 + FIT, 5 - FIT]);
+    expect((await grpcPull(s, 'g', 'c', 10)).map((m) => m.id)).toEqual(ids.slice(FIT, 2 * FIT));
   });
 });

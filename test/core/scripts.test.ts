@@ -278,7 +278,7 @@ describe('pull-4', () => {
     count,
     noAck ? '1' : '0',
     ...def,
-    4 * 1_048_576,
+    2 * 1_048_576,
     256,
     1024,
     count,
@@ -464,17 +464,17 @@ describe('pull-4', () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'old');
     for (const id of ids) await forcePending(s, 'g', 'old', id, 999_999, 1);
-    // Each entry is 2 bytes ('i' and its digit): a budget of 3 takes one.
-    const r = await runPull(keysOf(s), ...walkArgs('c', 5, 3, 256, 1024));
+    // Each entry is 5 bytes (its ID 'n-0', 'i' and its digit): a budget of 7 takes one.
+    const r = await runPull(keysOf(s), ...walkArgs('c', 5, 7, 256, 1024));
     expect(r[1]).toEqual([ids[0], ['i', '1'], 2]);
     expect((await pendingOf(s, 'g', ids[1]!))?.[0]).toBe('old');
     expect((await pendingOf(s, 'g', ids[1]!))?.[2]).toBe(1);
-    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 5, 4, 256, 1024)))).toEqual([ids[1], ids[2]]);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 5, 10, 256, 1024)))).toEqual([ids[1], ids[2]]);
   });
 
   it('new entries past the budget are given back (NOACK too): not pending, read by the next call, the group counters exact', async () => {
     const { s, ids } = await streamWithGroup(5);
-    const first = await runPull(keysOf(s), ...walkArgs('c', 5, 5, 256, 1024));
+    const first = await runPull(keysOf(s), ...walkArgs('c', 5, 10, 256, 1024));
     expect(idsOf(first)).toEqual([ids[0], ids[1]]);
     expect((await redis.xpending(s, 'g'))[0]).toBe(2);
     const group = async () => {

@@ -11,7 +11,7 @@ ARGV[3] count (>= 1)
 ARGV[4] '1' for NOACK (new messages only, not tracked), else '0'
 ARGV[5] default leaseMs, ARGV[6] default maxDeliveries, ARGV[7] default dead-letter stream
         (used when the group has no stored policy, or an unreadable one)
-ARGV[8] byte budget: most bytes of entry data (field names and values) to deliver; the
+ARGV[8] byte budget: most bytes of entries (IDs, field names and values) to deliver; the
         first entry is delivered whatever its size
 ARGV[9] lease walk: most pending entries looked at per call when the pending list is
         longer than ARGV[10] (see below)
@@ -87,8 +87,9 @@ end
 
 local out, n, dead, used = {}, 0, 0, 0
 
-local function bytes(fields)
-  local b = 0
+-- Bytes of an entry as the budget counts them: its ID, field names and values.
+local function bytes(id, fields)
+  local b = #id
   for i = 1, #fields do b = b + #fields[i] end
   return b
 end
@@ -113,7 +114,7 @@ local function take(id, owner, deliveries)
     redis.call('XACK', stream, group, id)
     return true
   end
-  local size = entry and bytes(entry[2]) or 0
+  local size = entry and bytes(id, entry[2]) or 0
   if n > 0 and used + size > budget then return false end
   -- The min-idle guard repeats the lease check, so the claim can never steal a live lease.
   -- JUSTID with RETRYCOUNT: the count a plain XCLAIM would give, fields already read. An
@@ -206,14 +207,14 @@ if want > 0 and (n == 0 or used < budget) then
   if #fresh == k and k < want then
     -- Held back (large entries expected): chunks sized on what was read so far.
     local total = used
-    for _, e in ipairs(fresh) do total = total + bytes(e[2]) end
+    for _, e in ipairs(fresh) do total = total + bytes(e[1], e[2]) end
     while #fresh < want and total < budget do
       local avg = math.max(1, total / (n + #fresh))
       k = math.max(1, math.min(want - #fresh, math.floor((budget - total) / avg)))
       local chunk = read_new(k)
       for _, e in ipairs(chunk) do
         fresh[#fresh + 1] = e
-        total = total + bytes(e[2])
+        total = total + bytes(e[1], e[2])
       end
       if #chunk < k then break end
     end
@@ -232,13 +233,13 @@ end
 local base, kept = #out, #fresh
 add_fresh(kept)
 local packed = cmsgpack.pack(out)
--- The packed reply is longer than the entry data it holds: within the budget, so is the
+-- The packed reply is longer than the entries it holds: within the budget, so is the
 -- data, and no entry needs measuring (the common case). Else measure, and give back what
 -- does not fit (the first entry of the pull always stays).
 if #packed > budget and #fresh > 0 then
   local total, keep = used, #fresh
   for i, e in ipairs(fresh) do
-    local size = bytes(e[2])
+    local size = bytes(e[1], e[2])
     if n + i > 1 and total + size > budget then
       keep = i - 1
       break
