@@ -11,6 +11,8 @@ export interface Limits {
   readonly maxFields: number;
   readonly maxBatch: number;
   readonly maxBodyBytes: number;
+  /** Bytes of entries one read answers (it stops after the entry that reaches them). */
+  readonly maxResponseBytes: number;
   readonly maxStreamNameBytes: number;
   readonly maxMemberNameBytes: number;
   /** Requests per second per key (0: off) and the burst a key may send at once. */

@@ -23,6 +23,11 @@ export interface CoreConfig {
   readonly limits: Limits;
   readonly idempotencyTtlSec: number;
   readonly reclaimPollMs: number;
+  /**
+   * Pending entries a pull looks at for expired leases in a long pending list (more than
+   * 4 × this many: a shorter one is looked at whole), resuming where the last one stopped.
+   */
+  readonly leaseWalk: number;
   readonly watchConnections: number;
   readonly scanLimit: number;
   /** 0: this instance never reaps. */

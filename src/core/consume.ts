@@ -11,6 +11,7 @@ import type { CoreMetrics } from './metrics.js';
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
+import type { LeaseWalk } from '../redis/scripts.js';
 
 export interface PullInput {
   readonly consumer: string;
@@ -42,6 +43,8 @@ interface Acks {
 }
 
 const NO_IDS: readonly string[] = [];
+/** Streams whose message size ConsumeService remembers (cleared when full: only an estimate). */
+const ENTRY_BYTES_MAX = 10_000;
 const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
 
 /**
@@ -50,6 +53,13 @@ const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
  */
 export class ConsumeService {
   private readonly check: LimitChecks;
+  private readonly leaseWalk: LeaseWalk;
+  /**
+   * Per stream, bytes per message of its last pull (packed reply ÷ messages): how many new
+   * messages the next pull may read at once within STREAMGATE_MAX_RESPONSE_BYTES (one read
+   * when they fit; else pull-4.lua reads and measures by chunks).
+   */
+  private readonly entryBytes = new Map<string, number>();
 
   constructor(
     private readonly backend: Backend,
@@ -61,6 +71,7 @@ export class ConsumeService {
     private readonly admission: Admission,
   ) {
     this.check = new LimitChecks(config.limits);
+    this.leaseWalk = leaseWalkOf(config);
   }
 
   /**
@@ -205,13 +216,30 @@ export class ConsumeService {
     packed: boolean,
   ): Promise<PullOnce> {
     const defaults = this.policies.defaults(stream);
-    const run = (deadLetter: string) => this.backend.scripts.pull(stream, group, consumer, { count, noAck, deadLetter, defaults, ack, packed });
+    const { leaseWalk } = this;
+    const { maxResponseBytes: maxBytes, maxMessageBytes } = this.check.limits;
+    // Unknown (first pull of the stream here): as large as a message may be.
+    const perEntry = this.entryBytes.get(stream) ?? maxMessageBytes;
+    const firstChunk = perEntry * count <= maxBytes ? count : Math.max(1, Math.floor(maxBytes / perEntry));
+    const run = (deadLetter: string) =>
+      this.backend.scripts.pull(stream, group, consumer, {
+        count,
+        noAck,
+        deadLetter,
+        defaults,
+        ack,
+        packed,
+        maxBytes,
+        leaseWalk,
+        firstChunk,
+      });
     const { fence } = this;
     const hint = this.policies.deadLetterHint(stream, group);
     // A key outside the fence is never even named to Redis. The stream itself stands in: the
     // script ignores KEYS[3] when the group does not dead-letter (maxDeliveries 0), and
     // otherwise answers DLQ with the real name, which is checked below.
     let reply = await run(fence.allows(hint) ? hint : stream);
+    if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
     if (reply.status === 'DLQ') {
       // The group's dead-letter stream changed (or was never seen): learn it, run again.
       const actual = reply.deadLetterStream;
@@ -227,6 +255,10 @@ export class ConsumeService {
       if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the pull');
     }
     const { messages, deadLettered } = reply;
+    if (messages.length > 0) {
+      if (this.entryBytes.size >= ENTRY_BYTES_MAX && !this.entryBytes.has(stream)) this.entryBytes.clear();
+      this.entryBytes.set(stream, Math.ceil(reply.packedBytes / messages.length));
+    }
     if (deadLettered > 0) this.metrics.deadLettered.inc(deadLettered);
     const redelivered = messages.filter((m) => (m.deliveryCount ?? 1) > 1).length;
     if (redelivered > 0) this.metrics.delivered.inc({ kind: 'redelivery' }, redelivered);
@@ -310,6 +342,15 @@ export class ConsumeService {
     const flags = await this.backend.scripts.setLease(stream, group, consumer, exact, delayMs, this.policies.defaults(stream).leaseMs);
     return perId(exact, flags);
   }
+}
+
+/**
+ * The lease walk of pulls and of the waiting pulls' probe: a pending list of up to 4 steps
+ * is walked whole (filtered inside Redis, that costs about as much as one step looked at
+ * entry by entry in Lua), a longer one a step per call.
+ */
+export function leaseWalkOf(config: Pick<CoreConfig, 'leaseWalk'>): LeaseWalk {
+  return { step: config.leaseWalk, whole: 4 * config.leaseWalk };
 }
 
 /**

@@ -4,12 +4,12 @@ import { Admission } from './admission.js';
 import type { CoreConfig } from './config.js';
 import { type ConnectionListener, DISCONNECT_TIMEOUT_MS } from '../redis/connection.js';
 import { openRedis } from '../redis/client.js';
-import { ConsumeService } from './consume.js';
+import { ConsumeService, leaseWalkOf } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
 import { PendingService } from './pending.js';
-import { PolicyStore } from './policy.js';
+import { PolicyStore, UnreadablePolicies } from './policy.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
@@ -61,7 +61,7 @@ export interface CoreOptions {
   readonly metrics?: CoreMetrics;
   /** Default: built from the config (reads STREAMGATE_AUTH_FILE; throws KeysFileError if bad). */
   readonly access?: AccessControl;
-  /** Where the reaper logs what it reaped; default: nowhere. */
+  /** Where the reaper logs what it reaped, and unreadable group policies are warned about; default: nowhere. */
   readonly logger?: ReaperLogger;
   /** TLS options of the Redis connection, for a rediss:// URL (the runtime reads the files). */
   readonly redisTls?: ConnectionOptions;
@@ -81,9 +81,10 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
     onError: (code) => metrics.redisErrors.inc({ code }),
     watchConnections: config.watchConnections,
     reclaimPollMs: config.reclaimPollMs,
+    leaseWalk: leaseWalkOf(config),
   });
   const { backend, watcher } = redis;
-  const policies = new PolicyStore(backend, config.policyDefaults);
+  const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));
   const subscribe = (listener: ConnectionListener) => redis.subscribe(listener);
   const admission = new Admission(config.limits);
   const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission);

@@ -14,6 +14,8 @@ export interface CoreMetrics {
   readonly consumersReaped: Counter;
   /** Pending messages the reaper released for redelivery. */
   readonly reapReleased: Counter;
+  /** Reads (pulls, group reads) that found a group's stored policy unreadable and used the defaults. */
+  readonly unreadablePolicies: Counter;
   /** Reports the watcher's state in the waiting-pull gauges, read at each scrape. */
   observeWaiting(stats: () => WatchStats): void;
 }
@@ -47,6 +49,11 @@ export function createCoreMetrics(registry = new Registry()): CoreMetrics {
     reapReleased: new Counter({
       name: 'streamgate_reaped_messages_released_total',
       help: 'Pending messages of reaped consumers released by this instance for redelivery to the group.',
+      registers: [registry],
+    }),
+    unreadablePolicies: new Counter({
+      name: 'streamgate_policy_unreadable_total',
+      help: 'Reads of a group policy (pulls, group reads) that found the stored policy unreadable (a hand edit) and used the defaults for its unreadable fields.',
       registers: [registry],
     }),
     observeWaiting(stats) {

@@ -5,6 +5,8 @@ import { keys } from '../redis/keys.js';
 import { NameRules } from '../contract/names.js';
 import type { GroupPolicy } from '../contract/types.js';
 
+const HINT_CACHE_MAX = 10_000;
+
 /**
  * Group policies live in one Redis hash per stream (keys.policy), group name → JSON, so
  * every gateway instance agrees. A group without an entry (made by a native client) has
@@ -66,23 +68,78 @@ function checkReapAgainstLease(reapIdleMs: number, leaseMs: number): void {
   }
 }
 
-function parseStored(json: string, fallback: GroupPolicy): GroupPolicy {
+/** A stored count field: a non-negative safe integer (the same test as sg_policy in the Lua prelude). */
+const storedCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * A stored policy as every script reads it (sg_policy in the Lua prelude): each field that
+ * is absent or unreadable is the default's; `unreadable` when the JSON is not an object or
+ * a field present has the wrong type (a hand edit). Never throws.
+ */
+export function readStoredPolicy(json: string, fallback: GroupPolicy): { policy: GroupPolicy; unreadable: boolean } {
+  let p: unknown;
   try {
-    const p = JSON.parse(json) as Partial<Record<keyof GroupPolicy, unknown>>;
-    return {
-      leaseMs: typeof p.leaseMs === 'number' ? p.leaseMs : fallback.leaseMs,
-      maxDeliveries: typeof p.maxDeliveries === 'number' ? p.maxDeliveries : fallback.maxDeliveries,
-      deadLetterStream: typeof p.deadLetterStream === 'string' ? p.deadLetterStream : fallback.deadLetterStream,
-      // Policies stored before reaping existed have no field: off.
-      reapIdleMs: typeof p.reapIdleMs === 'number' ? p.reapIdleMs : fallback.reapIdleMs,
-    };
+    p = JSON.parse(json);
   } catch {
-    // A hand-edited, unreadable policy must not make the group unusable: serve the defaults.
-    return fallback;
+    return { policy: fallback, unreadable: true };
+  }
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return { policy: fallback, unreadable: true };
+  const o = p as Partial<Record<keyof GroupPolicy, unknown>>;
+  let unreadable = false;
+  const count = (v: unknown, d: number): number => {
+    if (v === undefined) return d;
+    if (storedCount(v)) return v;
+    unreadable = true;
+    return d;
+  };
+  const leaseMs = count(o.leaseMs, fallback.leaseMs);
+  const maxDeliveries = count(o.maxDeliveries, fallback.maxDeliveries);
+  // Policies stored before reaping existed have no field: off.
+  const reapIdleMs = count(o.reapIdleMs, fallback.reapIdleMs);
+  let deadLetterStream = fallback.deadLetterStream;
+  if (o.deadLetterStream !== undefined) {
+    if (typeof o.deadLetterStream === 'string' && o.deadLetterStream !== '') deadLetterStream = o.deadLetterStream;
+    else unreadable = true;
+  }
+  return { policy: { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs }, unreadable };
+}
+
+export interface PolicyLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** Shortest time between two warnings about the same group's unreadable policy. */
+export const UNREADABLE_WARN_INTERVAL_MS = 60_000;
+
+/**
+ * Tells about unreadable stored policies: a metric at every read that found one, a warning
+ * at most once per group per UNREADABLE_WARN_INTERVAL_MS (a pull-heavy group would flood
+ * the log otherwise).
+ */
+export class UnreadablePolicies {
+  private readonly warned = new Map<string, number>();
+
+  constructor(
+    private readonly logger: PolicyLogger,
+    private readonly counter: { inc(): void } | undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  report(stream: string, group: string): void {
+    this.counter?.inc();
+    const key = `${stream}\u0000${group}`;
+    const t = this.now();
+    const last = this.warned.get(key);
+    if (last !== undefined && t - last < UNREADABLE_WARN_INTERVAL_MS) return;
+    if (this.warned.size >= HINT_CACHE_MAX) this.warned.clear();
+    this.warned.set(key, t);
+    this.logger.warn(
+      { stream, group, policyKey: keys.policy(stream) },
+      'the stored policy of this group cannot be read (hand-edited?): its unreadable fields are the defaults; update the group policy to repair it',
+    );
   }
 }
 
-const HINT_CACHE_MAX = 10_000;
 
 export class PolicyStore {
   /** Last known dead-letter stream per group, so a pull passes the right key first time. */
@@ -95,6 +152,7 @@ export class PolicyStore {
   constructor(
     private readonly backend: Backend,
     private readonly defaultsConfig: PolicyDefaults,
+    readonly unreadable: UnreadablePolicies = new UnreadablePolicies({ warn: () => undefined }, undefined),
   ) {}
 
   defaults(stream: string): GroupPolicy {
@@ -123,7 +181,7 @@ export class PolicyStore {
 
   async get(stream: string, group: string): Promise<GroupPolicy> {
     const raw = await this.backend.commands.policy(stream, group);
-    const policy = raw === null ? this.defaults(stream) : parseStored(raw, this.defaults(stream));
+    const policy = raw === null ? this.defaults(stream) : this.read(stream, group, raw);
     this.remember(stream, group, policy.deadLetterStream);
     return policy;
   }
@@ -131,12 +189,20 @@ export class PolicyStore {
   async all(stream: string): Promise<Map<string, GroupPolicy>> {
     const raw = await this.backend.commands.policies(stream);
     const out = new Map<string, GroupPolicy>();
-    for (const [group, json] of Object.entries(raw)) out.set(group, parseStored(json, this.defaults(stream)));
+    for (const [group, json] of Object.entries(raw)) out.set(group, this.read(stream, group, json));
     return out;
   }
 
+  /** A policy just written by updatePolicy-3 (readable: it wrote it). */
   parse(stream: string, json: string): GroupPolicy {
-    return parseStored(json, this.defaults(stream));
+    return readStoredPolicy(json, this.defaults(stream)).policy;
+  }
+
+  /** A stored policy of `group`, reporting it when unreadable. */
+  read(stream: string, group: string, json: string): GroupPolicy {
+    const { policy, unreadable } = readStoredPolicy(json, this.defaults(stream));
+    if (unreadable) this.unreadable.report(stream, group);
+    return policy;
   }
 
   deadLetterHint(stream: string, group: string): string {

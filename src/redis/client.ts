@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
 import { type ConnectionListener, ConnectionState, commandConnectionOptions } from './connection.js';
 import { StreamWatcher } from './watcher.js';
+import type { LeaseWalk } from './scripts.js';
 
 /**
  * The adapter as the core sees it once connected: the one shared auto-pipelined command
@@ -29,6 +30,8 @@ export interface RedisAdapterOptions {
   /** The watcher's blocking connections, and how often waiting pulls look for expired leases. */
   readonly watchConnections: number;
   readonly reclaimPollMs: number;
+  /** The lease walk's bounds, for the waiting pulls' probe (as the pulls look). */
+  readonly leaseWalk: LeaseWalk;
 }
 
 export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapter {
@@ -46,6 +49,7 @@ export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapt
     connections: options.watchConnections,
     reclaimPollMs: options.reclaimPollMs,
     commandTimeoutMs: options.commandTimeoutMs,
+    hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),
   });
   return {
     backend,

@@ -87,6 +87,11 @@ export const keys = {
   reapRegistryOfSlot,
   /** Set of the slot numbers whose registry ever held a stream (only grows: at most 16384). */
   reapSlots: `${PREFIX}:reap-slots`,
+  /**
+   * String with a TTL: the pending-list ID where the group's last bounded lease walk
+   * stopped (pull-4.lua resumes after it); absent: from the start. Per stream and group.
+   */
+  leaseCursor: (stream: string, group: string): string => derived(stream, 'lease-cursor', `\u0000${group}`),
   /** Default dead-letter stream of a group (the contract's `<stream>:dlq`). */
   defaultDeadLetter: (stream: string): string => `${stream}:dlq`,
 } as const;

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 
 /**
  * The Lua scripts of `lua/`, registered on a connection with `defineCommand`. Each file's
- * name ends with its key count (`pull-3.lua`: 3 keys). The command name carries a hash of
+ * name ends with its key count (`pull-4.lua`: 4 keys). The command name carries a hash of
  * the script body, so a deploy never runs a stale script cached under the same name.
  *
  * This is the untyped layer: KEYS and ARGV in, the raw reply out. Only the typed functions
@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
  */
 
 const FILES = {
-  pull: 'pull-3.lua',
+  pull: 'pull-4.lua',
   history: 'history-1.lua',
   ack: 'ack-1.lua',
   setLease: 'setLease-2.lua',
@@ -28,6 +28,7 @@ const FILES = {
   autoclaim: 'autoclaim-1.lua',
   reapGroups: 'reapGroups-3.lua',
   reap: 'reap-2.lua',
+  leaseProbe: 'leaseProbe-2.lua',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

@@ -2,14 +2,15 @@ import type { Backend } from './backend.js';
 import { type StreamId, compareCanonicalIds, compareIds, formatId, isCanonicalId, parseId } from '../contract/ids.js';
 import { keys } from './keys.js';
 import { type PackableEntry, packEntries } from './pack.js';
-import { arr, buf, countedEntries, int, str } from './reply.js';
-import { unpackCountedEntries } from './unpack.js';
+import { arr, countedEntries, int, str } from './reply.js';
 import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
+import { type LeaseWalk, type PullOptions, type PullReply, parsePackedPull, parsePull } from './pull-reply.js';
 
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
+export type { LeaseWalk, PullOptions, PullReply } from './pull-reply.js';
 
 /**
  * One typed function per Lua script (lua/*.lua; each file's header is its contract): each
@@ -24,37 +25,6 @@ export interface TrimArgs {
   readonly op: '=' | '~';
   readonly threshold: string;
 }
-
-export interface PullOptions {
-  readonly count: number;
-  /** NOACK: new messages only, not tracked. */
-  readonly noAck: boolean;
-  /** The dead-letter stream the caller believes the group uses (KEYS[3]). */
-  readonly deadLetter: string;
-  /** Policy of a group without a stored one. */
-  readonly defaults: GroupPolicy;
-  /** IDs to ack (whoever holds them) before reading, in the same script call; canonical. */
-  readonly ack?: readonly string[];
-  /** Messages as PackedMessages (contract/packed-message.ts) instead of plain objects. */
-  readonly packed?: boolean;
-}
-
-export type PullReply =
-  | {
-      readonly status: 'OK';
-      /** Reclaimed first, then new ones. */
-      readonly messages: Message[];
-      /** Messages this call moved to the dead-letter stream. */
-      readonly deadLettered: number;
-      /** The stream's last ID when nothing was delivered: wait for entries after it. */
-      readonly topId: string;
-      /** The group's lease. */
-      readonly leaseMs: number;
-      /** Per ID of PullOptions.ack, 1 when it was pending and is now acked, else 0. */
-      readonly acked: number[];
-    }
-  /** The group's dead-letter stream is not `deadLetter`; nothing was changed. */
-  | { readonly status: 'DLQ'; readonly deadLetterStream: string };
 
 export interface PublishOptions {
   readonly trim: TrimArgs | null;
@@ -115,7 +85,7 @@ export class Scripts {
     private readonly runner: ScriptRunner,
   ) {}
 
-  /** pull-3: reclaim expired leases (dead-lettering past maxDeliveries), then read new messages. */
+  /** pull-4: reclaim expired leases (dead-lettering past maxDeliveries), then read new messages, within `maxBytes`. */
   pull(stream: string, group: string, consumer: string, o: PullOptions): Promise<PullReply> {
     const d = o.defaults;
     return this.backend.call(
@@ -123,10 +93,32 @@ export class Scripts {
       () =>
         this.runner.runBuffer(
           'pull',
-          [stream, keys.policy(stream), o.deadLetter],
-          [group, consumer, o.count, o.noAck ? '1' : '0', d.leaseMs, d.maxDeliveries, d.deadLetterStream, ...(o.ack ?? [])],
+          [stream, keys.policy(stream), o.deadLetter, keys.leaseCursor(stream, group)],
+          [
+            group,
+            consumer,
+            o.count,
+            o.noAck ? '1' : '0',
+            d.leaseMs,
+            d.maxDeliveries,
+            d.deadLetterStream,
+            o.maxBytes,
+            o.leaseWalk.step,
+            o.leaseWalk.whole,
+            o.firstChunk,
+            ...(o.ack ?? []),
+          ],
         ),
       o.packed === true ? parsePackedPull : parsePull,
+    );
+  }
+
+  /** leaseProbe-2: whether the group has an expired lease (looking as far as a pull would). */
+  leaseProbe(stream: string, group: string, leaseMs: number, walk: LeaseWalk): Promise<boolean> {
+    return this.backend.call(
+      stream,
+      () => this.runner.run('leaseProbe', [stream, keys.leaseCursor(stream, group)], [group, leaseMs, walk.step, walk.whole]),
+      (reply) => int(reply) === 1,
     );
   }
 
@@ -315,22 +307,6 @@ export class Scripts {
       parseReap,
     );
   }
-}
-
-const parsePull = (raw: unknown): PullReply => parsePullReply(raw, false);
-const parsePackedPull = (raw: unknown): PullReply => parsePullReply(raw, true);
-
-function parsePullReply(raw: unknown, packed: boolean): PullReply {
-  const reply = arr(raw);
-  if (str(reply[0]) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(reply[1]) };
-  return {
-    status: 'OK',
-    messages: unpackCountedEntries(buf(reply[1]), packed),
-    deadLettered: int(reply[2]),
-    topId: str(reply[3]),
-    leaseMs: int(reply[4]),
-    acked: flags(reply[5]),
-  };
 }
 
 function parsePublish(raw: unknown): PublishReply {

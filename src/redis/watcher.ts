@@ -18,9 +18,9 @@ import { isReplyError } from './unavailable.js';
  * front of the queue, keeping its turn.
  *
  * Leases expire without the stream growing, so each waiting group with a lease is probed
- * on its own: `XPENDING <stream> <group> IDLE <leaseMs> - + 1` every half lease (at most
- * every STREAMGATE_RECLAIM_POLL_MS), one cheap command per group instead of a re-pull per
- * waiter; a hit wakes one waiter, whose pull reclaims the message.
+ * on its own (leaseProbe-2.lua: one bounded step of the pull's lease walk) every half lease
+ * (at most every STREAMGATE_RECLAIM_POLL_MS), one cheap script call per group instead of a
+ * re-pull per waiter; a hit wakes one waiter, whose pull reclaims the message.
  *
  * A stream joining the watched set interrupts the blocked read (CLIENT UNBLOCK from the
  * command connection), so the next read includes it.
@@ -56,6 +56,11 @@ export interface WatcherOptions {
   readonly connections: number;
   /** Longest a lease expiry goes unnoticed while waiters wait. */
   readonly reclaimPollMs: number;
+  /**
+   * Whether the group has an expired lease (scripts.leaseProbe: bounded, whatever the
+   * pending list's size). Default: `XPENDING IDLE leaseMs - + 1`, which walks the whole list.
+   */
+  readonly hasExpired?: (stream: string, group: string, leaseMs: number) => Promise<boolean>;
   /** Longest one XREAD blocks before it starts again (also bounds recovery after errors). */
   readonly blockMs?: number;
   /** Beyond blockMs, how long a read may go unanswered before its connection is replaced. */
@@ -115,6 +120,8 @@ class WaiterQueue {
   }
 }
 
+type ShardOptions = Required<Omit<WatcherOptions, 'hasExpired'>> & Pick<WatcherOptions, 'hasExpired'>;
+
 interface GroupWatch {
   readonly waiters: WaiterQueue;
   leaseMs: number;
@@ -137,7 +144,7 @@ class WatcherShard {
   constructor(
     private readonly base: Redis,
     private readonly command: Redis,
-    private readonly options: Required<WatcherOptions>,
+    private readonly options: ShardOptions,
     private readonly onCount: (delta: number) => void,
   ) {}
 
@@ -236,8 +243,11 @@ class WatcherShard {
   private async probe(stream: string, group: string, g: GroupWatch): Promise<void> {
     if (g.waiters.size === 0 || g.leaseMs <= 0) return;
     try {
-      const expired = (await this.command.call('XPENDING', stream, group, 'IDLE', g.leaseMs, '-', '+', 1)) as unknown[];
-      if (expired.length > 0) g.waiters.head?.resolve('woken');
+      const { hasExpired } = this.options;
+      const expired = hasExpired
+        ? await hasExpired(stream, group, g.leaseMs)
+        : ((await this.command.call('XPENDING', stream, group, 'IDLE', g.leaseMs, '-', '+', 1)) as unknown[]).length > 0;
+      if (expired) g.waiters.head?.resolve('woken');
     } catch {
       // The group or stream is gone, or Redis is away: let the waiters' pulls say which.
       while (g.waiters.head) g.waiters.head.resolve('woken');
@@ -354,7 +364,7 @@ export class StreamWatcher {
   private waiting = 0;
 
   constructor(base: Redis, command: Redis, options: WatcherOptions) {
-    const opts: Required<WatcherOptions> = { blockMs: 5000, commandTimeoutMs: 5000, ...options };
+    const opts: ShardOptions = { blockMs: 5000, commandTimeoutMs: 5000, ...options };
     this.shards = Array.from(
       { length: Math.max(1, options.connections) },
       () => new WatcherShard(base, command, opts, (d) => (this.waiting += d)),

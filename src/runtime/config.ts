@@ -80,6 +80,9 @@ export const envSchema = z.object({
   STREAMGATE_MAX_FIELDS: limit('maxFields').describe('Most fields one message may have.'),
   STREAMGATE_MAX_BATCH: limit('maxBatch').describe('Most messages, ids or entries in one request.'),
   STREAMGATE_MAX_BODY_BYTES: limit('maxBodyBytes').describe('Largest request body.'),
+  STREAMGATE_MAX_RESPONSE_BYTES: limit('maxResponseBytes').describe(
+    'Bytes of entries (IDs, field names, values) one read answers: it stops after the entry that reaches them and says where to continue.',
+  ),
   STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
     `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
   ),
@@ -101,6 +104,9 @@ export const envSchema = z.object({
   STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept.'),
   STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
     'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
+  ),
+  STREAMGATE_LEASE_WALK: int(256, 16, 100_000).describe(
+    'Pending entries one pull looks at for expired leases when the group has more than 4 times as many pending (a shorter pending list is looked at whole).',
   ),
   STREAMGATE_WATCH_CONNECTIONS: int(1, 1, 4).describe(
     'Blocking Redis connections shared by all waiting pulls (streams are spread over them).',
@@ -244,6 +250,7 @@ export function loadConfig(env: EnvInput): Config {
       maxFields: e.STREAMGATE_MAX_FIELDS,
       maxBatch: e.STREAMGATE_MAX_BATCH,
       maxBodyBytes: e.STREAMGATE_MAX_BODY_BYTES,
+      maxResponseBytes: e.STREAMGATE_MAX_RESPONSE_BYTES,
       maxStreamNameBytes: e.STREAMGATE_MAX_STREAM_NAME_BYTES,
       maxMemberNameBytes: e.STREAMGATE_MAX_MEMBER_NAME_BYTES,
       rateLimitRps: e.STREAMGATE_RATE_LIMIT_RPS,
@@ -252,6 +259,7 @@ export function loadConfig(env: EnvInput): Config {
     }),
     idempotencyTtlSec: e.STREAMGATE_IDEMPOTENCY_TTL_SEC,
     reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,
+    leaseWalk: e.STREAMGATE_LEASE_WALK,
     watchConnections: e.STREAMGATE_WATCH_CONNECTIONS,
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     reapIntervalMs: e.STREAMGATE_REAP_INTERVAL_MS,

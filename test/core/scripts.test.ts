@@ -26,7 +26,7 @@ const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise
   redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
 
 /**
- * pull-3, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
+ * pull-4, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
  * `{id, {name, value, ...}, deliveryCount, ...}` list they were packed from.
  */
 async function runPull(keyList: string[], ...args: ScriptArg[]): Promise<unknown[]> {
@@ -271,15 +271,19 @@ describe('setLease-2', () => {
   });
 });
 
-describe('pull-3', () => {
+describe('pull-4', () => {
   const pullArgs = (g: string, c: string, count: number, noAck = false, def: [number, number, string] = [30_000, 0, 'dlq']) => [
     g,
     c,
     count,
     noAck ? '1' : '0',
     ...def,
+    2 * 1_048_576,
+    256,
+    1024,
+    count,
   ];
-  const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq];
+  const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq, keys.leaseCursor(s, 'g')];
 
   it('NOSTREAM, WRONGTYPE, NOGROUP (with and without leases)', async () => {
     const missing = uniq();
@@ -294,12 +298,12 @@ describe('pull-3', () => {
   it('delivers new entries with deliveryCount 1 and the lease; topId only when nothing came', async () => {
     const { s } = await streamWithGroup(2);
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', ['1-0', ['i', '1'], 1, '2-0', ['i', '2'], 1], 0, '0-0', 1234, []]);
+    expect(r).toEqual(['OK', ['1-0', ['i', '1'], 1, '2-0', ['i', '2'], 1], 0, '0-0', 1234, [], 0]);
     const empty = (await runPull(keysOf(s), ...pullArgs('g', 'c', 5, false, [1234, 0, 'x']))) as unknown[];
-    expect(empty).toEqual(['OK', [], 0, '2-0', 1234, []]);
+    expect(empty).toEqual(['OK', [], 0, '2-0', 1234, [], 0]);
     const s2 = uniq();
     await redis.xgroup('CREATE', s2, 'g', '$', 'MKSTREAM');
-    expect(await runPull(keysOf(s2), ...pullArgs('g', 'c', 5))).toEqual(['OK', [], 0, '0-0', 30_000, []]);
+    expect(await runPull(keysOf(s2), ...pullArgs('g', 'c', 5))).toEqual(['OK', [], 0, '0-0', 30_000, [], 0]);
   });
 
   it('a stored policy wins over the defaults', async () => {
@@ -317,7 +321,7 @@ describe('pull-3', () => {
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 3, custom));
     const before = await redis.xinfo('GROUPS', s);
     const r = (await runPull(keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 5))) as unknown[];
-    expect(r).toEqual(['DLQ', custom, 0, '0-0', 1000, []]);
+    expect(r).toEqual(['DLQ', custom, 0, '0-0', 1000, [], 0]);
     expect(await redis.xinfo('GROUPS', s)).toEqual(before);
     expect(await pendingOf(s, 'g', ids[0]!)).toEqual(['old', expect.any(Number), 5]);
     expect(await redis.exists(custom, `${s}:dlq`)).toBe(0);
@@ -341,7 +345,7 @@ describe('pull-3', () => {
     await forcePending(s, 'g', 'c1', ids[1]!, 1500, 1); // expired (lease 1000)
     await forcePending(s, 'g', 'c1', ids[0]!, 200, 1); // still leased
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, false, [1000, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 2, ids[2], ['i', '3'], 1], 0, '0-0', 1000, []]);
+    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 2, ids[2], ['i', '3'], 1], 0, '0-0', 1000, [], 0]);
     expect(await pendingOf(s, 'g', ids[1]!)).toEqual(['c2', expect.any(Number), 2]);
     expect(await pendingOf(s, 'g', ids[0]!)).toEqual(['c1', expect.any(Number), 1]);
   });
@@ -354,7 +358,7 @@ describe('pull-3', () => {
     const dlq = uniq('dlq');
     await redis.hset(keys.policy(s), 'g', policyJson(1000, 2, dlq));
     const r = (await runPull(keysOf(s, dlq), ...pullArgs('g', 'c', 1))) as unknown[];
-    expect(r).toEqual(['OK', [ids[5], ['i', '6'], 2], 5, '0-0', 1000, []]);
+    expect(r).toEqual(['OK', [ids[5], ['i', '6'], 2], 5, '0-0', 1000, [], 0]);
     const dead = await redis.xrange(dlq, '-', '+');
     expect(dead.map(([, f]) => f)).toEqual(
       [0, 1, 2, 3, 4].map((i) => [
@@ -389,7 +393,7 @@ describe('pull-3', () => {
     await deliver(s, 'g', 'c1', 1);
     await forcePending(s, 'g', 'c1', ids[0]!, 5000, 1);
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, true, [1000, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 1], 0, '0-0', 1000, []]);
+    expect(r).toEqual(['OK', [ids[1], ['i', '2'], 1], 0, '0-0', 1000, [], 0]);
     expect(await redis.xpending(s, 'g')).toEqual([1, ids[0], ids[0], [['c1', '1']]]);
   });
 
@@ -397,14 +401,14 @@ describe('pull-3', () => {
     const { s, ids } = await streamWithGroup(4);
     await deliver(s, 'g', 'other', 2);
     const r = await runPull(keysOf(s), ...pullArgs('g', 'c', 1, false, [30_000, 0, 'x']), ids[0]!, ids[1]!, ids[0]!, '9-9');
-    expect(r).toEqual(['OK', [ids[2], ['i', '3'], 1], 0, '0-0', 30_000, [1, 1, 0, 0]]);
+    expect(r).toEqual(['OK', [ids[2], ['i', '3'], 1], 0, '0-0', 30_000, [1, 1, 0, 0], 0]);
     expect((await redis.xpending(s, 'g'))[0]).toBe(1);
     // A missing group: refused before any ack (XACK alone would answer 0 and go on).
     await refused(runPull(keysOf(s), ...pullArgs('nope', 'c', 1), ids[2]!), 'NOGROUP', 'GROUP_NOT_FOUND');
     // The group dead-letters elsewhere: 'DLQ' (call again with that key), nothing acked.
     const dlq = uniq('dlq');
     await redis.hset(keys.policy(s), 'g', policyJson(30_000, 3, dlq));
-    expect(await runPull(keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 1), ids[2]!)).toEqual(['DLQ', dlq, 0, '0-0', 30_000, []]);
+    expect(await runPull(keysOf(s, `${s}:dlq`), ...pullArgs('g', 'c', 1), ids[2]!)).toEqual(['DLQ', dlq, 0, '0-0', 30_000, [], 0]);
     expect((await redis.xpending(s, 'g'))[0]).toBe(1);
     // The dead-letter key holds another type: the pull fails after the acks, which stand.
     await redis.set(dlq, 'v');
@@ -412,12 +416,87 @@ describe('pull-3', () => {
     expect((await redis.xpending(s, 'g'))[0]).toBe(0);
   });
 
+  /** ARGV with the walk and budget given: [budget, step, whole, firstChunk]. */
+  const walkArgs = (c: string, count: number, budget: number, step: number, whole: number, noAck = false) => [
+    'g',
+    c,
+    count,
+    noAck ? '1' : '0',
+    1000,
+    0,
+    'x',
+    budget,
+    step,
+    whole,
+    count,
+  ];
+  const idsOf = (r: unknown[]) => (r[1] as unknown[]).filter((_, i) => i % 3 === 0);
+
+  it('a pending list longer than the full walk is walked one step per call from the stored cursor, wrapping around', async () => {
+    const { s, ids } = await streamWithGroup(10);
+    await deliver(s, 'g', 'old');
+    await forcePending(s, 'g', 'old', ids[1]!, 999_999, 1);
+    await forcePending(s, 'g', 'old', ids[8]!, 999_999, 1);
+    const cursor = keys.leaseCursor(s, 'g');
+    const step = () => runPull(keysOf(s), ...walkArgs('c', 5, 1_000_000, 3, 4));
+    expect(idsOf(await step())).toEqual([ids[1]]);
+    expect(await redis.get(cursor)).toBe(ids[2]);
+    expect(idsOf(await step())).toEqual([]);
+    expect(await redis.get(cursor)).toBe(ids[5]);
+    expect(idsOf(await step())).toEqual([ids[8]]);
+    expect(await redis.get(cursor)).toBe(ids[8]);
+    // The last entry, then from the start again.
+    expect(idsOf(await step())).toEqual([]);
+    expect(await redis.get(cursor)).toBe(ids[1]);
+    expect(await redis.pttl(cursor)).toBeGreaterThan(0);
+  });
+
+  it('an expired entry left for lack of count is the first one the next step looks at', async () => {
+    const { s, ids } = await streamWithGroup(10);
+    await deliver(s, 'g', 'old');
+    for (const i of [0, 1]) await forcePending(s, 'g', 'old', ids[i]!, 999_999, 1);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 1, 1_000_000, 3, 4)))).toEqual([ids[0]]);
+    expect(await redis.get(keys.leaseCursor(s, 'g'))).toBe(ids[0]);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 1, 1_000_000, 3, 4)))).toEqual([ids[1]]);
+  });
+
+  it('reclaimed entries count against the byte budget: one that does not fit stays with its owner, unchanged', async () => {
+    const { s, ids } = await streamWithGroup(3);
+    await deliver(s, 'g', 'old');
+    for (const id of ids) await forcePending(s, 'g', 'old', id, 999_999, 1);
+    // Each entry is 5 bytes (its ID 'n-0', 'i' and its digit): a budget of 7 takes one.
+    const r = await runPull(keysOf(s), ...walkArgs('c', 5, 7, 256, 1024));
+    expect(r[1]).toEqual([ids[0], ['i', '1'], 2]);
+    expect((await pendingOf(s, 'g', ids[1]!))?.[0]).toBe('old');
+    expect((await pendingOf(s, 'g', ids[1]!))?.[2]).toBe(1);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 5, 10, 256, 1024)))).toEqual([ids[1], ids[2]]);
+  });
+
+  it('new entries past the budget are given back (NOACK too): not pending, read by the next call, the group counters exact', async () => {
+    const { s, ids } = await streamWithGroup(5);
+    const first = await runPull(keysOf(s), ...walkArgs('c', 5, 10, 256, 1024));
+    expect(idsOf(first)).toEqual([ids[0], ids[1]]);
+    expect((await redis.xpending(s, 'g'))[0]).toBe(2);
+    const group = async () => {
+      const [g] = (await redis.xinfo('GROUPS', s)) as unknown[][];
+      const at = (k: string) => g![g!.indexOf(k) + 1];
+      return [at('last-delivered-id'), at('entries-read'), at('lag')];
+    };
+    expect(await group()).toEqual([ids[1], 2, 3]);
+    // Budget 1: the first entry goes whatever its size, the rest stays.
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('n', 5, 1, 256, 1024, true)))).toEqual([ids[2]]);
+    expect((await redis.xpending(s, 'g'))[0]).toBe(2);
+    expect(await group()).toEqual([ids[2], 3, 2]);
+    expect(idsOf(await runPull(keysOf(s), ...walkArgs('c', 5, 100, 256, 1024)))).toEqual([ids[3], ids[4]]);
+    expect(await group()).toEqual([ids[4], 5, 0]);
+  });
+
   it('with lease 0 never reclaims', async () => {
     const { s, ids } = await streamWithGroup(1);
     await deliver(s, 'g', 'c1');
     await forcePending(s, 'g', 'c1', ids[0]!, 999_999, 1);
     const r = (await runPull(keysOf(s), ...pullArgs('g', 'c2', 5, false, [0, 0, 'x']))) as unknown[];
-    expect(r).toEqual(['OK', [], 0, ids[0], 0, []]);
+    expect(r).toEqual(['OK', [], 0, ids[0], 0, [], 0]);
   });
 });
 

@@ -15,9 +15,11 @@ local out = {}
 if redis.call('TYPE', KEYS[1])['ok'] == 'stream' then
   local raw = redis.call('HGETALL', KEYS[2])
   for i = 1, #raw, 2 do
+    -- Read as sg_policy reads it: an unreadable field is not a reaping one.
     local ok, p = pcall(cjson.decode, raw[i + 1])
     if ok and type(p) == 'table' then
-      local lease, reap = tonumber(p.leaseMs) or 0, tonumber(p.reapIdleMs) or 0
+      local lease = type(p.leaseMs) == 'number' and p.leaseMs or 0
+      local reap = type(p.reapIdleMs) == 'number' and p.reapIdleMs or 0
       if reap > 0 and lease > 0 then
         out[#out + 1] = raw[i]
         out[#out + 1] = lease

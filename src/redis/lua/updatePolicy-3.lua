@@ -7,13 +7,25 @@ ARGV[1] group, ARGV[2] JSON of the default policy (for a group without one), ARG
 
 Returns the JSON of the new policy
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, BADPOLICY (the merged reapIdleMs does not fit the merged leaseMs)
+A stored policy that cannot be read counts as the defaults (field by field, as sg_policy).
 ]]
 sg_stream(KEYS[1])
 sg_group(KEYS[1], ARGV[1])
-local current = redis.call('HGET', KEYS[2], ARGV[1]) or ARGV[2]
-local policy = cjson.decode(current)
+-- The stored policy as every script reads it (sg_policy): an unreadable one, or an
+-- unreadable field, is the default, so a PATCH over a hand-edited policy repairs it.
+local d = cjson.decode(ARGV[2])
+local lease, max, dlq, reap = sg_policy(KEYS[2], ARGV[1], d.leaseMs, d.maxDeliveries, d.deadLetterStream)
+local policy = d
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if raw then
+  -- The stored object (other fields kept), its four fields as sg_policy read them.
+  local ok, stored = pcall(cjson.decode, raw)
+  policy = (ok and type(stored) == 'table' and #stored == 0) and stored or {}
+  policy.leaseMs, policy.maxDeliveries, policy.deadLetterStream = lease, max, dlq
+  if policy.reapIdleMs ~= nil or reap > 0 then policy.reapIdleMs = reap end
+end
 for k, v in pairs(cjson.decode(ARGV[3])) do policy[k] = v end
-local reap = tonumber(policy.reapIdleMs) or 0
+reap = tonumber(policy.reapIdleMs) or 0
 -- Each field was checked on its own by the caller; the pair needs the stored half.
 sg_check_reap(tonumber(policy.leaseMs), reap)
 local encoded = cjson.encode(policy)

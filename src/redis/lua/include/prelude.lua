@@ -20,13 +20,34 @@ end
 
 -- The group's policy: the stored JSON, else the caller's defaults. reapIdleMs is 0 when
 -- absent (policies stored before reaping existed, and groups without a stored policy).
+-- A stored policy that cannot be read (not JSON, not an object, a field of the wrong type:
+-- a hand edit) never fails the caller: each unreadable field is the default, and the fifth
+-- value, true, tells the caller so it can warn (policy.ts readStoredPolicy reads the same way).
 local function sg_policy(policy_key, group, default_lease, default_max, default_dlq)
+  local lease, max, dlq = tonumber(default_lease), tonumber(default_max), default_dlq
   local raw = redis.call('HGET', policy_key, group)
-  if raw then
-    local p = cjson.decode(raw)
-    return tonumber(p.leaseMs), tonumber(p.maxDeliveries), p.deadLetterStream, tonumber(p.reapIdleMs) or 0
+  if not raw then return lease, max, dlq, 0, false end
+  local ok, p = pcall(cjson.decode, raw)
+  -- An array decodes to a table too: #p > 0 tells it from an object.
+  if not ok or type(p) ~= 'table' or #p > 0 then return lease, max, dlq, 0, true end
+  local corrupt = false
+  local function count(v, default)
+    if v == nil then return default end
+    if type(v) == 'number' and v >= 0 and v == math.floor(v) and v < 9007199254740992 then return v end
+    corrupt = true
+    return default
   end
-  return tonumber(default_lease), tonumber(default_max), default_dlq, 0
+  lease = count(p.leaseMs, lease)
+  max = count(p.maxDeliveries, max)
+  local reap = count(p.reapIdleMs, 0)
+  if p.deadLetterStream ~= nil then
+    if type(p.deadLetterStream) == 'string' and p.deadLetterStream ~= '' then
+      dlq = p.deadLetterStream
+    else
+      corrupt = true
+    end
+  end
+  return lease, max, dlq, reap, corrupt
 end
 
 -- Raises BADPOLICY unless reaping fits the lease (the rule of policy.ts checkReapAgainstLease).
@@ -70,6 +91,25 @@ local function sg_inc_dec(s)
   return r
 end
 
+local function sg_dec_dec(s)
+  local out, borrow = {}, 1
+  for i = #s, 1, -1 do
+    local d = string.byte(s, i) - 48 - borrow
+    if d < 0 then d, borrow = 9, 1 else borrow = 0 end
+    out[i] = string.char(d + 48)
+  end
+  local r = string.gsub(table.concat(out), '^0+', '')
+  if r == '' then r = '0' end
+  return r
+end
+
+-- The largest ID below `id` (which is above 0-0).
+local function sg_prev_id(id)
+  local ms, seq = sg_split_id(id)
+  if seq == '0' then return sg_dec_dec(ms) .. '-18446744073709551615' end
+  return ms .. '-' .. sg_dec_dec(seq)
+end
+
 -- The smallest ID above `id`.
 local function sg_next_id(id)
   local ms, seq = sg_split_id(id)
@@ -83,4 +123,44 @@ local function sg_field(flat, name)
     if flat[i] == name then return flat[i + 1] end
   end
   return nil
+end
+
+-- One bounded step of the walk over a group's pending list that looks for expired leases
+-- (pull-4, leaseProbe-2): at most `step` entries, resuming after the ID stored in
+-- `cursor_key` (absent: from the start) and wrapping around once at the end of the list.
+-- visit(id, owner, idle, deliveries) is called per entry in ID order; false stops the walk
+-- before that entry, which is then the first one the next step looks at. The cursor
+-- expires after an hour unused (the walk then starts again from the beginning).
+local function sg_lease_walk(stream, group, cursor_key, step, visit)
+  local cursor = redis.call('GET', cursor_key)
+  local last = cursor
+  local left = step
+  local start, stop = cursor and ('(' .. cursor) or '-', '+'
+  local wrapped = cursor == nil
+  while left > 0 do
+    local page = redis.call('XPENDING', stream, group, start, stop, left)
+    for _, p in ipairs(page) do
+      if not visit(p[1], p[2], p[3], p[4]) then
+        left = 0
+        break
+      end
+      last = p[1]
+      left = left - 1
+    end
+    -- A page that ended short reached the end of the list (or, wrapped, the starting
+    -- point: then the whole list was looked at).
+    if left > 0 then
+      last = nil
+      if wrapped then break end
+      wrapped = true
+      start, stop = '-', cursor
+    end
+  end
+  if last ~= cursor then
+    if last then
+      redis.call('SET', cursor_key, last, 'PX', 3600000)
+    else
+      redis.call('DEL', cursor_key)
+    end
+  end
 end

@@ -1,0 +1,264 @@
+--[[ pull-4: one pull of a consumer: reclaim expired leases (dead-lettering poison
+messages), then read new messages, in one atomic step, within a byte budget.
+
+KEYS[1] stream
+KEYS[2] policy hash of the stream
+KEYS[3] dead-letter stream the caller believes the group uses
+KEYS[4] lease-walk cursor of the group (keys.leaseCursor): where the last bounded walk stopped
+ARGV[1] group
+ARGV[2] consumer
+ARGV[3] count (>= 1)
+ARGV[4] '1' for NOACK (new messages only, not tracked), else '0'
+ARGV[5] default leaseMs, ARGV[6] default maxDeliveries, ARGV[7] default dead-letter stream
+        (used when the group has no stored policy, or an unreadable one)
+ARGV[8] byte budget: most bytes of entries (IDs, field names and values) to deliver; the
+        first entry is delivered whatever its size
+ARGV[9] lease walk: most pending entries looked at per call when the pending list is
+        longer than ARGV[10] (see below)
+ARGV[10] full walk: a pending list of at most this many entries is walked whole
+ARGV[11] first chunk: new entries read at once before measuring them, the caller's estimate
+        of how many fit the budget (count: all at once, one XREADGROUP)
+ARGV[12..] IDs to ack first (canonical), as ack-1 does without a consumer: whoever holds
+        them, one XACK each (a REST or unary pull carrying the acks of its previous batch:
+        acks and read in one round trip). NOSTREAM, WRONGTYPE, NOGROUP and a 'DLQ' answer
+        come before any ack; DLQTYPE after them (the acks stand, as they would have with
+        an ack call before the pull).
+
+Returns {status, entries, deadLettered, topId, leaseMs, acked, policy}
+  status       'OK'; or 'DLQ' when the group's dead-letter stream is not KEYS[3]: then
+               entries is its name and nothing was changed (call again with that key)
+  entries      flat {id, fields, deliveryCount, ...}: reclaimed first, then new ones
+               (fields false for an entry deleted while pending), as ONE string packed
+               by cmsgpack.pack (unpack.ts reads it): one bulk reply for the whole batch
+               instead of one per ID, name and value
+  deadLettered number of messages moved to the dead-letter stream by this call
+  topId        ID of the stream's last entry ('0-0' if empty) when nothing was delivered,
+               so the caller can wait for entries after it
+  leaseMs      the group's lease
+  acked        per ID of ARGV[12..], 1 when it was pending and is now acked, else 0
+  policy       1 when the stored policy was unreadable (the defaults were used), else 0
+Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type)
+
+Finding expired leases costs a bounded amount per call, whatever the pending list's size.
+A list of at most ARGV[10] entries is walked whole with XPENDING IDLE (filtered in Redis:
+the cheapest when short). A longer one is walked ARGV[9] entries at a time, resuming after
+the ID stored in KEYS[4] and wrapping around at its end (XPENDING IDLE alone would scan
+the whole list when nothing has expired: 200k entries cost ~14 ms). Why XPENDING and not
+XAUTOCLAIM: it gives each entry's owner and delivery count; XAUTOCLAIM would hide the
+previous owner (x-last-consumer) and increment the counter before we could decide to
+dead-letter instead.
+
+The byte budget: a reclaimed entry is read (XRANGE) before it is claimed. New entries are
+read ARGV[11] at first (all of them when the caller expects them to fit), then in chunks
+sized by what was read so far; new entries past the budget are handed back (XACK, and the
+group's last-delivered ID set back with XGROUP SETID ... ENTRIESREAD), atomically, so
+nothing past the budget is ever delivered. Entries are measured only when the packed reply
+is longer than the budget, or to size the chunks.
+]]
+local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
+local count = tonumber(ARGV[3])
+local no_ack = ARGV[4] == '1'
+local budget = tonumber(ARGV[8])
+local walk_step = tonumber(ARGV[9])
+local full_walk = tonumber(ARGV[10])
+local first_chunk = math.max(1, tonumber(ARGV[11]))
+sg_stream(stream)
+local lease, max_deliveries, dlq, _, corrupt = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
+local bad_policy = corrupt and 1 or 0
+if max_deliveries > 0 and dlq ~= KEYS[3] then
+  return { 'DLQ', dlq, 0, '0-0', lease, {}, bad_policy }
+end
+-- The acks this pull carries: after the checks that change nothing (a 'DLQ' answer acks
+-- nothing), before the read. A failure after them (DLQTYPE below) leaves them done, as
+-- separate ack and pull calls would.
+local acked = {}
+if #ARGV >= 12 then
+  sg_group(stream, group)
+  for i = 12, #ARGV do acked[i - 11] = redis.call('XACK', stream, group, ARGV[i]) end
+end
+
+-- Checked before any claim: a script that failed half-way would keep its claims.
+if max_deliveries > 0 then
+  local t = redis.call('TYPE', KEYS[3])['ok']
+  if t ~= 'none' and t ~= 'stream' then
+    sg_fail('DLQTYPE', 'the dead-letter stream ' .. KEYS[3] .. ' exists and is not a stream')
+  end
+end
+
+local out, n, dead, used = {}, 0, 0, 0
+
+-- Bytes of an entry as the budget counts them: its ID, field names and values.
+local function bytes(id, fields)
+  local b = #id
+  for i = 1, #fields do b = b + #fields[i] end
+  return b
+end
+
+-- One expired pending entry: dead-lettered, or claimed and delivered. False when it does
+-- not fit the byte budget (left as it is, for the next pull).
+local function take(id, owner, deliveries)
+  local entry = redis.call('XRANGE', stream, id, id)[1]
+  if max_deliveries > 0 and deliveries >= max_deliveries then
+    if entry then
+      local fields = entry[2]
+      local k = #fields
+      fields[k + 1] = 'x-original-id'; fields[k + 2] = id
+      fields[k + 3] = 'x-original-stream'; fields[k + 4] = stream
+      fields[k + 5] = 'x-group'; fields[k + 6] = group
+      fields[k + 7] = 'x-deliveries'; fields[k + 8] = tostring(deliveries)
+      fields[k + 9] = 'x-last-consumer'; fields[k + 10] = owner
+      redis.call('XADD', KEYS[3], '*', unpack(fields))
+      dead = dead + 1
+    end
+    -- Acked in the source group only after the copy exists: nothing is ever lost.
+    redis.call('XACK', stream, group, id)
+    return true
+  end
+  local size = entry and bytes(id, entry[2]) or 0
+  if n > 0 and used + size > budget then return false end
+  -- The min-idle guard repeats the lease check, so the claim can never steal a live lease.
+  -- JUSTID with RETRYCOUNT: the count a plain XCLAIM would give, fields already read. An
+  -- entry deleted from the stream is dropped from the pending list by XCLAIM (Redis 7).
+  local claimed = redis.call('XCLAIM', stream, group, consumer, lease, id, 'RETRYCOUNT', deliveries + 1, 'JUSTID')[1]
+  if claimed and entry then
+    n = n + 1
+    used = used + size
+    out[#out + 1] = id
+    out[#out + 1] = entry[2]
+    out[#out + 1] = deliveries + 1
+  end
+  return true
+end
+
+-- Whole list, filtered in Redis. Each page starts after the last ID seen.
+local function walk_whole()
+  local start = '-'
+  while n < count do
+    local want = count - n
+    local page = redis.call('XPENDING', stream, group, 'IDLE', lease, start, '+', want)
+    for _, p in ipairs(page) do
+      if not take(p[1], p[2], p[4]) then return end
+      start = '(' .. p[1]
+      if n >= count then return end
+    end
+    if #page < want then return end
+  end
+end
+
+if not no_ack and lease > 0 then
+  local pending = redis.call('XPENDING', stream, group)[1]
+  if pending > full_walk then
+    -- The rest of a step goes on past count (cheap: nothing is claimed), so the walk advances.
+    sg_lease_walk(stream, group, KEYS[4], walk_step, function(id, owner, idle, deliveries)
+      if idle < lease then return true end
+      return n < count and take(id, owner, deliveries)
+    end)
+  elseif pending > 0 then
+    walk_whole()
+  end
+end
+
+-- New entries, read into `fresh`: all at once when the caller expects them to fit (the
+-- common case: one XREADGROUP), else a first chunk of `first_chunk` and then chunks sized
+-- by the average entry read so far, so Redis never holds much more than the budget.
+local function read_new(k)
+  local args = { 'GROUP', group, consumer, 'COUNT', k }
+  if no_ack then args[#args + 1] = 'NOACK' end
+  args[#args + 1] = 'STREAMS'
+  args[#args + 1] = stream
+  args[#args + 1] = '>'
+  local read = redis.call('XREADGROUP', unpack(args))
+  if read then return read[1][2] end
+  return {}
+end
+
+-- Entries from..#entries of `entries` (one or more reads) go back: no longer pending, and
+-- the group's last-delivered ID set back below the first of them (to the entry before it,
+-- as it was), so the next read delivers them again. As if never read: entries-read is set
+-- back by as many.
+local function give_back(entries, from)
+  local back = #entries - from + 1
+  local last_kept
+  if from > 1 then
+    last_kept = entries[from - 1][1]
+  else
+    local before = redis.call('XREVRANGE', stream, '(' .. entries[from][1], '-', 'COUNT', 1)[1]
+    last_kept = before and before[1] or sg_prev_id(entries[from][1])
+  end
+  if not no_ack then
+    for i = from, #entries do redis.call('XACK', stream, group, entries[i][1]) end
+  end
+  local read
+  for _, g in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+    if sg_field(g, 'name') == group then read = sg_field(g, 'entries-read') end
+  end
+  if type(read) == 'number' then
+    redis.call('XGROUP', 'SETID', stream, group, last_kept, 'ENTRIESREAD', read - back)
+  else
+    redis.call('XGROUP', 'SETID', stream, group, last_kept)
+  end
+end
+
+local fresh = {}
+local want = count - n
+if want > 0 and (n == 0 or used < budget) then
+  local k = math.min(want, first_chunk)
+  for _, e in ipairs(read_new(k)) do fresh[#fresh + 1] = e end
+  if #fresh == k and k < want then
+    -- Held back (large entries expected): chunks sized on what was read so far.
+    local total = used
+    for _, e in ipairs(fresh) do total = total + bytes(e[1], e[2]) end
+    while #fresh < want and total < budget do
+      local avg = math.max(1, total / (n + #fresh))
+      k = math.max(1, math.min(want - #fresh, math.floor((budget - total) / avg)))
+      local chunk = read_new(k)
+      for _, e in ipairs(chunk) do
+        fresh[#fresh + 1] = e
+        total = total + bytes(e[1], e[2])
+      end
+      if #chunk < k then break end
+    end
+  end
+end
+
+local function add_fresh(upto)
+  for i = 1, upto do
+    local e = fresh[i]
+    out[#out + 1] = e[1]
+    out[#out + 1] = e[2]
+    out[#out + 1] = 1
+  end
+end
+
+local base, kept = #out, #fresh
+add_fresh(kept)
+local packed = cmsgpack.pack(out)
+-- The packed reply is longer than the entries it holds: within the budget, so is the
+-- data, and no entry needs measuring (the common case). Else measure, and give back what
+-- does not fit (the first entry of the pull always stays).
+if #packed > budget and #fresh > 0 then
+  local total, keep = used, #fresh
+  for i, e in ipairs(fresh) do
+    local size = bytes(e[1], e[2])
+    if n + i > 1 and total + size > budget then
+      keep = i - 1
+      break
+    end
+    total = total + size
+  end
+  if keep < #fresh then
+    give_back(fresh, keep + 1)
+    for i = #out, base + 1, -1 do out[i] = nil end
+    kept = keep
+    add_fresh(kept)
+    packed = cmsgpack.pack(out)
+  end
+end
+n = n + kept
+
+local top = '0-0'
+if n == 0 then
+  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
+  if last then top = last[1] end
+end
+return { 'OK', packed, dead, top, lease, acked, bad_policy }
