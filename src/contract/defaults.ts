@@ -106,6 +106,12 @@ export const limitSettings = {
   maxFields: { env: 'STREAMGATE_MAX_FIELDS', default: 1000, min: 1, max: 100_000 },
   // Largest REST request body (PAYLOAD_TOO_LARGE above, before any route runs).
   maxBodyBytes: { env: 'STREAMGATE_MAX_BODY_BYTES', default: 16 * 1_048_576, min: 1024, max: 1024 * 1_048_576 },
+  // Bytes of entries (IDs, field names and values) one read answers: a read stops after the
+  // entry that reaches it and says where to continue. 2 MiB: with the 1 MiB message limit a
+  // reply holds at most 3 MiB of entries, under the 4 MiB a gRPC client receives by default,
+  // and a JSON reply (base64: 4/3 of the bytes) stays a few MiB. At least 1 KiB (an entry ID
+  // and a field); at most 256 MiB (a JSON string of it, base64, stays far under V8's limit).
+  maxResponseBytes: { env: 'STREAMGATE_MAX_RESPONSE_BYTES', default: 2 * 1_048_576, min: 1024, max: 256 * 1_048_576 },
 } as const;
 
 export type LimitName = keyof typeof limitSettings;

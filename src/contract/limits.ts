@@ -11,6 +11,8 @@ export interface Limits {
   readonly maxFields: number;
   readonly maxBatch: number;
   readonly maxBodyBytes: number;
+  /** Bytes of entries one read answers (it stops after the entry that reaches them). */
+  readonly maxResponseBytes: number;
   readonly maxStreamNameBytes: number;
   readonly maxMemberNameBytes: number;
   /** Requests per second per key (0: off) and the burst a key may send at once. */
@@ -92,6 +94,23 @@ export function pairsBytes(pairs: readonly FieldPair[] | null): number {
   let n = 0;
   for (const [name, value] of pairs ?? []) n += Buffer.byteLength(name, 'utf8') + value.length;
   return n;
+}
+
+/**
+ * Bytes of an entry as a reply's budget (STREAMGATE_MAX_RESPONSE_BYTES) counts them: its ID,
+ * field names (UTF-8) and values; the Lua scripts that read bounded count the same.
+ */
+export function entryBytes(m: { readonly id: string; readonly pairs: readonly FieldPair[] | null }): number {
+  return m.id.length + pairsBytes(m.pairs);
+}
+
+/**
+ * Entries a bounded read asks Redis for first: as many as the budget holds at the message
+ * size limit (at least 1), so a stream of maximal messages costs Redis about the budget; the
+ * next reads are sized by the entries seen (src/redis/lua/range-1.lua).
+ */
+export function firstChunk(limits: Pick<Limits, 'maxResponseBytes' | 'maxMessageBytes'>, count: number): number {
+  return Math.min(count, Math.max(1, Math.floor(limits.maxResponseBytes / limits.maxMessageBytes)));
 }
 
 export const nonNegativeInt = (value: number, path: string, max = Number.MAX_SAFE_INTEGER): number => {

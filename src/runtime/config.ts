@@ -69,6 +69,9 @@ export const envSchema = z.object({
   STREAMGATE_MAX_FIELDS: limit('maxFields').describe('Most fields one message may have.'),
   STREAMGATE_MAX_BATCH: limit('maxBatch').describe('Most messages, ids or entries in one request.'),
   STREAMGATE_MAX_BODY_BYTES: limit('maxBodyBytes').describe('Largest request body.'),
+  STREAMGATE_MAX_RESPONSE_BYTES: limit('maxResponseBytes').describe(
+    'Bytes of entries (IDs, field names, values) one read answers: it stops after the entry that reaches them and says where to continue.',
+  ),
   STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
     `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
   ),
@@ -230,6 +233,7 @@ export function loadConfig(env: EnvInput): Config {
       maxFields: e.STREAMGATE_MAX_FIELDS,
       maxBatch: e.STREAMGATE_MAX_BATCH,
       maxBodyBytes: e.STREAMGATE_MAX_BODY_BYTES,
+      maxResponseBytes: e.STREAMGATE_MAX_RESPONSE_BYTES,
       maxStreamNameBytes: e.STREAMGATE_MAX_STREAM_NAME_BYTES,
       maxMemberNameBytes: e.STREAMGATE_MAX_MEMBER_NAME_BYTES,
       rateLimitRps: e.STREAMGATE_RATE_LIMIT_RPS,
