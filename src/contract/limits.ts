@@ -104,15 +104,6 @@ export function entryBytes(m: { readonly id: string; readonly pairs: readonly Fi
   return m.id.length + pairsBytes(m.pairs);
 }
 
-/**
- * Entries a bounded read asks Redis for first: as many as the budget holds at the message
- * size limit (at least 1), so a stream of maximal messages costs Redis about the budget; the
- * next reads are sized by the entries seen (src/redis/lua/range-1.lua).
- */
-export function firstChunk(limits: Pick<Limits, 'maxResponseBytes' | 'maxMessageBytes'>, count: number): number {
-  return Math.min(count, Math.max(1, Math.floor(limits.maxResponseBytes / limits.maxMessageBytes)));
-}
-
 export const nonNegativeInt = (value: number, path: string, max = Number.MAX_SAFE_INTEGER): number => {
   if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${path} must be an integer from 0 to ${max}`, path);
   return value;

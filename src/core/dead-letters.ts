@@ -3,7 +3,8 @@ import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, rangeBound } from '../contract/ids.js';
-import { LimitChecks, entryBytes, firstChunk } from '../contract/limits.js';
+import { LimitChecks, entryBytes } from '../contract/limits.js';
+import type { RangeReader } from './range-reader.js';
 import type { PolicyStore } from './policy.js';
 import type { Message } from '../contract/types.js';
 
@@ -31,6 +32,7 @@ export class DeadLetterService {
     private readonly fence: Fence,
     private readonly policies: PolicyStore,
     private readonly config: CoreConfig,
+    private readonly ranges: RangeReader,
   ) {
     this.check = new LimitChecks(config.limits);
   }
@@ -47,18 +49,10 @@ export class DeadLetterService {
     let scanned = 0;
     let bytes = 0;
     while (found.length < count && scanned < this.config.scanLimit) {
-      // Each page is bounded by the bytes still allowed too (Redis stops there: range-1.lua),
-      // so dead letters of other groups read on the way cost no more than the reply.
-      const pageCount = Math.min(PAGE, this.config.scanLimit - scanned);
-      const left = limits.maxResponseBytes - bytes;
-      const page = await this.backend.scripts.range(dlq, {
-        start,
-        end: '+',
-        count: pageCount,
-        reverse: false,
-        budget: left,
-        firstChunk: firstChunk({ maxResponseBytes: left, maxMessageBytes: limits.maxMessageBytes }, pageCount),
-      });
+      // Each page is bounded by the bytes still allowed too (RangeReader), so dead letters
+      // of other groups read on the way cost no more than the reply.
+      const budget = limits.maxResponseBytes - bytes;
+      const page = await this.ranges.read(dlq, { start, end: '+', count: Math.min(PAGE, this.config.scanLimit - scanned), reverse: false, budget });
       for (const m of page.messages) {
         scanned++;
         start = `(${m.id}`;

@@ -4,7 +4,8 @@ import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, publishId, rangeBound } from '../contract/ids.js';
-import { type InputPair, LimitChecks, firstChunk, nonNegativeInt } from '../contract/limits.js';
+import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
+import type { RangeReader } from './range-reader.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
 import type { TrimArgs } from '../redis/scripts.js';
 import type { Message, StreamInfo } from '../contract/types.js';
@@ -74,6 +75,7 @@ export class StreamService {
     private readonly backend: Backend,
     private readonly fence: Fence,
     private readonly config: CoreConfig,
+    private readonly ranges: RangeReader,
   ) {
     this.check = new LimitChecks(config.limits);
   }
@@ -104,23 +106,16 @@ export class StreamService {
 
   /**
    * Entries of a range, stopping after `count` or after the entry whose bytes reach
-   * STREAMGATE_MAX_RESPONSE_BYTES (at least one entry, so a page always moves on). Redis stops
-   * there too (range-1.lua): a huge count over big entries never reaches the gateway.
+   * STREAMGATE_MAX_RESPONSE_BYTES (at least one entry, so a page always moves on): a huge
+   * count over big entries never brings them all into the gateway (RangeReader).
    */
   async read(stream: string, q: RangeQuery): Promise<RangePage> {
     this.fence.check(stream);
     const start = rangeBound(q.start, 'start');
     const end = rangeBound(q.end, 'end');
     const count = this.check.count(q.count);
-    const { limits } = this.config;
-    const { messages, cut } = await this.backend.scripts.range(stream, {
-      start,
-      end,
-      count,
-      reverse: q.reverse,
-      budget: limits.maxResponseBytes,
-      firstChunk: firstChunk(limits, count),
-    });
+    const budget = this.config.limits.maxResponseBytes;
+    const { messages, cut } = await this.ranges.read(stream, { start, end, count, reverse: q.reverse, budget });
     if (messages.length === 0) await this.backend.assertStream(stream);
     const last = messages.at(-1)?.id;
     const more = last !== undefined && (cut || messages.length === count) && !(q.reverse ? last === FIRST_ID : last === LAST_ID);

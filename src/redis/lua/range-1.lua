@@ -26,7 +26,7 @@ while true do
   else
     got = redis.call('XRANGE', KEYS[1], lo, hi, 'COUNT', chunk)
   end
-  for _, e in ipairs(got) do
+  for k, e in ipairs(got) do
     local size = #e[1]
     local f = e[2]
     for i = 1, #f do size = size + #f[i] end
@@ -34,7 +34,8 @@ while true do
     total = total + size
     if size > largest then largest = size end
     if #out == count then return { out, 0 } end
-    if total >= budget then return { out, 1 } end
+    -- The last entry of a short chunk is the last of the range: nothing more to say.
+    if total >= budget then return { out, (k == #got and #got < chunk) and 0 or 1 } end
   end
   -- Fewer than asked: the range is read to its end.
   if #got < chunk then return { out, 0 } end
