@@ -279,7 +279,7 @@ describe('pending inspection and explicit claims (Redis semantics)', () => {
     expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 60_000, ids: ['1-0'] })).toEqual({ messages: [], untried: [] });
     const claimed = await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['1-0', '9-0'] });
     expect('messages' in claimed && claimed.messages.map((m) => [m.id, text(m), m.deliveryCount])).toEqual([['1-0', { id: '1-0' }, 2]]);
-    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['2-0'], justId: true, idleMs: 5000 })).toEqual({ ids: ['2-0'] });
+    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['2-0'], justId: true, idleMs: 5000 })).toEqual({ ids: ['2-0'], untried: [] });
     await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['3-0'], retryCount: 9, justId: true });
     const { entries } = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 });
     expect(entries.map((e) => [e.id, e.consumer, e.deliveryCount])).toEqual([
