@@ -290,7 +290,7 @@ describe('pending inspection and explicit claims (Redis semantics)', () => {
     expect(entries[1]!.idleMs).toBeGreaterThanOrEqual(5000);
     await publish(s, '4-0');
     expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['4-0'], justId: true })).toEqual({ ids: [], untried: [] });
-    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['4-0'], justId: true, force: true })).toEqual({ ids: ['4-0'] });
+    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['4-0'], justId: true, force: true })).toEqual({ ids: ['4-0'], untried: [] });
   });
 
   it('autoclaim walks with a cursor and reports deleted entries', async () => {
