@@ -68,10 +68,10 @@ export class RangeReader {
         return { messages: whole ? page : page.slice(0, i + 1), cut: i + 1 < q.count && !(whole && page.length < first) };
       }
     }
-    this.remember(stream, largest, q.budget);
     const last = page.at(-1)?.id;
     // Read to the end of the range, or as many as asked, or nothing can follow.
     if (last === undefined || page.length < first || page.length === q.count || (!q.reverse && last === LAST_ID)) {
+      this.remember(stream, largest, q.budget);
       return { messages: page, cut: false };
     }
     const left = q.budget - total;
@@ -83,6 +83,8 @@ export class RangeReader {
       budget: left,
       firstChunk: Math.max(1, Math.floor(left / Math.max(1, largest))),
     });
+    for (const m of rest.messages) largest = Math.max(largest, entryBytes(m));
+    this.remember(stream, largest, q.budget);
     return { messages: rest.messages.length === 0 ? page : page.concat(rest.messages), cut: rest.cut };
   }
 
@@ -93,7 +95,11 @@ export class RangeReader {
     return Math.min(count, NATIVE_FIRST, bySizeLimit, bySeen);
   }
 
-  /** Keeps the largest entry of streams whose first page would not fit the budget; forgets the others. */
+  /**
+   * Keeps the largest entry of a read (its plain page and what range-1.lua added) for a
+   * stream whose first page of NATIVE_FIRST such entries would not fit the budget; forgets
+   * the others.
+   */
   private remember(stream: string, largest: number, budget: number): void {
     if (largest * NATIVE_FIRST <= budget) {
       this.largest.delete(stream);

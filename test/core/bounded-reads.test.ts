@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { entryBytes } from '../../src/contract/limits.js';
 import type { Message } from '../../src/contract/types.js';
-import { redisUrl, testCore, uniq } from '../helpers/core.js';
+import { redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
 import { pullOf } from './support.js';
 
 /**
@@ -100,6 +100,36 @@ describe.concurrent('range reads stop at the byte budget and continue exactly', 
     expect(await lua.streams.read(s, { start: '-', end: '+', count: 1, reverse: false })).toMatchObject({ next: big });
     // Without the budget in the way, everything in one page.
     expect((await unbounded.streams.read(s, { start: '-', end: '+', count: 10, reverse: false })).messages).toHaveLength(3);
+  });
+});
+
+describe('the first plain page of a range read', () => {
+  it('is 100 entries at most, and fits the budget for a stream last read with large entries', async () => {
+    // Messages of at most 16 KiB: the first plain page may be 100 of them (64 × the budget).
+    const core = testCore({ STREAMGATE_MAX_RESPONSE_BYTES: String(64 * 1024), STREAMGATE_MAX_MESSAGE_BYTES: String(16 * 1024 + 64) });
+    const monitor = await redis.monitor();
+    const s = uniq();
+    const counts: number[] = [];
+    // The plain XRANGEs the gateway sends (not those range-1.lua runs).
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args[0]?.toLowerCase() === 'xrange' && args[1] === s && source !== 'lua') counts.push(Number(args[5]));
+    });
+    try {
+      for (let i = 0; i < 150; i++) await redis.xadd(s, '*', 'v', 'w'.repeat(i < 120 ? 100 : 16 * 1024));
+      const q = { start: '-', end: '+', count: 1000, reverse: false };
+      // Small entries: one plain page of 100; range-1.lua reads on into the large ones.
+      const first = await core.streams.read(s, q);
+      // The stream is now known for large entries: a plain first page that fits the budget.
+      const second = await core.streams.read(s, { ...q, start: `(${first.next}` });
+      const third = await core.streams.read(s, { ...q, start: `(${second.next}` });
+      for (const page of [first, second, third]) expectBounded(page.messages, 64 * 1024);
+      expect(second.messages.length).toBeGreaterThanOrEqual(4);
+      await sleep(100);
+      expect(counts).toEqual([100, 3, 3]);
+    } finally {
+      monitor.disconnect();
+      await core.close();
+    }
   });
 });
 
