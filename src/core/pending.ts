@@ -4,10 +4,10 @@ import type { CoreConfig } from './config.js';
 import { entryId, rangeBound } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { AutoClaimReply, ClaimReply } from '../redis/scripts.js';
+import type { PendingEntry, PendingSummary } from '../contract/types.js';
 
 /** The claimed messages, or only their IDs with justId. */
 export type { Claimed } from '../redis/scripts.js';
-import type { PendingEntry, PendingSummary } from '../contract/types.js';
 
 export interface PendingQuery {
   readonly start: string;
