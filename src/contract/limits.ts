@@ -96,6 +96,14 @@ export function pairsBytes(pairs: readonly FieldPair[] | null): number {
   return n;
 }
 
+/**
+ * Bytes of an entry as a reply's budget (STREAMGATE_MAX_RESPONSE_BYTES) counts them: its ID,
+ * field names (UTF-8) and values; the Lua scripts that read bounded count the same.
+ */
+export function entryBytes(m: { readonly id: string; readonly pairs: readonly FieldPair[] | null }): number {
+  return m.id.length + pairsBytes(m.pairs);
+}
+
 export const nonNegativeInt = (value: number, path: string, max = Number.MAX_SAFE_INTEGER): number => {
   if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${path} must be an integer from 0 to ${max}`, path);
   return value;

@@ -266,8 +266,12 @@ export class ConsumeService {
     return { messages, topId: reply.topId, leaseMs: reply.leaseMs, acked: reply.acked };
   }
 
+  /**
+   * A history read stops after `count` entries or after the entry whose bytes reach
+   * STREAMGATE_MAX_RESPONSE_BYTES (in Redis: history-1.lua): continue with `from` = its last ID.
+   */
   private history(stream: string, group: string, consumer: string, count: number, from: string): Promise<Message[]> {
-    return this.backend.scripts.history(stream, group, consumer, count, from);
+    return this.backend.scripts.history(stream, group, consumer, count, from, this.check.limits.maxResponseBytes);
   }
 
   /**

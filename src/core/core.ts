@@ -10,6 +10,7 @@ import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore, UnreadablePolicies } from './policy.js';
+import { RangeReader } from './range-reader.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
@@ -87,6 +88,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
   const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));
   const subscribe = (listener: ConnectionListener) => redis.subscribe(listener);
   const admission = new Admission(config.limits);
+  const ranges = new RangeReader(backend, config.limits);
   const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission);
   metrics.observeWaiting(() => watcher.stats());
   const reaper = new Reaper(backend, fence, metrics, logger, {
@@ -98,11 +100,11 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
     config,
     metrics,
     access,
-    streams: new StreamService(backend, fence, config),
+    streams: new StreamService(backend, fence, config, ranges),
     groups: new GroupService(backend, fence, policies),
     consume,
     pending: new PendingService(backend, fence, config),
-    deadLetters: new DeadLetterService(backend, fence, policies, config),
+    deadLetters: new DeadLetterService(backend, fence, policies, config, ranges),
     reaper,
     admission,
     openPullSession: (options, sink, waiter) => {

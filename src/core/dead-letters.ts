@@ -3,13 +3,18 @@ import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, rangeBound } from '../contract/ids.js';
-import { LimitChecks } from '../contract/limits.js';
+import { LimitChecks, entryBytes } from '../contract/limits.js';
+import type { RangeReader } from './range-reader.js';
 import type { PolicyStore } from './policy.js';
 import type { Message } from '../contract/types.js';
 
 export interface DeadLetterPage {
   readonly messages: Message[];
-  /** Pass as `after` to continue; null when the dead-letter stream was read to its end. */
+  /**
+   * Pass as `after` to continue; null when the dead-letter stream was read to its end. Set
+   * when the listing stopped at `count`, at STREAMGATE_SCAN_LIMIT entries read, or after the
+   * dead letter whose bytes reached STREAMGATE_MAX_RESPONSE_BYTES.
+   */
   readonly next: string | null;
 }
 
@@ -27,6 +32,7 @@ export class DeadLetterService {
     private readonly fence: Fence,
     private readonly policies: PolicyStore,
     private readonly config: CoreConfig,
+    private readonly ranges: RangeReader,
   ) {
     this.check = new LimitChecks(config.limits);
   }
@@ -38,19 +44,25 @@ export class DeadLetterService {
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
     const dlq = await this.deadLetterStreamOf(stream, group);
+    const { limits } = this.config;
     const found: Message[] = [];
     let scanned = 0;
+    let bytes = 0;
     while (found.length < count && scanned < this.config.scanLimit) {
-      const page = await this.backend.commands.range(dlq, start, '+', Math.min(PAGE, this.config.scanLimit - scanned));
-      for (const m of page) {
+      // Each page is bounded by the bytes still allowed too (RangeReader), so dead letters
+      // of other groups read on the way cost no more than the reply.
+      const budget = limits.maxResponseBytes - bytes;
+      const page = await this.ranges.read(dlq, { start, end: '+', count: Math.min(PAGE, this.config.scanLimit - scanned), reverse: false, budget });
+      for (const m of page.messages) {
         scanned++;
         start = `(${m.id}`;
         if (belongsTo(m, stream, group)) {
           found.push(m);
-          if (found.length === count) break;
+          bytes += entryBytes(m);
+          if (found.length === count || bytes >= limits.maxResponseBytes) return { messages: found, next: m.id };
         }
       }
-      if (page.length === 0) return { messages: found, next: null };
+      if (page.messages.length === 0) return { messages: found, next: null };
     }
     return { messages: found, next: start.slice(1) };
   }

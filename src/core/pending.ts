@@ -6,6 +6,9 @@ import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { AutoClaimReply, ClaimReply } from '../redis/scripts.js';
 import type { PendingEntry, PendingSummary } from '../contract/types.js';
 
+/** The claimed messages, or only their IDs with justId. */
+export type { Claimed } from '../redis/scripts.js';
+
 export interface PendingQuery {
   readonly start: string;
   readonly end: string;
@@ -33,14 +36,38 @@ export interface AutoClaimInput {
   readonly justId?: boolean;
 }
 
-/** The claimed messages, or only their IDs with justId. */
+/**
+ * The claimed messages, or only their IDs with justId; `untried`: the IDs of the request not
+ * tried because the reply reached STREAMGATE_MAX_RESPONSE_BYTES (claim them in another call).
+ */
 export type ClaimResult = ClaimReply;
+
+/** A page of pending entries. */
+export interface PendingPage {
+  readonly entries: PendingEntry[];
+  /**
+   * The last ID returned when the listing stopped at `count` or at STREAMGATE_MAX_RESPONSE_BYTES
+   * (continue with `start` = `(<next>`); null when the range has nothing more.
+   */
+  readonly next: string | null;
+}
+
+/** Bytes a pending entry counts against the budget: its ID, its consumer, and 16 for its two numbers. */
+const pendingEntryBytes = (e: PendingEntry): number => e.id.length + Buffer.byteLength(e.consumer, 'utf8') + 16;
 
 export type AutoClaimResult = AutoClaimReply;
 
-/** Pending inspection and explicit claims: exactly what Redis does, no lease rules. */
+/** The largest entry ID: nothing follows it. */
+const LAST_ID = '18446744073709551615-18446744073709551615';
+
+/**
+ * Pending inspection and explicit claims: exactly what Redis does, no lease rules; each reply
+ * stops at STREAMGATE_MAX_RESPONSE_BYTES and says where to continue.
+ */
 export class PendingService {
   private readonly check: LimitChecks;
+  /** STREAMGATE_MAX_RESPONSE_BYTES: listings and claims stop after the entry that reaches it. */
+  private readonly budget: number;
 
   constructor(
     private readonly backend: Backend,
@@ -48,6 +75,7 @@ export class PendingService {
     config: CoreConfig,
   ) {
     this.check = new LimitChecks(config.limits);
+    this.budget = config.limits.maxResponseBytes;
   }
 
   async summary(stream: string, group: string): Promise<PendingSummary> {
@@ -56,7 +84,12 @@ export class PendingService {
     return this.backend.commands.pendingSummary(stream, group);
   }
 
-  async entries(stream: string, group: string, q: PendingQuery): Promise<PendingEntry[]> {
+  /**
+   * XPENDING's extended form, stopping after `count` entries or after the entry whose bytes
+   * (ID, consumer name, 16 for the numbers) reach STREAMGATE_MAX_RESPONSE_BYTES. Redis answers
+   * at most `count` entries of that size (no message data), so the budget applies here.
+   */
+  async entries(stream: string, group: string, q: PendingQuery): Promise<PendingPage> {
     this.fence.check(stream);
     this.fence.names.group(group);
     if (q.consumer !== undefined) this.fence.names.consumer(q.consumer);
@@ -64,7 +97,20 @@ export class PendingService {
     const start = rangeBound(q.start, 'start');
     const end = rangeBound(q.end, 'end');
     const count = this.check.count(q.count);
-    return this.backend.commands.pendingEntries(stream, group, { minIdleMs, start, end, count, consumer: q.consumer });
+    const found = await this.backend.commands.pendingEntries(stream, group, { minIdleMs, start, end, count, consumer: q.consumer });
+    let bytes = 0;
+    let kept = found.length;
+    for (let i = 0; i < found.length; i++) {
+      bytes += pendingEntryBytes(found[i]!);
+      if (bytes >= this.budget && i + 1 < found.length) {
+        kept = i + 1;
+        break;
+      }
+    }
+    const entries = kept === found.length ? found : found.slice(0, kept);
+    const last = entries.at(-1)?.id;
+    const more = last !== undefined && (kept < found.length || found.length === count) && last !== LAST_ID;
+    return { entries, next: more ? last : null };
   }
 
   async claim(stream: string, group: string, input: ClaimInput): Promise<ClaimResult> {
@@ -74,13 +120,14 @@ export class PendingService {
     const ids = this.check.ids(input.ids);
     const minIdleMs = nonNegativeInt(input.minIdleMs, 'minIdleMs');
     const optional = (value: number | undefined, path: string) => (value === undefined ? undefined : nonNegativeInt(value, path));
-    return this.backend.scripts.claim(stream, group, input.consumer, minIdleMs, ids, {
+    const options = {
       idleMs: optional(input.idleMs, 'idleMs'),
       timeMs: optional(input.timeMs, 'timeMs'),
       retryCount: optional(input.retryCount, 'retryCount'),
       force: input.force,
       justId: input.justId,
-    });
+    };
+    return this.backend.scripts.claim(stream, group, input.consumer, minIdleMs, ids, options, this.budget);
   }
 
   async autoclaim(stream: string, group: string, input: AutoClaimInput): Promise<AutoClaimResult> {
@@ -93,6 +140,7 @@ export class PendingService {
       start,
       count: this.check.count(input.count),
       justId: Boolean(input.justId),
+      budget: this.budget,
     });
   }
 }

@@ -5,6 +5,7 @@ import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { entryId, publishId, rangeBound } from '../contract/ids.js';
 import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
+import type { RangeReader } from './range-reader.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
 import type { TrimArgs } from '../redis/scripts.js';
 import type { Message, StreamInfo } from '../contract/types.js';
@@ -41,6 +42,17 @@ export interface RangeQuery {
   readonly reverse: boolean;
 }
 
+/** A page of a range read. */
+export interface RangePage {
+  readonly messages: Message[];
+  /**
+   * The last ID returned when the read stopped at `count` or at STREAMGATE_MAX_RESPONSE_BYTES
+   * (continue with the exclusive bound `(<next>`: `start`, or `end` when reverse); null when
+   * the range has nothing more.
+   */
+  readonly next: string | null;
+}
+
 export interface TrimResult {
   readonly trimmed: number;
   /** Set when a plain trim removed entries still pending or not yet delivered to some group. */
@@ -48,6 +60,10 @@ export interface TrimResult {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The largest entry ID (nothing follows it) and the smallest (nothing precedes it). */
+const LAST_ID = '18446744073709551615-18446744073709551615';
+const FIRST_ID = '0-1';
 
 /** Longest SCAN MATCH pattern a stream listing takes (the REST schema says the same). */
 export const MATCH_MAX_LENGTH = 1024;
@@ -59,6 +75,7 @@ export class StreamService {
     private readonly backend: Backend,
     private readonly fence: Fence,
     private readonly config: CoreConfig,
+    private readonly ranges: RangeReader,
   ) {
     this.check = new LimitChecks(config.limits);
   }
@@ -87,14 +104,22 @@ export class StreamService {
     return this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec });
   }
 
-  async read(stream: string, q: RangeQuery): Promise<Message[]> {
+  /**
+   * Entries of a range, stopping after `count` or after the entry whose bytes reach
+   * STREAMGATE_MAX_RESPONSE_BYTES (at least one entry, so a page always moves on): a huge
+   * count over big entries never brings them all into the gateway (RangeReader).
+   */
+  async read(stream: string, q: RangeQuery): Promise<RangePage> {
     this.fence.check(stream);
     const start = rangeBound(q.start, 'start');
     const end = rangeBound(q.end, 'end');
     const count = this.check.count(q.count);
-    const messages = await this.backend.commands.range(stream, start, end, count, q.reverse);
+    const budget = this.config.limits.maxResponseBytes;
+    const { messages, cut } = await this.ranges.read(stream, { start, end, count, reverse: q.reverse, budget });
     if (messages.length === 0) await this.backend.assertStream(stream);
-    return messages;
+    const last = messages.at(-1)?.id;
+    const more = last !== undefined && (cut || messages.length === count) && !(q.reverse ? last === FIRST_ID : last === LAST_ID);
+    return { messages, next: more ? last : null };
   }
 
   async deleteMessage(stream: string, id: string): Promise<number> {

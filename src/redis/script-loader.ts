@@ -25,6 +25,7 @@ const FILES = {
   redrive: 'redrive-2.lua',
   trim: 'trim-1.lua',
   claim: 'claim-1.lua',
+  range: 'range-1.lua',
   autoclaim: 'autoclaim-1.lua',
   reapGroups: 'reapGroups-3.lua',
   reap: 'reap-2.lua',

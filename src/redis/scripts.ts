@@ -8,9 +8,11 @@ import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
 import { type LeaseWalk, type PullOptions, type PullReply, parsePackedPull, parsePull } from './pull-reply.js';
+import { type AutoClaimReply, type ClaimOptions, type ClaimReply, type RangeOptions, type RangeReply, parseAutoClaim, parseClaim, parseRange } from './read-replies.js';
 
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
 export type { LeaseWalk, PullOptions, PullReply } from './pull-reply.js';
+export type { AutoClaimReply, ClaimOptions, ClaimReply, Claimed, RangeOptions, RangeReply } from './read-replies.js';
 
 /**
  * One typed function per Lua script (lua/*.lua; each file's header is its contract): each
@@ -47,23 +49,6 @@ export interface CreateGroupOptions {
   readonly entriesRead: number | undefined;
   /** Complete and validated. */
   readonly policy: GroupPolicy;
-}
-
-/** XCLAIM's options after the IDs, checked by the caller. */
-export interface ClaimOptions {
-  readonly idleMs?: number;
-  readonly timeMs?: number;
-  readonly retryCount?: number;
-  readonly force?: boolean;
-  readonly justId?: boolean;
-}
-
-export type ClaimReply = { readonly messages: Message[] } | { readonly ids: string[] };
-
-export interface AutoClaimReply {
-  readonly next: string;
-  readonly claimed: ClaimReply;
-  readonly deletedIds: string[];
 }
 
 export interface ReapOptions {
@@ -122,9 +107,21 @@ export class Scripts {
     );
   }
 
-  /** history-1: the consumer's own pending entries after `after` ('0': all). */
-  history(stream: string, group: string, consumer: string, count: number, after: string): Promise<Message[]> {
-    return this.backend.call(stream, () => this.runner.runBuffer('history', [stream], [group, consumer, count, after]), countedEntries);
+  /**
+   * history-1: the consumer's own pending entries after `after` ('0': all), stopping after the
+   * entry whose bytes reach `budget`.
+   */
+  history(stream: string, group: string, consumer: string, count: number, after: string, budget: number): Promise<Message[]> {
+    return this.backend.call(stream, () => this.runner.runBuffer('history', [stream], [group, consumer, count, after, budget]), countedEntries);
+  }
+
+  /** range-1: XRANGE / XREVRANGE stopping after the entry whose bytes reach `o.budget`; values byte-exact. */
+  range(stream: string, o: RangeOptions): Promise<RangeReply> {
+    return this.backend.call(
+      stream,
+      () => this.runner.runBuffer('range', [stream], [o.start, o.end, o.count, o.reverse ? '1' : '0', o.budget, o.firstChunk]),
+      parseRange,
+    );
   }
 
   /**
@@ -161,37 +158,42 @@ export class Scripts {
     );
   }
 
-  /** claim-1: XCLAIM, with each claimed entry's delivery count (or the IDs, with justId). */
-  claim(stream: string, group: string, consumer: string, minIdleMs: number, ids: readonly string[], o: ClaimOptions): Promise<ClaimReply> {
-    const args: (string | number)[] = [group, o.justId ? '1' : '0', consumer, minIdleMs, ...ids];
+  /**
+   * claim-1: XCLAIM, with each claimed entry's delivery count (or the IDs, with justId),
+   * stopping after the entry whose bytes reach `budget` (the IDs after it untried).
+   */
+  claim(
+    stream: string,
+    group: string,
+    consumer: string,
+    minIdleMs: number,
+    ids: readonly string[],
+    o: ClaimOptions,
+    budget: number,
+  ): Promise<ClaimReply> {
+    const args: (string | number)[] = [group, o.justId ? '1' : '0', budget, ids.length, consumer, minIdleMs, ...ids];
     if (o.idleMs !== undefined) args.push('IDLE', o.idleMs);
     if (o.timeMs !== undefined) args.push('TIME', o.timeMs);
     if (o.retryCount !== undefined) args.push('RETRYCOUNT', o.retryCount);
     if (o.force) args.push('FORCE');
     if (o.justId) args.push('JUSTID');
-    return this.backend.call(stream, () => this.runner.runBuffer('claim', [stream], args), (reply) =>
-      o.justId ? { ids: strings(reply) } : { messages: countedEntries(reply) },
-    );
+    return this.backend.call(stream, () => this.runner.runBuffer('claim', [stream], args), (reply) => parseClaim(reply, o.justId === true));
   }
 
-  /** autoclaim-1: XAUTOCLAIM, with each claimed entry's delivery count (or the IDs, with justId). */
+  /**
+   * autoclaim-1: XAUTOCLAIM, with each claimed entry's delivery count (or the IDs, with
+   * justId), stopping after the entry whose bytes reach `o.budget` (`next` continues after it).
+   */
   autoclaim(
     stream: string,
     group: string,
     consumer: string,
-    o: { readonly minIdleMs: number; readonly start: string; readonly count: number; readonly justId: boolean },
+    o: { readonly minIdleMs: number; readonly start: string; readonly count: number; readonly justId: boolean; readonly budget: number },
   ): Promise<AutoClaimReply> {
     return this.backend.call(
       stream,
-      () => this.runner.runBuffer('autoclaim', [stream], [group, consumer, o.minIdleMs, o.start, o.count, o.justId ? '1' : '0']),
-      (reply) => {
-        const [next, claimed, deleted] = arr(reply);
-        return {
-          next: str(next),
-          claimed: o.justId ? { ids: strings(claimed) } : { messages: countedEntries(claimed) },
-          deletedIds: strings(deleted),
-        };
-      },
+      () => this.runner.runBuffer('autoclaim', [stream], [group, consumer, o.minIdleMs, o.start, o.count, o.justId ? '1' : '0', o.budget]),
+      (reply) => parseAutoClaim(reply, o.justId),
     );
   }
 

@@ -186,7 +186,7 @@ describe('group position', () => {
     await core.groups.setPosition(s, 'g', { id: '0' });
     const again = await core.consume.pull(s, 'g', pullOf('other'));
     expect(again.map((m) => m.id)).toEqual(['1-0']);
-    expect((await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 }))[0]).toMatchObject({ consumer: 'other' });
+    expect((await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 })).entries[0]).toMatchObject({ consumer: 'other' });
   });
 });
 
@@ -256,16 +256,16 @@ describe('pending inspection and explicit claims (Redis semantics)', () => {
         { name: 'b', count: 1 },
       ],
     });
-    const all = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 });
+    const { entries: all } = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 });
     expect(all.map((e) => [e.id, e.consumer, e.deliveryCount])).toEqual([
       ['1-0', 'a', 1],
       ['2-0', 'a', 1],
       ['3-0', 'b', 1],
     ]);
-    const ofB = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10, consumer: 'b' });
+    const { entries: ofB } = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10, consumer: 'b' });
     expect(ofB.map((e) => e.id)).toEqual(['3-0']);
     await redis.xclaim(s, 'g', 'a', 0, '2-0', 'IDLE', 50_000, 'JUSTID');
-    const idle = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10, minIdleMs: 40_000 });
+    const { entries: idle } = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10, minIdleMs: 40_000 });
     expect(idle.map((e) => e.id)).toEqual(['2-0']);
     expect(idle[0]!.idleMs).toBeGreaterThanOrEqual(50_000);
     const empty = uniq();
@@ -276,12 +276,12 @@ describe('pending inspection and explicit claims (Redis semantics)', () => {
   it('claim takes leases regardless of the policy, with the XCLAIM options', async () => {
     const s = await twoConsumers();
     // minIdleMs guards the claim, exactly as XCLAIM does.
-    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 60_000, ids: ['1-0'] })).toEqual({ messages: [] });
+    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 60_000, ids: ['1-0'] })).toEqual({ messages: [], untried: [] });
     const claimed = await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['1-0', '9-0'] });
     expect('messages' in claimed && claimed.messages.map((m) => [m.id, text(m), m.deliveryCount])).toEqual([['1-0', { id: '1-0' }, 2]]);
-    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['2-0'], justId: true, idleMs: 5000 })).toEqual({ ids: ['2-0'] });
+    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['2-0'], justId: true, idleMs: 5000 })).toEqual({ ids: ['2-0'], untried: [] });
     await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['3-0'], retryCount: 9, justId: true });
-    const entries = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 });
+    const { entries } = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 });
     expect(entries.map((e) => [e.id, e.consumer, e.deliveryCount])).toEqual([
       ['1-0', 'c', 2],
       ['2-0', 'c', 1],
@@ -289,8 +289,8 @@ describe('pending inspection and explicit claims (Redis semantics)', () => {
     ]);
     expect(entries[1]!.idleMs).toBeGreaterThanOrEqual(5000);
     await publish(s, '4-0');
-    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['4-0'], justId: true })).toEqual({ ids: [] });
-    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['4-0'], justId: true, force: true })).toEqual({ ids: ['4-0'] });
+    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['4-0'], justId: true })).toEqual({ ids: [], untried: [] });
+    expect(await core.pending.claim(s, 'g', { consumer: 'c', minIdleMs: 0, ids: ['4-0'], justId: true, force: true })).toEqual({ ids: ['4-0'], untried: [] });
   });
 
   it('autoclaim walks with a cursor and reports deleted entries', async () => {
@@ -357,7 +357,7 @@ describe('streams', () => {
     const s = uniq();
     await publish(s, '1-0', '2-0', '3-0', '4-0');
     const read = async (start: string, end: string, reverse = false, count = 10) =>
-      (await core.streams.read(s, { start, end, count, reverse })).map((m) => m.id);
+      (await core.streams.read(s, { start, end, count, reverse })).messages.map((m) => m.id);
     expect(await read('2', '3')).toEqual(['2-0', '3-0']);
     expect(await read('2', '3', true)).toEqual(['3-0', '2-0']);
     expect(await read('(1-0', '(4-0')).toEqual(['2-0', '3-0']);

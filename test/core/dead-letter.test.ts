@@ -62,7 +62,7 @@ describe.concurrent('dead-lettering', () => {
       'x-last-consumer', 'c2',
     ]);
     expect(await core.pending.summary(s, 'g')).toMatchObject({ count: 0 });
-    expect(await core.streams.read(s, { start: '-', end: '+', count: 10, reverse: false })).toHaveLength(1);
+    expect((await core.streams.read(s, { start: '-', end: '+', count: 10, reverse: false })).messages).toHaveLength(1);
     // The other group still gets the entry, untouched.
     expect((await pull(s, 'other', 'x')).map((m) => [m.id, text(m), m.deliveryCount])).toEqual([[id, { a: '1', b: 'two' }, 1]]);
     // It is never delivered again in the source group.
@@ -94,7 +94,7 @@ describe.concurrent('dead-lettering', () => {
       }
       if (round < 3) await sleep(EXPIRE);
     }
-    const pending = (await core.pending.entries(s, 'g', { start: '-', end: '+', count: 1000 })).map((p) => p.id);
+    const pending = (await core.pending.entries(s, 'g', { start: '-', end: '+', count: 1000 })).entries.map((p) => p.id);
     const dead = (await dlqEntries(`${s}:dlq`)).map(([, f]) => f[f.indexOf('x-original-id') + 1]!);
     expect(dead.length).toBeGreaterThan(0);
     expect(pending.length).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe.concurrent('dead-lettering', () => {
     const seen = [...acked, ...pending, ...dead];
     // Undelivered leftovers of the last round are not lost either: still in the stream, unread.
     const info = await core.groups.get(s, 'g');
-    const unread = (await core.streams.read(s, { start: `(${info.lastDeliveredId}`, end: '+', count: 1000, reverse: false })).map((m) => m.id);
+    const unread = (await core.streams.read(s, { start: `(${info.lastDeliveredId}`, end: '+', count: 1000, reverse: false })).messages.map((m) => m.id);
     expect(new Set([...seen, ...unread]).size).toBe(seen.length + unread.length); // disjoint
     expect(new Set([...seen, ...unread])).toEqual(all);
   });
@@ -142,7 +142,7 @@ describe.concurrent('dead-lettering', () => {
     const err = await expectCode(pull(s, 'g', 'c2'), 'NOT_A_STREAM');
     expect(err.message).toContain(`${s}:dlq`);
     // Both messages are still pending for c1, with their delivery counts unchanged.
-    const pending = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 });
+    const { entries: pending } = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 10 });
     expect(pending.map((p) => [p.id, p.consumer, p.deliveryCount])).toEqual(ids.map((id) => [id, 'c1', 1]));
     expect(await redis.get(`${s}:dlq`)).toBe('not a stream');
   });
@@ -239,7 +239,7 @@ describe('dead letters of groups sharing the default dead-letter stream', () => 
     const r = await core.deadLetters.redrive(s, 'g1', { ids: [g1[1]!.id, g2[0]!.id] });
     expect(r.redriven).toBe(1);
     expect(r.ids).toHaveLength(1);
-    const republished = await core.streams.read(s, { start: r.ids[0]!, end: r.ids[0]!, count: 1, reverse: false });
+    const { messages: republished } = await core.streams.read(s, { start: r.ids[0]!, end: r.ids[0]!, count: 1, reverse: false });
     expect(republished.map(text)).toEqual([{ n: '2', 'x-own': 'kept' }]);
     expect(republished[0]!.pairs!.map(([k]) => k)).toEqual(['n', 'x-own']);
     const left = (await dlqEntries(`${s}:dlq`)).map(([id]) => id);
@@ -253,7 +253,7 @@ describe('dead letters of groups sharing the default dead-letter stream', () => 
     const g1Before = (await core.deadLetters.list(s, 'g1', { count: 10 })).messages.length;
     const r = await core.deadLetters.redrive(s, 'g2', { count: 5 });
     expect(r.redriven).toBe(2);
-    const added = await Promise.all(r.ids.map((id) => core.streams.read(s, { start: id, end: id, count: 1, reverse: false })));
+    const added = await Promise.all(r.ids.map(async (id) => (await core.streams.read(s, { start: id, end: id, count: 1, reverse: false })).messages));
     expect(added.map((m) => text(m[0]!))).toEqual([{ n: '1' }, { n: '2', 'x-own': 'kept' }]);
     expect((await core.deadLetters.list(s, 'g2', { count: 10 })).messages).toEqual([]);
     expect((await core.deadLetters.list(s, 'g1', { count: 10 })).messages).toHaveLength(g1Before);

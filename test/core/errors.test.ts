@@ -196,7 +196,7 @@ describe('validation errors', () => {
     const { ids } = await core.streams.publish(s2, { messages: [{ pairs: fields({ a: '1' }) }] });
     await core.consume.pull(s2, 'g', pullOf('c'));
     await expectCode(core.consume.nack(s2, 'g', 'c', ids, 1001), 'VALIDATION_FAILED');
-    const [entry] = await core.pending.entries(s2, 'g', { start: '-', end: '+', count: 10 });
+    const [entry] = (await core.pending.entries(s2, 'g', { start: '-', end: '+', count: 10 })).entries;
     expect(entry?.idleMs).toBeLessThan(1000);
   });
 

@@ -70,8 +70,8 @@ describe('entries added by a native client', () => {
     await redis.xgroup('CREATE', s, 'g', '0', 'MKSTREAM');
     const ids = await nativeAdd(s, AWKWARD);
     const expected = AWKWARD.map((pairs, i) => shapeOf(ids[i]!, pairs));
-    expect((await core.streams.read(s, { start: '-', end: '+', count: 100, reverse: false })).map(shape)).toEqual(expected);
-    expect((await core.streams.read(s, { start: '-', end: '+', count: 100, reverse: true })).map(shape)).toEqual([...expected].reverse());
+    expect((await core.streams.read(s, { start: '-', end: '+', count: 100, reverse: false })).messages.map(shape)).toEqual(expected);
+    expect((await core.streams.read(s, { start: '-', end: '+', count: 100, reverse: true })).messages.map(shape)).toEqual([...expected].reverse());
     await core.consume.pull(s, 'g', pullOf('c1'));
     expect((await core.consume.pull(s, 'g', pullOf('c1', { from: '0' }))).map(shape)).toEqual(expected);
     const claimed = await core.pending.claim(s, 'g', { consumer: 'c2', minIdleMs: 0, ids });
@@ -94,7 +94,7 @@ describe('entries added by a native client', () => {
     const dead = await core.deadLetters.list(s, 'g', { count: 100 });
     expect(dead.messages.map((m) => shape(m).pairs!.slice(0, -5))).toEqual(AWKWARD.map((p) => shapeOf('', p).pairs));
     const { ids: newIds } = await core.deadLetters.redrive(s, 'g', {});
-    const republished = await core.streams.read(s, { start: `(${ids.at(-1)!}`, end: '+', count: 100, reverse: false });
+    const { messages: republished } = await core.streams.read(s, { start: `(${ids.at(-1)!}`, end: '+', count: 100, reverse: false });
     expect(republished.map(shape)).toEqual(AWKWARD.map((pairs, i) => shapeOf(newIds[i]!, pairs)));
   });
 });

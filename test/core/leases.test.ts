@@ -35,8 +35,8 @@ async function setup(n = 1, leaseMs = LEASE): Promise<{ s: string; ids: string[]
 const pull = (s: string, consumer: string, count = 100) => core.consume.pull(s, 'g', pullOf(consumer, { count }));
 const delivered = async (s: string, consumer: string, count = 100) =>
   (await pull(s, consumer, count)).map((m) => [m.id, m.deliveryCount]);
-const pendingList = (s: string): Promise<PendingEntry[]> =>
-  core.pending.entries(s, 'g', { start: '-', end: '+', count: 100 });
+const pendingList = async (s: string): Promise<PendingEntry[]> =>
+  (await core.pending.entries(s, 'g', { start: '-', end: '+', count: 100 })).entries;
 
 describe.concurrent('leases', () => {
   it('a leased message goes to no one, the owner included, until the lease ends; then to any consumer, deliveryCount 2', async () => {

@@ -209,7 +209,7 @@ describe('reaping', () => {
     }
     // A last consumer takes what is left (released messages first, then any never delivered).
     await pull(s, 'drain', 100);
-    const pending = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 1000 });
+    const { entries: pending } = await core.pending.entries(s, 'g', { start: '-', end: '+', count: 1000 });
     const dlq = (await redis.xrange(`${s}:dlq`, '-', '+')).map(([, f]) => f[f.indexOf('x-original-id') + 1]!);
     const info = await core.groups.get(s, 'g');
     // Every message delivered, and each exactly once in: acked, pending, dead-lettered.

@@ -25,6 +25,9 @@ afterAll(() => redis.disconnect());
 const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise<unknown> =>
   redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
 
+/** A byte budget no test entry reaches (the bounded reads: test/core/bounded-reads.test.ts). */
+const BIG = 1_000_000_000;
+
 /**
  * pull-4, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
  * `{id, {name, value, ...}, deliveryCount, ...}` list they were packed from.
@@ -502,10 +505,10 @@ describe('pull-4', () => {
 
 describe('history-1', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
-    await refused(run('history', [uniq()], 'g', 'c', 10, '0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
-    await refused(run('history', [await stringKey()], 'g', 'c', 10, '0'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('history', [uniq()], 'g', 'c', 10, '0', BIG), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('history', [await stringKey()], 'g', 'c', 10, '0', BIG), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('history', [s], 'nope', 'c', 10, '0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('history', [s], 'nope', 'c', 10, '0', BIG), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it("returns the consumer's own pending entries after an ID, a deleted one with nil fields", async () => {
@@ -514,10 +517,10 @@ describe('history-1', () => {
     await deliver(s, 'g', 'other', 1);
     await redis.xdel(s, ids[1]!);
     // A history read counts as a delivery in Redis, except for deleted entries.
-    expect(await run('history', [s], 'g', 'c', 10, '0')).toEqual([ids[0], ['i', '1'], 2, ids[1], null, 1, ids[2], ['i', '3'], 2]);
-    expect(await run('history', [s], 'g', 'c', 1, ids[0]!)).toEqual([ids[1], null, 1]);
-    expect(await run('history', [s], 'g', 'other', 10, '0')).toEqual([ids[3], ['i', '4'], 2]);
-    expect(await run('history', [s], 'g', 'nobody', 10, '0')).toEqual([]);
+    expect(await run('history', [s], 'g', 'c', 10, '0', BIG)).toEqual([ids[0], ['i', '1'], 2, ids[1], null, 1, ids[2], ['i', '3'], 2]);
+    expect(await run('history', [s], 'g', 'c', 1, ids[0]!, BIG)).toEqual([ids[1], null, 1]);
+    expect(await run('history', [s], 'g', 'other', 10, '0', BIG)).toEqual([ids[3], ['i', '4'], 2]);
+    expect(await run('history', [s], 'g', 'nobody', 10, '0', BIG)).toEqual([]);
   });
 });
 
@@ -845,33 +848,33 @@ describe('claim-1 and autoclaim-1', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
     const str = await stringKey();
     const { s } = await streamWithGroup();
-    await refused(run('claim', [uniq()], 'g', '0', 'c', 0, '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
-    await refused(run('claim', [str], 'g', '0', 'c', 0, '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
-    await refused(run('claim', [s], 'nope', '0', 'c', 0, '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
-    await refused(run('autoclaim', [uniq()], 'g', 'c', 0, '0-0', 10, '0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
-    await refused(run('autoclaim', [str], 'g', 'c', 0, '0-0', 10, '0'), 'WRONGTYPE', 'NOT_A_STREAM');
-    await refused(run('autoclaim', [s], 'nope', 'c', 0, '0-0', 10, '0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('claim', [uniq()], 'g', '0', BIG, 1, 'c', 0, '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('claim', [str], 'g', '0', BIG, 1, 'c', 0, '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('claim', [s], 'nope', '0', BIG, 1, 'c', 0, '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('autoclaim', [uniq()], 'g', 'c', 0, '0-0', 10, '0', BIG), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('autoclaim', [str], 'g', 'c', 0, '0-0', 10, '0', BIG), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('autoclaim', [s], 'nope', 'c', 0, '0-0', 10, '0', BIG), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it('claim adds the delivery count Redis keeps; JUSTID answers IDs and keeps the count', async () => {
     const { s, ids } = await streamWithGroup(2);
     await deliver(s, 'g', 'c1');
-    expect(await run('claim', [s], 'g', '0', 'c2', 0, ids[0]!)).toEqual([ids[0], ['i', '1'], 2]);
-    expect(await run('claim', [s], 'g', '1', 'c2', 0, ids[1]!, 'JUSTID')).toEqual([ids[1]]);
+    expect(await run('claim', [s], 'g', '0', BIG, 1, 'c2', 0, ids[0]!)).toEqual([[ids[0], ['i', '1'], 2], []]);
+    expect(await run('claim', [s], 'g', '1', BIG, 1, 'c2', 0, ids[1]!, 'JUSTID')).toEqual([[ids[1]], []]);
     expect(await pendingOf(s, 'g', ids[1]!)).toEqual(['c2', expect.any(Number), 1]);
-    expect(await run('claim', [s], 'g', '0', 'c2', 60_000, ids[0]!)).toEqual([]);
+    expect(await run('claim', [s], 'g', '0', BIG, 1, 'c2', 60_000, ids[0]!)).toEqual([[], []]);
   });
 
   it('autoclaim answers cursor, entries with counts, deleted IDs', async () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c1');
     await redis.xdel(s, ids[1]!);
-    expect(await run('autoclaim', [s], 'g', 'c2', 0, '0-0', 10, '0')).toEqual([
+    expect(await run('autoclaim', [s], 'g', 'c2', 0, '0-0', 10, '0', BIG)).toEqual([
       '0-0',
       [ids[0], ['i', '1'], 2, ids[2], ['i', '3'], 2],
       [ids[1]],
     ]);
-    expect(await run('autoclaim', [s], 'g', 'c3', 0, '0-0', 1, '1')).toEqual([ids[2], [ids[0]], []]);
+    expect(await run('autoclaim', [s], 'g', 'c3', 0, '0-0', 1, '1', BIG)).toEqual([ids[2], [ids[0]], []]);
   });
 });
 

@@ -85,7 +85,7 @@ describe('values as text or base64', () => {
     const b64 = await ok(t, 200, 'POST', R.pull, `${gp(s, 'g', '/pull')}?encoding=base64`, { consumer: 'c1' });
     expect(b64.messages).toEqual([{ id: ids[1], fields: { n: Buffer.from('1').toString('base64') }, deliveryCount: 1, encoding: 'base64' }]);
     const claimed = await ok(t, 200, 'POST', R.claim, gp(s, 'g', '/claim'), { consumer: 'c2', minIdleMs: 0, ids: [ids[0]] });
-    expect(claimed).toEqual({ messages: [{ id: ids[0], fields: { n: '0' }, deliveryCount: 2 }] });
+    expect(claimed).toEqual({ messages: [{ id: ids[0], fields: { n: '0' }, deliveryCount: 2 }], remainingIds: [] });
     const auto = await ok(t, 200, 'POST', R.autoclaim, gp(s, 'g', '/autoclaim'), { consumer: 'c3', minIdleMs: 0, start: ids[1] });
     expect(auto).toEqual({ next: '0-0', messages: [{ id: ids[1], fields: { n: '1' }, deliveryCount: 2 }], deletedIds: [] });
   });

@@ -26,13 +26,13 @@ export function messageHandlers({ core, unary }: Rpcs): HandlersOf<'Publish' | '
     }) as unknown as HandlersOf<'Publish'>['Publish'],
 
     ReadRange: unary('ReadRange', async (r) => {
-      const messages = await core.streams.read(r.stream, {
+      const page = await core.streams.read(r.stream, {
         start: orDefault(r.start, readRange.start),
         end: orDefault(r.end, readRange.end),
         count: orDefault(r.count, readRange.count),
         reverse: r.reverse,
       });
-      return { messages: messages.map(toProtoMessage) };
+      return { messages: page.messages.map(toProtoMessage), next: page.next ?? '' };
     }),
 
     DeleteMessage: unary('DeleteMessage', async (r) => ({ deleted: await core.streams.deleteMessage(r.stream, r.id) })),

@@ -1,11 +1,11 @@
 import { defaultOptions } from '../../contract/defaults.js';
-import type { ClaimResult } from '../../core/pending.js';
+import type { Claimed } from '../../core/pending.js';
 import { orDefault, toProtoMessage } from '../convert.js';
 import type { HandlersOf, Rpcs } from './rpc.js';
 
 const { listPending, autoClaim } = defaultOptions;
 
-const claimed = (r: ClaimResult) => ('ids' in r ? { ids: r.ids } : { messages: r.messages.map(toProtoMessage) });
+const claimed = (r: Claimed) => ('ids' in r ? { ids: r.ids } : { messages: r.messages.map(toProtoMessage) });
 
 /** Pending lists and explicit claims, exactly as in Redis. */
 export function pendingHandlers({ core, unary }: Rpcs): HandlersOf<'Pending' | 'ListPending' | 'Claim' | 'AutoClaim'> {
@@ -20,12 +20,14 @@ export function pendingHandlers({ core, unary }: Rpcs): HandlersOf<'Pending' | '
       const start = orDefault(r.start, listPending.start);
       const end = orDefault(r.end, listPending.end);
       const count = orDefault(r.count, listPending.count);
-      return { entries: await pending.entries(r.stream, r.group, { start, end, count, consumer: r.consumer, minIdleMs: r.minIdleMs }) };
+      const page = await pending.entries(r.stream, r.group, { start, end, count, consumer: r.consumer, minIdleMs: r.minIdleMs });
+      return { entries: page.entries, next: page.next ?? '' };
     }),
 
     Claim: unary('Claim', async (r) => {
       const { consumer, minIdleMs, ids, idleMs, timeMs, retryCount, force, justId } = r;
-      return claimed(await pending.claim(r.stream, r.group, { consumer, minIdleMs, ids, idleMs, timeMs, retryCount, force, justId }));
+      const result = await pending.claim(r.stream, r.group, { consumer, minIdleMs, ids, idleMs, timeMs, retryCount, force, justId });
+      return { ...claimed(result), remainingIds: result.untried };
     }),
 
     AutoClaim: unary('AutoClaim', async (r) => {

@@ -14,7 +14,7 @@ export function deadLetterRoutes(app: ZodApp, { core }: RouteContext): void {
       tags: ['dead-letters'],
       summary: 'List dead letters of the group (XRANGE on the dead-letter stream)',
       description:
-        'Oldest first. Each carries the original fields plus x-original-id, x-original-stream, x-group, x-deliveries and x-last-consumer. A dead-letter stream may be shared: only entries of this stream and group are shown. Continue with `after` = `next`.',
+        'Oldest first. Each carries the original fields plus x-original-id, x-original-stream, x-group, x-deliveries and x-last-consumer. A dead-letter stream may be shared: only entries of this stream and group are shown. The listing stops after `count` dead letters, after the one whose bytes (ID, field names, values) reach STREAMGATE_MAX_RESPONSE_BYTES, or after reading STREAMGATE_SCAN_LIMIT entries. Continue with `after` = `next`.',
       params: GroupParams,
       querystring: EncodingQuery.extend({
         count: queryCount('Most dead letters to return.', defaultOptions.listDeadLetters.count),

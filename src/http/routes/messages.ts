@@ -145,7 +145,7 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
       tags: ['messages'],
       summary: 'Read a range of messages (XRANGE / XREVRANGE)',
       description:
-        '`start` and `end` are the lower and upper bounds (`-`, `+`, an ID, or `(ID` for exclusive); `reverse=true` only flips the order. Reads history without touching any group.',
+        '`start` and `end` are the lower and upper bounds (`-`, `+`, an ID, or `(ID` for exclusive); `reverse=true` only flips the order. Reads history without touching any group. The read stops after `count` entries or after the entry whose bytes (ID, field names, values) reach STREAMGATE_MAX_RESPONSE_BYTES (at least one entry is always answered); `next` says where to continue.',
       params: StreamParams,
       querystring: EncodingQuery.extend({
         start: z.string().default(defaultOptions.readRange.start).describe('Lower bound.'),
@@ -154,14 +154,21 @@ export function messageRoutes(app: ZodApp, { core }: RouteContext): void {
         reverse: queryBool('Newest first.', defaultOptions.readRange.reverse),
       }),
       response: {
-        200: MessagesSchema.meta({ examples: [{ messages: [{ id: '1700000000000-0', fields: { orderId: '42' } }] }] }),
+        200: MessagesSchema.extend({
+          next: z
+            .string()
+            .nullable()
+            .describe(
+              'The last ID answered when the read stopped at `count` or at STREAMGATE_MAX_RESPONSE_BYTES: continue with `start` = `(<next>` (`end` when reverse). Null when the range has nothing more.',
+            ),
+        }).meta({ examples: [{ messages: [{ id: '1700000000000-0', fields: { orderId: '42' } }], next: null }] }),
         ...problems(400, 404, 409),
       },
     },
     handler: async (req) => {
       const q = req.query;
-      const messages = await core.streams.read(req.params.stream, q);
-      return { messages: messages.map((m) => messageToJson(m, q.encoding)) };
+      const page = await core.streams.read(req.params.stream, q);
+      return { messages: page.messages.map((m) => messageToJson(m, q.encoding)), next: page.next };
     },
   });
 

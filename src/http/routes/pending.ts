@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaultOptions } from '../../contract/defaults.js';
-import type { ClaimResult } from '../../core/pending.js';
+import type { Claimed } from '../../core/pending.js';
 import type { RouteContext, ZodApp } from '../context.js';
 import { messageToJson } from '../encoding.js';
 import type { Encoding } from '../encoding.js';
@@ -19,13 +19,22 @@ const PendingEntrySchema = z
   })
   .meta({ id: 'PendingEntry', examples: [{ id: '1700000000000-0', consumer: 'worker-1', idleMs: 1520, deliveryCount: 1 }] });
 
-const claimed = (r: ClaimResult, encoding: Encoding) =>
+const claimed = (r: Claimed, encoding: Encoding) =>
   'ids' in r ? { ids: r.ids } : { messages: r.messages.map((m) => messageToJson(m, encoding)) };
 
 const ClaimReply = z.object({
-  messages: z.array(MessageSchema).optional().describe('Claimed messages (without justId).'),
+  messages: z
+    .array(MessageSchema)
+    .optional()
+    .describe('Claimed messages (without justId). The reply stops after the message whose bytes (ID, field names, values) reach STREAMGATE_MAX_RESPONSE_BYTES.'),
   ids: z.array(z.string()).optional().describe('Claimed IDs (with justId).'),
 });
+
+const RemainingIds = z
+  .array(z.string())
+  .describe(
+    'IDs of the request not tried (not claimed) because the reply reached STREAMGATE_MAX_RESPONSE_BYTES, in request order: claim them in another call. Empty with justId.',
+  );
 
 export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
   app.get('/v1/streams/:stream/groups/:group/pending', {
@@ -68,9 +77,20 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
         consumer: consumerName.optional().describe('Only this consumer entries.'),
         minIdleMs: queryInt('Only entries idle at least this long.'),
       }),
-      response: { 200: z.object({ entries: z.array(PendingEntrySchema) }), ...problems(400, 404, 409) },
+      response: {
+        200: z.object({
+          entries: z
+            .array(PendingEntrySchema)
+            .describe('At most `count`; the listing stops after the entry whose bytes (ID, consumer, 16 for its numbers) reach STREAMGATE_MAX_RESPONSE_BYTES.'),
+          next: z
+            .string()
+            .nullable()
+            .describe('The last ID answered when the listing stopped at `count` or at the byte limit: continue with `start` = `(<next>`. Null when the range has nothing more.'),
+        }),
+        ...problems(400, 404, 409),
+      },
     },
-    handler: async (req) => ({ entries: await core.pending.entries(req.params.stream, req.params.group, req.query) }),
+    handler: async (req) => core.pending.entries(req.params.stream, req.params.group, req.query),
   });
 
   app.post('/v1/streams/:stream/groups/:group/claim', {
@@ -79,7 +99,8 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
       operationId: 'claimMessages',
       tags: ['pending'],
       summary: 'Claim messages (XCLAIM)',
-      description: 'Exactly XCLAIM: takes ownership of the given pending messages idle at least minIdleMs. No lease or dead-letter rule applies.',
+      description:
+        'Exactly XCLAIM: takes ownership of the given pending messages idle at least minIdleMs, in the order given. No lease or dead-letter rule applies. Without justId the call stops after the message whose bytes reach STREAMGATE_MAX_RESPONSE_BYTES; the IDs after it are not tried and come back in `remainingIds`.',
       params: GroupParams,
       querystring: EncodingQuery,
       body: z
@@ -94,9 +115,15 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
           justId: z.boolean().optional().describe('Answer IDs only and leave the delivery count (JUSTID).'),
         })
         .meta({ examples: [{ consumer: 'worker-2', minIdleMs: 60000, ids: ['1700000000000-0'] }] }),
-      response: { 200: ClaimReply.meta({ examples: [{ ids: ['1700000000000-0'] }] }), ...problems(400, 404, 409) },
+      response: {
+        200: ClaimReply.extend({ remainingIds: RemainingIds }).meta({ examples: [{ ids: ['1700000000000-0'], remainingIds: [] }] }),
+        ...problems(400, 404, 409),
+      },
     },
-    handler: async (req) => claimed(await core.pending.claim(req.params.stream, req.params.group, req.body), req.query.encoding),
+    handler: async (req) => {
+      const r = await core.pending.claim(req.params.stream, req.params.group, req.body);
+      return { ...claimed(r, req.query.encoding), remainingIds: r.untried };
+    },
   });
 
   app.post('/v1/streams/:stream/groups/:group/autoclaim', {
@@ -105,7 +132,8 @@ export function pendingRoutes(app: ZodApp, { core }: RouteContext): void {
       operationId: 'autoClaimMessages',
       tags: ['pending'],
       summary: 'Claim idle messages by scanning (XAUTOCLAIM)',
-      description: 'Exactly XAUTOCLAIM: scans the pending list from `start`, claims messages idle at least minIdleMs, and answers the cursor to continue from (`0-0` when done) and IDs deleted from the stream meanwhile.',
+      description:
+        'Exactly XAUTOCLAIM: scans the pending list from `start`, claims messages idle at least minIdleMs, and answers the cursor to continue from (`0-0` when done) and IDs deleted from the stream meanwhile. Without justId the scan stops after the message whose bytes reach STREAMGATE_MAX_RESPONSE_BYTES, and `next` continues after it.',
       params: GroupParams,
       querystring: EncodingQuery,
       body: z

@@ -1,20 +1,43 @@
---[[ claim-1: XCLAIM exactly as Redis does it, adding each claimed entry's delivery count.
+--[[ claim-1: XCLAIM exactly as Redis does it, adding each claimed entry's delivery count, and
+stopping after the entry whose bytes (ID, field names and values) reach a budget: the IDs
+after it are not tried (not claimed) and are answered so the caller can send them again.
+Without JUSTID the IDs are claimed one XCLAIM each, in the order given (what one XCLAIM of
+them all does, since Redis claims them in order too); with JUSTID, in one XCLAIM (no data).
 
 KEYS[1] stream
-ARGV[1] group, ARGV[2] '1' when the XCLAIM arguments include JUSTID
-ARGV[3..] XCLAIM arguments after key and group: consumer, min-idle-time, IDs, options
+ARGV[1] group, ARGV[2] '1' when the XCLAIM arguments include JUSTID, ARGV[3] byte budget,
+ARGV[4] n, the number of IDs; ARGV[5] consumer, ARGV[6] min-idle-time, ARGV[7..6+n] the IDs,
+ARGV[7+n..] XCLAIM options (IDLE, TIME, RETRYCOUNT, FORCE, JUSTID)
 
-Returns flat {id, fields, deliveryCount, ...}, or with JUSTID the claimed IDs
+Returns {claimed, untried}: claimed is flat {id, fields, deliveryCount, ...}, or with JUSTID
+the claimed IDs; untried the IDs not tried because the budget was reached (in order)
 Errors: NOSTREAM, WRONGTYPE, NOGROUP
 ]]
 sg_stream(KEYS[1])
-local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], unpack(ARGV, 3))
-if ARGV[2] == '1' then return claimed end
-local out = {}
-for _, e in ipairs(claimed) do
-  local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)[1]
-  out[#out + 1] = e[1]
-  out[#out + 1] = e[2]
-  out[#out + 1] = p and p[4] or 0
+local group, budget, n = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+local consumer, min_idle = ARGV[5], ARGV[6]
+if ARGV[2] == '1' then
+  return { redis.call('XCLAIM', KEYS[1], group, consumer, min_idle, unpack(ARGV, 7)), {} }
 end
-return out
+local options = {}
+for i = 7 + n, #ARGV do options[#options + 1] = ARGV[i] end
+local out, total = {}, 0
+for i = 1, n do
+  local e = redis.call('XCLAIM', KEYS[1], group, consumer, min_idle, ARGV[6 + i], unpack(options))[1]
+  if e then
+    local p = redis.call('XPENDING', KEYS[1], group, e[1], e[1], 1)[1]
+    local f = e[2] or {}
+    local size = #e[1]
+    for k = 1, #f do size = size + #f[k] end
+    out[#out + 1] = e[1]
+    out[#out + 1] = e[2] or false
+    out[#out + 1] = p and p[4] or 0
+    total = total + size
+    if total >= budget and i < n then
+      local untried = {}
+      for j = i + 1, n do untried[#untried + 1] = ARGV[6 + j] end
+      return { out, untried }
+    end
+  end
+end
+return { out, {} }

@@ -8,7 +8,8 @@ export interface AutoClaimResponse {
    */
   'next'?: (string);
   /**
-   * Claimed messages (without just_id).
+   * Claimed messages (without just_id); the scan stops after the message whose bytes (ID,
+   * field names, values) reach STREAMGATE_MAX_RESPONSE_BYTES, and `next` continues after it.
    */
   'messages'?: (_streamgate_v1_Message)[];
   /**
@@ -27,7 +28,8 @@ export interface AutoClaimResponse__Output {
    */
   'next': (string);
   /**
-   * Claimed messages (without just_id).
+   * Claimed messages (without just_id); the scan stops after the message whose bytes (ID,
+   * field names, values) reach STREAMGATE_MAX_RESPONSE_BYTES, and `next` continues after it.
    */
   'messages': (_streamgate_v1_Message__Output)[];
   /**

@@ -5,7 +5,8 @@ import type { Message as _streamgate_v1_Message, Message__Output as _streamgate_
 export interface ListDeadLettersResponse {
   /**
    * Dead letters: the original fields plus x-original-id, x-original-stream, x-group,
-   * x-deliveries and x-last-consumer.
+   * x-deliveries and x-last-consumer. The listing stops after the dead letter whose bytes
+   * (ID, field names, values) reach STREAMGATE_MAX_RESPONSE_BYTES.
    */
   'messages'?: (_streamgate_v1_Message)[];
   /**
@@ -17,7 +18,8 @@ export interface ListDeadLettersResponse {
 export interface ListDeadLettersResponse__Output {
   /**
    * Dead letters: the original fields plus x-original-id, x-original-stream, x-group,
-   * x-deliveries and x-last-consumer.
+   * x-deliveries and x-last-consumer. The listing stops after the dead letter whose bytes
+   * (ID, field names, values) reach STREAMGATE_MAX_RESPONSE_BYTES.
    */
   'messages': (_streamgate_v1_Message__Output)[];
   /**
