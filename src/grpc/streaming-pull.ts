@@ -92,6 +92,7 @@ class RequestPacer<Request> {
   /** The first request is paid for by the call's admission (admission.ts), as a unary call's is. */
   private paid = true;
   private stopped = false;
+  private idle: (() => void) | null = null;
   private readonly done = (): void => {
     this.inFlight--;
     this.pump();
@@ -115,12 +116,28 @@ class RequestPacer<Request> {
     this.pump();
   }
 
+  /**
+   * Resolves once every request received so far has been handled (or the pacer stopped): a
+   * client that half-closes has its last acks honoured, at the key's rate, before the end.
+   */
+  whenIdle(): Promise<void> {
+    if (this.stopped || (this.waiting.length === 0 && this.inFlight === 0)) return Promise.resolve();
+    return new Promise((resolve) => (this.idle = resolve));
+  }
+
   /** The call ended: nothing more is handled. */
   stop(): void {
     this.stopped = true;
     this.waiting.length = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    const idle = this.idle;
+    this.idle = null;
+    idle?.();
   }
 
   private pump(): void {
@@ -137,6 +154,7 @@ class RequestPacer<Request> {
       this.handle(this.waiting.shift()!).then(this.done, this.done);
     }
     if (this.stopped) return;
+    if (this.idle && this.waiting.length === 0 && this.inFlight === 0) this.settleIdle();
     // Read on only when the next request could be handled at once.
     if (this.waiting.length > 0 || this.inFlight >= MAX_IN_FLIGHT) this.call.pause();
     else if (this.call.isPaused()) this.call.resume();
@@ -171,6 +189,12 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       refuse(err, call);
       return;
     }
+    // Requests go through it: at the key's rate, a few at a time (`handle` is defined below).
+    const pacer = new RequestPacer<StreamingPullRequest__Output>(
+      call,
+      () => core.admission.requestOnCall(caller),
+      (request) => handle(request).catch((err: unknown) => end(err)),
+    );
     let session: PullSession | null = null;
     let gone = false; // cancelled by the client: nothing more can be written
     let ended: Promise<void> | null = null;
@@ -237,17 +261,14 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       if (!gone && !ended) call.write(new AckResultsResponse(results) as unknown as StreamingPullResponse);
     };
 
-    const pacer = new RequestPacer<StreamingPullRequest__Output>(
-      call,
-      () => core.admission.requestOnCall(caller),
-      (request) => handle(request).catch((err: unknown) => end(err)),
-    );
     call.on('data', (request: StreamingPullRequest__Output | Undecodable) => {
       if (request instanceof Undecodable) void end(request.toError());
       else pacer.push(request);
     });
-    // The client half-closed: it sends nothing more (no acks), so its messages are released.
-    call.on('end', () => void end());
+    // The client half-closed: it sends nothing more (no acks), so once the requests it sent
+    // are handled (Node may report the half-close while the pacer still holds one), its
+    // messages are released.
+    call.on('end', () => void pacer.whenIdle().then(() => end()));
     call.on('cancelled', () => {
       gone = true;
       void end();

@@ -73,6 +73,25 @@ describe('every request on an open StreamingPull spends the key rate', () => {
     await p.cancel();
     await until(() => g.core.admission.waits.keys === 0 && g.core.admission.streams.keys === 0, 5000, 'every slot given back');
   });
+
+  it('a client that half-closes over budget has the requests it sent handled first', async () => {
+    await sleep(1200); // a full bucket after the test above
+    const { s, ids } = await setupStream(g, { n: 1 });
+    await sleep(500);
+    const p = openPull(g.client, { stream: s, group: 'g', consumer: 'h', maxOutstandingMessages: 1 });
+    await p.until(() => p.ids().length === 1, 5000, 'the message delivered');
+    // Spend the bucket (10 requests answered), then ack and half-close at once: the ack waits
+    // for a token while the client's half-close has already arrived.
+    for (let i = 0; i < 10; i++) p.send({ extendIds: ['1-1'] });
+    await p.until(() => p.results().length >= 10, 5000, 'the bucket spent');
+    p.send({ ackIds: ids });
+    p.call.end();
+    const end = await p.ended;
+    expect(end.code).toBe(status.OK);
+    expect(p.results().at(-1)).toMatchObject({ id: ids[0], status: 'ACK_STATUS_OK' });
+    // Acked, not released: nothing pending in the group.
+    expect(await own.redis.xpending(s, 'g')).toEqual([0, null, null, null]);
+  });
 });
 
 describe('a StreamingPull is a waiting pull of its key from the moment it opens', () => {
