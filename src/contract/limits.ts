@@ -20,6 +20,8 @@ export interface Limits {
   readonly rateLimitBurst: number;
   /** Concurrent waiting pulls per key (0: no limit). */
   readonly maxWaitingPerKey: number;
+  /** Open StreamingPull calls per key (0: no limit). */
+  readonly maxStreamingPullsPerKey: number;
 }
 
 /**

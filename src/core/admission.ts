@@ -2,7 +2,7 @@ import type { Principal } from './access/principal.js';
 import type { Limits } from '../contract/limits.js';
 import { GatewayError } from '../contract/errors.js';
 import { RateLimiter } from './rate-limiter.js';
-import { WaitQuota } from './wait-quota.js';
+import { KeyQuota, WaitQuota } from './wait-quota.js';
 
 /** RATE_LIMITED over a rate: how long until the next request would be let through. */
 export class RateLimited extends GatewayError {
@@ -16,17 +16,20 @@ export class RateLimited extends GatewayError {
 
 /**
  * Per-key admission, one place for both transports: requests per second
- * (STREAMGATE_RATE_LIMIT_RPS / _BURST) and concurrent waiting pulls
- * (STREAMGATE_MAX_WAITING_PER_KEY). A "key" is an API key; with auth off, the client's
- * address (`callerKey`).
+ * (STREAMGATE_RATE_LIMIT_RPS / _BURST), concurrent waiting pulls
+ * (STREAMGATE_MAX_WAITING_PER_KEY) and open StreamingPull calls
+ * (STREAMGATE_MAX_STREAMING_PULLS_PER_KEY). A "key" is an API key; with auth off, the
+ * client's address (`callerKey`).
  */
 export class Admission {
   readonly rate: RateLimiter;
   readonly waits: WaitQuota;
+  readonly streams: KeyQuota;
 
-  constructor(limits: Pick<Limits, 'rateLimitRps' | 'rateLimitBurst' | 'maxWaitingPerKey'>) {
+  constructor(limits: Pick<Limits, 'rateLimitRps' | 'rateLimitBurst' | 'maxWaitingPerKey' | 'maxStreamingPullsPerKey'>) {
     this.rate = new RateLimiter(limits.rateLimitRps, limits.rateLimitBurst);
     this.waits = new WaitQuota(limits.maxWaitingPerKey);
+    this.streams = new KeyQuota(limits.maxStreamingPullsPerKey, 'open StreamingPull calls', 'STREAMGATE_MAX_STREAMING_PULLS_PER_KEY');
   }
 
   /** Counts one request of `key`: RateLimited when the key is over its rate. */
@@ -40,9 +43,41 @@ export class Admission {
     }
   }
 
+  /**
+   * Counts one request of `key` made on a call that is already open (a StreamingPull's acks,
+   * nacks, extensions): 0 when admitted, else how many milliseconds until it would be. It
+   * refuses nothing: the transport waits that long before it reads the request (and any
+   * after it), so an open call is slowed to the key's rate, not ended. One token per request,
+   * whatever it carries; no allocation.
+   */
+  requestOnCall(key: string): number {
+    return this.rate.delay(key);
+  }
+
   /** Holds one waiting pull of `key` until the returned function is called; RATE_LIMITED over the limit. */
   wait(key: string): () => void {
     return this.waits.acquire(key);
+  }
+
+  /**
+   * Holds one open StreamingPull call of `key`, from the moment it opens until the returned
+   * function is called: one of its open calls (STREAMGATE_MAX_STREAMING_PULLS_PER_KEY) and
+   * one of its waiting pulls (STREAMGATE_MAX_WAITING_PER_KEY), both or neither; RATE_LIMITED
+   * over either.
+   */
+  openStream(key: string): () => void {
+    const stream = this.streams.acquire(key);
+    let wait: () => void;
+    try {
+      wait = this.waits.acquire(key);
+    } catch (err) {
+      stream();
+      throw err;
+    }
+    return () => {
+      wait();
+      stream();
+    };
   }
 }
 

@@ -9,6 +9,7 @@ import { withPullEncoding } from './pull-encoding.js';
 import { withPullRequestCodec } from './pull-request-codec.js';
 import { withUndecodableRequests } from './decoding.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
+import { contractStatusCodes } from './status.js';
 import { streamGatewayHandlers } from './service.js';
 import { ActiveStreams } from './streaming-pull.js';
 
@@ -46,6 +47,8 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     // No channelz service is served (it would need grpc-js's admin service): its per-call
     // and per-message bookkeeping (call trackers, a Date.now() per message) is work for nobody.
     'grpc.enable_channelz': 0,
+    // Statuses grpc-js sends by itself (a message over the receive limit) carry the contract's error-code too.
+    interceptors: [contractStatusCodes],
   });
   const active = new ActiveStreams();
   server.addService(withUndecodableRequests(withPullRequestCodec(withPullEncoding(withPublishCodec(grpc.streamgate.v1.StreamGateway.service)))), streamGatewayHandlers(core, opts.logger, active));

@@ -1,6 +1,13 @@
-import { Metadata, type StatusObject } from '@grpc/grpc-js';
+import {
+  Metadata,
+  type ServerInterceptingCall,
+  type ServerInterceptingCallInterface,
+  type ServerInterceptor,
+  type StatusObject,
+  status as grpcStatus,
+} from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ERROR_TABLE, messageOf } from '../contract/errors.js';
+import { ERROR_TABLE, type ErrorCode, messageOf } from '../contract/errors.js';
 import { failureLogLevel, present } from '../contract/presentation.js';
 
 /**
@@ -27,3 +34,40 @@ export function logFailure(logger: Logger, err: unknown, method: string): void {
   if (level === 'error') logger.error({ err, method }, 'gRPC call failed');
   else if (level === 'warn') logger.warn({ method, detail: messageOf(err) }, 'gRPC call failed');
 }
+
+/**
+ * The contract's code of a status grpc-js sends by itself, before or without a handler:
+ * RESOURCE_EXHAUSTED for a message over the receive limit (`grpc.max_receive_message_length`,
+ * STREAMGATE_MAX_BODY_BYTES) or one that decompresses past it is PAYLOAD_TOO_LARGE, as REST's
+ * 413 for a body over the limit; INTERNAL is INTERNAL.
+ */
+const LIBRARY_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  [grpcStatus.RESOURCE_EXHAUSTED]: 'PAYLOAD_TOO_LARGE',
+  [grpcStatus.INTERNAL]: 'INTERNAL',
+};
+
+/** What grpc-js's sendStatus takes: a status whose metadata may be absent or null. */
+type PartialStatusObject = Parameters<ServerInterceptingCallInterface['sendStatus']>[0];
+
+/** `status` with the contract's `error-code` when it has none (a status grpc-js made). */
+export function withErrorCode(status: PartialStatusObject): PartialStatusObject {
+  const code = LIBRARY_STATUS_CODES[status.code];
+  if (code === undefined || (status.metadata && status.metadata.get('error-code').length > 0)) return status;
+  const metadata = status.metadata?.clone() ?? new Metadata();
+  metadata.set('error-code', code);
+  return { ...status, metadata };
+}
+
+/**
+ * A server interceptor that gives every status the gateway sends an `error-code`, those
+ * grpc-js sends by itself included: a message over the receive limit is refused inside
+ * grpc-js (its call object calls its own `sendStatus`) before any handler or interceptor
+ * layer sees it. So this wraps that method of the call itself, the innermost one grpc-js
+ * hands to the first interceptor, and adds no layer: one closure per call. Our own statuses
+ * (toGrpcStatus) already carry a code and pass unchanged.
+ */
+export const contractStatusCodes: ServerInterceptor = (_method, call) => {
+  const send = call.sendStatus;
+  call.sendStatus = (status) => send.call(call, withErrorCode(status));
+  return call as ServerInterceptingCall;
+};

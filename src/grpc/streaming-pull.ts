@@ -71,6 +71,97 @@ function deliverInResponses(call: Call, messages: readonly Message[], pairsTotal
 }
 
 /**
+ * Requests one call handles at once. The session runs them one after another anyway
+ * (pull-session.ts, `serially`); a few in hand keep it busy while the next is decoded.
+ */
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * The requests of one call, let in at the key's rate (STREAMGATE_RATE_LIMIT_RPS: one token
+ * per request, whatever it carries) and at most MAX_IN_FLIGHT at a time. Past either, the
+ * call stops being read (`pause`): grpc-js then stops asking HTTP/2 for the call's data, its
+ * flow-control window closes, and the client's writes back up on the client. What the
+ * gateway holds per call stays bounded (the requests in hand, the one waiting for a token
+ * and the stream's small read-ahead: 16 decoded requests, then the HTTP/2 window) however
+ * fast the client writes; nothing is refused, a fast client is only slowed.
+ */
+class RequestPacer<Request> {
+  private readonly waiting: Request[] = [];
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** The first request is paid for by the call's admission (admission.ts), as a unary call's is. */
+  private paid = true;
+  private stopped = false;
+  private idle: (() => void) | null = null;
+  private readonly done = (): void => {
+    this.inFlight--;
+    this.pump();
+  };
+  private readonly retry = (): void => {
+    this.timer = null;
+    this.pump();
+  };
+
+  constructor(
+    private readonly call: Call,
+    /** 0 when the next request may go, else ms until it may (Admission.requestOnCall). */
+    private readonly admit: () => number,
+    /** Handles one request; never rejects. */
+    private readonly handle: (request: Request) => Promise<void>,
+  ) {}
+
+  push(request: Request): void {
+    if (this.stopped) return;
+    this.waiting.push(request);
+    this.pump();
+  }
+
+  /**
+   * Resolves once every request received so far has been handled (or the pacer stopped): a
+   * client that half-closes has its last acks honoured, at the key's rate, before the end.
+   */
+  whenIdle(): Promise<void> {
+    if (this.stopped || (this.waiting.length === 0 && this.inFlight === 0)) return Promise.resolve();
+    return new Promise((resolve) => (this.idle = resolve));
+  }
+
+  /** The call ended: nothing more is handled. */
+  stop(): void {
+    this.stopped = true;
+    this.waiting.length = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    const idle = this.idle;
+    this.idle = null;
+    idle?.();
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.timer === null && this.inFlight < MAX_IN_FLIGHT && this.waiting.length > 0) {
+      if (!this.paid) {
+        const waitMs = this.admit();
+        if (waitMs > 0) {
+          this.timer = setTimeout(this.retry, waitMs);
+          break;
+        }
+      }
+      this.paid = false;
+      this.inFlight++;
+      this.handle(this.waiting.shift()!).then(this.done, this.done);
+    }
+    if (this.stopped) return;
+    if (this.idle && this.waiting.length === 0 && this.inFlight === 0) this.settleIdle();
+    // Read on only when the next request could be handled at once.
+    if (this.waiting.length > 0 || this.inFlight >= MAX_IN_FLIGHT) this.call.pause();
+    else if (this.call.isPaused()) this.call.resume();
+  }
+}
+
+/**
  * One StreamingPull call. The first request opens a core PullSession; every request's
  * acks, nacks and extensions go to it, answered with per-ID results. grpc-js reports a
  * full send buffer by `write` returning false: deliveries then pause until 'drain'. The
@@ -88,6 +179,22 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
   // The key is checked as the call opens; the operation once the first request names the
   // stream. A key revoked later (SIGHUP) does not end a stream already open.
   const handler = admitted<Call, undefined>(core, refuse, (call, _none, { principal, caller }) => {
+    // From the moment it opens, before its first request, the call is one of its key's open
+    // StreamingPull calls and waiting pulls (an idle call holds an HTTP/2 stream and memory
+    // all the same), until it ends.
+    let releaseSlot: () => void;
+    try {
+      releaseSlot = core.admission.openStream(caller);
+    } catch (err) {
+      refuse(err, call);
+      return;
+    }
+    // Requests go through it: at the key's rate, a few at a time (`handle` is defined below).
+    const pacer = new RequestPacer<StreamingPullRequest__Output>(
+      call,
+      () => core.admission.requestOnCall(caller),
+      (request) => handle(request).catch((err: unknown) => end(err)),
+    );
     let session: PullSession | null = null;
     let gone = false; // cancelled by the client: nothing more can be written
     let ended: Promise<void> | null = null;
@@ -95,7 +202,12 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
     const end = (err?: unknown): Promise<void> => {
       ended ??= (async () => {
         unregister();
-        await session?.close();
+        pacer.stop();
+        try {
+          await session?.close();
+        } finally {
+          releaseSlot();
+        }
         if (gone) return;
         if (err === undefined) {
           call.end();
@@ -123,9 +235,8 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
           maxOutstandingBytes: first.maxOutstandingBytes,
           maxLeaseExtensionMs: first.maxLeaseExtensionMs,
         },
+        // Its waiting-pull slot was taken as the call opened (releaseSlot).
         { deliver: (messages, bytes) => deliverInResponses(call, messages, bytes) },
-        // The whole stream is one waiting pull of its key.
-        caller,
       );
       call.on('drain', () => s.drained());
       s.run().then(
@@ -152,10 +263,12 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
 
     call.on('data', (request: StreamingPullRequest__Output | Undecodable) => {
       if (request instanceof Undecodable) void end(request.toError());
-      else handle(request).catch((err: unknown) => end(err));
+      else pacer.push(request);
     });
-    // The client half-closed: it sends nothing more (no acks), so its messages are released.
-    call.on('end', () => void end());
+    // The client half-closed: it sends nothing more (no acks), so once the requests it sent
+    // are handled (Node may report the half-close while the pacer still holds one), its
+    // messages are released.
+    call.on('end', () => void pacer.whenIdle().then(() => end()));
     call.on('cancelled', () => {
       gone = true;
       void end();

@@ -101,6 +101,9 @@ export const envSchema = z.object({
   STREAMGATE_MAX_WAITING_PER_KEY: int(20_000, 0, 10_000_000).describe(
     'Waiting pulls (REST waitMs, open StreamingPull calls) one API key (or client address) may have at once; 0: no limit.',
   ),
+  STREAMGATE_MAX_STREAMING_PULLS_PER_KEY: int(20_000, 0, 10_000_000).describe(
+    'Open StreamingPull calls one API key (or client address) may have at once, counted from the moment a call opens; 0: no limit.',
+  ),
   STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept.'),
   STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
     'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
@@ -256,6 +259,7 @@ export function loadConfig(env: EnvInput): Config {
       rateLimitRps: e.STREAMGATE_RATE_LIMIT_RPS,
       rateLimitBurst: e.STREAMGATE_RATE_LIMIT_BURST,
       maxWaitingPerKey: e.STREAMGATE_MAX_WAITING_PER_KEY,
+      maxStreamingPullsPerKey: e.STREAMGATE_MAX_STREAMING_PULLS_PER_KEY,
     }),
     idempotencyTtlSec: e.STREAMGATE_IDEMPOTENCY_TTL_SEC,
     reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,
