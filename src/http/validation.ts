@@ -81,3 +81,117 @@ export function noKeys(obj: object): boolean {
   for (const _ in obj) return false;
   return true;
 }
+
+/** A name that a JSON object of the body repeats, and where (`messages[2].fields`; '' for the body itself). */
+export interface RepeatedName {
+  readonly path: string;
+  readonly name: string;
+}
+
+/**
+ * The first repeated name in a JSON object of `text` (`value` is what JSON.parse made of it,
+ * keeping the last value of a repeated name), or null when no object repeats a name.
+ *
+ * Cheap in the common case, exact always. Each object member has one colon outside strings,
+ * so the text's colons count the members it wrote plus the colons inside its strings. When
+ * that count equals the parsed value's members plus the colons inside its strings, nothing
+ * was dropped (a dropped member takes its colon away, and strings only add colons through a
+ * `\u003a` escape, which sends the text to the scan). So: count the text's colons (a native
+ * search per colon); count the parsed members, and only when the two differ the colons in
+ * the parsed strings; only when those differ too (a repeat, or a `\u003a`) scan the text.
+ */
+export function repeatedName(text: string, value: unknown): RepeatedName | null {
+  if (typeof value !== 'object' || value === null) return null;
+  let colons = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) colons++;
+  if (colons === 0) return null;
+  const counts = { members: 0, colons: 0 };
+  if (count(value, counts, false, 0) && colons === counts.members) return null;
+  if (!/\\u003a/i.test(text)) {
+    counts.members = 0;
+    if (count(value, counts, true, 0) && colons === counts.members + counts.colons) return null;
+  }
+  return scanForRepeat(text);
+}
+
+/** Past this depth count() gives up (false) and the scan decides: no recursion without a bound. */
+const COUNT_DEPTH = 64;
+
+/** Adds `v`'s members (and with `strings`, the colons of its keys and string values) to `out`; false past COUNT_DEPTH. */
+function count(v: object, out: { members: number; colons: number }, strings: boolean, depth: number): boolean {
+  if (depth > COUNT_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' && x !== null) {
+        if (!count(x, out, strings, depth + 1)) return false;
+      } else if (strings && typeof x === 'string') out.colons += colonsIn(x);
+    }
+    return true;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    out.members++;
+    if (strings) out.colons += colonsIn(k);
+    const x = o[k];
+    if (typeof x === 'object' && x !== null) {
+      if (!count(x, out, strings, depth + 1)) return false;
+    } else if (strings && typeof x === 'string') out.colons += colonsIn(x);
+  }
+  return true;
+}
+
+function colonsIn(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(':'); i !== -1; i = s.indexOf(':', i + 1)) n++;
+  return n;
+}
+
+/** One open object or array of the scan: its names so far (objects), the member or index being read. */
+interface Frame {
+  readonly names: Set<string> | null;
+  at: string | number;
+}
+
+/** Walks valid JSON text (JSON.parse accepted it) for the first name an object repeats; iterative, any depth. */
+function scanForRepeat(text: string): RepeatedName | null {
+  const stack: Frame[] = [];
+  let expectName = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) {
+      stack.push({ names: new Set(), at: '' });
+      expectName = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push({ names: null, at: 0 });
+      expectName = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      expectName = false;
+    } else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1]!;
+      if (top.names) expectName = true;
+      else top.at = (top.at as number) + 1;
+    } else if (c === 0x22 /* " */) {
+      let end = i + 1;
+      for (let d = text.charCodeAt(end); d !== 0x22; d = text.charCodeAt(++end)) if (d === 0x5c) end++;
+      if (expectName) {
+        const top = stack[stack.length - 1]!;
+        const name = JSON.parse(text.slice(i, end + 1)) as string;
+        if (top.names!.has(name)) return { path: pathOf(stack.slice(0, -1)), name };
+        top.names!.add(name);
+        top.at = name;
+        expectName = false;
+      }
+      i = end;
+    }
+  }
+  return null;
+}
+
+/** `messages[2].fields` for the members and indexes being read in `frames`. */
+function pathOf(frames: readonly Frame[]): string {
+  let out = '';
+  for (const f of frames) out += typeof f.at === 'number' ? `[${f.at}]` : `${out === '' ? '' : '.'}${f.at}`;
+  return out;
+}
