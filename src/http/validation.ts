@@ -92,26 +92,45 @@ export interface RepeatedName {
  * The first repeated name in a JSON object of `text` (`value` is what JSON.parse made of it,
  * keeping the last value of a repeated name), or null when no object repeats a name.
  *
- * Cheap in the common case, exact always. Each object member has one colon outside strings,
- * so the text's colons count the members it wrote plus the colons inside its strings. When
- * that count equals the parsed value's members plus the colons inside its strings, nothing
- * was dropped (a dropped member takes its colon away, and strings only add colons through a
- * `\u003a` escape, which sends the text to the scan). So: count the text's colons (a native
- * search per colon); count the parsed members, and only when the two differ the colons in
- * the parsed strings; only when those differ too (a repeat, or a `\u003a`) scan the text.
+ * Cheap in the common case, exact always: the members the text wrote are bounded from above
+ * by counts of its colons, and compared with the parsed value's members (a repeat drops
+ * one); only when no bound settles it is the text scanned for the repeat and its path.
+ * Every member has one colon outside strings, right after the name's closing quote or after
+ * whitespace. So, with the parsed members `m`:
+ * 1. all colons ≥ members written ≥ m: equal means nothing was dropped;
+ * 2. text without a backslash and without whitespace before any colon: colons right after a
+ *    quote are the members plus strings that open with a colon; equal to `m`, likewise;
+ * 3. all colons = members + colons inside strings; escapes add colons to strings only as
+ *    `\u003a` (then skipped): equal to `m` plus the colons in the parsed strings, likewise.
  */
 export function repeatedName(text: string, value: unknown): RepeatedName | null {
   if (typeof value !== 'object' || value === null) return null;
   let colons = 0;
-  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) colons++;
+  let afterQuote = 0;
+  let afterSpace = false;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    colons++;
+    const c = text.charCodeAt(i - 1);
+    if (c === 0x22) afterQuote++;
+    else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) afterSpace = true;
+  }
+  // No colon, no member (nested arrays, however deep, are not walked).
   if (colons === 0) return null;
   const counts = { members: 0, colons: 0 };
-  if (count(value, counts, false, 0) && colons === counts.members) return null;
+  const counted = count(value, counts, false, 0);
+  if (counted && (colons === counts.members || (afterQuote === counts.members && !afterSpace && text.indexOf('\\') === -1))) return null;
   if (!/\\u003a/i.test(text)) {
     counts.members = 0;
     if (count(value, counts, true, 0) && colons === counts.members + counts.colons) return null;
   }
   return scanForRepeat(text);
+}
+
+/** How many times `s` holds `what` (native searches, one per occurrence). */
+function occurrences(s: string, what: string): number {
+  let n = 0;
+  for (let i = s.indexOf(what); i !== -1; i = s.indexOf(what, i + what.length)) n++;
+  return n;
 }
 
 /** Past this depth count() gives up (false) and the scan decides: no recursion without a bound. */
@@ -125,26 +144,20 @@ function count(v: object, out: { members: number; colons: number }, strings: boo
       const x: unknown = v[i];
       if (typeof x === 'object' && x !== null) {
         if (!count(x, out, strings, depth + 1)) return false;
-      } else if (strings && typeof x === 'string') out.colons += colonsIn(x);
+      } else if (strings && typeof x === 'string') out.colons += occurrences(x, ':');
     }
     return true;
   }
   const o = v as Record<string, unknown>;
   for (const k in o) {
     out.members++;
-    if (strings) out.colons += colonsIn(k);
+    if (strings) out.colons += occurrences(k, ':');
     const x = o[k];
     if (typeof x === 'object' && x !== null) {
       if (!count(x, out, strings, depth + 1)) return false;
-    } else if (strings && typeof x === 'string') out.colons += colonsIn(x);
+    } else if (strings && typeof x === 'string') out.colons += occurrences(x, ':');
   }
   return true;
-}
-
-function colonsIn(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf(':'); i !== -1; i = s.indexOf(':', i + 1)) n++;
-  return n;
 }
 
 /** One open object or array of the scan: its names so far (objects), the member or index being read. */
