@@ -85,7 +85,8 @@ function simple(m: Message): boolean {
   if (pairs === null || pairs.length > PAIRWISE) return false;
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i]!;
-    if (pair[2]) return false;
+    // A third element: the name's bytes, a name that is not UTF-8 (toProtoMessage puts it in pairs).
+    if (pair.length > 2) return false;
     const name = pair[0];
     for (let j = 0; j < i; j++) if (pairs[j]![0] === name) return false;
   }

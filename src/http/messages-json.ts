@@ -44,8 +44,11 @@ function plainJson(m: Message): string | null {
   if (pairs === null || pairs.length > PAIRWISE) return null;
   let fields = '';
   for (let i = 0; i < pairs.length; i++) {
-    const [name, value, nameBytes] = pairs[i]!;
-    if (nameBytes || needsPairs('json', name, repeated(pairs, i))) return null;
+    const pair = pairs[i]!;
+    // A third element: the name's bytes, a name that is not UTF-8 (messageToJson presents it).
+    if (pair.length > 2) return null;
+    const [name, value] = pair;
+    if (needsPairs('json', name, repeated(pairs, i))) return null;
     const text = value.toString('utf8');
     // Invalid UTF-8 decodes to U+FFFD; only then is the value checked (U+FFFD may be real).
     if (text.includes('\uFFFD') && !isUtf8(value)) return null;
