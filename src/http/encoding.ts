@@ -81,6 +81,8 @@ const badValue = (encoding: Encoding, path: string) =>
 export interface FieldsInput {
   readonly fields?: Record<string, string>;
   readonly pairs?: ReadonlyArray<readonly [string, string]>;
+  /** Read messages only: refused in a publish, never ignored (its names would be stored as base64 text). */
+  readonly nameEncoding?: 'base64' | undefined;
 }
 
 /** The fields of a message as bytes. */
@@ -97,6 +99,9 @@ export function fieldsFromJsonText(input: FieldsInput, encoding: Encoding, path:
 }
 
 function pairsOf(input: FieldsInput, encoding: Encoding, path: string, text: boolean): InputPair[] {
+  if (input.nameEncoding !== undefined) {
+    throw invalid(`${path}.nameEncoding: publishing takes UTF-8 names only (names are text; nameEncoding is for reading)`, `${path}.nameEncoding`);
+  }
   const out: InputPair[] = [];
   if (fieldsForm(input.fields !== undefined, input.pairs !== undefined, path) === 'pairs') {
     const pairs = input.pairs ?? [];

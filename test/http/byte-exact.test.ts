@@ -79,6 +79,20 @@ describe('field names that are not UTF-8 come back exactly', () => {
   });
 });
 
+describe('publishing takes UTF-8 names only', () => {
+  it('a message with nameEncoding (one read back as it is) is refused, not stored with its base64 names as text', async () => {
+    const s = uniq('ne');
+    for (const body of [
+      { pairs: [['//5B', 'dg==']], nameEncoding: 'base64' },
+      { messages: [{ fields: { a: '1' } }, { pairs: [['//5B', 'dg==']], nameEncoding: 'base64' }] },
+    ]) {
+      const p = expectProblem(await call(t, 'POST', `/v1/streams/${enc(s)}/messages`, body), 'VALIDATION_FAILED', 'POST', R.messages);
+      expect(p.detail).toMatch(/nameEncoding/);
+    }
+    expect(await redis.exists(s)).toBe(0);
+  });
+});
+
 describe('a name repeated in a JSON object is refused', () => {
   const post = (s: string, text: string) =>
     t.app.inject({ method: 'POST', url: `/v1/streams/${enc(s)}/messages`, payload: text, headers: { 'content-type': 'application/json' } });

@@ -49,6 +49,12 @@ export const FieldsInputSchema = z.object({
     .array(z.tuple([z.string(), z.string()]))
     .optional()
     .describe('Fields as [name, value] pairs, in order; allows repeated names.'),
+  // Refused (encoding.ts), not stripped: a message read with nameEncoding and sent back as
+  // it is would otherwise store its base64 names as text.
+  nameEncoding: z
+    .literal('base64')
+    .optional()
+    .describe('Refused (VALIDATION_FAILED): published names are UTF-8 text. A message read with `nameEncoding` cannot be published back as it is.'),
 });
 
 export const PublishMessageSchema = FieldsInputSchema.extend({
