@@ -100,8 +100,10 @@ export interface RepeatedName {
  * 1. all colons ≥ members written ≥ m: equal means nothing was dropped;
  * 2. text without a backslash and without whitespace before any colon: colons right after a
  *    quote are the members plus strings that open with a colon; equal to `m`, likewise;
- * 3. all colons = members + colons inside strings; escapes add colons to strings only as
- *    `\u003a` (then skipped): equal to `m` plus the colons in the parsed strings, likewise.
+ * 3. where 2 does not apply: all colons = members + colons inside strings; escapes add
+ *    colons to strings only as `\u003a` (then skipped): equal to `m` plus the colons in the
+ *    parsed strings, likewise.
+ * A walk of the parsed value stops at COUNT_DEPTH; the scan (iterative) decides past it.
  */
 export function repeatedName(text: string, value: unknown): RepeatedName | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -118,8 +120,11 @@ export function repeatedName(text: string, value: unknown): RepeatedName | null 
   if (colons === 0) return null;
   const counts = { members: 0, colons: 0 };
   const counted = count(value, counts, false, 0);
-  if (counted && (colons === counts.members || (afterQuote === counts.members && !afterSpace && text.indexOf('\\') === -1))) return null;
-  if (!/\\u003a/i.test(text)) {
+  if (counted && colons === counts.members) return null;
+  const plain = !afterSpace && text.indexOf('\\') === -1;
+  if (counted && plain && afterQuote === counts.members) return null;
+  // Bound 2 applied and failed: a repeat, or a string that opens with a colon (rare): the scan decides.
+  if (counted && !plain && !/\\u003a/i.test(text)) {
     counts.members = 0;
     if (count(value, counts, true, 0) && colons === counts.members + counts.colons) return null;
   }
@@ -160,40 +165,49 @@ function count(v: object, out: { members: number; colons: number }, strings: boo
   return true;
 }
 
-/** One open object or array of the scan: its names so far (objects), the member or index being read. */
-interface Frame {
-  readonly names: Set<string> | null;
-  at: string | number;
-}
-
-/** Walks valid JSON text (JSON.parse accepted it) for the first name an object repeats; iterative, any depth. */
+/**
+ * Walks valid JSON text (JSON.parse accepted it) for the first name an object repeats;
+ * iterative, any depth. Per open object or array: its names so far (null for an array) and
+ * the member name or index being read, kept in two parallel stacks (no object per level).
+ */
 function scanForRepeat(text: string): RepeatedName | null {
-  const stack: Frame[] = [];
+  const names: (Set<string> | null)[] = [];
+  const at: (string | number)[] = [];
   let expectName = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x7b /* { */) {
-      stack.push({ names: new Set(), at: '' });
+      names.push(new Set());
+      at.push('');
       expectName = true;
     } else if (c === 0x5b /* [ */) {
-      stack.push({ names: null, at: 0 });
+      names.push(null);
+      at.push(0);
       expectName = false;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      stack.pop();
+      names.pop();
+      at.pop();
       expectName = false;
     } else if (c === 0x2c /* , */) {
-      const top = stack[stack.length - 1]!;
-      if (top.names) expectName = true;
-      else top.at = (top.at as number) + 1;
+      const top = at.length - 1;
+      if (names[top]) expectName = true;
+      else at[top] = (at[top] as number) + 1;
     } else if (c === 0x22 /* " */) {
       let end = i + 1;
-      for (let d = text.charCodeAt(end); d !== 0x22; d = text.charCodeAt(++end)) if (d === 0x5c) end++;
+      let escaped = false;
+      for (let d = text.charCodeAt(end); d !== 0x22; d = text.charCodeAt(++end)) {
+        if (d === 0x5c) {
+          end++;
+          escaped = true;
+        }
+      }
       if (expectName) {
-        const top = stack[stack.length - 1]!;
-        const name = JSON.parse(text.slice(i, end + 1)) as string;
-        if (top.names!.has(name)) return { path: pathOf(stack.slice(0, -1)), name };
-        top.names!.add(name);
-        top.at = name;
+        const top = at.length - 1;
+        const seen = names[top]!;
+        const name = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
+        if (seen.has(name)) return { path: pathOf(at, top), name };
+        seen.add(name);
+        at[top] = name;
         expectName = false;
       }
       i = end;
@@ -202,9 +216,12 @@ function scanForRepeat(text: string): RepeatedName | null {
   return null;
 }
 
-/** `messages[2].fields` for the members and indexes being read in `frames`. */
-function pathOf(frames: readonly Frame[]): string {
+/** `messages[2].fields`: the members and indexes being read in the first `depth` levels of `at`. */
+function pathOf(at: readonly (string | number)[], depth: number): string {
   let out = '';
-  for (const f of frames) out += typeof f.at === 'number' ? `[${f.at}]` : `${out === '' ? '' : '.'}${f.at}`;
+  for (let k = 0; k < depth; k++) {
+    const a = at[k]!;
+    out += typeof a === 'number' ? `[${a}]` : `${out === '' ? '' : '.'}${a}`;
+  }
   return out;
 }
