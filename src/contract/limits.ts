@@ -91,10 +91,10 @@ export class LimitChecks {
 /** A field of a message to write: the value as bytes, or as text written as UTF-8. */
 export type InputPair = readonly [name: string, value: Buffer | string];
 
-/** Bytes of a message as the size limits count them: field names (UTF-8) and values. */
+/** Bytes of a message as the size limits count them: field names (their exact bytes) and values. */
 export function pairsBytes(pairs: readonly FieldPair[] | null): number {
   let n = 0;
-  for (const [name, value] of pairs ?? []) n += Buffer.byteLength(name, 'utf8') + value.length;
+  for (const [name, value, nameBytes] of pairs ?? []) n += (nameBytes ? nameBytes.length : Buffer.byteLength(name, 'utf8')) + value.length;
   return n;
 }
 

@@ -1,4 +1,4 @@
-import { Buffer, isUtf8 } from 'node:buffer';
+import { type Buffer, isUtf8 } from 'node:buffer';
 import { pairsBytes } from './limits.js';
 import type { FieldPair, Message } from './types.js';
 
@@ -25,7 +25,7 @@ export class PackedMessage implements Message {
     readonly at: number,
     /** Number of fields (0 when deleted). */
     readonly fieldCount: number,
-    /** What pairsBytes(this.pairs) answers: UTF-8 bytes of the decoded names plus value bytes. */
+    /** What pairsBytes(this.pairs) answers: the bytes of its names and values. */
     readonly bytes: number,
     /** Every name is well-formed UTF-8: its string's UTF-8 is its bytes, equal bytes mean equal names. */
     readonly utf8Names: boolean,
@@ -59,10 +59,10 @@ export class PackedMessage implements Message {
     let pos = arrayBody(buf, this.at);
     for (let i = 0; i < out.length; i++) {
       const nameStart = strBody(buf, pos);
-      const name = names.text(nameStart, strEnd, i);
-      const valueStart = strBody(buf, strEnd);
+      const nameEnd = strEnd;
+      const valueStart = strBody(buf, nameEnd);
       pos = strEnd;
-      out[i] = [name, buf.subarray(valueStart, pos)];
+      out[i] = names.pair(nameStart, nameEnd, i, buf.subarray(valueStart, pos));
     }
     return out;
   }
@@ -96,13 +96,13 @@ const SHORT_NAME = 32;
 /**
  * Field names of one packed reply, as FieldNames (src/redis/reply.ts) keeps them: a name
  * whose bytes equal those of the name last decoded at its position reuses that string
- * (UTF-8 decoding is deterministic). Kept as offsets into the reply: no Buffer per name.
+ * (UTF-8 decoding is deterministic), and whether it is well-formed UTF-8, found once when
+ * it was decoded. Kept as offsets into the reply: no Buffer per name.
  */
 export class PackedNames {
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   private readonly texts: string[] = [];
-  private readonly utf8: number[] = [];
   private readonly wellFormed: boolean[] = [];
 
   constructor(private readonly buf: Buffer) {}
@@ -113,25 +113,30 @@ export class PackedNames {
     return k < 0 ? this.buf.toString('utf8', start, end) : this.texts[k]!;
   }
 
-  /** Set by `measure` when a name's bytes are not well-formed UTF-8; the caller resets it. */
+  /**
+   * The field at `position` of its entry, its name at `buf[start, end)`: `[name, value]`,
+   * plus the name's bytes (a view) when they are not well-formed UTF-8 (FieldPair).
+   */
+  pair(start: number, end: number, position: number, value: Buffer): FieldPair {
+    const k = this.slot(start, end, position);
+    if (k >= 0) return this.wellFormed[k] ? [this.texts[k]!, value] : [this.texts[k]!, value, this.buf.subarray(start, end)];
+    const text = this.buf.toString('utf8', start, end);
+    // A long name is decoded every time; only one decoding to U+FFFD can be malformed.
+    if (!text.includes('\uFFFD') || isUtf8(this.buf.subarray(start, end))) return [text, value];
+    return [text, value, this.buf.subarray(start, end)];
+  }
+
+  /** Set by `check` when a name's bytes are not well-formed UTF-8; the caller resets it. */
   malformed = false;
 
-  /**
-   * The pairsBytes share of the name at `buf[start, end)`: the UTF-8 bytes of its decoded
-   * string (its own length unless it is malformed). Sets `malformed` for a malformed name.
-   */
-  measure(start: number, end: number, position: number): number {
+  /** Sets `malformed` when the name at `buf[start, end)` is not well-formed UTF-8 (known once per name and position). */
+  check(start: number, end: number, position: number): void {
     const buf = this.buf;
     let i = start;
     while (i < end && buf[i]! < 0x80) i++;
-    if (i === end) return end - start;
+    if (i === end) return;
     const k = this.slot(start, end, position);
-    if (k >= 0) {
-      if (!this.wellFormed[k]) this.malformed = true;
-      return this.utf8[k]!;
-    }
-    if (!isUtf8(buf.subarray(start, end))) this.malformed = true;
-    return Buffer.byteLength(buf.toString('utf8', start, end), 'utf8');
+    if (k >= 0 ? !this.wellFormed[k] : !isUtf8(buf.subarray(start, end))) this.malformed = true;
   }
 
   /** The position's slot holding these bytes (decoded now if new), or -1 for a long name. */
@@ -143,8 +148,7 @@ export class PackedNames {
     this.starts[position] = start;
     this.ends[position] = end;
     this.texts[position] = text;
-    this.utf8[position] = Buffer.byteLength(text, 'utf8');
-    this.wellFormed[position] = isUtf8(this.buf.subarray(start, end));
+    this.wellFormed[position] = !text.includes('\uFFFD') || isUtf8(this.buf.subarray(start, end));
     return position;
   }
 }

@@ -1,7 +1,16 @@
 /** Domain types shared by the core services and both transports. */
 
-/** One field of an entry: names are UTF-8 text, values are bytes, exactly as in Redis. */
-export type FieldPair = readonly [name: string, value: Buffer];
+/**
+ * One field of an entry, exactly as in Redis: values are bytes; names are text when they are
+ * well-formed UTF-8 (nearly always). A name that is not (written by a native client) also
+ * carries its exact bytes, `nameBytes`, and `name` is then only its lenient decoding (bad
+ * bytes as U+FFFD): a transport presents `nameBytes`, never that string
+ * (docs/api.md#field-names-that-are-not-utf-8).
+ */
+export type FieldPair = readonly [name: string, value: Buffer, nameBytes?: Buffer];
+
+/** A field whose name is text, as a client publishes it (names are published as UTF-8). */
+export type TextPair = readonly [name: string, value: Buffer];
 
 export interface Message {
   readonly id: string;

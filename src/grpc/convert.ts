@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { type TrimInput, fieldsForm, needsPairs, trimThreshold } from '../contract/messages.js';
-import type { ConsumerInfo, FieldPair, GroupInfo, Message } from '../contract/types.js';
+import type { ConsumerInfo, GroupInfo, Message, TextPair } from '../contract/types.js';
 import type { Consumer } from './generated/streamgate/v1/Consumer.js';
 import type { Field__Output } from './generated/streamgate/v1/Field.js';
 import type { Group } from './generated/streamgate/v1/Group.js';
@@ -18,22 +18,27 @@ export function toProtoMessage(m: Message): ProtoMessage {
   }
   const fields: Record<string, Buffer> = Object.create(null) as Record<string, Buffer>;
   let withPairs = false;
-  for (const [name, value] of m.pairs) {
+  for (const [name, value, nameBytes] of m.pairs) {
+    // A name that is not UTF-8 cannot be a map key (a proto3 string): it travels in pairs only.
+    if (nameBytes) {
+      withPairs = true;
+      continue;
+    }
     if (!withPairs && needsPairs('protobuf', name, Object.hasOwn(fields, name))) withPairs = true;
     fields[name] = value;
   }
   out.fields = fields;
   // What the map cannot hold travels in pairs too (contract/messages.ts).
-  if (withPairs) out.pairs = m.pairs.map(([name, value]) => ({ name, value }));
+  if (withPairs) out.pairs = m.pairs.map(([name, value, nameBytes]) => (nameBytes ? { name: '', value, nameBytes } : { name, value }));
   return out;
 }
 
 /** `fields` or `pairs` of a PublishMessage, in the order the client gave. */
 export function fromProtoFields(
   fields: Record<string, Buffer> | undefined,
-  pairs: readonly Field__Output[] | undefined,
+  pairs: readonly Pick<Field__Output, 'name' | 'value'>[] | undefined,
   path: string,
-): FieldPair[] {
+): TextPair[] {
   const map = Object.entries(fields ?? {});
   const list = pairs ?? [];
   if (fieldsForm(map.length > 0, list.length > 0, path) === 'pairs') return list.map((f) => [f.name, Buffer.from(f.value)] as const);

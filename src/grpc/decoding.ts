@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { type GatewayError, invalid, messageOf } from '../contract/errors.js';
+import { strictStrings } from './wire-reader.js';
 
 /**
  * Request bytes that are not a message of the method's type (truncated, a wrong wire type,
@@ -16,7 +17,11 @@ export class Undecodable {
   }
 }
 
-/** The service with each method's request deserializer returning Undecodable rather than throwing. */
+/**
+ * The service with each method's request deserializer returning Undecodable rather than
+ * throwing, and reading strings strictly: a string field that is not UTF-8 is undecodable,
+ * never read with U+FFFD (wire-reader.ts strictStrings).
+ */
 export function withUndecodableRequests(service: ServiceDefinition): ServiceDefinition {
   const out: Record<string, ServiceDefinition[string]> = {};
   for (const [name, method] of Object.entries(service)) {
@@ -24,7 +29,7 @@ export function withUndecodableRequests(service: ServiceDefinition): ServiceDefi
       ...method,
       requestDeserialize: (bytes: Buffer): unknown => {
         try {
-          return method.requestDeserialize(bytes);
+          return method.requestDeserialize(strictStrings(bytes));
         } catch (err) {
           return new Undecodable(messageOf(err));
         }

@@ -3,7 +3,7 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { InputPair } from '../contract/limits.js';
 import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
 import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
-import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reader.js';
+import { BAIL, WireReader, fastOrReference, strictDeserializer, sameBytes, text } from './wire-reader.js';
 
 /**
  * Publish's request and response written by hand (grpc-js takes a serializer and a
@@ -19,6 +19,8 @@ import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reade
 /** Which of `fields` (map) and `pairs` (list) a PublishMessage gave, non-empty (contract/messages.ts fieldsForm). */
 export const GAVE_FIELDS = 1;
 export const GAVE_PAIRS = 2;
+/** A Field of its `pairs` has `name_bytes`, which publishing refuses (names are UTF-8 text): never ignored. */
+export const GAVE_NAME_BYTES = 4;
 
 /**
  * A PublishMessage: `pairs` are those of the form it gave (the map's in JS object order, as
@@ -28,7 +30,7 @@ export const GAVE_PAIRS = 2;
 export interface DecodedMessage {
   readonly id: string | undefined;
   readonly pairs: InputPair[];
-  /** GAVE_FIELDS | GAVE_PAIRS bits: valid when exactly one. */
+  /** GAVE_FIELDS | GAVE_PAIRS bits: valid when exactly one (and no GAVE_NAME_BYTES). */
   readonly gave: number;
 }
 
@@ -45,8 +47,8 @@ export interface PublishCall {
   readonly idempotencyKey: string;
 }
 
-function decoded(id: string | undefined, fields: InputPair[], pairs: InputPair[]): DecodedMessage {
-  const gave = (fields.length > 0 ? GAVE_FIELDS : 0) | (pairs.length > 0 ? GAVE_PAIRS : 0);
+function decoded(id: string | undefined, fields: InputPair[], pairs: InputPair[], nameBytes = false): DecodedMessage {
+  const gave = (fields.length > 0 ? GAVE_FIELDS : 0) | (pairs.length > 0 ? GAVE_PAIRS : 0) | (nameBytes ? GAVE_NAME_BYTES : 0);
   return { id, pairs: gave === GAVE_PAIRS ? pairs : fields, gave };
 }
 
@@ -194,6 +196,8 @@ export function fromReference(req: PublishRequest__Output): PublishCall {
       m.id,
       Object.entries(m.fields ?? {}).map(([name, value]) => [name, Buffer.from(value)] as const),
       (m.pairs ?? []).map((f) => [f.name, Buffer.from(f.value)] as const),
+      // The fast path never reads name_bytes (field 3 of Field): such a request comes here.
+      (m.pairs ?? []).some((f) => f.nameBytes.length > 0),
     ),
   );
   return { stream: req.stream, messages, trim: req.trim ?? undefined, idempotencyKey: req.idempotencyKey };
@@ -256,7 +260,7 @@ function encodeSlow(reply: PublishReply, total: number): Buffer {
 export function withPublishCodec(service: ServiceDefinition): ServiceDefinition {
   const method = service.Publish;
   if (!method) return service;
-  const reference = method.requestDeserialize as (bytes: Buffer) => PublishRequest__Output;
+  const reference = strictDeserializer(method.requestDeserialize) as (bytes: Buffer) => PublishRequest__Output;
   const requestDeserialize = fastOrReference(reference, decodePublishFast, fromReference);
   const responseSerialize = (value: PublishReply): Buffer => encodePublishReply(value);
   return { ...service, Publish: { ...method, requestDeserialize, responseSerialize } };

@@ -13,9 +13,10 @@ import { toProtoMessage } from './convert.js';
  * checks it byte for byte, and decoded), except a map's entries follow Redis's field order
  * where a JS object would put integer-like names first: protobuf maps have no order.
  *
- * A message the fast path does not cover (a deleted entry, repeated field names, which also
- * travel in `pairs`) is encoded by protobufjs, as a one-message response: responses
- * concatenate as their repeated fields do, so the bytes are the same.
+ * A message the fast path does not cover (a deleted entry, repeated field names or a name
+ * that is not UTF-8, which also travel in `pairs`) is encoded by protobufjs, as a
+ * one-message response: responses concatenate as their repeated fields do, so the bytes
+ * are the same.
  *
  * A PackedMessage whose names are well-formed UTF-8 (so its names' UTF-8 is their bytes, and
  * equal names are equal bytes) has its names and values copied from the packed reply: no
@@ -82,8 +83,11 @@ const PAIRWISE = 16;
 function simple(m: Message): boolean {
   const pairs = m.pairs;
   if (pairs === null || pairs.length > PAIRWISE) return false;
-  for (let i = 1; i < pairs.length; i++) {
-    const name = pairs[i]![0];
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    // A third element: the name's bytes, a name that is not UTF-8 (toProtoMessage puts it in pairs).
+    if (pair.length > 2) return false;
+    const name = pair[0];
     for (let j = 0; j < i; j++) if (pairs[j]![0] === name) return false;
   }
   return (m.deliveryCount ?? 0) <= 0xffffffff;

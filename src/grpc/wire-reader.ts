@@ -1,4 +1,4 @@
-import type { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 
 /**
  * The reading half of the hand-written request decoders (publish-codec.ts, pull-request-codec.ts):
@@ -77,7 +77,7 @@ export class WireReader {
     return stop;
   }
 
-  /** A string field's value (its length read here), as protobufjs gives it (Buffer#utf8Slice: bad UTF-8 becomes U+FFFD). */
+  /** A string field's value (its length read here), as protobufjs reading strictly gives it (bad UTF-8: InvalidUtf8). */
   string(end: number): string {
     const stop = this.delimited(end);
     const start = this.pos;
@@ -113,15 +113,57 @@ export class WireReader {
 /** Up to this many bytes, ASCII is looked for in JS: a one-byte string (latin1Slice) is then exactly the UTF-8 reading. */
 const SHORT = 32;
 
+/** A string field's bytes as text; bytes that are not valid UTF-8 are refused (InvalidUtf8), never replaced. */
 export function text(buf: Buffer, start: number, end: number): string {
-  const slices = buf as unknown as Slices;
   if (end - start <= SHORT) {
     let i = start;
     while (i < end && buf[i]! < 0x80) i++;
-    if (i === end) return slices.latin1Slice(start, end);
+    if (i === end) return (buf as unknown as Slices).latin1Slice(start, end);
   }
-  return slices.utf8Slice(start, end);
+  return strictUtf8(buf, start, end);
 }
+
+/** Buffer's own utf8Slice: bad UTF-8 becomes U+FFFD. */
+const utf8Slice = (Buffer.prototype as unknown as Slices).utf8Slice;
+
+/**
+ * proto3 strings are UTF-8: a string field whose bytes are not (a stream, group or consumer
+ * name, an ID...) makes the request undecodable (INVALID_ARGUMENT, decoding.ts), where
+ * protobufjs would read it with U+FFFD and the gateway would act on another name.
+ */
+export class InvalidUtf8 extends Error {
+  constructor() {
+    super('a string field is not valid UTF-8 (proto3 strings are UTF-8; send bytes that are)');
+  }
+}
+
+/** `buf[start, end)` as UTF-8 text, or InvalidUtf8. Only a decoding holding U+FFFD can come from bad bytes: only it is checked. */
+function strictUtf8(buf: Buffer, start: number, end: number): string {
+  const s = utf8Slice.call(buf, start, end);
+  if (s.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) throw new InvalidUtf8();
+  return s;
+}
+
+/**
+ * Request bytes whose string fields protobufjs reads strictly: its BufferReader reads a
+ * string with `buf.utf8Slice`, here an own function of these bytes that refuses bad UTF-8
+ * (InvalidUtf8). Every method's request goes through it (decoding.ts): the hand-written
+ * readers refuse the same strings (`text`), whichever path decides.
+ */
+export function strictStrings(bytes: Buffer): Buffer {
+  (bytes as unknown as Slices).utf8Slice = strictSlice;
+  return bytes;
+}
+
+function strictSlice(this: Buffer, start: number, end: number): string {
+  return strictUtf8(this, start, end);
+}
+
+/** `deserialize` (protobufjs's, from proto-loader) reading strings strictly (strictStrings). */
+export const strictDeserializer =
+  <T>(deserialize: (bytes: Buffer) => T) =>
+  (bytes: Buffer): T =>
+    deserialize(strictStrings(bytes));
 
 /** True when bytes [a, a + len) and [b, b + len) of `buf` are the same. */
 export function sameBytes(buf: Buffer, a: number, b: number, len: number): boolean {

@@ -1,13 +1,18 @@
-import { isUtf8 } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import { invalid } from '../contract/errors.js';
 import { fieldsForm, needsPairs } from '../contract/messages.js';
 import type { InputPair } from '../contract/limits.js';
-import type { FieldPair, Message } from '../contract/types.js';
+import type { Message, TextPair } from '../contract/types.js';
 
 /**
  * REST carries field values as JSON strings. `utf8` (default) sends text; `base64` sends
  * every value base64-encoded. In utf8 mode a message holding a value that is not valid
  * UTF-8 comes back with `encoding: "base64"` and all its values base64: never altered.
+ *
+ * Names are text. A message holding a name that is not valid UTF-8 (written by a native
+ * client) comes back with `nameEncoding: "base64"`, in either encoding: its `pairs` are
+ * always present and hold every name base64, exactly; `fields` holds only the fields whose
+ * names are UTF-8, as text (docs/api.md#field-names-that-are-not-utf-8).
  */
 export type Encoding = 'utf8' | 'base64';
 
@@ -17,8 +22,11 @@ export interface MessageJson {
   pairs?: [string, string][];
   deliveryCount?: number;
   encoding?: 'base64';
+  nameEncoding?: 'base64';
   deleted?: true;
 }
+
+const valueText = (value: Buffer, base64: boolean): string => (base64 ? value.toString('base64') : value.toString('utf8'));
 
 export function messageToJson(m: Message, encoding: Encoding): MessageJson {
   if (m.pairs === null) {
@@ -30,18 +38,25 @@ export function messageToJson(m: Message, encoding: Encoding): MessageJson {
   // A null-prototype object keeps a field named "__proto__" as an ordinary field.
   const fields = Object.create(null) as Record<string, string>;
   let withPairs = false;
-  for (const [name, value] of m.pairs) {
+  let names64 = false;
+  for (const [name, value, nameBytes] of m.pairs) {
+    // A name that is not UTF-8 cannot be a JSON object's key exactly: it travels in pairs only.
+    if (nameBytes) {
+      names64 = withPairs = true;
+      continue;
+    }
     if (!withPairs && needsPairs('json', name, Object.hasOwn(fields, name))) withPairs = true;
-    fields[name] = base64 ? value.toString('base64') : value.toString('utf8');
+    fields[name] = valueText(value, base64);
   }
   const out: MessageJson = { id: m.id, fields };
   // pairs carries what a JSON object cannot (contract/messages.ts). Built only then: most
   // messages need none, and this runs for every message delivered.
-  if (withPairs) {
-    out.pairs = m.pairs.map(([name, value]) => [name, base64 ? value.toString('base64') : value.toString('utf8')]);
-  }
+  if (names64) {
+    out.pairs = m.pairs.map(([name, value, nameBytes]) => [(nameBytes ?? Buffer.from(name, 'utf8')).toString('base64'), valueText(value, base64)]);
+  } else if (withPairs) out.pairs = m.pairs.map(([name, value]) => [name, valueText(value, base64)]);
   if (m.deliveryCount !== undefined) out.deliveryCount = m.deliveryCount;
   if (base64) out.encoding = 'base64';
+  if (names64) out.nameEncoding = 'base64';
   return out;
 }
 
@@ -66,11 +81,13 @@ const badValue = (encoding: Encoding, path: string) =>
 export interface FieldsInput {
   readonly fields?: Record<string, string>;
   readonly pairs?: ReadonlyArray<readonly [string, string]>;
+  /** Read messages only: refused in a publish, never ignored (its names would be stored as base64 text). */
+  readonly nameEncoding?: 'base64' | undefined;
 }
 
 /** The fields of a message as bytes. */
-export function fieldsFromJson(input: FieldsInput, encoding: Encoding, path: string): FieldPair[] {
-  return pairsOf(input, encoding, path, false) as FieldPair[];
+export function fieldsFromJson(input: FieldsInput, encoding: Encoding, path: string): TextPair[] {
+  return pairsOf(input, encoding, path, false) as TextPair[];
 }
 
 /**
@@ -82,6 +99,9 @@ export function fieldsFromJsonText(input: FieldsInput, encoding: Encoding, path:
 }
 
 function pairsOf(input: FieldsInput, encoding: Encoding, path: string, text: boolean): InputPair[] {
+  if (input.nameEncoding !== undefined) {
+    throw invalid(`${path}.nameEncoding: publishing takes UTF-8 names only (names are text; nameEncoding is for reading)`, `${path}.nameEncoding`);
+  }
   const out: InputPair[] = [];
   if (fieldsForm(input.fields !== undefined, input.pairs !== undefined, path) === 'pairs') {
     const pairs = input.pairs ?? [];

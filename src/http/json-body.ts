@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { invalid, messageOf } from '../contract/errors.js';
+import { type GatewayError, invalid, messageOf } from '../contract/errors.js';
+import { type RepeatedName, repeatedName } from './validation.js';
 
 /**
  * JSON bodies, parsed as Fastify does by default (secure-json-parse refusing prototype
  * poisoning), but with errors a client can act on. A field named `__proto__` cannot travel
  * in a JSON object safely (it would be dropped or turn into a prototype), so it is refused
- * with a pointer to `pairs`, never silently lost.
+ * with a pointer to `pairs`, never silently lost. So is a name an object repeats (JSON.parse
+ * would keep its last value only): a field name repeated in `fields` belongs in `pairs`.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
@@ -14,7 +16,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(invalid('the body is empty; send a JSON object', 'body'), undefined);
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      const value: unknown = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+      const repeat = repeatedName(text, value);
+      if (repeat) done(repeatError(repeat), undefined);
+      else done(null, value);
     } catch (err) {
       const message = messageOf(err);
       if (/prototype/i.test(message)) {
@@ -25,4 +30,16 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       } else done(invalid(`the body is not valid JSON: ${message}`, 'body'), undefined);
     }
   });
+}
+
+/** The refusal of a repeated name; in a `fields` object, it points to `pairs`. */
+function repeatError({ path, name }: RepeatedName): GatewayError {
+  const where = path === '' ? 'the body' : path;
+  const inFields = path === 'fields' || path.endsWith('.fields');
+  return invalid(
+    inFields
+      ? `${where} repeats the field name ${JSON.stringify(name)}; a JSON object keeps one value per name: send repeated field names in "pairs" ([[name, value], ...])`
+      : `${where} repeats the name ${JSON.stringify(name)}; a JSON object keeps one value per name`,
+    path === '' ? 'body' : path,
+  );
 }

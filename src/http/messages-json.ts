@@ -13,8 +13,8 @@ import { type Encoding, messageToJson } from './encoding.js';
  * to walk again was most of the REST pull's own cost.
  *
  * The common message (text values, names that are neither repeated nor index-like) is
- * written here; any other (deleted, base64, a value that is not UTF-8, a message that needs
- * `pairs`) goes through messageToJson, so its rules live in one place.
+ * written here; any other (deleted, base64, a value or a name that is not UTF-8, a message
+ * that needs `pairs`) goes through messageToJson, so its rules live in one place.
  *
  * A PackedMessage whose names are well-formed UTF-8 is read from its packed reply: values
  * decoded straight from the reply's bytes, names as the reply's reused strings, repeated
@@ -44,7 +44,10 @@ function plainJson(m: Message): string | null {
   if (pairs === null || pairs.length > PAIRWISE) return null;
   let fields = '';
   for (let i = 0; i < pairs.length; i++) {
-    const [name, value] = pairs[i]!;
+    const pair = pairs[i]!;
+    // A third element: the name's bytes, a name that is not UTF-8 (messageToJson presents it).
+    if (pair.length > 2) return null;
+    const [name, value] = pair;
     if (needsPairs('json', name, repeated(pairs, i))) return null;
     const text = value.toString('utf8');
     // Invalid UTF-8 decodes to U+FFFD; only then is the value checked (U+FFFD may be real).

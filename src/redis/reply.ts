@@ -1,4 +1,4 @@
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { FieldPair, Message } from '../contract/types.js';
 
 /**
@@ -23,14 +23,12 @@ export function arr(v: Raw): Raw[] {
 
 export const buf = (v: Raw): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
 
-/** Flat `[name, value, name, value, ...]` into pairs; null for a deleted entry. */
-export function pairs(v: Raw, names?: FieldNames): FieldPair[] | null {
+/** Flat `[name, value, name, value, ...]` into pairs (names read by `names`); null for a deleted entry. */
+export function pairs(v: Raw, names: FieldNames): FieldPair[] | null {
   if (v === null || v === undefined) return null;
   const flat = arr(v);
   const out = new Array<FieldPair>(flat.length >> 1);
-  for (let i = 0, k = 0; i + 1 < flat.length; i += 2, k++) {
-    out[k] = [names ? names.decode(flat[i], k) : str(flat[i]), buf(flat[i + 1])];
-  }
+  for (let i = 0, k = 0; i + 1 < flat.length; i += 2, k++) out[k] = names.pair(flat[i], k, buf(flat[i + 1]));
   return out;
 }
 
@@ -40,20 +38,30 @@ const SHORT_NAME = 32;
 /**
  * Field names of one reply: the entries of a stream usually have the same names in the same
  * order, so a name whose bytes equal those of the name last decoded at its position reuses
- * that string (UTF-8 decoding is deterministic): no string per field and message.
+ * that string (UTF-8 decoding is deterministic), and whether it is well-formed UTF-8, found
+ * once: no string per field and message. A name that is not well-formed UTF-8 also carries
+ * its bytes (FieldPair).
  */
 export class FieldNames {
   private readonly bytes: Buffer[] = [];
   private readonly texts: string[] = [];
+  private readonly wellFormed: boolean[] = [];
 
-  decode(v: Raw, position: number): string {
-    if (!Buffer.isBuffer(v) || v.length > SHORT_NAME) return str(v);
+  /** The field at `position` of its entry: `[name, value]`, plus the name's bytes when they are not UTF-8. */
+  pair(v: Raw, position: number, value: Buffer): FieldPair {
+    if (!Buffer.isBuffer(v)) return [String(v), value];
+    if (v.length > SHORT_NAME) {
+      const text = v.toString('utf8');
+      return !text.includes('\uFFFD') || isUtf8(v) ? [text, value] : [text, value, v];
+    }
     const seen = this.bytes[position];
-    if (seen !== undefined && sameBytes(seen, v)) return this.texts[position]!;
-    const text = v.toString('utf8');
-    this.bytes[position] = v;
-    this.texts[position] = text;
-    return text;
+    if (seen === undefined || !sameBytes(seen, v)) {
+      const text = v.toString('utf8');
+      this.bytes[position] = v;
+      this.texts[position] = text;
+      this.wellFormed[position] = !text.includes('\uFFFD') || isUtf8(v);
+    }
+    return this.wellFormed[position] ? [this.texts[position]!, value] : [this.texts[position]!, value, v];
   }
 }
 
@@ -73,9 +81,10 @@ export function record(v: Raw): Map<string, Raw> {
 
 /** `[[id, fields], ...]` (XRANGE, XCLAIM) into messages. */
 export function entries(v: Raw): Message[] {
+  const names = new FieldNames();
   return arr(v).map((e) => {
     const [id, fields] = arr(e);
-    return { id: str(id), pairs: pairs(fields) };
+    return { id: str(id), pairs: pairs(fields, names) };
   });
 }
 

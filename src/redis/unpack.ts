@@ -9,7 +9,8 @@ import type { FieldPair, Message } from '../contract/types.js';
  * Why: as a RESP reply, every ID, name and value is a Buffer of its own and every entry an
  * array or two, all made by the parser and dropped at once (about a kilobyte of garbage per
  * message on StreamingPull). Packed, the batch is one bulk string; IDs and names become
- * strings (a name seen at the same position before reuses its string), values are views
+ * strings (a name seen at the same position before reuses its string, and whether it is
+ * well-formed UTF-8: a name that is not also carries its bytes, FieldPair), values are views
  * into that one buffer.
  *
  * Only what cmsgpack writes for these values is read: arrays (fixarray, array 16/32),
@@ -35,9 +36,9 @@ export function unpackCountedEntries(buf: Buffer, packed = false): Message[] {
       pairs = new Array<FieldPair>(count);
       for (let i = 0; i < count; i++) {
         const start = r.strStart();
-        const name = names.text(start, r.pos, i);
+        const end = r.pos;
         const vStart = r.strStart();
-        pairs[i] = [name, buf.subarray(vStart, r.pos)];
+        pairs[i] = names.pair(start, end, i, buf.subarray(vStart, r.pos));
       }
     }
     out[k] = { id, pairs, deliveryCount: r.uint() };
@@ -63,7 +64,8 @@ function unpackPacked(buf: Buffer, r: Reader, n: number): PackedMessage[] {
       count = r.arrayLength() >> 1;
       for (let i = 0; i < count; i++) {
         const start = r.strStart();
-        bytes += names.measure(start, r.pos, i);
+        names.check(start, r.pos, i);
+        bytes += r.pos - start;
         const valueStart = r.strStart();
         bytes += r.pos - valueStart;
       }

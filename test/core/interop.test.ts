@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
-import type { FieldPair, Message } from '../../src/contract/types.js';
+import type { TextPair, Message } from '../../src/contract/types.js';
 import { uniq } from '../helpers/core.js';
 import { pullOf } from './support.js';
 import { withCore } from '../helpers/fixtures.js';
@@ -22,7 +22,7 @@ withCore((c, r) => {
 const b = (s: string) => Buffer.from(s, 'utf8');
 
 /** Awkward entries: invalid UTF-8, empty values, unicode, repeated names, NULs, a large value. */
-const AWKWARD: FieldPair[][] = [
+const AWKWARD: TextPair[][] = [
   [['bin', Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x80])]],
   [['empty', Buffer.alloc(0)], ['also', b('')]],
   [['名前', b('値 ✓ 🚀')], ['emoji🙂', b('é')]],
@@ -33,13 +33,13 @@ const AWKWARD: FieldPair[][] = [
 ];
 
 /** Flattens pairs to the [name, value, ...] buffers XADD takes and XRANGE returns. */
-const flat = (pairs: readonly FieldPair[]): Buffer[] => pairs.flatMap(([k, v]) => [b(k), v]);
+const flat = (pairs: readonly TextPair[]): Buffer[] => pairs.flatMap(([k, v]) => [b(k), v]);
 
 /** A message as comparable data: id, field names, hex values. */
 const shape = (m: Message) => ({ id: m.id, pairs: m.pairs?.map(([k, v]) => [k, v.toString('hex')]) ?? null });
-const shapeOf = (id: string, pairs: readonly FieldPair[]) => shape({ id, pairs });
+const shapeOf = (id: string, pairs: readonly TextPair[]) => shape({ id, pairs });
 
-async function nativeAdd(s: string, entries: FieldPair[][]): Promise<string[]> {
+async function nativeAdd(s: string, entries: TextPair[][]): Promise<string[]> {
   const ids: string[] = [];
   for (const pairs of entries) ids.push((await redis.xadd(s, '*', ...flat(pairs)))!);
   return ids;
@@ -109,7 +109,7 @@ describe('entries published by the gateway', () => {
   it('are read by a native consumer group like any other entry', async () => {
     const s = uniq();
     await redis.xgroup('CREATE', s, 'native', '$', 'MKSTREAM');
-    const pairs: FieldPair[] = [['a', b('1')], ['a', Buffer.from([0xff])]];
+    const pairs: TextPair[] = [['a', b('1')], ['a', Buffer.from([0xff])]];
     const { ids } = await core.streams.publish(s, { messages: [{ pairs }] });
     const read = (await redis.callBuffer('XREADGROUP', 'GROUP', 'native', 'n', 'STREAMS', s, '>')) as [Buffer, [Buffer, Buffer[]][]][];
     const [id, f] = read[0]![1][0]!;

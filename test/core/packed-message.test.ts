@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairsBytes } from '../../src/contract/limits.js';
 import { messageBytes, PackedMessage } from '../../src/contract/packed-message.js';
 import type { Message } from '../../src/contract/types.js';
+import type { Message__Output } from '../../src/grpc/generated/streamgate/v1/Message.js';
+import type { MessageJson } from '../../src/http/encoding.js';
 import { loadProto } from '../../src/grpc/proto.js';
 import { encodeMessages } from '../../src/grpc/pull-encoding.js';
 import { messagesJson } from '../../src/http/messages-json.js';
@@ -83,6 +85,23 @@ describe('PackedMessage', () => {
     );
   });
 
+  it('gives every name and value back exactly, UTF-8 or not: in the REST JSON (both encodings) and the StreamingPull bytes', { timeout: 60_000 }, async () => {
+    const decodeResponse = service.StreamingPull!.responseDeserialize as (b: Buffer) => { messages: Message__Output[] };
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), async (entries) => {
+        const buf = await packInRedis(entries);
+        const want = entries.map(([, fields]) => fields);
+        for (const form of [false, true]) {
+          expectExactFields(decodeResponse(encodeMessages(unpackCountedEntries(buf, form), protobufjs)).messages.map(protoFields), want);
+          for (const encoding of ['utf8', 'base64'] as const) {
+            expectExactFields((JSON.parse(messagesJson(unpackCountedEntries(buf, form), encoding)) as MessageJson[]).map(jsonFields), want);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('a typical batch (the same names in every entry) takes the fast paths and matches', async () => {
     const entries: Entry[] = Array.from({ length: 200 }, (_, i) => [
       `1700000000000-${i}`,
@@ -118,3 +137,35 @@ describe('PackedMessage', () => {
 
 /** The packed message as a plain `{id, pairs, deliveryCount}` (toEqual compares own properties). */
 const plain = (m: Message): Message => ({ id: m.id, pairs: m.pairs, deliveryCount: m.deliveryCount });
+
+/** Fields as exact bytes, and whether their order is Redis's (from `pairs`) or none (from a map, which also means no repeated name). */
+type Got = { ordered: boolean; fields: [Buffer, Buffer][] } | null;
+
+/** A message's fields as exact bytes from its protobuf form: `pairs` when present (name_bytes first), else the map. */
+function protoFields(m: Message__Output): Got {
+  if (m.deleted) return null;
+  if (m.pairs.length > 0) return { ordered: true, fields: m.pairs.map((p) => [p.nameBytes.length > 0 ? p.nameBytes : Buffer.from(p.name), p.value]) };
+  return { ordered: false, fields: Object.entries(m.fields).map(([n, v]) => [Buffer.from(n), v]) };
+}
+
+/** A message's fields as exact bytes from its REST JSON: `pairs` when present (names base64 with nameEncoding), else `fields`. */
+function jsonFields(m: MessageJson): Got {
+  if (m.fields === null) return null;
+  const value = (v: string) => Buffer.from(v, m.encoding === 'base64' ? 'base64' : 'utf8');
+  if (m.pairs) return { ordered: true, fields: m.pairs.map(([n, v]) => [Buffer.from(n, m.nameEncoding === 'base64' ? 'base64' : 'utf8'), value(v)]) };
+  return { ordered: false, fields: Object.entries(m.fields).map(([n, v]) => [Buffer.from(n), value(v)]) };
+}
+
+const byName = (a: [Buffer, Buffer], b: [Buffer, Buffer]) => Buffer.compare(a[0], b[0]);
+
+/** `got` holds exactly `want`: in order when it came from pairs, as a set of distinct names when from a map. */
+function expectExactFields(got: Got[], want: ([Buffer, Buffer][] | null)[]): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => {
+    const w = want[i]!;
+    if (g === null || w === null) return expect(g).toEqual(w);
+    if (g.ordered) return expect(g.fields).toEqual(w);
+    expect(new Set(w.map(([n]) => n.toString('hex'))).size).toBe(w.length);
+    expect([...g.fields].sort(byName)).toEqual([...w].sort(byName));
+  });
+}

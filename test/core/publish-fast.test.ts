@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PublishInput } from '../../src/core/streams.js';
 import { BackendUnavailable, GatewayError } from '../../src/contract/errors.js';
-import type { FieldPair } from '../../src/contract/types.js';
+import type { TextPair } from '../../src/contract/types.js';
 import { commandCalls, privateRedis, uniq } from '../helpers/core.js';
 import { fields } from './support.js';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 
 const U64_MAX = '18446744073709551615';
-const one = (id?: string, pairs: FieldPair[] = fields({ n: '1' })) => ({ messages: [id === undefined ? { pairs } : { id, pairs }] });
+const one = (id?: string, pairs: TextPair[] = fields({ n: '1' })) => ({ messages: [id === undefined ? { pairs } : { id, pairs }] });
 
 /** The commands a publish sent, INFO and CONFIG left out. */
 async function commandsOf(input: PublishInput, stream = uniq()): Promise<Record<string, number>> {
@@ -52,7 +52,7 @@ async function answer(work: Promise<{ ids: string[]; replayed: boolean }>): Prom
  * The same single-message publish through the fast path and through the script, each on
  * its own stream prepared by `setup`: the answers, and then the streams, must be identical.
  */
-async function bothPaths(setup: (s: string) => Promise<unknown>, id: string | undefined, pairs?: FieldPair[]) {
+async function bothPaths(setup: (s: string) => Promise<unknown>, id: string | undefined, pairs?: TextPair[]) {
   const [fast, script] = [uniq('fast'), uniq('script')];
   await setup(fast);
   await setup(script);
@@ -147,7 +147,7 @@ describe('publish fast path: every answer is the script path answer', () => {
 
   it('binary values and Unicode names: byte-exact on both paths', async () => {
     const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    const pairs: FieldPair[] = [
+    const pairs: TextPair[] = [
       ['bin', every],
       ['ünïcödé 🚀', Buffer.from([0xff, 0xfe, 0x00, 0xc3])],
       ['empty', Buffer.alloc(0)],

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import type { InputPair } from '../../src/contract/limits.js';
-import type { FieldPair } from '../../src/contract/types.js';
+import type { TextPair } from '../../src/contract/types.js';
 import { redisUrl, testCore, uniq } from '../helpers/core.js';
 import { expectCode } from './support.js';
 
@@ -27,7 +27,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const asBuffers = (pairs: readonly (readonly [string, string])[]): FieldPair[] => pairs.map(([n, v]) => [n, Buffer.from(v, 'utf8')]);
+const asBuffers = (pairs: readonly (readonly [string, string])[]): TextPair[] => pairs.map(([n, v]) => [n, Buffer.from(v, 'utf8')]);
 
 describe('publish with text values', () => {
   it('stores the same bytes as Buffer values, batch (script) and single (XADD) alike', async () => {

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { keys } from '../../src/redis/keys.js';
-import type { FieldPair } from '../../src/contract/types.js';
+import type { TextPair } from '../../src/contract/types.js';
 import { redisUrl, testCore, uniq } from '../helpers/core.js';
 import { expectCode, fields, pullOf } from './support.js';
 
@@ -114,7 +114,7 @@ describe('publish: Idempotency-Key', () => {
     ['another ID', { messages: [{ id: '99-0', pairs: fields({ a: '1', b: '2' }) }] }],
     ['another trim', { messages: [msg({ a: '1', b: '2' })], trim: { maxLen: 10 } }],
     ['one more message', { messages: [msg({ a: '1', b: '2' }), msg({ a: '1', b: '2' })] }],
-    ['bytes that only differ in a value split', { messages: [{ pairs: [['a', Buffer.from('1b')], ['', Buffer.from('2')]] as FieldPair[] }] }],
+    ['bytes that only differ in a value split', { messages: [{ pairs: [['a', Buffer.from('1b')], ['', Buffer.from('2')]] as TextPair[] }] }],
   ])('the same key with %s is IDEMPOTENCY_CONFLICT and writes nothing', async (_, other) => {
     const s = uniq();
     await core.streams.publish(s, { messages: [msg({ a: '1', b: '2' })], idempotencyKey: 'k' });

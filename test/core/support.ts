@@ -1,12 +1,12 @@
 import { expect } from 'vitest';
 import type { PullInput } from '../../src/core/consume.js';
 import { type ErrorCode, GatewayError } from '../../src/contract/errors.js';
-import type { FieldPair, Message } from '../../src/contract/types.js';
+import type { Message, TextPair } from '../../src/contract/types.js';
 
 /** Helpers shared by the core tests (not a test file itself). */
 
 /** `{a: '1'}` → `[['a', <Buffer 31>]]`, in insertion order. */
-export const fields = (o: Record<string, string>): FieldPair[] =>
+export const fields = (o: Record<string, string>): TextPair[] =>
   Object.entries(o).map(([k, v]) => [k, Buffer.from(v, 'utf8')] as const);
 
 /** A message's fields as text, for assertions; null for a deleted entry. */

@@ -1,14 +1,16 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairs } from '../../src/redis/reply.js';
+import type { FieldPair } from '../../src/contract/types.js';
 import { unpackCountedEntries } from '../../src/redis/unpack.js';
 import { redisUrl } from '../helpers/core.js';
 import { packInRedis as pack } from '../helpers/packed.js';
 
 // pull-4.lua returns its entries as one string packed by Redis's own cmsgpack.pack; unpack.ts
-// must read back exactly what RESP would have carried: the same IDs, names (UTF-8 decoded),
-// value bytes, deleted entries and delivery counts, whatever the bytes and sizes.
+// must read back exactly what RESP would have carried: the same IDs, names (UTF-8 decoded,
+// with their exact bytes when they are not UTF-8), value bytes, deleted entries and delivery
+// counts, whatever the bytes and sizes.
 
 let redis: Redis;
 beforeAll(() => {
@@ -22,9 +24,14 @@ const packInRedis = (entries: readonly Entry[]): Promise<Buffer> => pack(redis, 
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
 const name = fc.oneof(
-  fc.constantFrom('orderId', 'amount', 'é', '€', 'a'.repeat(32), 'a'.repeat(33), '').map((s) => Buffer.from(s)),
+  fc.constantFrom('orderId', 'amount', 'é', '€', '\uFFFD', 'a'.repeat(32), 'a'.repeat(33), '').map((s) => Buffer.from(s)),
+  fc.constantFrom([0xff, 0xfe, 0x41], [0x80], [0xef, 0xbf, 0xbd, 0xff], [...Buffer.alloc(33, 0x61), 0xc3]).map((a) => Buffer.from(a)),
   bytes(40),
 );
+
+/** What a name decodes to: its text, and its bytes too when they are not UTF-8 (FieldPair). */
+const exactPairs = (fields: [Buffer, Buffer][]): FieldPair[] =>
+  fields.map(([n, v]) => (isUtf8(n) ? [n.toString('utf8'), v] : [n.toString('utf8'), v, n]));
 // Lengths around every string header cmsgpack writes: fixstr (< 32), str 8, str 16, str 32.
 const value = fc.oneof(
   { weight: 8, arbitrary: bytes(40) },
@@ -44,7 +51,7 @@ describe('packed entries (unpack.ts)', () => {
         expect(got).toEqual(
           entries.map(([id, fields, count]) => ({
             id: id.toString(),
-            pairs: fields === null ? null : pairs(fields.flat()),
+            pairs: fields === null ? null : exactPairs(fields),
             deliveryCount: count,
           })),
         );

@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../../src/contract/types.js';
+import type { FieldPair, Message } from '../../src/contract/types.js';
 import type { AckOutcome } from '../../src/core/pull-session.js';
 import { toProtoMessage } from '../../src/grpc/convert.js';
 import { loadProto } from '../../src/grpc/proto.js';
@@ -16,11 +17,15 @@ const decode = method.responseDeserialize as (b: Buffer) => unknown;
 
 const bytes = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a));
 const name = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('a', 'b', '1', '€uro', '', 'x'.repeat(200)));
+// A name of any bytes: one that is not UTF-8 carries them (FieldPair), as the readers give it.
+const rawPair = fc
+  .tuple(fc.uint8Array({ maxLength: 6 }).map((a) => Buffer.from(a)), bytes)
+  .map(([n, v]): FieldPair => (isUtf8(n) ? [n.toString('utf8'), v] : [n.toString('utf8'), v, n]));
 const message: fc.Arbitrary<Message> = fc.record(
   {
     id: fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}-${b}`),
     pairs: fc.oneof(
-      { weight: 8, arbitrary: fc.array(fc.tuple(name, bytes), { maxLength: 20 }) },
+      { weight: 8, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: fc.tuple(name, bytes) }, { weight: 1, arbitrary: rawPair }), { maxLength: 20 }) },
       { weight: 1, arbitrary: fc.constant(null) },
     ),
     deliveryCount: fc.oneof(fc.constant(undefined), fc.nat({ max: 0xffffffff }), fc.constant(0)),
@@ -41,6 +46,17 @@ describe('StreamingPull response encoding', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a name that is not UTF-8 travels as name_bytes in pairs, outside the map', () => {
+    const bad = Buffer.from([0xff, 0xfe, 0x41]);
+    const m: Message = { id: '1-0', pairs: [['a', Buffer.from('1')], [bad.toString('utf8'), Buffer.from('2'), bad]], deliveryCount: 1 };
+    const got = decode(fast(new MessagesResponse([m]))) as { messages: { fields: unknown; pairs: { name: string; value: Buffer; nameBytes: Buffer }[] }[] };
+    expect(got.messages[0]!.fields).toEqual({ a: Buffer.from('1') });
+    expect(got.messages[0]!.pairs).toEqual([
+      { name: 'a', value: Buffer.from('1'), nameBytes: Buffer.alloc(0) },
+      { name: '', value: Buffer.from('2'), nameBytes: bad },
+    ]);
   });
 
   it('a typical batch is byte-identical', () => {

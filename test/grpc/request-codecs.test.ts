@@ -2,9 +2,9 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadProto } from '../../src/grpc/proto.js';
-import { type PublishCall, decodePublishFast, encodePublishReply, fromReference, withPublishCodec } from '../../src/grpc/publish-codec.js';
+import { GAVE_NAME_BYTES, type PublishCall, decodePublishFast, encodePublishReply, fromReference, withPublishCodec } from '../../src/grpc/publish-codec.js';
 import { decodeStreamingPullFast, withPullRequestCodec } from '../../src/grpc/pull-request-codec.js';
-import { BAIL } from '../../src/grpc/wire-reader.js';
+import { BAIL, strictDeserializer } from '../../src/grpc/wire-reader.js';
 import { requestArbitrary, rpcsOf } from '../fuzz/proto-requests.js';
 import { varint } from '../fuzz/proto-wire.js';
 import { KNOWN } from '../fuzz/redis-state.js';
@@ -35,7 +35,8 @@ function bytesAround(valid: fc.Arbitrary<Buffer>): fc.Arbitrary<Buffer> {
 const { grpc } = loadProto();
 const service = grpc.streamgate.v1.StreamGateway.service;
 const original = service.Publish!;
-const reference = original.requestDeserialize as (b: Buffer) => Parameters<typeof fromReference>[0];
+// protobufjs as the gateway runs it: strings read strictly (invalid UTF-8 refused, wire-reader.ts).
+const reference = strictDeserializer(original.requestDeserialize) as (b: Buffer) => Parameters<typeof fromReference>[0];
 const serialize = original.requestSerialize as (v: unknown) => Buffer;
 const codec = withPublishCodec(service).Publish!;
 const decode = codec.requestDeserialize as (b: Buffer) => unknown;
@@ -170,6 +171,33 @@ describe('Publish codec (hand-written) against protobufjs', () => {
     }
   });
 
+  it('refuses a string that is not UTF-8, on both paths, never reading it as U+FFFD', () => {
+    const ld = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag]), varint(BigInt(body.length)), body]);
+    const bad = Buffer.from([0x6f, 0x72, 0x64, 0xff]); // "ord\xff"
+    const entry = (name: Buffer) => ld(0x12, ld(0x0a, Buffer.concat([ld(0x0a, name), ld(0x12, Buffer.from('v'))])));
+    const cases = [
+      ld(0x0a, bad), // stream
+      Buffer.concat([ld(0x0a, Buffer.from('s')), entry(bad)]), // a map name
+      Buffer.concat([ld(0x0a, Buffer.from('s')), entry(Buffer.concat([Buffer.alloc(40, 0x61), bad]))]), // a long one
+      ld(0x12, ld(0x12, Buffer.concat([ld(0x0a, Buffer.from([0xc3])), ld(0x12, Buffer.from('v'))]))), // a pairs name
+      ld(0x12, ld(0x1a, Buffer.from([0x31, 0x2d, 0xff]))), // a message ID
+      ld(0x22, Buffer.from([0xed, 0xa0, 0x80])), // idempotency key: an encoded surrogate
+    ];
+    for (const bytes of cases) {
+      expect(() => decode(bytes)).toThrow(/not valid UTF-8/);
+      expect(() => reference(bytes)).toThrow(/not valid UTF-8/);
+    }
+    // U+FFFD itself is valid UTF-8: kept.
+    const fffd = ld(0x0a, Buffer.from('ord\uFFFD'));
+    expect((decode(fffd) as PublishCall).stream).toBe('ord\uFFFD');
+  });
+
+  it('marks a published Field with name_bytes (publishing takes UTF-8 names), never dropping it silently', () => {
+    const body = messageType.encode(messageType.fromObject({ pairs: [{ name: 'a', value: Buffer.from('1'), nameBytes: Buffer.from([0xff]) }] })).finish();
+    const bytes = Buffer.concat([Buffer.from([0x12]), varint(BigInt(body.length)), body]);
+    expect((decode(bytes) as PublishCall).messages[0]!.gave & GAVE_NAME_BYTES).toBe(GAVE_NAME_BYTES);
+  });
+
   it('writes PublishResponse as protobufjs does', () => {
     const responseSerialize = original.responseSerialize as (v: unknown) => Buffer;
     fc.assert(
@@ -183,7 +211,7 @@ describe('Publish codec (hand-written) against protobufjs', () => {
 
 describe('StreamingPullRequest codec (hand-written) against protobufjs', () => {
   const method = service.StreamingPull!;
-  const ref = method.requestDeserialize as (b: Buffer) => unknown;
+  const ref = strictDeserializer(method.requestDeserialize) as (b: Buffer) => unknown;
   const ser = method.requestSerialize as (v: unknown) => Buffer;
   const dec = withPullRequestCodec(service).StreamingPull!.requestDeserialize as (b: Buffer) => unknown;
   const pullRpc = rpcsOf().find((r) => r.name === 'StreamingPull')!;
@@ -223,5 +251,14 @@ describe('StreamingPullRequest codec (hand-written) against protobufjs', () => {
     fc.assert(fc.property(fc.oneof(bytesAround(request.map((r) => ser(r))), fuzz), same), { numRuns: 6000 });
     // uint64 past 2^53, a 10-byte varint, a varint cut short at the end (protobufjs's quirks)
     for (const hex of ['28ffffffffffffffff01', '28ffffffffffffffffff01', '48808080', '3a0531', '20ffffffff1f', '20ffffffff0f']) same(Buffer.from(hex, 'hex'));
+  });
+
+  it('refuses a stream, group, consumer or ID that is not UTF-8, on both paths', () => {
+    // stream "ord\xff", group "\xc3", consumer "c\x80", an ack ID and a nack ID with a bad byte.
+    for (const hex of ['0a046f7264ff', '0a01731201c3', '1a026380', '3a03312dff', '42022dfe', '52043100ffff']) {
+      const bytes = Buffer.from(hex, 'hex');
+      expect(() => dec(bytes)).toThrow(/not valid UTF-8/);
+      expect(() => ref(bytes)).toThrow(/not valid UTF-8/);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { defaultOptions } from '../../contract/defaults.js';
+import { invalid } from '../../contract/errors.js';
 import { fieldsForm } from '../../contract/messages.js';
 import { fromProtoTrim, orDefault, toProtoMessage } from '../convert.js';
-import { GAVE_FIELDS, GAVE_PAIRS, type PublishCall, type PublishReply, takeMessages } from '../publish-codec.js';
+import { GAVE_FIELDS, GAVE_NAME_BYTES, GAVE_PAIRS, type PublishCall, type PublishReply, takeMessages } from '../publish-codec.js';
 import type { HandlersOf, Rpcs } from './rpc.js';
 
 const { readRange } = defaultOptions;
@@ -18,7 +19,11 @@ export function messageHandlers({ core, unary }: Rpcs): HandlersOf<'Publish' | '
       // only when it fails, so that its path string is built only then.
       for (let i = 0; i < messages.length; i++) {
         const { gave } = messages[i]!;
-        if (gave !== GAVE_FIELDS && gave !== GAVE_PAIRS) fieldsForm((gave & GAVE_FIELDS) !== 0, (gave & GAVE_PAIRS) !== 0, `messages[${i}]`);
+        if (gave === GAVE_FIELDS || gave === GAVE_PAIRS) continue;
+        if (gave & GAVE_NAME_BYTES) {
+          throw invalid(`messages[${i}].pairs has a Field with name_bytes; publishing takes UTF-8 names only (name)`, `messages[${i}].pairs`);
+        }
+        fieldsForm((gave & GAVE_FIELDS) !== 0, (gave & GAVE_PAIRS) !== 0, `messages[${i}]`);
       }
       const trim = r.trim ? fromProtoTrim(r.trim) : undefined;
       const idempotencyKey = r.idempotencyKey === '' ? undefined : r.idempotencyKey;

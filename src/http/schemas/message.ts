@@ -8,12 +8,14 @@ export const MessageSchema = z
     fields: z
       .record(z.string(), z.string())
       .nullable()
-      .describe("The entry's fields as in Redis, in Redis's order; null for an entry deleted while pending."),
+      .describe(
+        "The entry's fields as in Redis, in Redis's order; null for an entry deleted while pending. With `nameEncoding`, only the fields whose names are UTF-8 (the others are in `pairs`).",
+      ),
     pairs: z
       .array(z.tuple([z.string(), z.string()]))
       .optional()
       .describe(
-        'The fields as [name, value] pairs in Redis order; present when names repeat or when a name is integer-like (JSON objects cannot keep those).',
+        'The fields as [name, value] pairs in Redis order; present when names repeat, when a name is integer-like (JSON objects cannot keep those), or when a name is not UTF-8 (`nameEncoding`).',
       ),
     deliveryCount: int()
       .optional()
@@ -22,6 +24,12 @@ export const MessageSchema = z
       .literal('base64')
       .optional()
       .describe('Present when the values of this message are base64 (asked for, or not valid UTF-8).'),
+    nameEncoding: z
+      .literal('base64')
+      .optional()
+      .describe(
+        'Present when a field name of this message is not valid UTF-8 (written by a native Redis client): every name in `pairs` is then base64 of its exact bytes, and `fields` holds only the fields whose names are UTF-8.',
+      ),
     deleted: z.literal(true).optional().describe('The entry was deleted from the stream while still pending.'),
   })
   .meta({
@@ -41,6 +49,12 @@ export const FieldsInputSchema = z.object({
     .array(z.tuple([z.string(), z.string()]))
     .optional()
     .describe('Fields as [name, value] pairs, in order; allows repeated names.'),
+  // Refused (encoding.ts), not stripped: a message read with nameEncoding and sent back as
+  // it is would otherwise store its base64 names as text.
+  nameEncoding: z
+    .literal('base64')
+    .optional()
+    .describe('Refused (VALIDATION_FAILED): published names are UTF-8 text. A message read with `nameEncoding` cannot be published back as it is.'),
 });
 
 export const PublishMessageSchema = FieldsInputSchema.extend({

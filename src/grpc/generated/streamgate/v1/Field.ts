@@ -6,13 +6,20 @@
  */
 export interface Field {
   /**
-   * Field name (UTF-8 text).
+   * Field name (UTF-8 text). Empty when `name_bytes` is set.
    */
   'name'?: (string);
   /**
    * Field value, byte-exact.
    */
   'value'?: (Buffer | Uint8Array | string);
+  /**
+   * The name's exact bytes, set (in read messages) only when they are not valid UTF-8: a
+   * native Redis client wrote them, and a proto3 string cannot hold them. Check it before
+   * `name`. Publishing takes UTF-8 names only: a published Field with `name_bytes` is
+   * refused (INVALID_ARGUMENT).
+   */
+  'nameBytes'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -20,11 +27,18 @@ export interface Field {
  */
 export interface Field__Output {
   /**
-   * Field name (UTF-8 text).
+   * Field name (UTF-8 text). Empty when `name_bytes` is set.
    */
   'name': (string);
   /**
    * Field value, byte-exact.
    */
   'value': (Buffer);
+  /**
+   * The name's exact bytes, set (in read messages) only when they are not valid UTF-8: a
+   * native Redis client wrote them, and a proto3 string cannot hold them. Check it before
+   * `name`. Publishing takes UTF-8 names only: a published Field with `name_bytes` is
+   * refused (INVALID_ARGUMENT).
+   */
+  'nameBytes': (Buffer);
 }

@@ -12,11 +12,13 @@ export interface Message {
   'id'?: (string);
   /**
    * The entry's fields. A protobuf map has no order and keeps one value per name: when
-   * names repeat, this holds the last value and `pairs` holds them all.
+   * names repeat, this holds the last value and `pairs` holds them all. A name that is not
+   * valid UTF-8 cannot be a map key: such a field is only in `pairs`.
    */
   'fields'?: ({[key: string]: Buffer | Uint8Array | string});
   /**
-   * Every field in Redis's order; present when the entry's field names repeat.
+   * Every field in Redis's order; present when the entry's field names repeat, or when one
+   * is not valid UTF-8 (that Field then has `name_bytes`).
    */
   'pairs'?: (_streamgate_v1_Field)[];
   /**
@@ -40,11 +42,13 @@ export interface Message__Output {
   'id': (string);
   /**
    * The entry's fields. A protobuf map has no order and keeps one value per name: when
-   * names repeat, this holds the last value and `pairs` holds them all.
+   * names repeat, this holds the last value and `pairs` holds them all. A name that is not
+   * valid UTF-8 cannot be a map key: such a field is only in `pairs`.
    */
   'fields': ({[key: string]: Buffer});
   /**
-   * Every field in Redis's order; present when the entry's field names repeat.
+   * Every field in Redis's order; present when the entry's field names repeat, or when one
+   * is not valid UTF-8 (that Field then has `name_bytes`).
    */
   'pairs': (_streamgate_v1_Field__Output)[];
   /**
