@@ -69,7 +69,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     clientErrorHandler: answerClientError,
   });
   registerRawAnswers(app);
-  registerJsonBodyParser(app);
+  registerJsonBodyParser(app, core.config.limits);
   app.setValidatorCompiler(off.has('validation') ? () => (value) => ({ value }) : validatorCompiler);
   // Responses are built by our handlers from typed core results; the response schemas
   // document them (and a test checks them against the OpenAPI document), so serialising

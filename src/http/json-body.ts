@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { invalid, messageOf } from '../contract/errors.js';
+import type { Limits } from '../contract/limits.js';
+import { MAX_JSON_DEPTH, jsonShapeProblem } from './json-shape.js';
 
 /**
  * JSON bodies, parsed as Fastify does by default (secure-json-parse refusing prototype
@@ -8,11 +10,15 @@ import { invalid, messageOf } from '../contract/errors.js';
  * in a JSON object safely (it would be dropped or turn into a prototype), so it is refused
  * with a pointer to `pairs`, never silently lost.
  */
-export function registerJsonBodyParser(app: FastifyInstance): void {
+export function registerJsonBodyParser(app: FastifyInstance, limits: Limits): void {
+  // Pathological shapes are refused before JSON.parse builds anything (json-shape.ts).
+  const shape = { maxDepth: MAX_JSON_DEPTH, maxItems: Math.max(limits.maxBatch, limits.maxFields) };
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(invalid('the body is empty; send a JSON object', 'body'), undefined);
+    const problem = jsonShapeProblem(text, shape);
+    if (problem !== null) return done(invalid(problem.message, 'body'), undefined);
     try {
       done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (err) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { splitGlobList } from '../core/access/glob.js';
 import { BENCH_FEATURES, type CoreConfig } from '../core/config.js';
 import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.js';
-import { type LimitName, limitSettings } from '../contract/defaults.js';
+import { type LimitName, bodyBytesFor, limitSettings } from '../contract/defaults.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 
 /**
@@ -68,7 +68,13 @@ export const envSchema = z.object({
   ),
   STREAMGATE_MAX_FIELDS: limit('maxFields').describe('Most fields one message may have.'),
   STREAMGATE_MAX_BATCH: limit('maxBatch').describe('Most messages, ids or entries in one request.'),
-  STREAMGATE_MAX_BODY_BYTES: limit('maxBodyBytes').describe('Largest request body.'),
+  STREAMGATE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(limitSettings.maxBodyBytes.min)
+    .max(limitSettings.maxBodyBytes.max)
+    .optional()
+    .describe('Largest REST request body and gRPC message. Unset: 6 × STREAMGATE_MAX_MESSAGE_BYTES + 64 × (STREAMGATE_MAX_FIELDS + STREAMGATE_MAX_BATCH) + 4096.'),
   STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
     `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
   ),
@@ -229,7 +235,9 @@ export function loadConfig(env: EnvInput): Config {
       maxMessageBytes: e.STREAMGATE_MAX_MESSAGE_BYTES,
       maxFields: e.STREAMGATE_MAX_FIELDS,
       maxBatch: e.STREAMGATE_MAX_BATCH,
-      maxBodyBytes: e.STREAMGATE_MAX_BODY_BYTES,
+      maxBodyBytes:
+        e.STREAMGATE_MAX_BODY_BYTES ??
+        bodyBytesFor({ maxMessageBytes: e.STREAMGATE_MAX_MESSAGE_BYTES, maxFields: e.STREAMGATE_MAX_FIELDS, maxBatch: e.STREAMGATE_MAX_BATCH }),
       maxStreamNameBytes: e.STREAMGATE_MAX_STREAM_NAME_BYTES,
       maxMemberNameBytes: e.STREAMGATE_MAX_MEMBER_NAME_BYTES,
       rateLimitRps: e.STREAMGATE_RATE_LIMIT_RPS,
