@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { splitGlobList } from '../core/access/glob.js';
 import { BENCH_FEATURES, type CoreConfig } from '../core/config.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../http/connections.js';
 import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.js';
 import { type LimitName, bodyBytesFor, limitSettings } from '../contract/defaults.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
@@ -111,6 +112,12 @@ export const envSchema = z.object({
     .describe(
       'How often this instance reaps idle consumers of groups with reapIdleMs (0: never on this instance).',
     ),
+  STREAMGATE_REQUEST_TIMEOUT_MS: int(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs, 100, 3_600_000).describe(
+    'Longest a REST request (head and body) may take to arrive; a long poll waiting for messages does not count. Then 400 and the connection closes.',
+  ),
+  STREAMGATE_MAX_CONNECTIONS: int(DEFAULT_CONNECTION_LIMITS.maxConnections, 0, 1_000_000).describe(
+    'Most open REST connections (each waiting pull holds one); over it a new connection is closed at once (0: no cap).',
+  ),
   STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
     'How long a graceful shutdown waits for in-flight work.',
   ),
@@ -190,6 +197,8 @@ export interface Config extends CoreConfig {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
+  /** REST request timeout and connection cap. */
+  readonly httpConnections: ConnectionLimits;
   /** null: REST and gRPC are plaintext. */
   readonly tls: ServerTlsFiles | null;
   readonly redisTls: RedisTlsFiles;
@@ -250,6 +259,7 @@ export function loadConfig(env: EnvInput): Config {
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     reapIntervalMs: e.STREAMGATE_REAP_INTERVAL_MS,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
+    httpConnections: Object.freeze({ requestTimeoutMs: e.STREAMGATE_REQUEST_TIMEOUT_MS, maxConnections: e.STREAMGATE_MAX_CONNECTIONS }),
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
     tls:
       e.STREAMGATE_TLS_CERT !== undefined && e.STREAMGATE_TLS_KEY !== undefined
