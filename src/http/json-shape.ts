@@ -24,6 +24,8 @@ export interface JsonShapeLimits {
 
 export type ShapeProblem = { readonly kind: 'depth' | 'items'; readonly message: string };
 
+let commasByDepth = new Int32Array(MAX_JSON_DEPTH + 1);
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COMMA = 44;
@@ -38,8 +40,10 @@ const CLOSE_OBJECT = 125;
  */
 export function jsonShapeProblem(text: string, limits: JsonShapeLimits): ShapeProblem | null {
   const { maxDepth, maxItems } = limits;
-  // Commas seen in each open array or object, by depth (1 = the outermost).
-  const commas = new Int32Array(maxDepth + 1);
+  // Commas seen in each open array or object, by depth (1 = the outermost). One array for
+  // every call (the pass is synchronous): allocating it cost more than scanning a small body.
+  if (commasByDepth.length <= maxDepth) commasByDepth = new Int32Array(maxDepth + 1);
+  const commas = commasByDepth;
   let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
