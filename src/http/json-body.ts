@@ -19,16 +19,26 @@ export function registerJsonBodyParser(app: FastifyInstance, limits: Limits): vo
     if (text.trim() === '') return done(invalid('the body is empty; send a JSON object', 'body'), undefined);
     const problem = jsonShapeProblem(text, shape);
     if (problem !== null) return done(invalid(problem.message, 'body'), undefined);
-    try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
-    } catch (err) {
-      const message = messageOf(err);
-      if (/prototype/i.test(message)) {
-        done(
-          invalid('a JSON object may not hold "__proto__" (or "constructor.prototype"); send such field names in "pairs"', 'body'),
-          undefined,
-        );
-      } else done(invalid(`the body is not valid JSON: ${message}`, 'body'), undefined);
-    }
+    if (text.length < YIELD_FROM_CHARS) return parse(text, done);
+    // A large body is parsed, then validated and served, in separate turns of the event
+    // loop, so that other requests get in between (each step stays a single block).
+    setImmediate(() => parse(text, (err, value) => (err ? done(err, undefined) : setImmediate(done, null, value))));
   });
+}
+
+/** From this size (characters), a body's parse and what follows run in turns of their own. */
+const YIELD_FROM_CHARS = 1 << 20;
+
+function parse(text: string, done: (err: Error | null, value: unknown) => void): void {
+  let value: unknown;
+  try {
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    const message = messageOf(err);
+    if (/prototype/i.test(message)) {
+      done(invalid('a JSON object may not hold "__proto__" (or "constructor.prototype"); send such field names in "pairs"', 'body'), undefined);
+    } else done(invalid(`the body is not valid JSON: ${message}`, 'body'), undefined);
+    return;
+  }
+  done(null, value);
 }
