@@ -75,7 +75,9 @@ export const envSchema = z.object({
     .min(limitSettings.maxBodyBytes.min)
     .max(limitSettings.maxBodyBytes.max)
     .optional()
-    .describe('Largest REST request body and gRPC message. Unset: 6 × STREAMGATE_MAX_MESSAGE_BYTES + 64 × (STREAMGATE_MAX_FIELDS + STREAMGATE_MAX_BATCH) + 4096.'),
+    .describe(
+      `Largest REST request body and gRPC message. Unset: 6 × STREAMGATE_MAX_MESSAGE_BYTES + 64 × (STREAMGATE_MAX_FIELDS + STREAMGATE_MAX_BATCH) + 4096 (${limitSettings.maxBodyBytes.default} with their defaults).`,
+    ),
   STREAMGATE_MAX_STREAM_NAME_BYTES: int(STREAM_NAME_MAX_BYTES, 1, STREAM_NAME_CEILING_BYTES).describe(
     `Longest stream name, in UTF-8 bytes (at most ${STREAM_NAME_CEILING_BYTES}).`,
   ),
