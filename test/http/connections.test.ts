@@ -113,8 +113,9 @@ describe('the request timeout', () => {
       // The answer may be lost when the server closes while the client is still writing (a reset).
       if (cut!.answer !== '') expect(cut!.answer).toMatch(/^HTTP\/1\.1 (413|400) /);
     }
+    console.log(`40 stalled bodies: RSS ${rssBefore.toFixed(0)} -> max ${maxRss.toFixed(0)} MB`);
     // Before: each body held whole (640 MB in all, 750 MB of RSS).
-    expect(maxRss - rssBefore).toBeLessThan(250);
+    expect(maxRss - rssBefore).toBeLessThan(300);
   });
 });
 
