@@ -104,8 +104,9 @@ export const limitSettings = {
   maxMessageBytes: { env: 'STREAMGATE_MAX_MESSAGE_BYTES', default: 1_048_576, min: 1, max: 512 * 1_048_576 },
   // Most fields one message may have.
   maxFields: { env: 'STREAMGATE_MAX_FIELDS', default: 1000, min: 1, max: 100_000 },
-  // Largest REST request body (PAYLOAD_TOO_LARGE above, before any route runs).
-  maxBodyBytes: { env: 'STREAMGATE_MAX_BODY_BYTES', default: 16 * 1_048_576, min: 1024, max: 1024 * 1_048_576 },
+  // Largest REST request body and gRPC message (PAYLOAD_TOO_LARGE above, before any route
+  // runs). Unset, it follows from the limits above (bodyBytesFor); this is the default one.
+  maxBodyBytes: { env: 'STREAMGATE_MAX_BODY_BYTES', default: 6_423_552, min: 1024, max: 1024 * 1_048_576 },
   // Bytes of entries (IDs, field names and values) one read answers: a read stops after the
   // entry that reaches it and says where to continue. 2 MiB: with the 1 MiB message limit a
   // reply holds at most 3 MiB of entries, under the 4 MiB a gRPC client receives by default,
@@ -113,6 +114,20 @@ export const limitSettings = {
   // and a field); at most 256 MiB (a JSON string of it, base64, stays far under V8's limit).
   maxResponseBytes: { env: 'STREAMGATE_MAX_RESPONSE_BYTES', default: 2 * 1_048_576, min: 1024, max: 256 * 1_048_576 },
 } as const;
+
+/**
+ * The body limit that the message limits call for, when STREAMGATE_MAX_BODY_BYTES is not
+ * set: room for one message of maxMessageBytes in its longest JSON form (every byte written
+ * as `\u00XX`: 6 characters), plus 64 bytes of framing for each of maxFields fields and
+ * maxBatch messages or IDs, plus 4 KiB for the rest; within the setting's range. The
+ * defaults give 6 × 1 MiB + 64 × 2000 + 4096 = 6423552 bytes (6.1 MiB). A batch shares this
+ * budget: maxBatch × maxMessageBytes (1000 MiB) would let one body cost seconds of CPU.
+ */
+export function bodyBytesFor(limits: { readonly maxMessageBytes: number; readonly maxFields: number; readonly maxBatch: number }): number {
+  const { min, max } = limitSettings.maxBodyBytes;
+  const bytes = 6 * limits.maxMessageBytes + 64 * (limits.maxFields + limits.maxBatch) + 4096;
+  return Math.min(max, Math.max(min, bytes));
+}
 
 export type LimitName = keyof typeof limitSettings;
 

@@ -8,13 +8,14 @@ import type { Core } from '../core/core.js';
 import { GatewayError } from '../contract/errors.js';
 import { registerAuth } from './auth.js';
 import { registerRateLimit } from './rate-limit.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, capConnections, serverTimeouts } from './connections.js';
 import type { RouteContext } from './context.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
 import { QuietRequestLog, lazyRequestLogger } from './request-log.js';
 import { swaggerOptions } from './openapi.js';
 import { withConfiguredLimits } from './openapi-limits.js';
-import { sendProblem } from './problem.js';
+import { echoedUrl, sendProblem } from './problem.js';
 import { answerClientError, registerRawAnswers } from './raw-answers.js';
 import { validatorCompiler } from './validation.js';
 import { consumeRoutes } from './routes/consume.js';
@@ -32,6 +33,8 @@ export interface HttpDeps {
   readonly logger?: FastifyBaseLogger | false;
   /** Serve HTTPS with it (and follow its reloads); absent: plain HTTP. */
   readonly tls?: TlsSource | undefined;
+  /** Request timeout and connection cap (connections.ts); absent: their defaults. */
+  readonly connections?: ConnectionLimits | undefined;
 }
 
 /** Encoded stream names can be long (512 bytes, up to 3 URL characters each). */
@@ -54,8 +57,11 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { core, tls } = deps;
   // Empty unless a benchmark measures what each feature costs (STREAMGATE_BENCH_DISABLE).
   const off = core.config.benchDisable;
+  const connections = deps.connections ?? DEFAULT_CONNECTION_LIMITS;
+  const timeouts = serverTimeouts(connections);
   const app = Fastify({
-    ...(tls ? { https: httpsOptions(tls) } : {}),
+    ...(tls ? { https: { ...httpsOptions(tls), ...timeouts.node } } : { http: timeouts.node }),
+    ...timeouts.fastify,
     ...(deps.logger ? { loggerInstance: deps.logger, childLoggerFactory: lazyRequestLogger } : { logger: false }),
     bodyLimit: core.config.limits.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -69,7 +75,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     clientErrorHandler: answerClientError,
   });
   registerRawAnswers(app);
-  registerJsonBodyParser(app);
+  capConnections(app.server, connections.maxConnections, deps.logger || undefined);
+  registerJsonBodyParser(app, core.config.limits);
   app.setValidatorCompiler(off.has('validation') ? () => (value) => ({ value }) : validatorCompiler);
   // Responses are built by our handlers from typed core results; the response schemas
   // document them (and a test checks them against the OpenAPI document), so serialising
@@ -77,7 +84,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(req, reply, new GatewayError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)),
+    sendProblem(req, reply, new GatewayError('NOT_FOUND', `no route for ${req.method} ${echoedUrl(req.url.split('?')[0]!)}`)),
   );
 
   // Before any route (the swagger plugins' included), so every route passes its onRoute check.

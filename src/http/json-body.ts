@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { type GatewayError, invalid, messageOf } from '../contract/errors.js';
+import type { Limits } from '../contract/limits.js';
+import { MAX_JSON_DEPTH, jsonShapeProblem } from './json-shape.js';
 import { type RepeatedName, repeatedName } from './validation.js';
 
 /**
@@ -10,26 +12,40 @@ import { type RepeatedName, repeatedName } from './validation.js';
  * with a pointer to `pairs`, never silently lost. So is a name an object repeats (JSON.parse
  * would keep its last value only): a field name repeated in `fields` belongs in `pairs`.
  */
-export function registerJsonBodyParser(app: FastifyInstance): void {
+export function registerJsonBodyParser(app: FastifyInstance, limits: Limits): void {
+  // Pathological shapes are refused before JSON.parse builds anything (json-shape.ts).
+  const shape = { maxDepth: MAX_JSON_DEPTH, maxItems: Math.max(limits.maxBatch, limits.maxFields) };
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(invalid('the body is empty; send a JSON object', 'body'), undefined);
-    try {
-      const value: unknown = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
-      const repeat = repeatedName(text, value);
-      if (repeat) done(repeatError(repeat), undefined);
-      else done(null, value);
-    } catch (err) {
-      const message = messageOf(err);
-      if (/prototype/i.test(message)) {
-        done(
-          invalid('a JSON object may not hold "__proto__" (or "constructor.prototype"); send such field names in "pairs"', 'body'),
-          undefined,
-        );
-      } else done(invalid(`the body is not valid JSON: ${message}`, 'body'), undefined);
-    }
+    const problem = jsonShapeProblem(text, shape);
+    if (problem !== null) return done(invalid(problem.message, 'body'), undefined);
+    if (text.length < YIELD_FROM_CHARS) return parse(text, done);
+    // A large body is parsed, then validated and served, in separate turns of the event
+    // loop, so that other requests get in between (each step stays a single block).
+    setImmediate(() => parse(text, (err, value) => (err ? done(err, undefined) : setImmediate(done, null, value))));
   });
+}
+
+/** From this size (characters), a body's parse and what follows run in turns of their own. */
+const YIELD_FROM_CHARS = 1 << 20;
+
+function parse(text: string, done: (err: Error | null, value: unknown) => void): void {
+  let value: unknown;
+  try {
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    const message = messageOf(err);
+    if (/prototype/i.test(message)) {
+      done(invalid('a JSON object may not hold "__proto__" (or "constructor.prototype"); send such field names in "pairs"', 'body'), undefined);
+    } else done(invalid(`the body is not valid JSON: ${message}`, 'body'), undefined);
+    return;
+  }
+  // After the parse (and after the shape pass above, which bounds its cost).
+  const repeat = repeatedName(text, value);
+  if (repeat) done(repeatError(repeat), undefined);
+  else done(null, value);
 }
 
 /** The refusal of a repeated name; in a `fields` object, it points to `pairs`. */

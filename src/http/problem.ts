@@ -67,8 +67,28 @@ function answerOf(err: unknown): Answer {
   return presented(err);
 }
 
+/** Most characters of the request's URL a problem repeats (in `detail`); see withoutLongUrl. */
+export const MAX_URL_ECHO = 256;
+
+/** `url` as a problem may repeat it: whole up to MAX_URL_ECHO characters, else cut, saying so. */
+export function echoedUrl(url: string): string {
+  return url.length <= MAX_URL_ECHO ? url : `${url.slice(0, MAX_URL_ECHO)}… (cut: ${url.length} characters in all)`;
+}
+
+/**
+ * `detail` with a long request URL (or its path) cut to MAX_URL_ECHO characters: Fastify's
+ * router messages and the 404 repeat it, and a 5 KB path should not come back whole.
+ */
+function withoutLongUrl(detail: string, url: string): string {
+  if (url.length <= MAX_URL_ECHO) return detail;
+  const path = url.split('?')[0]!;
+  const cut = detail.split(url).join(echoedUrl(url));
+  return path.length > MAX_URL_ECHO && path !== url ? cut.split(path).join(echoedUrl(path)) : cut;
+}
+
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const { problem, retryAfterMs } = answerOf(err);
+  problem.detail = withoutLongUrl(problem.detail, req.url);
   problem.instance = req.url.length <= 2048 ? req.url.split('?')[0] : undefined;
   const level = problem.status >= 500 ? failureLogLevel(err) : null;
   if (level === 'error') req.log.error({ err }, 'request failed');

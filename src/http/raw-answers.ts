@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../contract/errors.js';
-import { PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, type Problem, echoedUrl, problemOf } from './problem.js';
 
 /**
  * Requests that Node's HTTP server settles before Fastify routes them: unparsable HTTP, a
@@ -45,7 +45,7 @@ export function registerRawAnswers(app: FastifyInstance): void {
   const server = app.server;
   // This is not a proxy: CONNECT has no route. Without a listener Node drops the connection.
   server.on('connect', (req: { method?: string; url?: string }, socket: Duplex) => {
-    writeProblem(socket, problemOf('NOT_FOUND', `no route for CONNECT ${String(req.url ?? '')}`));
+    writeProblem(socket, problemOf('NOT_FOUND', `no route for CONNECT ${echoedUrl(String(req.url ?? ''))}`));
     socket.destroy();
   });
   // An expectation other than 100-continue: RFC 9110 lets a server ignore it and answer the

@@ -36,6 +36,47 @@ export function fastPathOf(schema: z.ZodType): FastPath | undefined {
 
 const NO_VALUE = Object.freeze({});
 
+/** What fastify-type-provider-zod reports for one zod issue (paths as JSON pointers). */
+interface ReportedIssue {
+  readonly instancePath: string;
+  readonly schemaPath: string;
+  readonly keyword: string;
+}
+
+/**
+ * A fast path's refusal: zod's own issues for a part of the input (a batch item), with
+ * their paths from the root, so that zod need not walk the rest to collect an issue for
+ * every wrong item of it (json-shape.ts bounds the items, not the issues).
+ */
+export class Refused {
+  constructor(readonly errors: readonly ReportedIssue[]) {}
+}
+
+type ZodValidate = (data: unknown) => { value?: unknown; error?: ReportedIssue[] };
+const zodValidators = new WeakMap<z.ZodType, ZodValidate>();
+
+/**
+ * `schema`'s parse of `data` as the route's validator would answer it: `{ value }`, or a
+ * Refused whose paths start at `at` (the place of `data` in the whole part).
+ */
+export function zodAt(schema: z.ZodType, data: unknown, at: ReadonlyArray<string | number>): { value: unknown } | Refused {
+  let validate = zodValidators.get(schema);
+  if (validate === undefined) {
+    validate = zodValidatorCompiler({ schema, method: 'POST', url: '', httpPart: 'body' }) as unknown as ZodValidate;
+    zodValidators.set(schema, validate);
+  }
+  const out = validate(data);
+  if (out.error === undefined) return { value: out.value };
+  if (at.length === 0) return new Refused(out.error);
+  const prefix = `/${at.join('/')}`;
+  return new Refused(
+    out.error.map((e) => {
+      const instancePath = prefix + (e.instancePath === '/' ? '' : e.instancePath);
+      return { ...e, instancePath, schemaPath: `#${instancePath}/${e.keyword}` };
+    }),
+  );
+}
+
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) => {
   const zod = zodValidatorCompiler(route);
   const fast = fastPaths.get(route.schema);
@@ -43,6 +84,7 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) => {
   return (data: unknown) => {
     const value = fast(data);
     if (value === MISS) return zod(data);
+    if (value instanceof Refused) return { error: value.errors };
     // A result without `value`: Fastify leaves the part as it is.
     if (value === KEEP) return NO_VALUE;
     return { value };

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { splitGlobList } from '../core/access/glob.js';
 import { BENCH_FEATURES, type CoreConfig } from '../core/config.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../http/connections.js';
 import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.js';
-import { type LimitName, limitSettings } from '../contract/defaults.js';
+import { type LimitName, bodyBytesFor, limitSettings } from '../contract/defaults.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 
 /**
@@ -79,7 +80,15 @@ export const envSchema = z.object({
   ),
   STREAMGATE_MAX_FIELDS: limit('maxFields').describe('Most fields one message may have.'),
   STREAMGATE_MAX_BATCH: limit('maxBatch').describe('Most messages, ids or entries in one request.'),
-  STREAMGATE_MAX_BODY_BYTES: limit('maxBodyBytes').describe('Largest request body.'),
+  STREAMGATE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(limitSettings.maxBodyBytes.min)
+    .max(limitSettings.maxBodyBytes.max)
+    .optional()
+    .describe(
+      `Largest REST request body and gRPC message. Unset: 6 × STREAMGATE_MAX_MESSAGE_BYTES + 64 × (STREAMGATE_MAX_FIELDS + STREAMGATE_MAX_BATCH) + 4096 (${limitSettings.maxBodyBytes.default} with their defaults).`,
+    ),
   STREAMGATE_MAX_RESPONSE_BYTES: limit('maxResponseBytes').describe(
     'Bytes of entries (IDs, field names, values) one read answers: it stops after the entry that reaches them and says where to continue.',
   ),
@@ -125,6 +134,12 @@ export const envSchema = z.object({
     .describe(
       'How often this instance reaps idle consumers of groups with reapIdleMs (0: never on this instance).',
     ),
+  STREAMGATE_REQUEST_TIMEOUT_MS: int(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs, 100, 3_600_000).describe(
+    'Longest a REST request (head and body) may take to arrive; a long poll waiting for messages does not count. Then 400 and the connection closes.',
+  ),
+  STREAMGATE_MAX_CONNECTIONS: int(DEFAULT_CONNECTION_LIMITS.maxConnections, 0, 1_000_000).describe(
+    'Most open REST connections (each waiting pull holds one); over it a new connection is closed at once (0: no cap).',
+  ),
   STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
     'How long a graceful shutdown waits for in-flight work.',
   ),
@@ -206,6 +221,8 @@ export interface Config extends CoreConfig {
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
   readonly redisStartTimeoutMs: number;
+  /** REST request timeout and connection cap. */
+  readonly httpConnections: ConnectionLimits;
   /** null: REST and gRPC are plaintext. */
   readonly tls: ServerTlsFiles | null;
   readonly redisTls: RedisTlsFiles;
@@ -252,7 +269,9 @@ export function loadConfig(env: EnvInput): Config {
       maxMessageBytes: e.STREAMGATE_MAX_MESSAGE_BYTES,
       maxFields: e.STREAMGATE_MAX_FIELDS,
       maxBatch: e.STREAMGATE_MAX_BATCH,
-      maxBodyBytes: e.STREAMGATE_MAX_BODY_BYTES,
+      maxBodyBytes:
+        e.STREAMGATE_MAX_BODY_BYTES ??
+        bodyBytesFor({ maxMessageBytes: e.STREAMGATE_MAX_MESSAGE_BYTES, maxFields: e.STREAMGATE_MAX_FIELDS, maxBatch: e.STREAMGATE_MAX_BATCH }),
       maxResponseBytes: e.STREAMGATE_MAX_RESPONSE_BYTES,
       maxStreamNameBytes: e.STREAMGATE_MAX_STREAM_NAME_BYTES,
       maxMemberNameBytes: e.STREAMGATE_MAX_MEMBER_NAME_BYTES,
@@ -268,6 +287,7 @@ export function loadConfig(env: EnvInput): Config {
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     reapIntervalMs: e.STREAMGATE_REAP_INTERVAL_MS,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,
+    httpConnections: Object.freeze({ requestTimeoutMs: e.STREAMGATE_REQUEST_TIMEOUT_MS, maxConnections: e.STREAMGATE_MAX_CONNECTIONS }),
     redisStartTimeoutMs: e.STREAMGATE_REDIS_START_TIMEOUT_MS,
     tls:
       e.STREAMGATE_TLS_CERT !== undefined && e.STREAMGATE_TLS_KEY !== undefined

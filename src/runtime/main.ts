@@ -137,7 +137,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
 
     let httpUrl: string | null = null;
     if (config.httpPort !== null) {
-      app = await buildHttpApp({ core: liveCore, logger, tls });
+      app = await buildHttpApp({ core: liveCore, logger, tls, connections: config.httpConnections });
       await app.listen({ host: config.host, port: config.httpPort });
       httpUrl = baseUrl(config.host, app, tls !== undefined);
       logger.info({ url: httpUrl, ...tlsFields(tls) }, 'REST API listening');

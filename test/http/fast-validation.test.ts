@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { EncodingQuery, GroupParams, StreamParams } from '../../src/http/schemas/common.js';
 import { PullBody } from '../../src/http/routes/consume.js';
 import { PublishBody, PublishHeaders } from '../../src/http/routes/messages.js';
-import { KEEP, MISS, fastPathOf, validatorCompiler } from '../../src/http/validation.js';
+import { KEEP, MISS, Refused, fastPathOf, validatorCompiler } from '../../src/http/validation.js';
 
 /**
  * The fast paths of src/http/validation.ts answer exactly what zod answers: on every input
@@ -173,6 +173,33 @@ describe.each(CASES)('the fast path of the %s', (_label, schema, input, httpPart
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('a long publish batch (64 messages or more), checked message by message', () => {
+  // The generated items, mostly plain, repeated up to a long batch; sometimes with a trim.
+  const longBatch = fc
+    .tuple(fc.array(item, { minLength: 1, maxLength: 4 }), fc.integer({ min: 64, max: 80 }), fc.option(anyJson, { nil: undefined }))
+    .map(([items, n, trim]) => parsed({ messages: Array.from({ length: n }, (_, i) => items[i % items.length]), ...(trim === undefined ? {} : { trim }) }));
+  const fast = fastPathOf(PublishBody)!;
+  const zods = compile(zodValidatorCompiler as typeof validatorCompiler, PublishBody, 'body');
+
+  it('answers zod’s value, or a refusal whose every issue zod reports for the whole body too', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(longBatch, (data) => {
+        const out = fast(data);
+        expect(out).not.toBe(MISS);
+        const z = zods(data) as { value?: unknown; error?: unknown[] };
+        if (out instanceof Refused) {
+          refused++;
+          expect(z.error, 'zod accepts what the fast path refused').toBeDefined();
+          for (const e of out.errors) expect(z.error).toContainEqual(e);
+        } else expect(out).toStrictEqual(z.value);
+      }),
+      { numRuns: 300 },
+    );
+    expect(refused).toBeGreaterThan(20);
   });
 });
 
