@@ -151,7 +151,7 @@ describe('StreamingPull flow control', () => {
 describe('StreamingPull large batches', () => {
   it('a batch above the 4 MiB a client accepts per message arrives whole, in several responses', async () => {
     const size = 64 * 1024;
-    const { s, ids } = await setupStream(g, { n: 100, bytes: size }); // 6.4 MiB, read in one pull
+    const { s, ids } = await setupStream(g, { n: 100, bytes: size }); // 6.4 MiB, more than one reply's byte budget
     const p = openPull(g.client, { stream: s, group: 'g', consumer: 'c', maxOutstandingMessages: 1000 });
     await p.until(() => p.ids().length === 100 || p.isEnded(), 10_000, '100 messages');
     expect(p.isEnded()).toBe(false);

@@ -89,13 +89,24 @@ export async function setupStream(
   return { s, ids };
 }
 
-/** Publishes `n` messages (field `n` = index; `bytes` of padding when given) in one batch. */
+/** Under the default body limit (STREAMGATE_MAX_BODY_BYTES, about 6 MiB): a larger batch is sent in parts. */
+const PUBLISH_BYTES = 4 * 1_048_576;
+
+/**
+ * Publishes `n` messages (field `n` = index; `bytes` of padding when given) in one batch, or
+ * in as few batches as keep each request under 4 MiB.
+ */
 export async function publish(g: TestGrpc, s: string, n: number, bytes = 0, from = 0): Promise<string[]> {
   const pad = bytes > 0 ? Buffer.alloc(bytes, 0x61) : null;
   const messages = Array.from({ length: n }, (_, i) => ({
     fields: pad ? { n: Buffer.from(String(from + i)), pad } : { n: Buffer.from(String(from + i)) },
   }));
-  const { ids } = await g.call<{ ids: string[] }>('Publish', { stream: s, messages });
+  const per = Math.max(1, Math.floor(PUBLISH_BYTES / (bytes + 64)));
+  const ids: string[] = [];
+  for (let i = 0; i < messages.length; i += per) {
+    const part = await g.call<{ ids: string[] }>('Publish', { stream: s, messages: messages.slice(i, i + per) });
+    ids.push(...part.ids);
+  }
   return ids;
 }
 
