@@ -66,17 +66,20 @@ export class Admission {
    * over either.
    */
   openStream(key: string): () => void {
-    const stream = this.streams.acquire(key);
-    let wait: () => void;
+    // One closure held per call, not one per quota (10,000 waiting calls each hold it).
+    this.streams.take(key);
     try {
-      wait = this.waits.acquire(key);
+      this.waits.take(key);
     } catch (err) {
-      stream();
+      this.streams.give(key);
       throw err;
     }
+    let released = false;
     return () => {
-      wait();
-      stream();
+      if (released) return;
+      released = true;
+      this.waits.give(key);
+      this.streams.give(key);
     };
   }
 }

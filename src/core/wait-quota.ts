@@ -25,19 +25,29 @@ export class KeyQuota {
    * Returns the release function; calling it more than once releases once.
    */
   acquire(key: string): () => void {
+    this.take(key);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.give(key);
+    };
+  }
+
+  /** Counts one for `key` (RATE_LIMITED past `max`); the caller gives it back exactly once. */
+  take(key: string): void {
     const n = this.counts.get(key) ?? 0;
     if (this.max > 0 && n >= this.max) {
       throw new GatewayError('RATE_LIMITED', `too many ${this.what} for this key (${n}; at most ${this.max}, ${this.setting})`);
     }
     this.counts.set(key, n + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.counts.get(key) ?? 1) - 1;
-      if (left > 0) this.counts.set(key, left);
-      else this.counts.delete(key);
-    };
+  }
+
+  /** Gives back one `take`. */
+  give(key: string): void {
+    const left = (this.counts.get(key) ?? 1) - 1;
+    if (left > 0) this.counts.set(key, left);
+    else this.counts.delete(key);
   }
 
   /** What `key` holds now. */

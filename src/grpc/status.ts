@@ -63,11 +63,16 @@ export function withErrorCode(status: PartialStatusObject): PartialStatusObject 
  * grpc-js sends by itself included: a message over the receive limit is refused inside
  * grpc-js (its call object calls its own `sendStatus`) before any handler or interceptor
  * layer sees it. So this wraps that method of the call itself, the innermost one grpc-js
- * hands to the first interceptor, and adds no layer: one closure per call. Our own statuses
- * (toGrpcStatus) already carry a code and pass unchanged.
+ * hands to the first interceptor, and adds no layer: one shared function set on the call
+ * (no closure per call: 10,000 waiting StreamingPull calls each hold theirs), calling the
+ * method its class defines. Our own statuses (toGrpcStatus) already carry a code and pass
+ * unchanged.
  */
 export const contractStatusCodes: ServerInterceptor = (_method, call) => {
-  const send = call.sendStatus;
-  call.sendStatus = (status) => send.call(call, withErrorCode(status));
+  call.sendStatus = sendStatusWithCode;
   return call as ServerInterceptingCall;
 };
+
+function sendStatusWithCode(this: ServerInterceptingCall, status: Parameters<ServerInterceptingCall['sendStatus']>[0]): void {
+  (Object.getPrototypeOf(this) as ServerInterceptingCall).sendStatus.call(this, withErrorCode(status));
+}

@@ -17,7 +17,7 @@ export interface ConnectionLimits {
   readonly maxConnections: number;
 }
 
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { requestTimeoutMs: 30_000, maxConnections: 10_000 };
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { requestTimeoutMs: 30_000, maxConnections: 25_000 };
 
 /**
  * Longest wait for a request's head (request line and headers, at most 16 KiB), from the
