@@ -2,10 +2,8 @@ import type { WakeReason } from './watcher.js';
 
 /** One waiting pull in its group's queue (watcher.ts). */
 export interface Waiter {
-  /** Ends the wait with `reason`. */
-  readonly resolve: (reason: WakeReason) => void;
-  /** Ends the wait with an error: its group or stream went away while it waited. */
-  readonly fail: (err: unknown) => void;
+  /** Ends the wait with `reason`, or with `err` (its group or stream went away while it waited). */
+  readonly resolve: (reason: WakeReason, err?: unknown) => void;
   /** When it was registered (the shard's count of waits so far). */
   readonly since: number;
   prev: Waiter | null;

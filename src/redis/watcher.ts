@@ -155,8 +155,7 @@ class WatcherShard {
         if (err === undefined) resolve(reason);
         else reject(err);
       };
-      const fail = (err: unknown) => finish('woken', err);
-      const waiter: Waiter = { resolve: finish, fail, since: ++this.registered, prev: null, next: null, queue: null };
+      const waiter: Waiter = { resolve: finish, since: ++this.registered, prev: null, next: null, queue: null };
       const onAbort = () => finish('aborted');
       const timer = setTimeout(() => finish('timeout'), Math.max(1, req.timeoutMs));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -246,7 +245,7 @@ class WatcherShard {
     for (const g of groups) {
       for (let w = g?.waiters.head ?? null; w; ) {
         const next = w.next;
-        if (w.since <= upTo) w.fail(err);
+        if (w.since <= upTo) w.resolve('woken', err);
         w = next;
       }
     }
