@@ -52,7 +52,8 @@ export interface StreamInfo {
   readonly lastGeneratedId: string;
   readonly groups: number;
   readonly entriesAdded: number | null;
-  readonly maxDeletedEntryId: string | null;
+  /** "0-0" when no entry was ever deleted, as Redis reports it. */
+  readonly maxDeletedEntryId: string;
 }
 
 export interface PendingSummary {

@@ -4,7 +4,7 @@ import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
-import { BackendUnavailable, GatewayError, invalid } from '../contract/errors.js';
+import { BackendUnavailable, GatewayError } from '../contract/errors.js';
 import { entryId } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
@@ -19,6 +19,7 @@ export interface PullInput {
   readonly waitMs: number;
   /** `>` (default): expired leases, then new messages. `0` or an ID: the consumer's own pending entries. */
   readonly from: string;
+  /** New messages are not tracked as pending. No effect on a history read, as XREADGROUP's NOACK has none there. */
   readonly noAck: boolean;
   /**
    * New messages (`from` '>') as PackedMessages (contract/packed-message.ts): fields read
@@ -78,7 +79,9 @@ export class ConsumeService {
    * Hands the consumer up to `count` messages: first those whose lease expired (or that
    * would exceed maxDeliveries: those go to the dead-letter stream instead), then new ones.
    * With `waitMs`, waits for messages to arrive, looking again for expired leases as it
-   * waits. If `signal` aborts after messages were leased (the client went away), their
+   * waits. A group destroyed, or a stream deleted or turned into another type, while it
+   * waits ends the wait with GROUP_NOT_FOUND, STREAM_NOT_FOUND or NOT_A_STREAM (within the
+   * watcher's probe interval), as Redis ends a blocked XREADGROUP. If `signal` aborts after messages were leased (the client went away), their
    * leases are released at once so they are redelivered promptly. With `waiter` (the
    * caller's admission key), the time spent waiting counts as one waiting pull of that key:
    * RATE_LIMITED when it has STREAMGATE_MAX_WAITING_PER_KEY already.
@@ -122,7 +125,6 @@ export class ConsumeService {
     this.fence.names.consumer(input.consumer);
     const count = this.check.count(input.count);
     const waitMs = this.check.waitMs(input.waitMs);
-    if (input.from !== '>' && input.noAck) throw invalid('noAck applies only to new messages (from ">")', 'noAck');
     const from = input.from === '>' ? '>' : entryId(input.from, 'from');
     const ackIds = ack.length === 0 ? NO_IDS : this.check.ids(ack, 'ack', 0);
     // Everything checked. History reads ack first, then read; new messages carry the acks

@@ -50,6 +50,7 @@ export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapt
     reclaimPollMs: options.reclaimPollMs,
     commandTimeoutMs: options.commandTimeoutMs,
     hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),
+    assertGroup: (stream, group) => backend.assertGroup(stream, group),
   });
   return {
     backend,

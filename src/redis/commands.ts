@@ -181,7 +181,6 @@ function parseStreamInfo(raw: unknown): StreamInfo {
   const r = record(raw);
   const firstEntry = r.get('first-entry');
   const lastEntry = r.get('last-entry');
-  const maxDeleted = strOrNull(r.get('max-deleted-entry-id'));
   return {
     length: int(r.get('length')),
     firstId: firstEntry ? str(arr(firstEntry)[0]) : null,
@@ -189,7 +188,9 @@ function parseStreamInfo(raw: unknown): StreamInfo {
     lastGeneratedId: str(r.get('last-generated-id')),
     groups: int(r.get('groups')),
     entriesAdded: intOrNull(r.get('entries-added')),
-    maxDeletedEntryId: maxDeleted === '0-0' ? null : maxDeleted,
+    // As Redis reports it: "0-0" when nothing was ever deleted (lastGeneratedId likewise for
+    // a stream that never had an entry, a group's lastDeliveredId before its first read).
+    maxDeletedEntryId: str(r.get('max-deleted-entry-id')),
   };
 }
 

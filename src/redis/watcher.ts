@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Cancellation } from '../contract/cancel.js';
+import { GatewayError, type ErrorCode } from '../contract/errors.js';
 import { compareIds, parseId } from '../contract/ids.js';
 import { keySlot } from './keys.js';
 import { isReplyError } from './unavailable.js';
+import { type Waiter, WaiterQueue } from './waiter-queue.js';
 
 /**
  * Waiting pulls share a bounded set of Redis connections, whatever their number.
@@ -21,6 +23,12 @@ import { isReplyError } from './unavailable.js';
  * on its own (leaseProbe-2.lua: one bounded step of the pull's lease walk) every half lease
  * (at most every STREAMGATE_RECLAIM_POLL_MS), one cheap script call per group instead of a
  * re-pull per waiter; a hit wakes one waiter, whose pull reclaims the message.
+ *
+ * A group going away ends its waits, as Redis ends a blocked XREADGROUP (NOGROUP, UNBLOCKED);
+ * XREAD is not ended so, so the probe tells: the lease probe fails then, and a group without
+ * leases is probed for that alone (`assertGroup`, O(1)) every STREAMGATE_RECLAIM_POLL_MS.
+ * GROUP_NOT_FOUND ends the group's waits with it, STREAM_NOT_FOUND or NOT_A_STREAM the
+ * stream's: one call per group, no re-pull per waiter.
  *
  * A stream joining the watched set interrupts the blocked read (CLIENT UNBLOCK from the
  * command connection), so the next read includes it.
@@ -61,6 +69,12 @@ export interface WatcherOptions {
    * pending list's size). Default: `XPENDING IDLE leaseMs - + 1`, which walks the whole list.
    */
   readonly hasExpired?: (stream: string, group: string, leaseMs: number) => Promise<boolean>;
+  /**
+   * Fails with GROUP_NOT_FOUND, STREAM_NOT_FOUND or NOT_A_STREAM when the group is gone
+   * (Backend.assertGroup): the probe of a waiting group without leases. Without it such a
+   * group is not probed (its waits then end by timeout when it goes away).
+   */
+  readonly assertGroup?: (stream: string, group: string) => Promise<void>;
   /** Longest one XREAD blocks before it starts again (also bounds recovery after errors). */
   readonly blockMs?: number;
   /** Beyond blockMs, how long a read may go unanswered before its connection is replaced. */
@@ -71,56 +85,11 @@ export interface WatcherOptions {
 const READ_COUNT = 16;
 const MIN_PROBE_MS = 50;
 
-interface Waiter {
-  readonly resolve: (reason: WakeReason) => void;
-  prev: Waiter | null;
-  next: Waiter | null;
-  queue: WaiterQueue | null;
-}
+type ShardOptions = Required<Omit<WatcherOptions, 'hasExpired' | 'assertGroup'>> & Pick<WatcherOptions, 'hasExpired' | 'assertGroup'>;
 
-/** FIFO of waiters with O(1) push at either end and O(1) removal (timeouts come in any order). */
-class WaiterQueue {
-  head: Waiter | null = null;
-  tail: Waiter | null = null;
-  size = 0;
-
-  push(w: Waiter, front: boolean): void {
-    w.queue = this;
-    if (front) {
-      w.next = this.head;
-      w.prev = null;
-      if (this.head) this.head.prev = w;
-      else this.tail = w;
-      this.head = w;
-    } else {
-      w.prev = this.tail;
-      w.next = null;
-      if (this.tail) this.tail.next = w;
-      else this.head = w;
-      this.tail = w;
-    }
-    this.size++;
-  }
-
-  remove(w: Waiter): void {
-    if (w.queue !== this) return;
-    if (w.prev) w.prev.next = w.next;
-    else this.head = w.next;
-    if (w.next) w.next.prev = w.prev;
-    else this.tail = w.prev;
-    w.prev = w.next = null;
-    w.queue = null;
-    this.size--;
-  }
-
-  shift(): Waiter | null {
-    const w = this.head;
-    if (w) this.remove(w);
-    return w;
-  }
-}
-
-type ShardOptions = Required<Omit<WatcherOptions, 'hasExpired'>> & Pick<WatcherOptions, 'hasExpired'>;
+/** What a probe may find gone: the waits it concerns end with this error (Redis's NOGROUP, UNBLOCKED). */
+const GONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['GROUP_NOT_FOUND', 'STREAM_NOT_FOUND', 'NOT_A_STREAM']);
+const isGone = (err: unknown): err is GatewayError => err instanceof GatewayError && GONE.has(err.code);
 
 interface GroupWatch {
   readonly waiters: WaiterQueue;
@@ -140,6 +109,8 @@ class WatcherShard {
   private running = false;
   private blocked = false;
   private closed = false;
+  /** Waits registered so far (a waiter's `since`): a probe's error concerns only those before it. */
+  private registered = 0;
 
   constructor(
     private readonly base: Redis,
@@ -148,6 +119,7 @@ class WatcherShard {
     private readonly onCount: (delta: number) => void,
   ) {}
 
+  /** Rejects with GROUP_NOT_FOUND, STREAM_NOT_FOUND or NOT_A_STREAM when the group goes away meanwhile. */
   wait(req: WaitRequest, signal?: Cancellation): Promise<WakeReason> {
     if (this.closed) return Promise.resolve('closed');
     if (signal?.aborted) return Promise.resolve('aborted');
@@ -170,9 +142,9 @@ class WatcherShard {
     group.leaseMs = req.leaseMs;
     const g = group;
 
-    const done = new Promise<WakeReason>((resolve) => {
+    const done = new Promise<WakeReason>((resolve, reject) => {
       let settled = false;
-      const finish = (reason: WakeReason) => {
+      const finish = (reason: WakeReason, err?: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -180,9 +152,10 @@ class WatcherShard {
         g.waiters.remove(waiter);
         this.onCount(-1);
         this.forgetIfIdle(req.stream, req.group);
-        resolve(reason);
+        if (err === undefined) resolve(reason);
+        else reject(err);
       };
-      const waiter: Waiter = { resolve: finish, prev: null, next: null, queue: null };
+      const waiter: Waiter = { resolve: finish, since: ++this.registered, prev: null, next: null, queue: null };
       const onAbort = () => finish('aborted');
       const timer = setTimeout(() => finish('timeout'), Math.max(1, req.timeoutMs));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -230,8 +203,11 @@ class WatcherShard {
   }
 
   private ensureProbe(stream: string, group: string, g: GroupWatch): void {
-    if (g.probe || g.leaseMs <= 0 || this.closed) return;
-    const every = Math.max(MIN_PROBE_MS, Math.min(g.leaseMs / 2, this.options.reclaimPollMs));
+    if (g.probe || this.closed) return;
+    const { reclaimPollMs, assertGroup } = this.options;
+    if (g.leaseMs <= 0 && !assertGroup) return;
+    // Without leases only the group's existence is looked at.
+    const every = g.leaseMs > 0 ? Math.max(MIN_PROBE_MS, Math.min(g.leaseMs / 2, reclaimPollMs)) : reclaimPollMs;
     g.probe = setTimeout(() => {
       g.probe = null;
       void this.probe(stream, group, g).finally(() => {
@@ -241,16 +217,37 @@ class WatcherShard {
   }
 
   private async probe(stream: string, group: string, g: GroupWatch): Promise<void> {
-    if (g.waiters.size === 0 || g.leaseMs <= 0) return;
+    if (g.waiters.size === 0) return;
+    const upTo = this.registered;
     try {
-      const { hasExpired } = this.options;
+      const { hasExpired, assertGroup } = this.options;
+      if (g.leaseMs <= 0) {
+        await assertGroup?.(stream, group);
+        return;
+      }
       const expired = hasExpired
         ? await hasExpired(stream, group, g.leaseMs)
         : ((await this.command.call('XPENDING', stream, group, 'IDLE', g.leaseMs, '-', '+', 1)) as unknown[]).length > 0;
       if (expired) g.waiters.head?.resolve('woken');
-    } catch {
-      // The group or stream is gone, or Redis is away: let the waiters' pulls say which.
-      while (g.waiters.head) g.waiters.head.resolve('woken');
+    } catch (err) {
+      // Gone: the waits end with the error, as Redis ends a blocked XREADGROUP.
+      if (isGone(err)) this.failGone(stream, group, err, upTo);
+      // Redis is away (or a reply not classified): let the waiters' pulls say why.
+      else while (g.waiters.head) g.waiters.head.resolve('woken');
+    }
+  }
+
+  /** Ends with `err` the group's waits (the stream's unless GROUP_NOT_FOUND) registered by `upTo`, when the probe began. */
+  private failGone(stream: string, group: string, err: GatewayError, upTo: number): void {
+    const watch = this.streams.get(stream);
+    if (!watch) return;
+    const groups = err.code === 'GROUP_NOT_FOUND' ? [watch.groups.get(group)] : [...watch.groups.values()];
+    for (const g of groups) {
+      for (let w = g?.waiters.head ?? null; w; ) {
+        const next = w.next;
+        if (w.since <= upTo) w.resolve('woken', err);
+        w = next;
+      }
     }
   }
 

@@ -346,7 +346,7 @@ describe('streams', () => {
       lastGeneratedId: '3-0',
       groups: 1,
       entriesAdded: 3,
-      maxDeletedEntryId: null,
+      maxDeletedEntryId: '0-0',
     });
     expect(await core.streams.deleteMessage(s, '3')).toBe(1);
     expect(await core.streams.deleteMessage(s, '3-0')).toBe(0);

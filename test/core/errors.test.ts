@@ -166,7 +166,6 @@ describe('validation errors', () => {
     'count not an integer': () => core.streams.read(s, { start: '-', end: '+', count: 1.5, reverse: false }),
     'waitMs over the limit': () => core.consume.pull(s, 'g', pullOf('c', { waitMs: 60_001 })),
     'waitMs negative': () => core.consume.pull(s, 'g', pullOf('c', { waitMs: -1 })),
-    'noAck on a history read': () => core.consume.pull(s, 'g', pullOf('c', { from: '0', noAck: true })),
     'leaseMs below 50': () => core.groups.create(s, { group: 'h', leaseMs: 49 }),
     'leaseMs over 12 h': () => core.groups.updatePolicy(s, 'g', { leaseMs: 43_200_001 }),
     'maxDeliveries over 1000': () => core.groups.updatePolicy(s, 'g', { maxDeliveries: 1001 }),

@@ -25,7 +25,7 @@ describe('proto3 empty strings', () => {
     await setup(gw, s, 0);
     expect(await gw.rpc('Pending', { stream: s, group: 'g' })).toEqual({ count: 0, minId: '', maxId: '', consumers: [] });
     expect(await gw.rpc('ListDeadLetters', { stream: s, group: 'g' })).toEqual({ messages: [], next: '' });
-    expect(await gw.rpc('GetStream', { stream: s })).toMatchObject({ length: 0, firstId: '', lastId: '', lastGeneratedId: '0-0', maxDeletedEntryId: '' });
+    expect(await gw.rpc('GetStream', { stream: s })).toMatchObject({ length: 0, firstId: '', lastId: '', lastGeneratedId: '0-0', maxDeletedEntryId: '0-0' });
   });
 
   it('an empty idempotency_key is no key, and an empty cursor starts the scan', async () => {

@@ -430,7 +430,6 @@ function routeCases(stream: string): Case[] {
   for (const w of [60_001, -1, 1.5, 'abc', 1e12]) out.push(PL(`waitMs ${JSON.stringify(w)}`, { waitMs: w }));
   out.push(
     PL('noAck "yes"', { noAck: 'yes' }),
-    PL('noAck with a history read', { noAck: true, from: '0' }),
     PL('from a number', { from: 0 }),
     PL('encoding=latin1', {}, '?encoding=latin1'),
   );

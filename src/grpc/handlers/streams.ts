@@ -14,7 +14,7 @@ const toProtoStream = (info: StreamInfo): GetStreamResponse => ({
   lastGeneratedId: info.lastGeneratedId,
   groups: info.groups,
   ...(info.entriesAdded === null ? {} : { entriesAdded: info.entriesAdded }),
-  maxDeletedEntryId: info.maxDeletedEntryId ?? '',
+  maxDeletedEntryId: info.maxDeletedEntryId,
 });
 
 /** List, describe and delete streams. */

@@ -23,12 +23,12 @@ const PullBodySchema = z
   .object({
     consumer: consumerName,
     count: countInt().default(pull.count).describe('Most messages to receive (at most STREAMGATE_MAX_COUNT, 1000 unless configured).'),
-    waitMs: limitedInt(0, 'maxWaitMs').default(pull.waitMs).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, 60000 unless configured).'),
+    waitMs: limitedInt(0, 'maxWaitMs').default(pull.waitMs).describe('Wait up to this long for messages when there are none (at most STREAMGATE_MAX_WAIT_MS, 60000 unless configured). A group destroyed, or a stream deleted or turned into another type, meanwhile ends the wait at once with 404 GROUP_NOT_FOUND / STREAM_NOT_FOUND or 409 NOT_A_STREAM.'),
     from: z
       .string()
       .default(pull.from)
       .describe('`>`: expired leases of the group, then new messages. `0` or an ID: this consumer own pending messages after it (history, as in Redis; a history read counts as a delivery).'),
-    noAck: z.boolean().default(pull.noAck).describe('New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.'),
+    noAck: z.boolean().default(pull.noAck).describe('New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once. No effect on a history read (accepted, as Redis ignores NOACK there).'),
     ack: z
       .array(z.string())
       .optional()

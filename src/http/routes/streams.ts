@@ -11,10 +11,10 @@ const StreamInfoSchema = z
     length: int().describe('Entries in the stream.'),
     firstId: z.string().nullable().describe('ID of the first entry; null when empty.'),
     lastId: z.string().nullable().describe('ID of the last entry; null when empty.'),
-    lastGeneratedId: z.string().describe('Highest ID ever added (new IDs must be above it).'),
+    lastGeneratedId: z.string().describe('Highest ID ever added (new IDs must be above it); "0-0" when none, as Redis reports it.'),
     groups: int().describe('Number of consumer groups.'),
     entriesAdded: int().nullable().describe('Entries ever added.'),
-    maxDeletedEntryId: z.string().nullable().describe('Highest ID ever deleted; null if none.'),
+    maxDeletedEntryId: z.string().describe('Highest ID ever deleted; "0-0" when none, as Redis reports it.'),
   })
   .meta({
     id: 'StreamInfo',
@@ -26,7 +26,7 @@ const StreamInfoSchema = z
         lastGeneratedId: '1700000000001-0',
         groups: 1,
         entriesAdded: 2,
-        maxDeletedEntryId: null,
+        maxDeletedEntryId: '0-0',
       },
     ],
   });

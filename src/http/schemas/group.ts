@@ -24,7 +24,7 @@ export const GroupSchema = z
     name: z.string(),
     consumers: int(),
     pending: int().describe('Messages delivered and not yet acked.'),
-    lastDeliveredId: z.string().describe('Position of the group: the last ID delivered.'),
+    lastDeliveredId: z.string().describe('Position of the group: the last ID delivered; "0-0" before the first, as Redis reports it.'),
     entriesRead: int().nullable().describe('Logical read counter (Redis 7); null when unknown.'),
     lag: int(ranges.lag)
       .nullable()

@@ -59,7 +59,7 @@ export const STREAMS: Table = {
       lastGeneratedId: '0-0',
       groups: 1,
       entriesAdded: 0,
-      maxDeletedEntryId: null,
+      maxDeletedEntryId: '0-0',
     });
     return info;
   },

@@ -16,7 +16,7 @@ export interface GetStreamResponse {
    */
   'lastId'?: (string);
   /**
-   * Highest ID ever added (new IDs must be above it).
+   * Highest ID ever added (new IDs must be above it); "0-0" when none, as Redis reports it.
    */
   'lastGeneratedId'?: (string);
   /**
@@ -28,7 +28,7 @@ export interface GetStreamResponse {
    */
   'entriesAdded'?: (number | string | Long);
   /**
-   * Highest ID ever deleted; empty if none.
+   * Highest ID ever deleted; "0-0" when none, as Redis reports it.
    */
   'maxDeletedEntryId'?: (string);
   '_entriesAdded'?: "entriesAdded";
@@ -48,7 +48,7 @@ export interface GetStreamResponse__Output {
    */
   'lastId': (string);
   /**
-   * Highest ID ever added (new IDs must be above it).
+   * Highest ID ever added (new IDs must be above it); "0-0" when none, as Redis reports it.
    */
   'lastGeneratedId': (string);
   /**
@@ -60,7 +60,7 @@ export interface GetStreamResponse__Output {
    */
   'entriesAdded'?: (number);
   /**
-   * Highest ID ever deleted; empty if none.
+   * Highest ID ever deleted; "0-0" when none, as Redis reports it.
    */
   'maxDeletedEntryId': (string);
   '_entriesAdded'?: "entriesAdded";

@@ -19,7 +19,7 @@ export interface Group {
    */
   'pending'?: (number | string | Long);
   /**
-   * The group's position: the last ID delivered.
+   * The group's position: the last ID delivered; "0-0" before the first, as Redis reports it.
    */
   'lastDeliveredId'?: (string);
   /**
@@ -68,7 +68,7 @@ export interface Group__Output {
    */
   'pending': (number);
   /**
-   * The group's position: the last ID delivered.
+   * The group's position: the last ID delivered; "0-0" before the first, as Redis reports it.
    */
   'lastDeliveredId': (string);
   /**

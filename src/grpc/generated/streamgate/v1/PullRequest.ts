@@ -20,6 +20,10 @@ export interface PullRequest {
   'count'?: (number);
   /**
    * Wait up to this long for messages when there are none (default 0: answer at once).
+   * A wait whose group is destroyed, or whose stream is deleted or becomes another type,
+   * ends at once (within a second by default) with NOT_FOUND (GROUP_NOT_FOUND,
+   * STREAM_NOT_FOUND) or FAILED_PRECONDITION (NOT_A_STREAM), as a blocked XREADGROUP does;
+   * a StreamingPull waiting for messages ends so too.
    */
   'waitMs'?: (number);
   /**
@@ -28,7 +32,8 @@ export interface PullRequest {
    */
   'from'?: (string);
   /**
-   * New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.
+   * New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once. No effect
+   * on a history read (accepted, as Redis ignores NOACK there).
    */
   'noAck'?: (boolean);
   /**
@@ -61,6 +66,10 @@ export interface PullRequest__Output {
   'count': (number);
   /**
    * Wait up to this long for messages when there are none (default 0: answer at once).
+   * A wait whose group is destroyed, or whose stream is deleted or becomes another type,
+   * ends at once (within a second by default) with NOT_FOUND (GROUP_NOT_FOUND,
+   * STREAM_NOT_FOUND) or FAILED_PRECONDITION (NOT_A_STREAM), as a blocked XREADGROUP does;
+   * a StreamingPull waiting for messages ends so too.
    */
   'waitMs': (number);
   /**
@@ -69,7 +78,8 @@ export interface PullRequest__Output {
    */
   'from': (string);
   /**
-   * New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once.
+   * New messages only, not tracked as pending (XREADGROUP NOACK): at-most-once. No effect
+   * on a history read (accepted, as Redis ignores NOACK there).
    */
   'noAck': (boolean);
   /**
