@@ -1,17 +1,15 @@
 --[[ setLease-3: extend or release the leases of a consumer's own pending entries.
-Extend resets the idle clock (XCLAIM IDLE 0). Release (nack) without a delay sets it to
-leaseMs: expired now, the entry is due again after its backoff (sg_backoff; at once when
-backoff is off). Release with delayMs > 0 makes it due after exactly delayMs: idle leaseMs +
-backoff - delayMs, or, for a delay longer than that, idle 0 and a record of the delay in
-KEYS[3] (pull-5 holds the entry back until then). Extend and release forget any earlier
-record of the entry. JUSTID keeps the delivery count unchanged. Entries owned by another
-consumer are left alone (ownership is checked and changed in one atomic step).
+Extend resets the idle clock (XCLAIM IDLE 0). Release (nack) sets it to leaseMs - delayMs,
+so the entry becomes eligible for redelivery after delayMs. JUSTID keeps the delivery
+count unchanged. Entries owned by another consumer are left alone (ownership is checked
+and changed in one atomic step).
+Plus the retry backoff (sg_backoff), which delay 0 waits; a longer delay: idle 0, and KEYS[3].
 
 KEYS[1] stream
 KEYS[2] policy hash of the stream
 KEYS[3] nack delays of the stream (keys.nackDelays)
 ARGV[1] group, ARGV[2] consumer
-ARGV[3] delayMs for release (0 to 43200000, checked by the caller), '' for extend
+ARGV[3] delayMs for release, '' for extend
 ARGV[4] default leaseMs (for a group without a stored policy)
 ARGV[5..] IDs
 
@@ -25,14 +23,12 @@ local lease, _, _, _, _, min_backoff, max_backoff = sg_policy(KEYS[2], group, AR
 if lease == 0 then sg_fail('LEASESOFF', 'leases are disabled for this group (leaseMs is 0)') end
 local delay = ARGV[3] ~= '' and tonumber(ARGV[3]) or nil
 local delays -- whether KEYS[3] holds records, asked once
--- The idle time to give an entry delivered `deliveries` times (see above), keeping its
--- record of a long nack delay, or forgetting an earlier one.
+-- The idle time of an entry delivered `deliveries` times; a record of a long delay kept, or forgotten.
 local function idle_of(id, deliveries)
   local idle = 0
-  if delay == 0 then
-    idle = lease
-  elseif delay ~= nil then
+  if delay ~= nil then
     idle = lease + sg_backoff(min_backoff, max_backoff, deliveries) - delay
+    if delay == 0 then idle = lease end
     if idle < 0 then
       sg_delay_set(KEYS[3], group, id, delay)
       delays = true
