@@ -3,7 +3,7 @@ import { pairsBytes } from './limits.js';
 import type { FieldPair, Message } from './types.js';
 
 /**
- * A pulled message whose fields stay in the packed reply they came in (pull-4.lua's one
+ * A pulled message whose fields stay in the packed reply they came in (pull-5.lua's one
  * msgpack string, read by src/redis/unpack.ts): no pairs array, no array per field, no
  * Buffer per value until someone asks for `pairs`. The two hot consumers of pulled messages
  * (StreamingPull's encoder, the REST pull's JSON) read names and values from the reply

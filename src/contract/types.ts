@@ -26,6 +26,12 @@ export interface GroupPolicy {
   readonly deadLetterStream: string;
   /** Consumers idle longer than this are reaped (pending released, then deleted); 0: never. */
   readonly reapIdleMs: number;
+  /**
+   * Retry backoff: after a lease expired, or a nack without delay, a message is delivered
+   * again only after min(maxBackoffMs, minBackoffMs × 2^(deliveryCount − 1)); 0: off.
+   */
+  readonly minBackoffMs: number;
+  readonly maxBackoffMs: number;
 }
 
 export interface GroupInfo extends GroupPolicy {

@@ -8,7 +8,7 @@ import { BackendUnavailable, GatewayError } from '../contract/errors.js';
 import { entryId } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
-import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
+import { NACK_DELAY_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
 import type { LeaseWalk } from '../redis/scripts.js';
@@ -58,7 +58,7 @@ export class ConsumeService {
   /**
    * Per stream, bytes per message of its last pull (packed reply ÷ messages): how many new
    * messages the next pull may read at once within STREAMGATE_MAX_RESPONSE_BYTES (one read
-   * when they fit; else pull-4.lua reads and measures by chunks).
+   * when they fit; else pull-5.lua reads and measures by chunks).
    */
   private readonly entryBytes = new Map<string, number>();
 
@@ -300,7 +300,7 @@ export class ConsumeService {
     return perId(exact, await this.acks.add(`${stream}\u0000${group}`, exact));
   }
 
-  /** Acks of one group from concurrent requests, as one ack-1 call (see Coalescer). */
+  /** Acks of one group from concurrent requests, as one ack-2 call (see Coalescer). */
   private readonly acks = new Coalescer<string, number>(async (key, ids) => {
     const [stream = '', group = ''] = key.split('\u0000');
     return this.backend.scripts.ack(stream, group, '', ids);
@@ -319,11 +319,14 @@ export class ConsumeService {
     return perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact));
   }
 
-  /** Releases the consumer's own leases; the messages become eligible again after `delayMs`. */
+  /**
+   * Releases the consumer's own leases; the messages become eligible again after `delayMs`,
+   * or, with 0, after the group's retry backoff (at once when it has none).
+   */
   async nack(stream: string, group: string, consumer: string, ids: readonly string[], delayMs: number): Promise<PerIdResult> {
-    // delayMs ≤ the group's leaseMs is checked in Redis, where the policy is; no lease is
-    // ever above LEASE_MAX_MS, so a larger delay is refused here, before any existence check.
-    const result = await this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs', LEASE_MAX_MS));
+    // Up to 12 h whatever the lease: a delay the idle time cannot express is kept by setLease-3
+    // in keys.nackDelays. Refused here, before any existence check.
+    const result = await this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs', NACK_DELAY_MAX_MS));
     // Released now: waiting consumers of the group need not wait for the next lease probe.
     if (delayMs === 0 && result.count > 0) this.watcher.wakeMore(stream, group, result.count);
     return result;

@@ -142,5 +142,7 @@ function groupInfo(g: GroupEntry, policyOf: (name: string) => GroupPolicy): Grou
     maxDeliveries: policy.maxDeliveries,
     deadLetterStream: policy.deadLetterStream,
     reapIdleMs: policy.reapIdleMs,
+    minBackoffMs: policy.minBackoffMs,
+    maxBackoffMs: policy.maxBackoffMs,
   };
 }

@@ -20,12 +20,16 @@ export const MAX_DELIVERIES_MAX = 1000;
 /** reapIdleMs is 0 (off) or from the smallest lease to 30 days, and never below the group's lease. */
 export const REAP_IDLE_MIN_MS = LEASE_MIN_MS;
 export const REAP_IDLE_MAX_MS = 2_592_000_000;
+/** minBackoffMs and maxBackoffMs: 0 (off) to 12 h, min ≤ max. */
+export const BACKOFF_MAX_MS = 43_200_000;
+/** A nack's delayMs: 0 to 12 h, whatever the lease (a delay past the idle time is kept in keys.nackDelays). */
+export const NACK_DELAY_MAX_MS = 43_200_000;
 
 export type PolicyPatch = Partial<GroupPolicy>;
 
 /** Throws VALIDATION_FAILED unless every given field is within the contract's limits. */
 export function validatePolicyPatch(stream: string, patch: PolicyPatch, names: NameRules = new NameRules()): void {
-  const { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs } = patch;
+  const { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs } = patch;
   if (leaseMs !== undefined) {
     if (!Number.isInteger(leaseMs) || (leaseMs !== 0 && (leaseMs < LEASE_MIN_MS || leaseMs > LEASE_MAX_MS))) {
       throw invalid(`leaseMs must be 0 or an integer from ${LEASE_MIN_MS} to ${LEASE_MAX_MS}`, 'leaseMs');
@@ -50,6 +54,20 @@ export function validatePolicyPatch(stream: string, patch: PolicyPatch, names: N
     // Both given: the pair is checked here, before any existence check. Otherwise the
     // stored half is only known in Redis, where updatePolicy-3 checks the merged policy.
     if (leaseMs !== undefined) checkReapAgainstLease(reapIdleMs, leaseMs);
+  }
+  for (const [name, v] of [['minBackoffMs', minBackoffMs], ['maxBackoffMs', maxBackoffMs]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > BACKOFF_MAX_MS)) {
+      throw invalid(`${name} must be an integer from 0 to ${BACKOFF_MAX_MS}`, name);
+    }
+  }
+  // Both given: checked here; else updatePolicy-3 checks the merged pair (sg_check_backoff).
+  if (minBackoffMs !== undefined && maxBackoffMs !== undefined) checkBackoff(minBackoffMs, maxBackoffMs);
+}
+
+/** minBackoffMs ≤ maxBackoffMs (same rule, same words, as sg_check_backoff in the Lua prelude). */
+function checkBackoff(minBackoffMs: number, maxBackoffMs: number): void {
+  if (minBackoffMs > maxBackoffMs) {
+    throw invalid(`minBackoffMs (${minBackoffMs}) must not exceed maxBackoffMs (${maxBackoffMs})`, 'minBackoffMs');
   }
 }
 
@@ -96,12 +114,15 @@ export function readStoredPolicy(json: string, fallback: GroupPolicy): { policy:
   const maxDeliveries = count(o.maxDeliveries, fallback.maxDeliveries);
   // Policies stored before reaping existed have no field: off.
   const reapIdleMs = count(o.reapIdleMs, fallback.reapIdleMs);
+  // Policies stored before retry backoff existed have neither field: off.
+  const minBackoffMs = count(o.minBackoffMs, fallback.minBackoffMs);
+  const maxBackoffMs = count(o.maxBackoffMs, fallback.maxBackoffMs);
   let deadLetterStream = fallback.deadLetterStream;
   if (o.deadLetterStream !== undefined) {
     if (typeof o.deadLetterStream === 'string' && o.deadLetterStream !== '') deadLetterStream = o.deadLetterStream;
     else unreadable = true;
   }
-  return { policy: { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs }, unreadable };
+  return { policy: { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs }, unreadable };
 }
 
 export interface PolicyLogger {
@@ -162,6 +183,8 @@ export class PolicyStore {
       maxDeliveries: this.defaultsConfig.maxDeliveries,
       deadLetterStream: keys.defaultDeadLetter(stream),
       reapIdleMs: 0,
+      minBackoffMs: 0,
+      maxBackoffMs: 0,
     };
   }
 
@@ -174,8 +197,11 @@ export class PolicyStore {
       maxDeliveries: patch.maxDeliveries ?? d.maxDeliveries,
       deadLetterStream: patch.deadLetterStream ?? d.deadLetterStream,
       reapIdleMs: patch.reapIdleMs ?? d.reapIdleMs,
+      minBackoffMs: patch.minBackoffMs ?? d.minBackoffMs,
+      maxBackoffMs: patch.maxBackoffMs ?? d.maxBackoffMs,
     };
     checkReapAgainstLease(policy.reapIdleMs, policy.leaseMs);
+    checkBackoff(policy.minBackoffMs, policy.maxBackoffMs);
     return policy;
   }
 

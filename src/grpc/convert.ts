@@ -64,6 +64,8 @@ export function toProtoGroup(g: GroupInfo): Group {
     maxDeliveries: g.maxDeliveries,
     deadLetterStream: g.deadLetterStream,
     reapIdleMs: g.reapIdleMs,
+    minBackoffMs: g.minBackoffMs,
+    maxBackoffMs: g.maxBackoffMs,
   };
   if (g.entriesRead !== null) out.entriesRead = g.entriesRead;
   if (g.lag !== null) out.lag = g.lag;

@@ -11,7 +11,7 @@ export const OPENAPI_INFO = {
     '',
     'Messages are plain Redis stream entries, no envelope: a native Redis producer or consumer works side by side with gateway clients.',
     '',
-    'Leases: a pulled message is leased to its consumer for the group `leaseMs`, measured by the group idle time for that entry. Without an ack, the next pull of the group after the lease receives it again with `deliveryCount` incremented (at-least-once). `extend` restarts the lease, `nack` releases it (after `delayMs`). A message that would be delivered for the (maxDeliveries+1)-th time is moved to the dead-letter stream instead and acked in the group: nothing is ever lost.',
+    'Leases: a pulled message is leased to its consumer for the group `leaseMs`, measured by the group idle time for that entry. Without an ack, the next pull of the group after the lease receives it again with `deliveryCount` incremented (at-least-once). `extend` restarts the lease, `nack` releases it (after `delayMs`, up to 12 h; without one, after the group retry backoff). With a retry backoff (`minBackoffMs`, `maxBackoffMs`), a message whose lease expired is redelivered only after min(maxBackoffMs, minBackoffMs × 2^(deliveryCount − 1)) more. A message that would be delivered for the (maxDeliveries+1)-th time is moved to the dead-letter stream instead and acked in the group: nothing is ever lost.',
     '',
     'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
     '',

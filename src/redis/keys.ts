@@ -89,9 +89,16 @@ export const keys = {
   reapSlots: `${PREFIX}:reap-slots`,
   /**
    * String with a TTL: the pending-list ID where the group's last bounded lease walk
-   * stopped (pull-4.lua resumes after it); absent: from the start. Per stream and group.
+   * stopped (pull-5.lua resumes after it); absent: from the start. Per stream and group.
    */
   leaseCursor: (stream: string, group: string): string => derived(stream, 'lease-cursor', `\u0000${group}`),
+  /**
+   * Sorted set (every score 0) of the nack delays longer than an entry's idle time can
+   * express, for every group of the stream: members `<group>\0<id>\0<notBeforeMs>` (see
+   * sg_delay_range in lua/include/prelude.lua). Read only by the gateway's lease walk; it
+   * expires when its last delay is over. Per stream.
+   */
+  nackDelays: (stream: string): string => derived(stream, 'nack-delays'),
   /** Default dead-letter stream of a group (the contract's `<stream>:dlq`). */
   defaultDeadLetter: (stream: string): string => `${stream}:dlq`,
 } as const;

@@ -2,7 +2,7 @@ import type { GroupPolicy, Message } from '../contract/types.js';
 import { arr, buf, int, str } from './reply.js';
 import { unpackCountedEntries } from './unpack.js';
 
-/** pull-4's options and reply (scripts.ts runs it). */
+/** pull-5's options and reply (scripts.ts runs it). */
 
 export interface PullOptions {
   readonly count: number;
@@ -18,7 +18,7 @@ export interface PullOptions {
   readonly packed?: boolean;
   /** Most bytes of entry data (field names and values) to deliver; the first entry always goes. */
   readonly maxBytes: number;
-  /** The lease walk's bounds (see pull-4.lua). */
+  /** The lease walk's bounds (see pull-5.lua). */
   readonly leaseWalk: LeaseWalk;
   /** New entries to read at once before measuring them: how many the caller expects to fit `maxBytes`. */
   readonly firstChunk: number;

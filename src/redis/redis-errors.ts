@@ -6,7 +6,7 @@ import { connectionFailure } from './unavailable.js';
 /**
  * Redis errors become contract errors here and nowhere else. Replies are recognised by
  * their prefix (the first word), never by their full text. The prefixes NOSTREAM,
- * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADDELAY, BADPOLICY, NOCONSUMER, HASPENDING and DLQTYPE are raised
+ * IDTOOSMALL, IDEMCONFLICT, LEASESOFF, BADPOLICY, NOCONSUMER, HASPENDING and DLQTYPE are raised
  * by our own Lua scripts (lua/include/prelude.lua).
  */
 
@@ -19,7 +19,6 @@ const BY_PREFIX: Record<string, ErrorCode> = {
   IDTOOSMALL: 'ID_TOO_SMALL',
   IDEMCONFLICT: 'IDEMPOTENCY_CONFLICT',
   LEASESOFF: 'LEASES_DISABLED',
-  BADDELAY: 'VALIDATION_FAILED',
   BADPOLICY: 'VALIDATION_FAILED',
   NOCONSUMER: 'CONSUMER_NOT_FOUND',
   HASPENDING: 'CONSUMER_HAS_PENDING',

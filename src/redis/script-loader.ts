@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 
 /**
  * The Lua scripts of `lua/`, registered on a connection with `defineCommand`. Each file's
- * name ends with its key count (`pull-4.lua`: 4 keys). The command name carries a hash of
+ * name ends with its key count (`pull-5.lua`: 5 keys). The command name carries a hash of
  * the script body, so a deploy never runs a stale script cached under the same name.
  *
  * This is the untyped layer: KEYS and ARGV in, the raw reply out. Only the typed functions
@@ -12,14 +12,14 @@ import type { Redis } from 'ioredis';
  */
 
 const FILES = {
-  pull: 'pull-4.lua',
+  pull: 'pull-5.lua',
   history: 'history-1.lua',
-  ack: 'ack-1.lua',
-  setLease: 'setLease-2.lua',
+  ack: 'ack-2.lua',
+  setLease: 'setLease-3.lua',
   createGroup: 'createGroup-3.lua',
-  destroyGroup: 'destroyGroup-2.lua',
+  destroyGroup: 'destroyGroup-3.lua',
   updatePolicy: 'updatePolicy-3.lua',
-  deleteStream: 'deleteStream-2.lua',
+  deleteStream: 'deleteStream-3.lua',
   deleteConsumer: 'deleteConsumer-1.lua',
   publish: 'publish-2.lua',
   redrive: 'redrive-2.lua',
@@ -29,7 +29,7 @@ const FILES = {
   autoclaim: 'autoclaim-1.lua',
   reapGroups: 'reapGroups-3.lua',
   reap: 'reap-2.lua',
-  leaseProbe: 'leaseProbe-2.lua',
+  leaseProbe: 'leaseProbe-4.lua',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

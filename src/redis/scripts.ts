@@ -70,7 +70,7 @@ export class Scripts {
     private readonly runner: ScriptRunner,
   ) {}
 
-  /** pull-4: reclaim expired leases (dead-lettering past maxDeliveries), then read new messages, within `maxBytes`. */
+  /** pull-5: reclaim expired leases (dead-lettering past maxDeliveries), then read new messages, within `maxBytes`. */
   pull(stream: string, group: string, consumer: string, o: PullOptions): Promise<PullReply> {
     const d = o.defaults;
     return this.backend.call(
@@ -78,7 +78,7 @@ export class Scripts {
       () =>
         this.runner.runBuffer(
           'pull',
-          [stream, keys.policy(stream), o.deadLetter, keys.leaseCursor(stream, group)],
+          [stream, keys.policy(stream), o.deadLetter, keys.leaseCursor(stream, group), keys.nackDelays(stream)],
           [
             group,
             consumer,
@@ -98,11 +98,16 @@ export class Scripts {
     );
   }
 
-  /** leaseProbe-2: whether the group has an expired lease (looking as far as a pull would). */
+  /** leaseProbe-4: whether the group has an entry due for redelivery (looking as far as a pull would). */
   leaseProbe(stream: string, group: string, leaseMs: number, walk: LeaseWalk): Promise<boolean> {
     return this.backend.call(
       stream,
-      () => this.runner.run('leaseProbe', [stream, keys.leaseCursor(stream, group)], [group, leaseMs, walk.step, walk.whole]),
+      () =>
+        this.runner.run(
+          'leaseProbe',
+          [stream, keys.leaseCursor(stream, group), keys.policy(stream), keys.nackDelays(stream)],
+          [group, leaseMs, walk.step, walk.whole],
+        ),
       (reply) => int(reply) === 1,
     );
   }
@@ -125,18 +130,19 @@ export class Scripts {
   }
 
   /**
-   * ack-1: per ID, 1 when it was pending (for `consumer`, unless that is '': anyone's) and
+   * ack-2: per ID, 1 when it was pending (for `consumer`, unless that is '': anyone's) and
    * is now acked, else 0.
    */
   ack(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number[]> {
-    // Only the consumer's ack reads the pending range (ack-1.lua); the other needs no bounds.
+    // Only the consumer's ack reads the pending range (ack-2.lua); the other needs no bounds.
     const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids);
-    return this.backend.call(stream, () => this.runner.run('ack', [stream], [group, consumer, lo, hi, ...ids]), flags);
+    return this.backend.call(stream, () => this.runner.run('ack', [stream, keys.nackDelays(stream)], [group, consumer, lo, hi, ...ids]), flags);
   }
 
   /**
-   * setLease-2: release (nack: eligible again after `delayMs`) or, with `delayMs` null,
-   * extend the consumer's own leases; per ID, 1 when its lease was changed, else 0.
+   * setLease-3: release (nack: eligible again after `delayMs`, or with 0 after the group's
+   * backoff) or, with `delayMs` null, extend the consumer's own leases; per ID, 1 when its
+   * lease was changed, else 0.
    */
   setLease(
     stream: string,
@@ -151,7 +157,7 @@ export class Scripts {
       () =>
         this.runner.run(
           'setLease',
-          [stream, keys.policy(stream)],
+          [stream, keys.policy(stream), keys.nackDelays(stream)],
           [group, consumer, delayMs === null ? '' : delayMs, defaultLeaseMs, ...ids],
         ),
       flags,
@@ -231,9 +237,9 @@ export class Scripts {
     );
   }
 
-  /** deleteStream-2: the stream and the policies of its groups. */
+  /** deleteStream-3: the stream, the policies of its groups and their nack delays. */
   deleteStream(stream: string): Promise<void> {
-    return this.backend.call(stream, () => this.runner.run('deleteStream', [stream, keys.policy(stream)], []), nothing);
+    return this.backend.call(stream, () => this.runner.run('deleteStream', [stream, keys.policy(stream), keys.nackDelays(stream)], []), nothing);
   }
 
   /**
@@ -261,7 +267,7 @@ export class Scripts {
         this.runner.run(
           'createGroup',
           [stream, keys.policy(stream), keys.reapRegistry(stream)],
-          [group, o.start, o.createStream ? '1' : '0', o.entriesRead === undefined ? '' : String(o.entriesRead), JSON.stringify(o.policy)],
+          [group, o.start, o.createStream ? '1' : '0', o.entriesRead === undefined ? '' : String(o.entriesRead), storedPolicy(o.policy)],
         ),
       nothing,
     );
@@ -275,15 +281,15 @@ export class Scripts {
         this.runner.run(
           'updatePolicy',
           [stream, keys.policy(stream), keys.reapRegistry(stream)],
-          [group, JSON.stringify(defaults), JSON.stringify(changes)],
+          [group, storedPolicy(defaults), JSON.stringify(changes)],
         ),
       str,
     );
   }
 
-  /** destroyGroup-2: the group and its stored policy. */
+  /** destroyGroup-3: the group, its stored policy and its nack delays. */
   destroyGroup(stream: string, group: string): Promise<void> {
-    return this.backend.call(stream, () => this.runner.run('destroyGroup', [stream, keys.policy(stream)], [group]), nothing);
+    return this.backend.call(stream, () => this.runner.run('destroyGroup', [stream, keys.policy(stream), keys.nackDelays(stream)], [group]), nothing);
   }
 
   /** deleteConsumer-1: refused while it has pending entries unless `force`; the entries dropped. */
@@ -311,12 +317,23 @@ export class Scripts {
   }
 }
 
+/**
+ * A policy as stored: the retry backoff fields only when backoff is on (or they were set by
+ * a patch), so a group without backoff keeps the stored form it had before they existed.
+ * Absent, they read as 0 (sg_policy, readStoredPolicy).
+ */
+function storedPolicy(policy: GroupPolicy): string {
+  if (policy.minBackoffMs !== 0 || policy.maxBackoffMs !== 0) return JSON.stringify(policy);
+  const { minBackoffMs: _min, maxBackoffMs: _max, ...rest } = policy;
+  return JSON.stringify(rest);
+}
+
 function parsePublish(raw: unknown): PublishReply {
   const [status, ids] = arr(raw);
   return { ids: strings(ids), replayed: str(status) === 'REPLAY' };
 }
 
-/** Lowest and highest of canonical entry IDs (ack-1 reads the pending range between them). */
+/** Lowest and highest of canonical entry IDs (ack-2 reads the pending range between them). */
 function idBounds(ids: readonly string[]): [string, string] {
   // The core passes canonical IDs (entryId): compared as text, no BigInt per ID.
   if (ids.length > 0 && ids.every(isCanonicalId)) {

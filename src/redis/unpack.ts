@@ -3,7 +3,7 @@ import type { FieldPair, Message } from '../contract/types.js';
 
 /**
  * Reads the entries a script packed with Redis's `cmsgpack.pack`: the flat list
- * `{id, fields, deliveryCount, ...}` of pull-4.lua, `fields` being the entry's
+ * `{id, fields, deliveryCount, ...}` of pull-5.lua, `fields` being the entry's
  * `{name, value, ...}` or `false` for an entry deleted while pending.
  *
  * Why: as a RESP reply, every ID, name and value is a Buffer of its own and every entry an

@@ -20,7 +20,7 @@ import { type Waiter, WaiterQueue } from './waiter-queue.js';
  * front of the queue, keeping its turn.
  *
  * Leases expire without the stream growing, so each waiting group with a lease is probed
- * on its own (leaseProbe-2.lua: one bounded step of the pull's lease walk) every half lease
+ * on its own (leaseProbe-4.lua: one bounded step of the pull's lease walk) every half lease
  * (at most every STREAMGATE_RECLAIM_POLL_MS), one cheap script call per group instead of a
  * re-pull per waiter; a hit wakes one waiter, whose pull reclaims the message.
  *

@@ -69,7 +69,15 @@ describe('chaos: kills and restarts lose no published message', () => {
       const created = await request(`${ga.httpUrl}/v1/streams/${STREAM}/groups`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ group: GROUP, start: '0', createStream: true, leaseMs: options.leaseMs, maxDeliveries: options.maxDeliveries }),
+        body: JSON.stringify({
+          group: GROUP,
+          start: '0',
+          createStream: true,
+          leaseMs: options.leaseMs,
+          maxDeliveries: options.maxDeliveries,
+          minBackoffMs: options.minBackoffMs,
+          maxBackoffMs: options.maxBackoffMs,
+        }),
       });
       const group = (await created.body.json()) as { deadLetterStream?: string };
       expect(created.statusCode, JSON.stringify(group)).toBe(201);

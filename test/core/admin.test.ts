@@ -46,7 +46,7 @@ describe('group creation', () => {
     });
     // entriesRead is what Redis reports (null from Redis 7.0 for a group made at `$`).
     expect(Object.keys(info).sort()).toEqual(
-      ['consumers', 'deadLetterStream', 'entriesRead', 'lag', 'lastDeliveredId', 'leaseMs', 'maxDeliveries', 'name', 'pending', 'reapIdleMs'],
+      ['consumers', 'deadLetterStream', 'entriesRead', 'lag', 'lastDeliveredId', 'leaseMs', 'maxBackoffMs', 'maxDeliveries', 'minBackoffMs', 'name', 'pending', 'reapIdleMs'],
     );
     await publish(s, '3-0');
     expect(await pulledIds(s)).toEqual(['3-0']);

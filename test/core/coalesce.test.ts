@@ -49,7 +49,7 @@ describe('ack coalescing, and pulls carrying acks', () => {
       own.core.consume.pullAcking('p', 'g', pullOf('c', { count: 1 }), [ids[0]!, ids[1]!, '1-0', ids[0]!]),
       own.core.consume.ack('p', 'g', [ids[2]!]),
     ]);
-    expect((await scriptCalls()) - before, 'pull-4 with the acks, ack-1 for the ack request').toBe(2);
+    expect((await scriptCalls()) - before, 'pull-5 with the acks, ack-2 for the ack request').toBe(2);
     // A repeated ID is acked once, as the ack route answers it.
     expect(pulled.acked).toEqual({ count: 2, notPending: ['1-0', ids[0]] });
     expect(pulled.messages.map((m) => m.id)).toEqual([published.ids[4]]);

@@ -170,7 +170,9 @@ describe('validation errors', () => {
     'leaseMs over 12 h': () => core.groups.updatePolicy(s, 'g', { leaseMs: 43_200_001 }),
     'maxDeliveries over 1000': () => core.groups.updatePolicy(s, 'g', { maxDeliveries: 1001 }),
     'deadLetterStream = the stream': () => core.groups.updatePolicy(s, 'g', { deadLetterStream: s }),
-    'nack delayMs over leaseMs': () => core.consume.nack(s, 'g', 'c', ['1-0'], 1001),
+    'nack delayMs over 12 h': () => core.consume.nack(s, 'g', 'c', ['1-0'], 43_200_001),
+    'minBackoffMs over 12 h': () => core.groups.updatePolicy(s, 'g', { minBackoffMs: 43_200_001 }),
+    'minBackoffMs above maxBackoffMs': () => core.groups.updatePolicy(s, 'g', { minBackoffMs: 2, maxBackoffMs: 1 }),
     'nack delayMs negative': () => core.consume.nack(s, 'g', 'c', ['1-0'], -1),
     'empty id list': () => core.consume.ack(s, 'g', []),
     'message without fields': () => core.streams.publish(s, { messages: [{ pairs: [] }] }),
@@ -189,12 +191,12 @@ describe('validation errors', () => {
     await expectCode(invalid[name]!(), 'VALIDATION_FAILED');
   });
 
-  it('nack delayMs over leaseMs changes nothing', async () => {
+  it('nack delayMs over 12 h changes nothing', async () => {
     const s2 = uniq();
     await core.groups.create(s2, { group: 'g', createStream: true, start: '0', leaseMs: 1000 });
     const { ids } = await core.streams.publish(s2, { messages: [{ pairs: fields({ a: '1' }) }] });
     await core.consume.pull(s2, 'g', pullOf('c'));
-    await expectCode(core.consume.nack(s2, 'g', 'c', ids, 1001), 'VALIDATION_FAILED');
+    await expectCode(core.consume.nack(s2, 'g', 'c', ids, 43_200_001), 'VALIDATION_FAILED');
     const [entry] = (await core.pending.entries(s2, 'g', { start: '-', end: '+', count: 10 })).entries;
     expect(entry?.idleMs).toBeLessThan(1000);
   });

@@ -13,10 +13,10 @@ import { unpackCountedEntries } from '../../src/redis/unpack.js';
 import { redisUrl } from '../helpers/core.js';
 import { packInRedis as pack } from '../helpers/packed.js';
 
-// PackedMessage (the packed form of pulled messages, read from pull-4.lua's cmsgpack reply)
+// PackedMessage (the packed form of pulled messages, read from pull-5.lua's cmsgpack reply)
 // must be indistinguishable from the eager form wherever it goes: the StreamingPull bytes,
 // the REST pull's JSON text in both encodings, the byte credit, and `pairs` itself. The
-// entries are packed by Redis's own cmsgpack.pack, as pull-4.lua packs them.
+// entries are packed by Redis's own cmsgpack.pack, as pull-5.lua packs them.
 
 let redis: Redis;
 beforeAll(() => {

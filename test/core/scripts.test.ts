@@ -29,7 +29,7 @@ const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise
 const BIG = 1_000_000_000;
 
 /**
- * pull-4, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
+ * pull-5, its packed entries (one cmsgpack string) read back by unpack.ts into the flat
  * `{id, {name, value, ...}, deliveryCount, ...}` list they were packed from.
  */
 async function runPull(keyList: string[], ...args: ScriptArg[]): Promise<unknown[]> {
@@ -124,7 +124,7 @@ describe('script files', () => {
       for (const m of body.matchAll(/sg_fail\('([A-Z]+)'/g)) prefixes.add(m[1]!);
     }
     expect([...prefixes].sort()).toEqual(
-      ['BADDELAY', 'BADPOLICY', 'DLQTYPE', 'HASPENDING', 'IDEMCONFLICT', 'IDTOOSMALL', 'LEASESOFF', 'NOCONSUMER', 'NOGROUP', 'NOSTREAM', 'WRONGTYPE'].sort(),
+      ['BADPOLICY', 'DLQTYPE', 'HASPENDING', 'IDEMCONFLICT', 'IDTOOSMALL', 'LEASESOFF', 'NOCONSUMER', 'NOGROUP', 'NOSTREAM', 'WRONGTYPE'].sort(),
     );
     for (const p of prefixes) {
       expect(mapRedisError(new ReplyError(`${p} something happened`))?.code, p).toBeDefined();
@@ -132,41 +132,41 @@ describe('script files', () => {
   });
 });
 
-/** ack-1's ARGV after group and consumer: the IDs' bounds, then the IDs. */
+/** ack-2's ARGV after group and consumer: the IDs' bounds, then the IDs. */
 const bounded = (...ids: string[]): string[] => {
   const sorted = [...ids].sort((a, b) => compareIds(parseId(a)!, parseId(b)!));
   return [sorted[0]!, sorted.at(-1)!, ...ids];
 };
 
-describe('ack-1', () => {
+describe('ack-2', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP where XACK alone would answer 0', async () => {
-    await refused(run('ack', [uniq()], 'g', '', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
-    await refused(run('ack', [await stringKey()], 'g', '', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('ack', [uniq(), 'd'], 'g', '', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('ack', [await stringKey(), 'd'], 'g', '', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('ack', [s], 'nope', '', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('ack', [s, keys.nackDelays(s)], 'nope', '', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it('answers 1 or 0 per ID', async () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c', 2);
-    expect(await run('ack', [s], 'g', '', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 0, 0, 1]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', '', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 0, 0, 1]);
     expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
   });
 });
 
-describe('ack-1 with a consumer', () => {
+describe('ack-2 with a consumer', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
-    await refused(run('ack', [uniq()], 'g', 'c', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
-    await refused(run('ack', [await stringKey()], 'g', 'c', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('ack', [uniq(), 'd'], 'g', 'c', '1-0'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('ack', [await stringKey(), 'd'], 'g', 'c', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('ack', [s], 'nope', 'c', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('ack', [s, keys.nackDelays(s)], 'nope', 'c', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it("acks only the consumer's own pending entries: 1 or 0 per ID", async () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c', 2);
     await deliver(s, 'g', 'other', 1);
-    expect(await run('ack', [s], 'g', 'c', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 0, 0, 1]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 0, 0, 1]);
     // Another consumer's entry is left pending.
     expect(await redis.xpending(s, 'g')).toEqual([1, ids[2], ids[2], [['other', '1']]]);
   });
@@ -177,7 +177,7 @@ describe('ack-1 with a consumer', () => {
     const first = ids[0]!;
     const last = ids[299]!;
     for (const consumer of ['c', '']) {
-      expect(await run('ack', [s], 'g', consumer, ...bounded(last, '9999-0', first))).toEqual(consumer === 'c' ? [1, 0, 1] : [0, 0, 0]);
+      expect(await run('ack', [s, keys.nackDelays(s)], 'g', consumer, ...bounded(last, '9999-0', first))).toEqual(consumer === 'c' ? [1, 0, 1] : [0, 0, 0]);
     }
     expect((await redis.xpending(s, 'g'))[0]).toBe(298);
   });
@@ -186,7 +186,7 @@ describe('ack-1 with a consumer', () => {
     const { s, ids } = await streamWithGroup(1500);
     await deliver(s, 'g', 'c', 1500);
     const shuffled = [...ids].reverse();
-    const r = (await run('ack', [s], 'g', 'c', ...bounded(...shuffled))) as number[];
+    const r = (await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(...shuffled))) as number[];
     expect(r).toHaveLength(1500);
     expect(r.every((x) => x === 1)).toBe(true);
     expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
@@ -197,13 +197,13 @@ describe('ack-1 with a consumer', () => {
     await deliver(s, 'g', 'c', 2);
     await deliver(s, 'g', 'other', 1);
     await deliver(s, 'g', 'c', 2);
-    expect(await run('ack', [s], 'g', 'c', ...bounded(ids[0]!, ids[2]!, ids[4]!))).toEqual([1, 0, 1]);
-    expect(await run('ack', [s], 'g', '', ...bounded(ids[2]!, ids[1]!, ids[3]!))).toEqual([1, 1, 1]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(ids[0]!, ids[2]!, ids[4]!))).toEqual([1, 0, 1]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', '', ...bounded(ids[2]!, ids[1]!, ids[3]!))).toEqual([1, 1, 1]);
     expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
   });
 });
 
-describe('setLease-2', () => {
+describe('setLease-3', () => {
   const leaseArgs = (g: string, consumer: string, delay: string | number, defLease: number, ...ids: string[]) => [
     g,
     consumer,
@@ -213,27 +213,19 @@ describe('setLease-2', () => {
   ];
 
   it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
-    await refused(run('setLease', [uniq(), 'p'], ...leaseArgs('g', 'c', '', 1000, '1-0')), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('setLease', [uniq(), 'p', 'd'], ...leaseArgs('g', 'c', '', 1000, '1-0')), 'NOSTREAM', 'STREAM_NOT_FOUND');
     const str = await stringKey();
-    await refused(run('setLease', [str, keys.policy(str)], ...leaseArgs('g', 'c', '', 1000, '1-0')), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('setLease', [str, keys.policy(str), 'd'], ...leaseArgs('g', 'c', '', 1000, '1-0')), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('setLease', [s, keys.policy(s)], ...leaseArgs('nope', 'c', '', 1000, '1-0')), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('nope', 'c', '', 1000, '1-0')), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it('LEASESOFF when the lease is 0: from the defaults, or from a stored policy over defaults', async () => {
     const { s, ids } = await streamWithGroup();
     await deliver(s, 'g', 'c');
-    await refused(run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c', '', 0, ids[0]!)), 'LEASESOFF', 'LEASES_DISABLED');
+    await refused(run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c', '', 0, ids[0]!)), 'LEASESOFF', 'LEASES_DISABLED');
     await redis.hset(keys.policy(s), 'g', policyJson(0, 0, `${s}:dlq`));
-    await refused(run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c', 0, 30_000, ids[0]!)), 'LEASESOFF', 'LEASES_DISABLED');
-  });
-
-  it('BADDELAY when delayMs exceeds the lease; delayMs equal to the lease is allowed', async () => {
-    const { s, ids } = await streamWithGroup();
-    await deliver(s, 'g', 'c');
-    await redis.hset(keys.policy(s), 'g', policyJson(300, 0, `${s}:dlq`));
-    await refused(run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c', 301, 30_000, ids[0]!)), 'BADDELAY', 'VALIDATION_FAILED');
-    expect(await run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c', 300, 30_000, ids[0]!))).toEqual([1]);
+    await refused(run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c', 0, 30_000, ids[0]!)), 'LEASESOFF', 'LEASES_DISABLED');
   });
 
   it('changes only the consumer’s own entries, and never the delivery count', async () => {
@@ -243,7 +235,7 @@ describe('setLease-2', () => {
     await forcePending(s, 'g', 'c1', ids[0]!, 5000, 1);
     await forcePending(s, 'g', 'c2', ids[1]!, 5000, 1);
     // c2 extends both: only its own changes.
-    expect(await run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c2', '', 10_000, ids[0]!, ids[1]!, '9-0'))).toEqual([0, 1, 0]);
+    expect(await run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c2', '', 10_000, ids[0]!, ids[1]!, '9-0'))).toEqual([0, 1, 0]);
     const [owner0, idle0, count0] = (await pendingOf(s, 'g', ids[0]!))!;
     expect([owner0, count0]).toEqual(['c1', 1]);
     expect(idle0).toBeGreaterThanOrEqual(5000);
@@ -255,12 +247,12 @@ describe('setLease-2', () => {
   it('release sets the idle time to leaseMs - delayMs', async () => {
     const { s, ids } = await streamWithGroup(1);
     await deliver(s, 'g', 'c');
-    expect(await run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c', 0, 10_000, ids[0]!))).toEqual([1]);
+    expect(await run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c', 0, 10_000, ids[0]!))).toEqual([1]);
     const [, idleNow, countNow] = (await pendingOf(s, 'g', ids[0]!))!;
     expect(idleNow).toBeGreaterThanOrEqual(10_000);
     expect(idleNow).toBeLessThan(11_000);
     expect(countNow).toBe(1);
-    expect(await run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c', 4000, 10_000, ids[0]!))).toEqual([1]);
+    expect(await run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c', 4000, 10_000, ids[0]!))).toEqual([1]);
     const [, idleLater] = (await pendingOf(s, 'g', ids[0]!))!;
     expect(idleLater).toBeGreaterThanOrEqual(6000);
     expect(idleLater).toBeLessThan(7000);
@@ -270,11 +262,11 @@ describe('setLease-2', () => {
     const { s, ids } = await streamWithGroup(1);
     await deliver(s, 'g', 'c');
     await redis.xdel(s, ids[0]!);
-    expect(await run('setLease', [s, keys.policy(s)], ...leaseArgs('g', 'c', '', 10_000, ids[0]!))).toEqual([0]);
+    expect(await run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c', '', 10_000, ids[0]!))).toEqual([0]);
   });
 });
 
-describe('pull-4', () => {
+describe('pull-5', () => {
   const pullArgs = (g: string, c: string, count: number, noAck = false, def: [number, number, string] = [30_000, 0, 'dlq']) => [
     g,
     c,
@@ -286,7 +278,7 @@ describe('pull-4', () => {
     1024,
     count,
   ];
-  const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq, keys.leaseCursor(s, 'g')];
+  const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq, keys.leaseCursor(s, 'g'), keys.nackDelays(s)];
 
   it('NOSTREAM, WRONGTYPE, NOGROUP (with and without leases)', async () => {
     const missing = uniq();
@@ -563,20 +555,20 @@ describe('createGroup-3', () => {
   });
 });
 
-describe('destroyGroup-2', () => {
+describe('destroyGroup-3', () => {
   it('NOSTREAM, WRONGTYPE, NOGROUP', async () => {
-    await refused(run('destroyGroup', [uniq(), 'p'], 'g'), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('destroyGroup', [uniq(), 'p', 'd'], 'g'), 'NOSTREAM', 'STREAM_NOT_FOUND');
     const str = await stringKey();
-    await refused(run('destroyGroup', [str, keys.policy(str)], 'g'), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('destroyGroup', [str, keys.policy(str), 'd'], 'g'), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s } = await streamWithGroup();
-    await refused(run('destroyGroup', [s, keys.policy(s)], 'nope'), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(run('destroyGroup', [s, keys.policy(s), keys.nackDelays(s)], 'nope'), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
   it("removes the group and its policy, not the other groups' policies", async () => {
     const { s } = await streamWithGroup(1, 'g');
     await redis.xgroup('CREATE', s, 'h', '0');
     await redis.hset(keys.policy(s), 'g', policyJson(100, 0, 'x'), 'h', policyJson(200, 0, 'y'));
-    expect(await run('destroyGroup', [s, keys.policy(s)], 'g')).toBe(1);
+    expect(await run('destroyGroup', [s, keys.policy(s), keys.nackDelays(s)], 'g')).toBe(1);
     expect(await redis.hgetall(keys.policy(s))).toEqual({ h: policyJson(200, 0, 'y') });
     expect(((await redis.xinfo('GROUPS', s)) as unknown[][]).map((g) => g[1])).toEqual(['h']);
   });
@@ -625,15 +617,15 @@ describe('updatePolicy-3', () => {
   });
 });
 
-describe('deleteStream-2', () => {
+describe('deleteStream-3', () => {
   it('NOSTREAM; WRONGTYPE leaves the other key alone; deletes stream and policies', async () => {
-    await refused(run('deleteStream', [uniq(), 'p']), 'NOSTREAM', 'STREAM_NOT_FOUND');
+    await refused(run('deleteStream', [uniq(), 'p', 'd']), 'NOSTREAM', 'STREAM_NOT_FOUND');
     const str = await stringKey();
-    await refused(run('deleteStream', [str, keys.policy(str)]), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('deleteStream', [str, keys.policy(str), 'd']), 'WRONGTYPE', 'NOT_A_STREAM');
     expect(await redis.get(str)).toBe('not a stream');
     const { s } = await streamWithGroup();
     await redis.hset(keys.policy(s), 'g', policyJson(100, 0, 'x'));
-    expect(await run('deleteStream', [s, keys.policy(s)])).toBe(1);
+    expect(await run('deleteStream', [s, keys.policy(s), keys.nackDelays(s)])).toBe(1);
     expect(await redis.exists(s, keys.policy(s))).toBe(0);
   });
 });

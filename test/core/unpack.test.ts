@@ -7,7 +7,7 @@ import { unpackCountedEntries } from '../../src/redis/unpack.js';
 import { redisUrl } from '../helpers/core.js';
 import { packInRedis as pack } from '../helpers/packed.js';
 
-// pull-4.lua returns its entries as one string packed by Redis's own cmsgpack.pack; unpack.ts
+// pull-5.lua returns its entries as one string packed by Redis's own cmsgpack.pack; unpack.ts
 // must read back exactly what RESP would have carried: the same IDs, names (UTF-8 decoded,
 // with their exact bytes when they are not UTF-8), value bytes, deleted entries and delivery
 // counts, whatever the bytes and sizes.

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 
-/** An entry as pull-4.lua lists it: ID, fields (null: deleted while pending), delivery count. */
+/** An entry as pull-5.lua lists it: ID, fields (null: deleted while pending), delivery count. */
 export type PackedEntry = [id: Buffer | string, fields: [Buffer, Buffer][] | null, count: number];
 
 /**
- * Packs `entries` in Redis with its own cmsgpack.pack, as pull-4.lua packs the flat list
+ * Packs `entries` in Redis with its own cmsgpack.pack, as pull-5.lua packs the flat list
  * `{id, fields|false, deliveryCount, ...}` it returns.
  */
 export async function packInRedis(redis: Redis, entries: readonly PackedEntry[]): Promise<Buffer> {

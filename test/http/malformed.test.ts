@@ -660,10 +660,10 @@ describe('malformed requests', () => {
   });
 
   describe('needs the group policy', () => {
-    it('nack delayMs above the group leaseMs is VALIDATION_FAILED; at the lease it is accepted', async () => {
+    it('nack delayMs above 12 h is VALIDATION_FAILED; above the group leaseMs it is accepted', async () => {
       const url = gpath(enc(EXISTING), 'g', '/nack');
-      await expectProblem('nack delayMs 1001 > leaseMs 1000', { method: 'POST', url, body: { consumer: 'c', ids: ['1-1'], delayMs: 1001 } }, 400, 'VALIDATION_FAILED');
-      const res = await send('nack delayMs 1000', { method: 'POST', url, body: { consumer: 'c', ids: ['1-1'], delayMs: 1000 } });
+      await expectProblem('nack delayMs 43200001', { method: 'POST', url, body: { consumer: 'c', ids: ['1-1'], delayMs: 43_200_001 } }, 400, 'VALIDATION_FAILED');
+      const res = await send('nack delayMs 1001 > leaseMs 1000', { method: 'POST', url, body: { consumer: 'c', ids: ['1-1'], delayMs: 1001 } });
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toMatchObject({ released: 1 });
     });

@@ -4,6 +4,7 @@ import { freePort } from '../../src/runtime/embedded-redis.js';
 import { redisUrl, uniq } from '../helpers/core.js';
 import { reportsInactive } from '../helpers/redis-version.js';
 import { type Driver, TRANSPORTS, type Transport, makeGrpc, makeRest } from './driver.js';
+import { BACKOFF } from './scenarios/backoff.js';
 import { CONSUME } from './scenarios/consume.js';
 import { CONSUMERS } from './scenarios/consumers.js';
 import { DEAD_LETTERS } from './scenarios/dead-letters.js';
@@ -29,7 +30,7 @@ import { type Ctx, type Scenario, codeOf, normalize } from './scenarios/support.
 /** Small enough that PAYLOAD_TOO_LARGE is cheap to reach; large enough for every scenario. */
 const ENV = { STREAMGATE_MAX_MESSAGE_BYTES: '4096' };
 
-const SCENARIOS: Record<string, Scenario> = { ...MESSAGES, ...STREAMS, ...GROUPS, ...CONSUMERS, ...CONSUME, ...PENDING, ...DEAD_LETTERS, ...REDIS_PARITY };
+const SCENARIOS: Record<string, Scenario> = { ...MESSAGES, ...STREAMS, ...GROUPS, ...CONSUMERS, ...CONSUME, ...PENDING, ...DEAD_LETTERS, ...REDIS_PARITY, ...BACKOFF };
 for (const c of ERROR_CASES) {
   const title = `${c.code}: ${c.label}`;
   if (title in SCENARIOS) throw new Error(`two scenarios named ${title}`);

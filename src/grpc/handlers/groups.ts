@@ -9,9 +9,9 @@ export function groupHandlers({ core, unary }: Rpcs): HandlersOf<GroupRpc> {
   const { groups } = core;
   return {
     CreateGroup: unary('CreateGroup', async (r) => {
-      const { group, createStream, entriesRead, leaseMs, maxDeliveries, deadLetterStream, reapIdleMs } = r;
+      const { group, createStream, entriesRead, leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs } = r;
       const start = orDefault(r.start, defaultOptions.createGroup.start);
-      const input = { group, start, createStream, entriesRead, leaseMs, maxDeliveries, deadLetterStream, reapIdleMs };
+      const input = { group, start, createStream, entriesRead, leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs };
       return { group: toProtoGroup(await groups.create(r.stream, input)) };
     }),
 
@@ -20,8 +20,9 @@ export function groupHandlers({ core, unary }: Rpcs): HandlersOf<GroupRpc> {
     GetGroup: unary('GetGroup', async (r) => ({ group: toProtoGroup(await groups.get(r.stream, r.group)) })),
 
     UpdateGroup: unary('UpdateGroup', async (r) => {
-      const { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs } = r;
-      return { group: toProtoGroup(await groups.updatePolicy(r.stream, r.group, { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs })) };
+      const { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs } = r;
+      const patch = { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs };
+      return { group: toProtoGroup(await groups.updatePolicy(r.stream, r.group, patch)) };
     }),
 
     DeleteGroup: unary('DeleteGroup', async (r) => {

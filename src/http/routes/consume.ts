@@ -83,7 +83,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       tags: ['consume'],
       summary: 'Pull messages: expired leases, then new ones (XREADGROUP)',
       description:
-        'Each message is leased to the consumer for the group leaseMs. A message whose lease expired without an ack is delivered again, to whichever consumer pulls first, with deliveryCount incremented; one that would exceed maxDeliveries goes to the dead-letter stream instead. With waitMs the call waits for messages and answers an empty list when the wait ends. If the client disconnects before the answer, the messages are released at once.',
+        'Each message is leased to the consumer for the group leaseMs. A message whose lease expired without an ack is delivered again, to whichever consumer pulls first, with deliveryCount incremented; one that would exceed maxDeliveries goes to the dead-letter stream instead. With waitMs the call waits for messages and answers an empty list when the wait ends. If the client disconnects before the answer, the messages are released at once (after the group retry backoff, if any). With a retry backoff (minBackoffMs, maxBackoffMs), a message whose lease expired is delivered again only after min(maxBackoffMs, minBackoffMs × 2^(deliveryCount − 1)) more.',
       params: GroupParams,
       querystring: EncodingQuery,
       body: PullBody,
@@ -155,10 +155,10 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       tags: ['consume'],
       summary: 'Release leases, optionally after a delay (XCLAIM IDLE)',
       description:
-        'Makes the consumer own messages eligible for redelivery after `delayMs` (0: at once; at most the group leaseMs). Messages of other consumers are left alone. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
+        'Makes the consumer own messages eligible for redelivery after `delayMs` (up to 43200000, 12 h, whatever the group leaseMs), or, with 0, after the group retry backoff (at once when it has none). Messages of other consumers are left alone. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
       params: GroupParams,
       body: z
-        .object({ consumer: consumerName, ids: Ids, delayMs: int(ranges.leaseMs).default(nack.delayMs).describe('Redeliver after this long (at most the group leaseMs).') })
+        .object({ consumer: consumerName, ids: Ids, delayMs: int(ranges.nackDelayMs).default(nack.delayMs).describe('Redeliver after this long (0: after the group backoff, at once without one).') })
         .meta({ examples: [{ consumer: 'worker-1', ids: ['1700000000000-0'], delayMs: 5000 }] }),
       response: {
         200: z.object({ released: limitedInt(0, 'maxBatch'), notPending: NotPending }).meta({ examples: [{ released: 1, notPending: [] }] }),

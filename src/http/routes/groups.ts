@@ -71,9 +71,9 @@ export function groupRoutes(app: ZodApp, { core }: RouteContext): void {
       tags: ['groups'],
       summary: 'Change a group policy',
       description:
-        'Sets any of leaseMs, maxDeliveries, deadLetterStream, reapIdleMs; the others keep their value. Takes effect at the next pull (or reaper pass) of any gateway instance. A change that leaves reapIdleMs > 0 below leaseMs, or with leaseMs 0, is refused (400 VALIDATION_FAILED).',
+        'Sets any of leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs; the others keep their value. Takes effect at the next pull (or reaper pass) of any gateway instance. A change that leaves reapIdleMs > 0 below leaseMs, or with leaseMs 0, or minBackoffMs above maxBackoffMs, is refused (400 VALIDATION_FAILED).',
       params: GroupParams,
-      body: z.object(PolicyFields).meta({ examples: [{ leaseMs: 60000, maxDeliveries: 10 }, { reapIdleMs: 3600000 }] }),
+      body: z.object(PolicyFields).meta({ examples: [{ leaseMs: 60000, maxDeliveries: 10 }, { reapIdleMs: 3600000 }, { minBackoffMs: 1000, maxBackoffMs: 60000 }] }),
       response: { 200: GroupSchema, ...problems(400, 404, 409) },
     },
     handler: async (req) => core.groups.updatePolicy(req.params.stream, req.params.group, req.body),

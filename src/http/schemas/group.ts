@@ -17,6 +17,14 @@ export const PolicyFields = {
     .describe(
       'Consumer reaping: a consumer idle (no read, claim, nack or extend) longer than this has its pending messages released for prompt redelivery to the group (delivery counts kept) and is then deleted; nothing pending is lost. 0 (default): never. Else 50–2592000000 (30 days) and at least leaseMs; needs leaseMs > 0. Checked every STREAMGATE_REAP_INTERVAL_MS (30000), so a consumer goes up to that much later.',
     ),
+  minBackoffMs: int(ranges.backoffMs)
+    .optional()
+    .describe(
+      'Retry backoff: after a delivery whose lease expired, or a nack without delayMs, the message is delivered again only after min(maxBackoffMs, minBackoffMs × 2^(deliveryCount − 1)) ms, counted from the lease expiry or the nack. 0 (default): off. 0–43200000, at most maxBackoffMs.',
+    ),
+  maxBackoffMs: int(ranges.backoffMs)
+    .optional()
+    .describe('Longest retry backoff (see minBackoffMs). 0 (default): off. 0–43200000, at least minBackoffMs.'),
 };
 
 export const GroupSchema = z
@@ -35,6 +43,8 @@ export const GroupSchema = z
     maxDeliveries: int(ranges.maxDeliveries),
     deadLetterStream: z.string(),
     reapIdleMs: int(ranges.reapIdleMs).describe('Idle time after which a consumer is reaped; 0: never.'),
+    minBackoffMs: int(ranges.backoffMs).describe('First retry backoff, doubled per delivery up to maxBackoffMs; 0: off.'),
+    maxBackoffMs: int(ranges.backoffMs).describe('Longest retry backoff; 0: off.'),
   })
   .meta({
     id: 'Group',
@@ -51,6 +61,8 @@ export const GroupSchema = z
         maxDeliveries: 5,
         deadLetterStream: 'orders:dlq',
         reapIdleMs: 0,
+        minBackoffMs: 1000,
+        maxBackoffMs: 60000,
       },
     ],
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type IntRange, LAG_RANGE, type LimitName, MAX_SAFE, limitSettings } from '../../contract/defaults.js';
 import { ERROR_TABLE } from '../../contract/errors.js';
-import { LEASE_MAX_MS, MAX_DELIVERIES_MAX, REAP_IDLE_MAX_MS } from '../../core/policy.js';
+import { BACKOFF_MAX_MS, LEASE_MAX_MS, MAX_DELIVERIES_MAX, NACK_DELAY_MAX_MS, REAP_IDLE_MAX_MS } from '../../core/policy.js';
 
 /**
  * Every integer of the REST schemas, with its real bounds in the OpenAPI document: counts,
@@ -23,8 +23,12 @@ const STATUSES = Object.values(ERROR_TABLE).map((e) => e.http);
 export const ranges = {
   /** Counts, times and sizes without a smaller limit. */
   natural: { min: 0, max: MAX_SAFE },
-  /** A group lease, and a nack delay (never above a lease): 0 or 50 to 43200000 ms. */
+  /** A group lease: 0 or 50 to 43200000 ms. */
   leaseMs: { min: 0, max: LEASE_MAX_MS },
+  /** A nack delay: 0 to 43200000 ms, whatever the lease. */
+  nackDelayMs: { min: 0, max: NACK_DELAY_MAX_MS },
+  /** minBackoffMs, maxBackoffMs: 0 to 43200000 ms. */
+  backoffMs: { min: 0, max: BACKOFF_MAX_MS },
   maxDeliveries: { min: 0, max: MAX_DELIVERIES_MAX },
   reapIdleMs: { min: 0, max: REAP_IDLE_MAX_MS },
   lag: LAG_RANGE,

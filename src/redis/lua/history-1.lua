@@ -13,7 +13,7 @@ Errors: NOSTREAM, WRONGTYPE, NOGROUP
 ]]
 sg_stream(KEYS[1])
 -- Redis uses the largest ID internally to mean '>': XREADGROUP given it reads NEW entries
--- (a delivery without the lease reclaim and dead-lettering of pull-4). No pending entry can
+-- (a delivery without the lease reclaim and dead-lettering of pull-5). No pending entry can
 -- follow the largest ID, so the answer is empty; the group must still exist.
 if ARGV[4] == '18446744073709551615-18446744073709551615' then
   sg_group(KEYS[1], ARGV[1])

@@ -16,6 +16,9 @@ export interface ChaosOptions {
   readonly leaseMs: number;
   /** CHAOS_MAX_DELIVERIES: the group's maxDeliveries (the dead-letter stream must stay empty). */
   readonly maxDeliveries: number;
+  /** CHAOS_MIN_BACKOFF_MS / CHAOS_MAX_BACKOFF_MS: the group's retry backoff (0: off). */
+  readonly minBackoffMs: number;
+  readonly maxBackoffMs: number;
   /** CHAOS_DRAIN_SECONDS: after the load, how long consumers get to empty the group. */
   readonly drainSeconds: number;
   /** CHAOS_KEEP=1: keep the run directory (records, logs) even when the run passes. */
@@ -40,6 +43,8 @@ export function chaosOptions(env: NodeJS.ProcessEnv = process.env): ChaosOptions
     consumersPerTransport: num(env, 'CHAOS_CONSUMERS', 2, 1, 16),
     leaseMs: num(env, 'CHAOS_LEASE_MS', 2000, 100, 60_000),
     maxDeliveries: num(env, 'CHAOS_MAX_DELIVERIES', 20, 0, 1000),
+    minBackoffMs: num(env, 'CHAOS_MIN_BACKOFF_MS', 100, 0, 60_000),
+    maxBackoffMs: num(env, 'CHAOS_MAX_BACKOFF_MS', 400, 0, 60_000),
     drainSeconds: num(env, 'CHAOS_DRAIN_SECONDS', 60, 5, 3600),
     keep: env.CHAOS_KEEP === '1' || env.CHAOS_KEEP === 'true',
   };

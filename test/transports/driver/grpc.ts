@@ -42,6 +42,8 @@ const grpcGroup = (g: Json): GroupView => ({
   maxDeliveries: g.maxDeliveries,
   deadLetterStream: g.deadLetterStream,
   reapIdleMs: g.reapIdleMs,
+  minBackoffMs: g.minBackoffMs,
+  maxBackoffMs: g.maxBackoffMs,
 });
 
 const grpcClaimed = (r: Json, justId: boolean | undefined): Claimed => {

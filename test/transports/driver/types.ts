@@ -74,6 +74,8 @@ export interface GroupView {
   maxDeliveries: number;
   deadLetterStream: string;
   reapIdleMs: number;
+  minBackoffMs: number;
+  maxBackoffMs: number;
 }
 
 export interface Policy {
@@ -81,6 +83,8 @@ export interface Policy {
   maxDeliveries?: number;
   deadLetterStream?: string;
   reapIdleMs?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
 }
 
 export interface StreamView {

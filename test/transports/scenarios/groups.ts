@@ -23,6 +23,8 @@ export const GROUPS: Table = {
       maxDeliveries: 0,
       deadLetterStream: `${s}:dlq`,
       reapIdleMs: 0,
+      minBackoffMs: 0,
+      maxBackoffMs: 0,
     });
     const none = await d.pull(s, 'g', 'c');
     expect(none).toEqual([]);
@@ -85,6 +87,8 @@ export const GROUPS: Table = {
       maxDeliveries: 2,
       deadLetterStream: `${s}:dlq`,
       reapIdleMs: 0,
+      minBackoffMs: 0,
+      maxBackoffMs: 0,
     });
     expect(groups[1]).toMatchObject({ consumers: 0, pending: 0, lag: 3, leaseMs: 30_000, maxDeliveries: 0, deadLetterStream: `${s}:dlq`, reapIdleMs: 0 });
     expect(await d.group(s, 'g')).toEqual(groups[0]);

@@ -19,17 +19,19 @@ local function sg_group(key, group)
 end
 
 -- The group's policy: the stored JSON, else the caller's defaults. reapIdleMs is 0 when
--- absent (policies stored before reaping existed, and groups without a stored policy).
+-- absent (policies stored before reaping existed, and groups without a stored policy), and so
+-- are minBackoffMs and maxBackoffMs (the sixth and seventh values: policies stored before
+-- retry backoff existed).
 -- A stored policy that cannot be read (not JSON, not an object, a field of the wrong type:
 -- a hand edit) never fails the caller: each unreadable field is the default, and the fifth
 -- value, true, tells the caller so it can warn (policy.ts readStoredPolicy reads the same way).
 local function sg_policy(policy_key, group, default_lease, default_max, default_dlq)
   local lease, max, dlq = tonumber(default_lease), tonumber(default_max), default_dlq
   local raw = redis.call('HGET', policy_key, group)
-  if not raw then return lease, max, dlq, 0, false end
+  if not raw then return lease, max, dlq, 0, false, 0, 0 end
   local ok, p = pcall(cjson.decode, raw)
   -- An array decodes to a table too: #p > 0 tells it from an object.
-  if not ok or type(p) ~= 'table' or #p > 0 then return lease, max, dlq, 0, true end
+  if not ok or type(p) ~= 'table' or #p > 0 then return lease, max, dlq, 0, true, 0, 0 end
   local corrupt = false
   local function count(v, default)
     if v == nil then return default end
@@ -47,7 +49,8 @@ local function sg_policy(policy_key, group, default_lease, default_max, default_
       corrupt = true
     end
   end
-  return lease, max, dlq, reap, corrupt
+  local min_backoff, max_backoff = count(p.minBackoffMs, 0), count(p.maxBackoffMs, 0)
+  return lease, max, dlq, reap, corrupt, min_backoff, max_backoff
 end
 
 -- Raises BADPOLICY unless reaping fits the lease (the rule of policy.ts checkReapAgainstLease).
@@ -56,6 +59,83 @@ local function sg_check_reap(lease, reap)
   if lease == 0 then sg_fail('BADPOLICY', 'reapIdleMs needs leases: it must be 0 when leaseMs is 0') end
   if reap < lease then
     sg_fail('BADPOLICY', 'reapIdleMs (' .. reap .. ') must be 0 or at least leaseMs (' .. lease .. ')')
+  end
+end
+
+-- Raises BADPOLICY unless minBackoffMs <= maxBackoffMs (the rule of policy.ts checkBackoff).
+local function sg_check_backoff(min_backoff, max_backoff)
+  if min_backoff > max_backoff then
+    sg_fail('BADPOLICY', 'minBackoffMs (' .. min_backoff .. ') must not exceed maxBackoffMs (' .. max_backoff .. ')')
+  end
+end
+
+-- Retry backoff: how long after its lease expired (or a nack without delay) an entry
+-- delivered `deliveries` times waits before it is delivered again:
+-- min(maxBackoffMs, minBackoffMs * 2^(deliveries - 1)); 0 when backoff is off.
+local function sg_backoff(min_backoff, max_backoff, deliveries)
+  if min_backoff <= 0 or max_backoff <= 0 then return 0 end
+  local d = math.max(1, deliveries)
+  -- 2^47 ms is past any maxBackoffMs: no need to compute larger powers.
+  if d > 48 then return max_backoff end
+  return math.min(max_backoff, min_backoff * 2 ^ (d - 1))
+end
+
+-- Nack delays longer than the idle time can express (keys.nackDelays): one sorted set per
+-- stream, every score 0, members '<group>\0<id>\0<notBeforeMs>', so one entry's record and
+-- one group's records are each a lexical range. Only the gateway's lease check reads them.
+local function sg_delay_range(group, id)
+  local p = group .. '\0' .. id .. '\0'
+  return '[' .. p, '(' .. group .. '\0' .. id .. '\1', #p
+end
+
+-- Redis's clock in ms (the clock of its idle times).
+local function sg_now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- The not-before time of the entry's nack delay, or nil.
+local function sg_delay_get(key, group, id)
+  local lo, hi, skip = sg_delay_range(group, id)
+  local m = redis.call('ZRANGEBYLEX', key, lo, hi, 'LIMIT', 0, 1)[1]
+  if not m then return nil end
+  return tonumber(string.sub(m, skip + 1))
+end
+
+-- Forgets the entry's nack delay (ack, term, dead-letter, extend, a new nack...).
+local function sg_delay_forget(key, group, id)
+  local lo, hi = sg_delay_range(group, id)
+  redis.call('ZREMRANGEBYLEX', key, lo, hi)
+end
+
+-- Records that the entry is not to be delivered again before now + delay. The key lives as
+-- long as its latest record matters (a record past its time holds nothing back).
+local function sg_delay_set(key, group, id, delay)
+  sg_delay_forget(key, group, id)
+  redis.call('ZADD', key, 0, group .. '\0' .. id .. '\0' .. string.format('%d', sg_now_ms() + delay))
+  if redis.call('PTTL', key) < delay + 1000 then redis.call('PEXPIRE', key, delay + 1000) end
+end
+
+-- The test of the lease walk (pull-5, leaseProbe-4): whether a pending entry idle `idle` ms
+-- after its `deliveries`-th delivery may be delivered again now: its lease has expired, its
+-- backoff has passed, and no nack delay of it is still running. With `forget`, a nack delay
+-- found past its time is removed. Off (backoff 0, no delays: the common case), this is the
+-- plain lease test: no Redis call at all, and the delay key is only looked at (once) when an
+-- entry passed the idle test.
+local function sg_redelivery(delays_key, group, lease, min_backoff, max_backoff, forget)
+  local backoff_on = min_backoff > 0 and max_backoff > 0
+  local delays, now
+  return function(id, idle, deliveries)
+    if idle < lease then return false end
+    if backoff_on and idle < lease + sg_backoff(min_backoff, max_backoff, deliveries) then return false end
+    if delays == nil then delays = redis.call('EXISTS', delays_key) == 1 end
+    if not delays then return true end
+    local not_before = sg_delay_get(delays_key, group, id)
+    if not_before == nil then return true end
+    now = now or sg_now_ms()
+    if now < not_before then return false end
+    if forget then sg_delay_forget(delays_key, group, id) end
+    return true
   end
 end
 
@@ -126,13 +206,14 @@ local function sg_field(flat, name)
 end
 
 -- One bounded step of the walk over a group's pending list that looks for expired leases
--- (pull-4, leaseProbe-2): at most `step` entries, resuming after the ID stored in
+-- (pull-5, leaseProbe-4): at most `step` entries, resuming after the ID stored in
 -- `cursor_key` (absent: from the start) and wrapping around once at the end of the list.
 -- visit(id, owner, idle, deliveries) is called per entry in ID order; false stops the walk
 -- before that entry, which is then the first one the next step looks at. The cursor
 -- expires after an hour unused (the walk then starts again from the beginning).
 local function sg_lease_walk(stream, group, cursor_key, step, visit)
-  local cursor = redis.call('GET', cursor_key)
+  -- GET answers false for a missing key: nil, so that a walk from the start never wraps.
+  local cursor = redis.call('GET', cursor_key) or nil
   local last = cursor
   local left = step
   local start, stop = cursor and ('(' .. cursor) or '-', '+'

@@ -43,11 +43,25 @@ export interface CreateGroupRequest {
    * STREAMGATE_REAP_INTERVAL_MS (30000), so a consumer may go up to that much later.
    */
   'reapIdleMs'?: (number | string | Long);
+  /**
+   * Retry backoff: after a delivery whose lease expired, or a nack without delay_ms, the
+   * message is delivered again only after min(max_backoff_ms, min_backoff_ms ×
+   * 2^(delivery_count − 1)) ms, counted from the lease expiry or the nack. 0 or unset: off.
+   * 0–43200000, at most max_backoff_ms (else INVALID_ARGUMENT, VALIDATION_FAILED).
+   */
+  'minBackoffMs'?: (number | string | Long);
+  /**
+   * Longest retry backoff (see min_backoff_ms): 0–43200000, at least min_backoff_ms. 0 or
+   * unset: off.
+   */
+  'maxBackoffMs'?: (number | string | Long);
   '_entriesRead'?: "entriesRead";
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
   '_reapIdleMs'?: "reapIdleMs";
+  '_minBackoffMs'?: "minBackoffMs";
+  '_maxBackoffMs'?: "maxBackoffMs";
 }
 
 export interface CreateGroupRequest__Output {
@@ -91,9 +105,23 @@ export interface CreateGroupRequest__Output {
    * STREAMGATE_REAP_INTERVAL_MS (30000), so a consumer may go up to that much later.
    */
   'reapIdleMs'?: (number);
+  /**
+   * Retry backoff: after a delivery whose lease expired, or a nack without delay_ms, the
+   * message is delivered again only after min(max_backoff_ms, min_backoff_ms ×
+   * 2^(delivery_count − 1)) ms, counted from the lease expiry or the nack. 0 or unset: off.
+   * 0–43200000, at most max_backoff_ms (else INVALID_ARGUMENT, VALIDATION_FAILED).
+   */
+  'minBackoffMs'?: (number);
+  /**
+   * Longest retry backoff (see min_backoff_ms): 0–43200000, at least min_backoff_ms. 0 or
+   * unset: off.
+   */
+  'maxBackoffMs'?: (number);
   '_entriesRead'?: "entriesRead";
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
   '_reapIdleMs'?: "reapIdleMs";
+  '_minBackoffMs'?: "minBackoffMs";
+  '_maxBackoffMs'?: "maxBackoffMs";
 }

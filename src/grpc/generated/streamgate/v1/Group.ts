@@ -47,6 +47,15 @@ export interface Group {
    * released for redelivery and the consumer is deleted (0: never).
    */
   'reapIdleMs'?: (number | string | Long);
+  /**
+   * Retry backoff in ms: the first wait before a redelivery, doubled per delivery up to
+   * max_backoff_ms (0: off). See CreateGroupRequest.min_backoff_ms.
+   */
+  'minBackoffMs'?: (number | string | Long);
+  /**
+   * Longest retry backoff in ms (0: off).
+   */
+  'maxBackoffMs'?: (number | string | Long);
   '_entriesRead'?: "entriesRead";
   '_lag'?: "lag";
 }
@@ -96,6 +105,15 @@ export interface Group__Output {
    * released for redelivery and the consumer is deleted (0: never).
    */
   'reapIdleMs': (number);
+  /**
+   * Retry backoff in ms: the first wait before a redelivery, doubled per delivery up to
+   * max_backoff_ms (0: off). See CreateGroupRequest.min_backoff_ms.
+   */
+  'minBackoffMs': (number);
+  /**
+   * Longest retry backoff in ms (0: off).
+   */
+  'maxBackoffMs': (number);
   '_entriesRead'?: "entriesRead";
   '_lag'?: "lag";
 }

@@ -20,7 +20,8 @@ export interface NackRequest {
    */
   'ids'?: (string)[];
   /**
-   * Redeliver after this long (0: at once; at most the group's lease_ms).
+   * Redeliver after this long: up to 43200000 (12 h), whatever the group's lease_ms. 0:
+   * after the group's retry backoff (at once when it has none).
    */
   'delayMs'?: (number | string | Long);
 }
@@ -43,7 +44,8 @@ export interface NackRequest__Output {
    */
   'ids': (string)[];
   /**
-   * Redeliver after this long (0: at once; at most the group's lease_ms).
+   * Redeliver after this long: up to 43200000 (12 h), whatever the group's lease_ms. 0:
+   * after the group's retry backoff (at once when it has none).
    */
   'delayMs': (number);
 }

@@ -454,14 +454,16 @@ export interface StreamGatewayClient extends grpc.Client {
   trim(argument: _streamgate_v1_TrimRequest, callback: grpc.requestCallback<_streamgate_v1_TrimResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms).
+   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms,
+   * min_backoff_ms, max_backoff_ms).
    */
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   UpdateGroup(argument: _streamgate_v1_UpdateGroupRequest, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms).
+   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms,
+   * min_backoff_ms, max_backoff_ms).
    */
   updateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
   updateGroup(argument: _streamgate_v1_UpdateGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_UpdateGroupResponse__Output>): grpc.ClientUnaryCall;
@@ -608,7 +610,8 @@ export interface StreamGatewayHandlers extends grpc.UntypedServiceImplementation
   Trim: grpc.handleUnaryCall<_streamgate_v1_TrimRequest__Output, _streamgate_v1_TrimResponse>;
   
   /**
-   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms).
+   * Changes a group's policy (lease_ms, max_deliveries, dead_letter_stream, reap_idle_ms,
+   * min_backoff_ms, max_backoff_ms).
    */
   UpdateGroup: grpc.handleUnaryCall<_streamgate_v1_UpdateGroupRequest__Output, _streamgate_v1_UpdateGroupResponse>;
   

@@ -16,7 +16,8 @@ import type { Long } from '@grpc/proto-loader';
  * before they expire, up to `max_lease_extension_ms` after delivery; then they expire as
  * usual. When the stream ends (the client cancels or half-closes, an error, or server
  * shutdown), the consumer's unacked messages of this stream are released at once, for
- * prompt redelivery to any consumer. A nacked message may come back on the same stream.
+ * prompt redelivery to any consumer (as a nack without delay: after the group's retry
+ * backoff, if it has one). A nacked message may come back on the same stream.
  */
 export interface StreamingPullRequest {
   /**
@@ -54,7 +55,8 @@ export interface StreamingPullRequest {
    */
   'nackIds'?: (string)[];
   /**
-   * Delay before nacked messages are redelivered (default 0; at most the lease).
+   * Delay before nacked messages are redelivered (default 0: after the group's retry
+   * backoff, at once without one; at most 43200000, whatever the lease).
    */
   'nackDelayMs'?: (number | string | Long);
   /**
@@ -78,7 +80,8 @@ export interface StreamingPullRequest {
  * before they expire, up to `max_lease_extension_ms` after delivery; then they expire as
  * usual. When the stream ends (the client cancels or half-closes, an error, or server
  * shutdown), the consumer's unacked messages of this stream are released at once, for
- * prompt redelivery to any consumer. A nacked message may come back on the same stream.
+ * prompt redelivery to any consumer (as a nack without delay: after the group's retry
+ * backoff, if it has one). A nacked message may come back on the same stream.
  */
 export interface StreamingPullRequest__Output {
   /**
@@ -116,7 +119,8 @@ export interface StreamingPullRequest__Output {
    */
   'nackIds': (string)[];
   /**
-   * Delay before nacked messages are redelivered (default 0; at most the lease).
+   * Delay before nacked messages are redelivered (default 0: after the group's retry
+   * backoff, at once without one; at most 43200000, whatever the lease).
    */
   'nackDelayMs'?: (number);
   /**

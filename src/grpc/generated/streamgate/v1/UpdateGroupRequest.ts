@@ -29,10 +29,21 @@ export interface UpdateGroupRequest {
    * or with lease_ms 0, is INVALID_ARGUMENT (VALIDATION_FAILED).
    */
   'reapIdleMs'?: (number | string | Long);
+  /**
+   * New first retry backoff (see CreateGroupRequest.min_backoff_ms); unset: unchanged. A
+   * change leaving it above max_backoff_ms is INVALID_ARGUMENT (VALIDATION_FAILED).
+   */
+  'minBackoffMs'?: (number | string | Long);
+  /**
+   * New longest retry backoff; unset: unchanged.
+   */
+  'maxBackoffMs'?: (number | string | Long);
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
   '_reapIdleMs'?: "reapIdleMs";
+  '_minBackoffMs'?: "minBackoffMs";
+  '_maxBackoffMs'?: "maxBackoffMs";
 }
 
 export interface UpdateGroupRequest__Output {
@@ -62,8 +73,19 @@ export interface UpdateGroupRequest__Output {
    * or with lease_ms 0, is INVALID_ARGUMENT (VALIDATION_FAILED).
    */
   'reapIdleMs'?: (number);
+  /**
+   * New first retry backoff (see CreateGroupRequest.min_backoff_ms); unset: unchanged. A
+   * change leaving it above max_backoff_ms is INVALID_ARGUMENT (VALIDATION_FAILED).
+   */
+  'minBackoffMs'?: (number);
+  /**
+   * New longest retry backoff; unset: unchanged.
+   */
+  'maxBackoffMs'?: (number);
   '_leaseMs'?: "leaseMs";
   '_maxDeliveries'?: "maxDeliveries";
   '_deadLetterStream'?: "deadLetterStream";
   '_reapIdleMs'?: "reapIdleMs";
+  '_minBackoffMs'?: "minBackoffMs";
+  '_maxBackoffMs'?: "maxBackoffMs";
 }

@@ -1,6 +1,7 @@
---[[ ack-1: acknowledge IDs, each with its own result.
+--[[ ack-2: acknowledge IDs, each with its own result.
 
 KEYS[1] stream
+KEYS[2] nack delays of the stream (keys.nackDelays): the records of the IDs acked are removed
 ARGV[1] group
 ARGV[2] consumer whose entries alone may be acked, or '' for any consumer's
 ARGV[3] lowest and ARGV[4] highest of the IDs, with a consumer (the caller knows them
@@ -29,6 +30,15 @@ local out = {}
 local first = 5
 if #ARGV < first then return out end
 
+-- The nack delays of the IDs acked are forgotten (none kept: one EXISTS, the common case).
+local function forget(acked)
+  if redis.call('EXISTS', KEYS[2]) == 0 then return acked end
+  for i = first, #ARGV do
+    if acked[i - first + 1] == 1 then sg_delay_forget(KEYS[2], group, ARGV[i]) end
+  end
+  return acked
+end
+
 -- With a consumer: one XPENDING over the batch's range, filtered by the consumer, then one
 -- multi-ID XACK. Without one, plain per-ID XACKs are cheaper than that XPENDING's reply.
 if consumer ~= '' then
@@ -55,7 +65,7 @@ if consumer ~= '' then
       end
     end
     if k > 0 then redis.call('XACK', stream, group, unpack(todo, 1, k)) end
-    return out
+    return forget(out)
   end
 end
 
@@ -67,4 +77,4 @@ for i = first, #ARGV do
     out[i - first + 1] = 0
   end
 end
-return out
+return forget(out)

@@ -1,7 +1,8 @@
---[[ destroyGroup-2: destroy a consumer group and its stored policy.
+--[[ destroyGroup-3: destroy a consumer group, its stored policy and its nack delays.
 
 KEYS[1] stream
 KEYS[2] policy hash of the stream
+KEYS[3] nack delays of the stream (keys.nackDelays)
 ARGV[1] group
 
 Returns 1
@@ -12,4 +13,6 @@ if redis.call('XGROUP', 'DESTROY', KEYS[1], ARGV[1]) == 0 then
   sg_fail('NOGROUP', 'no such consumer group')
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
+-- Every record of the group: one lexical range (see sg_delay_range).
+redis.call('ZREMRANGEBYLEX', KEYS[3], '[' .. ARGV[1] .. '\0', '(' .. ARGV[1] .. '\1')
 return 1

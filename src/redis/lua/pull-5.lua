@@ -1,10 +1,11 @@
---[[ pull-4: one pull of a consumer: reclaim expired leases (dead-lettering poison
+--[[ pull-5: one pull of a consumer: reclaim expired leases (dead-lettering poison
 messages), then read new messages, in one atomic step, within a byte budget.
 
 KEYS[1] stream
 KEYS[2] policy hash of the stream
 KEYS[3] dead-letter stream the caller believes the group uses
 KEYS[4] lease-walk cursor of the group (keys.leaseCursor): where the last bounded walk stopped
+KEYS[5] nack delays of the stream (keys.nackDelays): an entry with a running delay is not reclaimed
 ARGV[1] group
 ARGV[2] consumer
 ARGV[3] count (>= 1)
@@ -18,8 +19,8 @@ ARGV[9] lease walk: most pending entries looked at per call when the pending lis
 ARGV[10] full walk: a pending list of at most this many entries is walked whole
 ARGV[11] first chunk: new entries read at once before measuring them, the caller's estimate
         of how many fit the budget (count: all at once, one XREADGROUP)
-ARGV[12..] IDs to ack first (canonical), as ack-1 does without a consumer: whoever holds
-        them, one XACK each (a REST or unary pull carrying the acks of its previous batch:
+ARGV[12..] IDs to ack first (canonical), as ack-2 does without a consumer: whoever holds
+        them, one XACK each, their nack delays forgotten (a REST or unary pull carrying the acks of its previous batch:
         acks and read in one round trip). NOSTREAM, WRONGTYPE, NOGROUP and a 'DLQ' answer
         come before any ack; DLQTYPE after them (the acks stand, as they would have with
         an ack call before the pull).
@@ -54,6 +55,11 @@ sized by what was read so far; new entries past the budget are handed back (XACK
 group's last-delivered ID set back with XGROUP SETID ... ENTRIESREAD), atomically, so
 nothing past the budget is ever delivered. Entries are measured only when the packed reply
 is longer than the budget, or to size the chunks.
+
+Retry backoff (policy minBackoffMs, maxBackoffMs) and nack delays: an expired entry is
+reclaimed only once it has been idle its lease plus its backoff (sg_backoff of its delivery
+count), and no nack delay of it (KEYS[5]) is still running (sg_redelivery). With backoff off
+and no delays, the walk is exactly the plain lease test.
 ]]
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 local count = tonumber(ARGV[3])
@@ -63,7 +69,7 @@ local walk_step = tonumber(ARGV[9])
 local full_walk = tonumber(ARGV[10])
 local first_chunk = math.max(1, tonumber(ARGV[11]))
 sg_stream(stream)
-local lease, max_deliveries, dlq, _, corrupt = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
+local lease, max_deliveries, dlq, _, corrupt, min_backoff, max_backoff = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
 local bad_policy = corrupt and 1 or 0
 if max_deliveries > 0 and dlq ~= KEYS[3] then
   return { 'DLQ', dlq, 0, '0-0', lease, {}, bad_policy }
@@ -75,6 +81,12 @@ local acked = {}
 if #ARGV >= 12 then
   sg_group(stream, group)
   for i = 12, #ARGV do acked[i - 11] = redis.call('XACK', stream, group, ARGV[i]) end
+  -- Their nack delays go with them, as with ack-2.
+  if redis.call('EXISTS', KEYS[5]) == 1 then
+    for i = 12, #ARGV do
+      if acked[i - 11] == 1 then sg_delay_forget(KEYS[5], group, ARGV[i]) end
+    end
+  end
 end
 
 -- Checked before any claim: a script that failed half-way would keep its claims.
@@ -130,14 +142,19 @@ local function take(id, owner, deliveries)
   return true
 end
 
+-- Whether an entry may be reclaimed now: lease expired, backoff passed, no nack delay running.
+local due = sg_redelivery(KEYS[5], group, lease, min_backoff, max_backoff, true)
+-- The least idle time that can make an entry due (its lease and its first backoff).
+local min_idle = lease + sg_backoff(min_backoff, max_backoff, 1)
+
 -- Whole list, filtered in Redis. Each page starts after the last ID seen.
 local function walk_whole()
   local start = '-'
   while n < count do
     local want = count - n
-    local page = redis.call('XPENDING', stream, group, 'IDLE', lease, start, '+', want)
+    local page = redis.call('XPENDING', stream, group, 'IDLE', min_idle, start, '+', want)
     for _, p in ipairs(page) do
-      if not take(p[1], p[2], p[4]) then return end
+      if due(p[1], p[3], p[4]) and not take(p[1], p[2], p[4]) then return end
       start = '(' .. p[1]
       if n >= count then return end
     end
@@ -150,7 +167,7 @@ if not no_ack and lease > 0 then
   if pending > full_walk then
     -- The rest of a step goes on past count (cheap: nothing is claimed), so the walk advances.
     sg_lease_walk(stream, group, KEYS[4], walk_step, function(id, owner, idle, deliveries)
-      if idle < lease then return true end
+      if not due(id, idle, deliveries) then return true end
       return n < count and take(id, owner, deliveries)
     end)
   elseif pending > 0 then
