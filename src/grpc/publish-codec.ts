@@ -102,6 +102,9 @@ function decodeMessage(r: WireReader, end: number, names: Names): DecodedMessage
       while (r.pos < stop) {
         const t = r.uint32(stop);
         if (t === 0x0a) {
+          // A name given twice in one entry: protobufjs reads (and checks) both, keeping the
+          // last; this reader would check only the last. Rare and not canonical: it decides.
+          if (nameStart >= 0) throw BAIL;
           nameEnd = r.delimited(stop);
           nameStart = r.pos;
           r.pos = nameEnd;

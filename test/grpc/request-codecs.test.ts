@@ -161,6 +161,10 @@ describe('Publish codec (hand-written) against protobufjs', () => {
       Buffer.from([0x0b]), // a group that never ends
       Buffer.from([0x00, 0x01]), // field number 0
       Buffer.from([0x12, 0x02, 0x1a, 0x00]), // id present and empty
+      // a map entry naming its key twice, the first not UTF-8 (protobufjs reads and refuses it)
+      Buffer.from([0x12, 0x0a, 0x0a, 0x08, 0x0a, 0x01, 0xff, 0x0a, 0x01, 0x61, 0x12, 0x00]),
+      // the same in a pairs Field
+      Buffer.from([0x12, 0x0a, 0x12, 0x08, 0x0a, 0x01, 0xff, 0x0a, 0x01, 0x61, 0x12, 0x00]),
     ];
     for (const bytes of cases) expectSame(bytes);
     expect(() => decodePublishFast(Buffer.from([0x0a, 0x05, 0x61]))).toThrow();
