@@ -11,6 +11,7 @@ import type { CoreMetrics } from './metrics.js';
 import { LEASE_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
+import { perId } from './per-id.js';
 import type { LeaseWalk } from '../redis/scripts.js';
 
 export interface PullInput {
@@ -45,7 +46,7 @@ interface Acks {
 const NO_IDS: readonly string[] = [];
 /** Streams whose message size ConsumeService remembers (cleared when full: only an estimate). */
 const ENTRY_BYTES_MAX = 10_000;
-const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
+const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [], notOwned: [] };
 
 /**
  * The verbs of at-least-once delivery: pull (with lease reclaim and dead-lettering), ack,
@@ -288,7 +289,12 @@ export class ConsumeService {
     }
   }
 
-  async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
+  /**
+   * Acks `ids` for the group, whoever holds them; with `consumer`, only those it holds (the
+   * others, held by another consumer, come back in notOwned, as ackOwn answers them).
+   */
+  async ack(stream: string, group: string, ids: readonly string[], consumer?: string): Promise<PerIdResult> {
+    if (consumer !== undefined) return this.ackOwn(stream, group, consumer, ids);
     this.fence.check(stream);
     this.fence.names.group(group);
     return this.ackExact(stream, group, this.check.ids(ids));
@@ -305,9 +311,9 @@ export class ConsumeService {
   });
 
   /**
-   * Acks only the consumer's own pending entries (StreamingPull): an entry whose lease
-   * expired and went to another consumer is reported not pending, as the stream promises,
-   * instead of being acked under its new holder.
+   * Acks only the consumer's own pending entries (StreamingPull, and an ack naming its
+   * consumer): an entry whose lease expired and went to another consumer is reported not
+   * pending (and not owned), instead of being acked under its new holder.
    */
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
     this.fence.check(stream);
@@ -368,10 +374,4 @@ function acksStand(err: unknown): unknown {
     'Redis became unavailable after the acks of this request were done, before its pull: the acks stand (a retry answers them notPending), nothing was pulled',
     { cause: err },
   );
-}
-
-/** Per ID, 1 when the script acted on it (see the ack and setLease scripts). */
-function perId(ids: readonly string[], flags: readonly number[]): PerIdResult {
-  const notPending = ids.filter((_, i) => flags[i] !== 1);
-  return { count: ids.length - notPending.length, notPending };
 }
