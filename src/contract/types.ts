@@ -77,8 +77,11 @@ export interface PerIdResult {
    * An ID another consumer holds is here too, and in `notOwned`.
    */
   readonly notPending: string[];
-  /** Of `notPending`, the IDs pending for another consumer than the one the request named (none without one). */
-  readonly notOwned: string[];
+  /**
+   * Of `notPending`, the IDs pending for another consumer than the one the request named;
+   * absent when there is none (always without a consumer). Transports answer [] for absent.
+   */
+  readonly notOwned?: string[];
 }
 
 /** Per-ID outcome of a term (dead-letter now); `count` entries were moved to the dead-letter stream. */

@@ -46,7 +46,7 @@ interface Acks {
 const NO_IDS: readonly string[] = [];
 /** Streams whose message size ConsumeService remembers (cleared when full: only an estimate). */
 const ENTRY_BYTES_MAX = 10_000;
-const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [], notOwned: [] };
+const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
 
 /**
  * The verbs of at-least-once delivery: pull (with lease reclaim and dead-lettering), ack,

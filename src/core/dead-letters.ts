@@ -85,19 +85,21 @@ export class DeadLetterService {
       if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the term');
     }
     if (reply.policyUnreadable) policies.unreadable.report(stream, group);
-    const result: TermResult = { count: 0, notPending: [], notOwned: [], deleted: [] };
+    const notPending: string[] = [];
+    const notOwned: string[] = [];
+    const deleted: string[] = [];
     let count = 0;
     exact.forEach((id, i) => {
       const flag = reply.flags[i];
       if (flag === 1) count++;
-      else if (flag === 3) result.deleted.push(id);
+      else if (flag === 3) deleted.push(id);
       else {
-        result.notPending.push(id);
-        if (flag === 2) result.notOwned.push(id);
+        notPending.push(id);
+        if (flag === 2) notOwned.push(id);
       }
     });
     if (count > 0) this.metrics.terminated.inc(count);
-    return { ...result, count };
+    return notOwned.length === 0 ? { count, notPending, deleted } : { count, notPending, notOwned, deleted };
   }
 
   async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {

@@ -6,7 +6,7 @@ import type { HandlersOf, Rpcs } from './rpc.js';
 const { pull } = defaultOptions;
 
 /** An ack's result as Ack answers it, and a Pull carrying acks too. */
-const ackResponse = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending, notOwned: r.notOwned });
+const ackResponse = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending, notOwned: r.notOwned ?? [] });
 /** proto3's "" is no consumer: act whoever holds the messages. */
 const owner = (consumer: string): string | undefined => (consumer === '' ? undefined : consumer);
 
@@ -26,17 +26,17 @@ export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<
 
     Nack: unary('Nack', async (r) => {
       const result = await consume.nack(r.stream, r.group, r.consumer, r.ids, r.delayMs);
-      return { released: result.count, notPending: result.notPending, notOwned: result.notOwned };
+      return { released: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [] };
     }),
 
     ExtendLease: unary('ExtendLease', async (r) => {
       const result = await consume.extend(r.stream, r.group, r.consumer, r.ids);
-      return { extended: result.count, notPending: result.notPending, notOwned: result.notOwned };
+      return { extended: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [] };
     }),
 
     Term: unary('Term', async (r) => {
       const result = await deadLetters.term(r.stream, r.group, r.ids, { reason: r.reason, consumer: owner(r.consumer) });
-      return { terminated: result.count, notPending: result.notPending, notOwned: result.notOwned, deleted: result.deleted };
+      return { terminated: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [], deleted: result.deleted };
     }),
   };
 }

@@ -78,7 +78,7 @@ const AckedSchema = z.object({ acked: limitedInt(0, 'maxBatch'), notPending: Not
 /** An ack's result as the ack route answers it, and a pull carrying acks too. */
 const ackedJson = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending });
 /** `notOwned` when the request named its consumer (nack and extend always do). */
-const owned = (r: PerIdResult, consumer: string | undefined) => (consumer === undefined ? {} : { notOwned: r.notOwned });
+const owned = (r: PerIdResult, consumer: string | undefined) => (consumer === undefined ? {} : { notOwned: r.notOwned ?? [] });
 
 const PulledSchema = MessagesSchema.extend({
   acked: AckedSchema.optional().describe(
@@ -188,7 +188,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
     handler: async (req) => {
       const { consumer, ids, delayMs } = req.body;
       const r = await core.consume.nack(req.params.stream, req.params.group, consumer, ids, delayMs);
-      return { released: r.count, notPending: r.notPending, notOwned: r.notOwned };
+      return { released: r.count, notPending: r.notPending, notOwned: r.notOwned ?? [] };
     },
   });
 
@@ -211,7 +211,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
     },
     handler: async (req) => {
       const r = await core.consume.extend(req.params.stream, req.params.group, req.body.consumer, req.body.ids);
-      return { extended: r.count, notPending: r.notPending, notOwned: r.notOwned };
+      return { extended: r.count, notPending: r.notPending, notOwned: r.notOwned ?? [] };
     },
   });
 
