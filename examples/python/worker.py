@@ -4,7 +4,8 @@
 It pulls batches (unary Pull, waiting up to a second), processes each message, restarts the
 leases of the batch every third of the group lease_ms from a heartbeat thread while it works
 (so a message that takes longer than the lease is not redelivered to another worker), acks
-each message once processed, and stops gracefully on SIGINT or SIGTERM: the message in hand
+each message once processed (naming its consumer: a message whose lease was lost to another
+worker is left to that worker, `acked` false), and stops gracefully on SIGINT or SIGTERM: the message in hand
 is finished and acked, the rest of the batch is released (Nack) for other workers at once.
 Each batch and each processed message is printed as one JSON line.
 
@@ -109,9 +110,7 @@ def main():
                     process_message(message)
                     with lock:  # before the ack: the heartbeat must not extend it while it is acked
                         held.discard(message.id)
-                    ack = stub.Ack(
-                        pb.AckRequest(stream=stream, group=group, ids=[message.id]), timeout=TIMEOUT_S, metadata=metadata
-                    )
+                    ack = stub.Ack(pb.AckRequest(ids=[message.id], **mine), timeout=TIMEOUT_S, metadata=metadata)
                     processed += 1
                     emit(event="processed", id=message.id, deliveryCount=message.delivery_count, acked=ack.acked == 1)
             finally:

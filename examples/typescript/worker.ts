@@ -3,7 +3,8 @@
  * (openapi-typescript types, openapi-fetch calls). It pulls batches, processes each message,
  * restarts the leases of the batch every third of the group leaseMs while it works (so a
  * message that takes longer than the lease is not redelivered to another worker), acks each
- * message once processed, and stops gracefully on SIGINT or SIGTERM: the message in hand is
+ * message once processed (naming its consumer: a message whose lease was lost to another
+ * worker is left to that worker, `acked` false), and stops gracefully on SIGINT or SIGTERM: the message in hand is
  * finished and acked, the rest of the batch is released (nack) for other workers at once.
  * Each batch and each processed message is printed as one JSON line.
  *
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
         if (stopping.signal.aborted) break;
         await processMessage(message);
         held.delete(message.id); // before the ack: a heartbeat must not extend it while it is acked
-        const ack = await client.POST('/v1/streams/{stream}/groups/{group}/ack', { params: { path }, body: { ids: [message.id] } });
+        const ack = await client.POST('/v1/streams/{stream}/groups/{group}/ack', { params: { path }, body: { ids: [message.id], consumer } });
         if (ack.error) throw failure('ack', ack.error);
         processed += 1;
         print({ event: 'processed', id: message.id, deliveryCount: message.deliveryCount, acked: ack.data.acked === 1 });

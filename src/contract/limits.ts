@@ -110,3 +110,15 @@ export const nonNegativeInt = (value: number, path: string, max = Number.MAX_SAF
   if (!Number.isInteger(value) || value < 0 || value > max) throw invalid(`${path} must be an integer from 0 to ${max}`, path);
   return value;
 };
+
+/** Longest `reason` a term may carry (the dead letter's x-reason), in UTF-8 bytes: fixed. */
+export const MAX_REASON_BYTES = 1024;
+
+/** A term's reason: '' (none) or well-formed text of at most MAX_REASON_BYTES bytes. */
+export function termReason(reason: string, path = 'reason'): string {
+  if (reason.length > MAX_REASON_BYTES || Buffer.byteLength(reason, 'utf8') > MAX_REASON_BYTES) {
+    throw invalid(`${path} must be at most ${MAX_REASON_BYTES} bytes (UTF-8)`, path);
+  }
+  if (!reason.isWellFormed()) throw invalid(`${path} is not valid Unicode`, path);
+  return reason;
+}

@@ -79,6 +79,20 @@ export interface PendingEntry {
 /** Per-ID outcome of ack, nack and extend, so a client can tell a lost lease. */
 export interface PerIdResult {
   readonly count: number;
-  /** IDs that were not pending (for this consumer, where ownership matters). */
+  /**
+   * IDs that were not pending (for this consumer, where ownership matters): not acted on.
+   * An ID another consumer holds is here too, and in `notOwned`.
+   */
   readonly notPending: string[];
+  /**
+   * Of `notPending`, the IDs pending for another consumer than the one the request named;
+   * absent when there is none (always without a consumer). Transports answer [] for absent.
+   */
+  readonly notOwned?: string[];
+}
+
+/** Per-ID outcome of a term (dead-letter now); `count` entries were moved to the dead-letter stream. */
+export interface TermResult extends PerIdResult {
+  /** IDs that were pending but deleted from the stream: acked, nothing to dead-letter. */
+  readonly deleted: string[];
 }

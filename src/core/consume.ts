@@ -11,6 +11,7 @@ import type { CoreMetrics } from './metrics.js';
 import { NACK_DELAY_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
+import { perId } from './per-id.js';
 import type { LeaseWalk } from '../redis/scripts.js';
 
 export interface PullInput {
@@ -290,7 +291,12 @@ export class ConsumeService {
     }
   }
 
-  async ack(stream: string, group: string, ids: readonly string[]): Promise<PerIdResult> {
+  /**
+   * Acks `ids` for the group, whoever holds them; with `consumer`, only those it holds (the
+   * others, held by another consumer, come back in notOwned, as ackOwn answers them).
+   */
+  async ack(stream: string, group: string, ids: readonly string[], consumer?: string): Promise<PerIdResult> {
+    if (consumer !== undefined) return this.ackOwn(stream, group, consumer, ids);
     this.fence.check(stream);
     this.fence.names.group(group);
     return this.ackExact(stream, group, this.check.ids(ids));
@@ -307,9 +313,9 @@ export class ConsumeService {
   });
 
   /**
-   * Acks only the consumer's own pending entries (StreamingPull): an entry whose lease
-   * expired and went to another consumer is reported not pending, as the stream promises,
-   * instead of being acked under its new holder.
+   * Acks only the consumer's own pending entries (StreamingPull, and an ack naming its
+   * consumer): an entry whose lease expired and went to another consumer is reported not
+   * pending (and not owned), instead of being acked under its new holder.
    */
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
     this.fence.check(stream);
@@ -373,10 +379,4 @@ function acksStand(err: unknown): unknown {
     'Redis became unavailable after the acks of this request were done, before its pull: the acks stand (a retry answers them notPending), nothing was pulled',
     { cause: err },
   );
-}
-
-/** Per ID, 1 when the script acted on it (see the ack and setLease scripts). */
-function perId(ids: readonly string[], flags: readonly number[]): PerIdResult {
-  const notPending = ids.filter((_, i) => flags[i] !== 1);
-  return { count: ids.length - notPending.length, notPending };
 }

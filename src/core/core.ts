@@ -90,6 +90,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
   const admission = new Admission(config.limits);
   const ranges = new RangeReader(backend, config.limits);
   const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission);
+  const deadLetters = new DeadLetterService(backend, fence, policies, config, ranges, metrics);
   metrics.observeWaiting(() => watcher.stats());
   const reaper = new Reaper(backend, fence, metrics, logger, {
     intervalMs: config.reapIntervalMs,
@@ -104,13 +105,13 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
     groups: new GroupService(backend, fence, policies),
     consume,
     pending: new PendingService(backend, fence, config),
-    deadLetters: new DeadLetterService(backend, fence, policies, config, ranges),
+    deadLetters,
     reaper,
     admission,
     openPullSession: (options, sink, waiter) => {
       const release = waiter === undefined ? undefined : admission.wait(waiter);
       try {
-        return new PullSession(consume, config.limits, options, sink, subscribe, release);
+        return new PullSession(consume, deadLetters, config.limits, options, sink, subscribe, release);
       } catch (err) {
         release?.();
         throw err;

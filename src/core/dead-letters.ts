@@ -1,12 +1,14 @@
 import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
-import { invalid } from '../contract/errors.js';
+import { GatewayError, invalid } from '../contract/errors.js';
 import { entryId, rangeBound } from '../contract/ids.js';
-import { LimitChecks, entryBytes } from '../contract/limits.js';
+import { LimitChecks, entryBytes, termReason } from '../contract/limits.js';
+import type { CoreMetrics } from './metrics.js';
 import type { RangeReader } from './range-reader.js';
 import type { PolicyStore } from './policy.js';
-import type { Message } from '../contract/types.js';
+import type { Message, TermResult } from '../contract/types.js';
+import type { TermReply } from '../redis/scripts.js';
 
 export interface DeadLetterPage {
   readonly messages: Message[];
@@ -20,9 +22,17 @@ export interface DeadLetterPage {
 
 const PAGE = 100;
 
+export interface TermOptions {
+  /** Only entries this consumer holds are terminated; the others come back in notOwned. Absent: whoever holds them. */
+  readonly consumer?: string;
+  /** Written as the dead letter's x-reason; '' or absent: none. */
+  readonly reason?: string;
+}
+
 /**
- * The dead letters of one group. A dead-letter stream may be shared by several groups (and
- * streams), so listing shows only entries whose x-group and x-original-stream match.
+ * The dead letters of one group: terminating pending entries (dead-letter now), listing,
+ * redriving. A dead-letter stream may be shared by several groups (and streams), so
+ * listing shows only entries whose x-group and x-original-stream match.
  */
 export class DeadLetterService {
   private readonly check: LimitChecks;
@@ -33,8 +43,63 @@ export class DeadLetterService {
     private readonly policies: PolicyStore,
     private readonly config: CoreConfig,
     private readonly ranges: RangeReader,
+    private readonly metrics: CoreMetrics,
   ) {
     this.check = new LimitChecks(config.limits);
+  }
+
+  /**
+   * Terminates pending entries: each is moved to the group's dead-letter stream (whatever
+   * maxDeliveries is) with the x-* fields of a dead letter and x-reason, and acked, in one
+   * script. Entries not pending are reported, never invented; one pending but deleted from
+   * the stream is acked with nothing to copy (`deleted`).
+   */
+  async term(stream: string, group: string, ids: readonly string[], o: TermOptions = {}): Promise<TermResult> {
+    this.fence.check(stream);
+    this.fence.names.group(group);
+    if (o.consumer !== undefined) this.fence.names.consumer(o.consumer);
+    const exact = this.check.ids(ids);
+    const reason = termReason(o.reason ?? '');
+    const { fence, policies } = this;
+    const run = (deadLetter: string): Promise<TermReply> =>
+      this.backend.scripts.term(stream, group, deadLetter, {
+        consumer: o.consumer ?? '',
+        reason,
+        defaultDeadLetter: policies.defaults(stream).deadLetterStream,
+        ids: exact,
+      });
+    // As a pull does: a key outside the fence is never named to Redis (the stream stands in,
+    // never a dead-letter stream); the script answers DLQ with the group's, checked here.
+    const hint = policies.deadLetterHint(stream, group);
+    let reply = await run(fence.allows(hint) ? hint : stream);
+    if (reply.status === 'DLQ') {
+      const actual = reply.deadLetterStream;
+      if (!fence.allows(actual)) {
+        throw new GatewayError(
+          'PERMISSION_DENIED',
+          `the dead-letter stream "${actual}" of group "${group}" is outside the keyspace this gateway serves (STREAMGATE_STREAMS): set a deadLetterStream inside it`,
+        );
+      }
+      policies.remember(stream, group, actual);
+      reply = await run(actual);
+      if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the term');
+    }
+    if (reply.policyUnreadable) policies.unreadable.report(stream, group);
+    const notPending: string[] = [];
+    const notOwned: string[] = [];
+    const deleted: string[] = [];
+    let count = 0;
+    exact.forEach((id, i) => {
+      const flag = reply.flags[i];
+      if (flag === 1) count++;
+      else if (flag === 3) deleted.push(id);
+      else {
+        notPending.push(id);
+        if (flag === 2) notOwned.push(id);
+      }
+    });
+    if (count > 0) this.metrics.terminated.inc(count);
+    return notOwned.length === 0 ? { count, notPending, deleted } : { count, notPending, notOwned, deleted };
   }
 
   async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {

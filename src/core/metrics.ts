@@ -10,6 +10,8 @@ export interface CoreMetrics {
   readonly redisErrors: Counter<'code'>;
   readonly delivered: Counter<'kind'>;
   readonly deadLettered: Counter;
+  /** Messages moved to a dead-letter stream by a term. */
+  readonly terminated: Counter;
   /** Consumers deleted by the reaper (reapIdleMs). */
   readonly consumersReaped: Counter;
   /** Pending messages the reaper released for redelivery. */
@@ -39,6 +41,11 @@ export function createCoreMetrics(registry = new Registry()): CoreMetrics {
     deadLettered: new Counter({
       name: 'streamgate_messages_dead_lettered_total',
       help: 'Messages moved to a dead-letter stream after maxDeliveries.',
+      registers: [registry],
+    }),
+    terminated: new Counter({
+      name: 'streamgate_messages_terminated_total',
+      help: 'Messages moved to a dead-letter stream by a term (REST term, gRPC Term, StreamingPull term_ids).',
       registers: [registry],
     }),
     consumersReaped: new Counter({

@@ -2,6 +2,7 @@ import { defaultOptions } from '../contract/defaults.js';
 import type { Limits } from '../contract/limits.js';
 import type { ConnectionListener } from '../redis/connection.js';
 import type { ConsumeService } from './consume.js';
+import type { DeadLetterService } from './dead-letters.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { messageBytes } from '../contract/packed-message.js';
 import type { Message, PerIdResult } from '../contract/types.js';
@@ -39,12 +40,12 @@ export interface PullSessionOptions {
 
 const PULL_SESSION_DEFAULTS = defaultOptions.streamingPull;
 
-export type AckOperation = 'ack' | 'nack' | 'extend';
+export type AckOperation = 'ack' | 'nack' | 'extend' | 'term';
 
 export interface AckOutcome {
   readonly id: string;
   readonly operation: AckOperation;
-  /** False: not pending for this consumer (acked already, or the lease was lost). */
+  /** False: not pending for this consumer (acked already, or the lease was lost). A term of an entry deleted from the stream is true (acked). */
   readonly ok: boolean;
 }
 
@@ -115,6 +116,7 @@ export class PullSession {
 
   constructor(
     private readonly consume: ConsumeService,
+    private readonly deadLetters: DeadLetterService,
     private readonly limits: Limits,
     options: PullSessionOptions,
     private readonly sink: PullSessionSink,
@@ -176,6 +178,19 @@ export class PullSession {
       ids,
       'nack',
       (chunk) => this.consume.nack(this.stream, this.group, this.consumer, chunk, delayMs),
+      () => true,
+    );
+  }
+
+  /**
+   * Terminates the consumer's own messages (dead-letter now, with `reason` as x-reason when
+   * not ''): one whose lease was lost is not pending, left to its new holder.
+   */
+  term(ids: readonly string[], reason: string): Promise<AckOutcome[]> {
+    return this.serially(
+      ids,
+      'term',
+      (chunk) => this.deadLetters.term(this.stream, this.group, chunk, { consumer: this.consumer, reason }),
       () => true,
     );
   }
@@ -294,7 +309,7 @@ export class PullSession {
   }
 
   /**
-   * Runs ack/nack/extend calls one after another (so results come back in request order),
+   * Runs ack/nack/extend/term calls one after another (so results come back in request order),
    * in chunks the core accepts, and frees the credit of IDs `frees` says are done.
    */
   private serially(

@@ -32,6 +32,7 @@ export const RPC_OPERATIONS: Readonly<Record<RpcName, Operation>> = {
   Ack: 'ack',
   Nack: 'nack',
   ExtendLease: 'extendLease',
+  Term: 'term',
   Pending: 'pending',
   ListPending: 'listPending',
   Claim: 'claim',

@@ -230,7 +230,7 @@ export function encodeMessages(messages: readonly Message[], fallback: Serialize
   return buf;
 }
 
-const OPERATION = { ack: 1, nack: 2, extend: 3 } as const;
+const OPERATION = { ack: 1, nack: 2, extend: 3, term: 4 } as const;
 
 /** StreamingPullResponse { ack_results } for `outcomes` (AckOperation / AckStatus numbers of the proto). */
 export function encodeAckResults(outcomes: readonly AckOutcome[]): Buffer {

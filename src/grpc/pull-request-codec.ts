@@ -48,6 +48,8 @@ export function decodeStreamingPullFast(buf: Buffer): StreamingPullRequest__Outp
     ackIds: [],
     nackIds: [],
     extendIds: [],
+    termIds: [],
+    termReason: '',
   };
   let nackDelayMs: number | undefined;
   while (r.pos < end) {
@@ -82,6 +84,12 @@ export function decodeStreamingPullFast(buf: Buffer): StreamingPullRequest__Outp
         break;
       case 0x52:
         out.extendIds.push(ids.read(r, end));
+        break;
+      case 0x5a:
+        out.termIds.push(ids.read(r, end));
+        break;
+      case 0x62:
+        out.termReason = r.string(end);
         break;
       default:
         throw BAIL;

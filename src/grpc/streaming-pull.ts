@@ -162,7 +162,7 @@ class RequestPacer<Request> {
 
 /**
  * One StreamingPull call. The first request opens a core PullSession; every request's
- * acks, nacks and extensions go to it, answered with per-ID results. grpc-js reports a
+ * acks, nacks, extensions and terms go to it, answered with per-ID results. grpc-js reports a
  * full send buffer by `write` returning false: deliveries then pause until 'drain'. The
  * stream ends when the client cancels or half-closes, on an error, or at server shutdown;
  * in every case the session is closed first, which releases the unacked messages.
@@ -255,6 +255,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       if (request.ackIds.length > 0) work.push(s.ack(request.ackIds));
       if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? defaultOptions.nack.delayMs));
       if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
+      if (request.termIds.length > 0) work.push(s.term(request.termIds, request.termReason));
       if (work.length === 0) return;
       const results = work.length === 1 ? await work[0]! : (await Promise.all(work)).flat();
       if (!gone && !ended) call.write(new AckResultsResponse(results) as unknown as StreamingPullResponse);

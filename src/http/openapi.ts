@@ -31,7 +31,7 @@ export const swaggerOptions: FastifyDynamicSwaggerOptions = {
       { name: 'streams', description: 'List, describe and delete streams.' },
       { name: 'groups', description: 'Consumer groups, their policy and position.' },
       { name: 'consumers', description: 'Consumers of a group.' },
-      { name: 'consume', description: 'Pull, ack, nack and extend: at-least-once delivery with leases.' },
+      { name: 'consume', description: 'Pull, ack, nack, extend and term: at-least-once delivery with leases.' },
       { name: 'pending', description: 'Pending lists and explicit claims, exactly as in Redis.' },
       { name: 'dead-letters', description: 'Messages that exceeded maxDeliveries.' },
       { name: 'operations', description: 'Health, readiness, metrics.' },

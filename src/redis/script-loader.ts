@@ -30,6 +30,7 @@ const FILES = {
   reapGroups: 'reapGroups-3.lua',
   reap: 'reap-2.lua',
   leaseProbe: 'leaseProbe-4.lua',
+  term: 'term-4.lua',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

@@ -60,6 +60,12 @@ export interface ReapOptions {
   readonly budget: number;
 }
 
+/** What term-4 did: per ID, 1 dead-lettered, 0 not pending, 2 held by another consumer, 3 acked (deleted from the stream). */
+export type TermReply =
+  | { readonly status: 'OK'; readonly flags: number[]; readonly policyUnreadable: boolean }
+  /** The group's dead-letter stream is not the one passed: nothing was changed. */
+  | { readonly status: 'DLQ'; readonly deadLetterStream: string };
+
 const flags = (reply: unknown): number[] => arr(reply).map(int);
 const strings = (reply: unknown): string[] => arr(reply).map(str);
 const nothing = (): void => undefined;
@@ -161,6 +167,23 @@ export class Scripts {
           [group, consumer, delayMs === null ? '' : delayMs, defaultLeaseMs, ...ids],
         ),
       flags,
+    );
+  }
+
+  /**
+   * term-4: moves the pending entries `ids` (held by `consumer`, unless that is '': anyone's)
+   * to the group's dead-letter stream, `deadLetter` as the caller believes it, and acks them.
+   */
+  term(
+    stream: string,
+    group: string,
+    deadLetter: string,
+    o: { readonly consumer: string; readonly reason: string; readonly defaultDeadLetter: string; readonly ids: readonly string[] },
+  ): Promise<TermReply> {
+    return this.backend.call(
+      stream,
+      () => this.runner.run('term', [stream, keys.policy(stream), deadLetter, keys.nackDelays(stream)], [group, o.consumer, o.reason, o.defaultDeadLetter, ...o.ids]),
+      parseTerm,
     );
   }
 
@@ -326,6 +349,12 @@ function storedPolicy(policy: GroupPolicy): string {
   if (policy.minBackoffMs !== 0 || policy.maxBackoffMs !== 0) return JSON.stringify(policy);
   const { minBackoffMs: _min, maxBackoffMs: _max, ...rest } = policy;
   return JSON.stringify(rest);
+}
+
+function parseTerm(raw: unknown): TermReply {
+  const [status, a, b] = arr(raw);
+  if (str(status) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(a) };
+  return { status: 'OK', flags: flags(a), policyUnreadable: int(b) === 1 };
 }
 
 function parsePublish(raw: unknown): PublishReply {

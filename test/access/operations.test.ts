@@ -52,7 +52,7 @@ describe('REST routes', () => {
   it('every route under /v1 names an operation of the table; the others are the open operational routes', () => {
     const routes = routeTable(t.app).filter((r) => r.method !== 'HEAD');
     const api = routes.filter((r) => r.url.startsWith(API_PREFIX) || r.url === '/v1/streams');
-    expect(api.length).toBe(26);
+    expect(api.length).toBe(27);
     for (const r of api) expect(isOperation(r.operation), `${r.method} ${r.url}`).toBe(true);
     for (const r of routes.filter((x) => !api.includes(x))) {
       expect(isOpenRoute(r.url), `${r.method} ${r.url} is neither an API route nor a listed open route`).toBe(true);

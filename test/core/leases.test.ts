@@ -108,13 +108,13 @@ describe.concurrent('leases', () => {
     expect(await delivered(s, 'c2')).toEqual([[ids[0], 2]]);
   });
 
-  it('a consumer cannot extend or nack a message it does not own: reported not pending, state unchanged', async () => {
+  it('a consumer cannot extend or nack a message it does not own: reported not pending (and not owned), state unchanged', async () => {
     const { s, ids } = await setup(2, 10_000);
     await pull(s, 'c1', 1);
     await sleep(0.3 * LEASE);
     const unknown = '1-1';
-    expect(await core.consume.extend(s, 'g', 'c2', [ids[0]!, unknown])).toEqual({ count: 0, notPending: [ids[0], unknown] });
-    expect(await core.consume.nack(s, 'g', 'c2', [ids[0]!], 0)).toEqual({ count: 0, notPending: [ids[0]] });
+    expect(await core.consume.extend(s, 'g', 'c2', [ids[0]!, unknown])).toEqual({ count: 0, notPending: [ids[0], unknown], notOwned: [ids[0]] });
+    expect(await core.consume.nack(s, 'g', 'c2', [ids[0]!], 0)).toEqual({ count: 0, notPending: [ids[0]], notOwned: [ids[0]] });
     const [p] = await pendingList(s);
     expect(p).toMatchObject({ id: ids[0], consumer: 'c1', deliveryCount: 1 });
     // The idle clock was not reset by c2's extend.

@@ -162,11 +162,11 @@ describe('ack-2 with a consumer', () => {
     await refused(run('ack', [s, keys.nackDelays(s)], 'nope', 'c', '1-0'), 'NOGROUP', 'GROUP_NOT_FOUND');
   });
 
-  it("acks only the consumer's own pending entries: 1 or 0 per ID", async () => {
+  it("acks only the consumer's own pending entries: 1, 0, or 2 (another consumer's) per ID", async () => {
     const { s, ids } = await streamWithGroup(3);
     await deliver(s, 'g', 'c', 2);
     await deliver(s, 'g', 'other', 1);
-    expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 0, 0, 1]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(ids[0]!, ids[0]!, ids[2]!, '9-0', ids[1]!))).toEqual([1, 0, 2, 0, 1]);
     // Another consumer's entry is left pending.
     expect(await redis.xpending(s, 'g')).toEqual([1, ids[2], ids[2], [['other', '1']]]);
   });
@@ -180,6 +180,10 @@ describe('ack-2 with a consumer', () => {
       expect(await run('ack', [s, keys.nackDelays(s)], 'g', consumer, ...bounded(last, '9999-0', first))).toEqual(consumer === 'c' ? [1, 0, 1] : [0, 0, 0]);
     }
     expect((await redis.xpending(s, 'g'))[0]).toBe(298);
+    // The walk answers 2 for another consumer's entry, and leaves it.
+    await forcePending(s, 'g', 'other', ids[150]!, 0, 1);
+    expect(await run('ack', [s], 'g', 'c', ...bounded(ids[1]!, ids[150]!, ids[298]!))).toEqual([1, 2, 1]);
+    expect((await pendingOf(s, 'g', ids[150]!))?.[0]).toBe('other');
   });
 
   it('more than 1,000 IDs in one call (XACK in slices), in any order', async () => {
@@ -197,7 +201,7 @@ describe('ack-2 with a consumer', () => {
     await deliver(s, 'g', 'c', 2);
     await deliver(s, 'g', 'other', 1);
     await deliver(s, 'g', 'c', 2);
-    expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(ids[0]!, ids[2]!, ids[4]!))).toEqual([1, 0, 1]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(ids[0]!, ids[2]!, ids[4]!))).toEqual([1, 2, 1]);
     expect(await run('ack', [s, keys.nackDelays(s)], 'g', '', ...bounded(ids[2]!, ids[1]!, ids[3]!))).toEqual([1, 1, 1]);
     expect(await redis.xpending(s, 'g')).toEqual([0, null, null, null]);
   });
@@ -234,8 +238,8 @@ describe('setLease-3', () => {
     await deliver(s, 'g', 'c2', 1);
     await forcePending(s, 'g', 'c1', ids[0]!, 5000, 1);
     await forcePending(s, 'g', 'c2', ids[1]!, 5000, 1);
-    // c2 extends both: only its own changes.
-    expect(await run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c2', '', 10_000, ids[0]!, ids[1]!, '9-0'))).toEqual([0, 1, 0]);
+    // c2 extends both: only its own changes (2: another consumer's).
+    expect(await run('setLease', [s, keys.policy(s), keys.nackDelays(s)], ...leaseArgs('g', 'c2', '', 10_000, ids[0]!, ids[1]!, '9-0'))).toEqual([2, 1, 0]);
     const [owner0, idle0, count0] = (await pendingOf(s, 'g', ids[0]!))!;
     expect([owner0, count0]).toEqual(['c1', 1]);
     expect(idle0).toBeGreaterThanOrEqual(5000);

@@ -72,10 +72,10 @@ describe('StreamingPull response encoding', () => {
   });
 
   it('writes ack results as protobufjs does', () => {
-    const OP = { ack: 'ACK_OPERATION_ACK', nack: 'ACK_OPERATION_NACK', extend: 'ACK_OPERATION_EXTEND' } as const;
+    const OP = { ack: 'ACK_OPERATION_ACK', nack: 'ACK_OPERATION_NACK', extend: 'ACK_OPERATION_EXTEND', term: 'ACK_OPERATION_TERM' } as const;
     const outcome = fc.record({
       id: fc.oneof(fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}-${b}`), fc.string({ maxLength: 200 })),
-      operation: fc.constantFrom('ack', 'nack', 'extend'),
+      operation: fc.constantFrom('ack', 'nack', 'extend', 'term'),
       ok: fc.boolean(),
     }) as fc.Arbitrary<AckOutcome>;
     fc.assert(

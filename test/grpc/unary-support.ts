@@ -50,6 +50,8 @@ import type { RedriveDeadLettersRequest } from '../../src/grpc/generated/streamg
 import type { RedriveDeadLettersResponse__Output } from '../../src/grpc/generated/streamgate/v1/RedriveDeadLettersResponse.js';
 import type { SetGroupPositionRequest } from '../../src/grpc/generated/streamgate/v1/SetGroupPositionRequest.js';
 import type { SetGroupPositionResponse__Output } from '../../src/grpc/generated/streamgate/v1/SetGroupPositionResponse.js';
+import type { TermRequest } from '../../src/grpc/generated/streamgate/v1/TermRequest.js';
+import type { TermResponse__Output } from '../../src/grpc/generated/streamgate/v1/TermResponse.js';
 import type { TrimRequest } from '../../src/grpc/generated/streamgate/v1/TrimRequest.js';
 import type { TrimResponse__Output } from '../../src/grpc/generated/streamgate/v1/TrimResponse.js';
 import type { UpdateGroupRequest } from '../../src/grpc/generated/streamgate/v1/UpdateGroupRequest.js';
@@ -84,6 +86,7 @@ export interface Rpcs {
   Ack: [AckRequest, AckResponse__Output];
   Nack: [NackRequest, NackResponse__Output];
   ExtendLease: [ExtendLeaseRequest, ExtendLeaseResponse__Output];
+  Term: [TermRequest, TermResponse__Output];
   Pending: [PendingRequest, PendingResponse__Output];
   ListPending: [ListPendingRequest, ListPendingResponse__Output];
   Claim: [ClaimRequest, ClaimResponse__Output];

@@ -35,6 +35,7 @@ const CONTRACT_OPERATIONS: Record<string, string> = {
   'POST /v1/streams/{stream}/groups/{group}/ack': 'ackMessages',
   'POST /v1/streams/{stream}/groups/{group}/nack': 'nackMessages',
   'POST /v1/streams/{stream}/groups/{group}/extend': 'extendLeases',
+  'POST /v1/streams/{stream}/groups/{group}/term': 'terminateMessages',
   'GET /v1/streams/{stream}/groups/{group}/pending': 'getPendingSummary',
   'GET /v1/streams/{stream}/groups/{group}/pending/entries': 'listPendingEntries',
   'POST /v1/streams/{stream}/groups/{group}/claim': 'claimMessages',

@@ -14,6 +14,7 @@ import { MESSAGES } from './scenarios/messages.js';
 import { PENDING } from './scenarios/pending.js';
 import { REDIS_PARITY } from './scenarios/redis-parity.js';
 import { STREAMS } from './scenarios/streams.js';
+import { TERM_OWNED } from './scenarios/term-owned.js';
 import { type Ctx, type Scenario, codeOf, normalize } from './scenarios/support.js';
 
 /**
@@ -30,7 +31,7 @@ import { type Ctx, type Scenario, codeOf, normalize } from './scenarios/support.
 /** Small enough that PAYLOAD_TOO_LARGE is cheap to reach; large enough for every scenario. */
 const ENV = { STREAMGATE_MAX_MESSAGE_BYTES: '4096' };
 
-const SCENARIOS: Record<string, Scenario> = { ...MESSAGES, ...STREAMS, ...GROUPS, ...CONSUMERS, ...CONSUME, ...PENDING, ...DEAD_LETTERS, ...REDIS_PARITY, ...BACKOFF };
+const SCENARIOS: Record<string, Scenario> = { ...MESSAGES, ...STREAMS, ...GROUPS, ...CONSUMERS, ...CONSUME, ...PENDING, ...DEAD_LETTERS, ...REDIS_PARITY, ...BACKOFF, ...TERM_OWNED };
 for (const c of ERROR_CASES) {
   const title = `${c.code}: ${c.label}`;
   if (title in SCENARIOS) throw new Error(`two scenarios named ${title}`);

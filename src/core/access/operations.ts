@@ -39,6 +39,8 @@ export const OPERATIONS = {
   ack: { requires: 'consume' },
   nack: { requires: 'consume' },
   extendLease: { requires: 'consume' },
+  // A consume-side write like nack: moves the group's pending entries to its dead-letter stream.
+  term: { requires: 'consume' },
   pending: { requires: 'consume' },
   listPending: { requires: 'consume' },
   claim: { requires: 'consume' },

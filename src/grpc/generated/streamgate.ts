@@ -60,6 +60,8 @@ import type { SetGroupPositionResponse as _streamgate_v1_SetGroupPositionRespons
 import type { StreamGatewayClient as _streamgate_v1_StreamGatewayClient, StreamGatewayDefinition as _streamgate_v1_StreamGatewayDefinition } from './streamgate/v1/StreamGateway.js';
 import type { StreamingPullRequest as _streamgate_v1_StreamingPullRequest, StreamingPullRequest__Output as _streamgate_v1_StreamingPullRequest__Output } from './streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse as _streamgate_v1_StreamingPullResponse, StreamingPullResponse__Output as _streamgate_v1_StreamingPullResponse__Output } from './streamgate/v1/StreamingPullResponse.js';
+import type { TermRequest as _streamgate_v1_TermRequest, TermRequest__Output as _streamgate_v1_TermRequest__Output } from './streamgate/v1/TermRequest.js';
+import type { TermResponse as _streamgate_v1_TermResponse, TermResponse__Output as _streamgate_v1_TermResponse__Output } from './streamgate/v1/TermResponse.js';
 import type { TrimRequest as _streamgate_v1_TrimRequest, TrimRequest__Output as _streamgate_v1_TrimRequest__Output } from './streamgate/v1/TrimRequest.js';
 import type { TrimResponse as _streamgate_v1_TrimResponse, TrimResponse__Output as _streamgate_v1_TrimResponse__Output } from './streamgate/v1/TrimResponse.js';
 import type { TrimSpec as _streamgate_v1_TrimSpec, TrimSpec__Output as _streamgate_v1_TrimSpec__Output } from './streamgate/v1/TrimSpec.js';
@@ -137,6 +139,8 @@ export interface ProtoGrpcType {
       StreamGateway: SubtypeConstructor<typeof grpc.Client, _streamgate_v1_StreamGatewayClient> & { service: _streamgate_v1_StreamGatewayDefinition }
       StreamingPullRequest: MessageTypeDefinition<_streamgate_v1_StreamingPullRequest, _streamgate_v1_StreamingPullRequest__Output>
       StreamingPullResponse: MessageTypeDefinition<_streamgate_v1_StreamingPullResponse, _streamgate_v1_StreamingPullResponse__Output>
+      TermRequest: MessageTypeDefinition<_streamgate_v1_TermRequest, _streamgate_v1_TermRequest__Output>
+      TermResponse: MessageTypeDefinition<_streamgate_v1_TermResponse, _streamgate_v1_TermResponse__Output>
       TrimRequest: MessageTypeDefinition<_streamgate_v1_TrimRequest, _streamgate_v1_TrimRequest__Output>
       TrimResponse: MessageTypeDefinition<_streamgate_v1_TrimResponse, _streamgate_v1_TrimResponse__Output>
       TrimSpec: MessageTypeDefinition<_streamgate_v1_TrimSpec, _streamgate_v1_TrimSpec__Output>

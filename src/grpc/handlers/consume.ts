@@ -6,11 +6,13 @@ import type { HandlersOf, Rpcs } from './rpc.js';
 const { pull } = defaultOptions;
 
 /** An ack's result as Ack answers it, and a Pull carrying acks too. */
-const ackResponse = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending });
+const ackResponse = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending, notOwned: r.notOwned ?? [] });
+/** proto3's "" is no consumer: act whoever holds the messages. */
+const owner = (consumer: string): string | undefined => (consumer === '' ? undefined : consumer);
 
-/** Pull, ack, nack and extend: at-least-once delivery with leases (StreamingPull: streaming-pull.ts). */
-export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<'Pull' | 'Ack' | 'Nack' | 'ExtendLease'> {
-  const { consume } = core;
+/** Pull, ack, nack, extend and term: at-least-once delivery with leases (StreamingPull: streaming-pull.ts). */
+export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<'Pull' | 'Ack' | 'Nack' | 'ExtendLease' | 'Term'> {
+  const { consume, deadLetters } = core;
   return {
     Pull: cancellable('Pull', async (r, ctx, signal) => {
       const input = { consumer: r.consumer, count: orDefault(r.count, pull.count), waitMs: r.waitMs, from: orDefault(r.from, pull.from), noAck: r.noAck };
@@ -20,16 +22,21 @@ export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<
       return r.ackIds.length === 0 ? { messages: out } : { messages: out, acked: ackResponse(acked) };
     }),
 
-    Ack: unary('Ack', async (r) => ackResponse(await consume.ack(r.stream, r.group, r.ids))),
+    Ack: unary('Ack', async (r) => ackResponse(await consume.ack(r.stream, r.group, r.ids, owner(r.consumer)))),
 
     Nack: unary('Nack', async (r) => {
       const result = await consume.nack(r.stream, r.group, r.consumer, r.ids, r.delayMs);
-      return { released: result.count, notPending: result.notPending };
+      return { released: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [] };
     }),
 
     ExtendLease: unary('ExtendLease', async (r) => {
       const result = await consume.extend(r.stream, r.group, r.consumer, r.ids);
-      return { extended: result.count, notPending: result.notPending };
+      return { extended: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [] };
+    }),
+
+    Term: unary('Term', async (r) => {
+      const result = await deadLetters.term(r.stream, r.group, r.ids, { reason: r.reason, consumer: owner(r.consumer) });
+      return { terminated: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [], deleted: result.deleted };
     }),
   };
 }

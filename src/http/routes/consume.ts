@@ -11,13 +11,22 @@ import { MessagesSchema } from '../schemas/message.js';
 import { countInt, int, limitedInt, ranges } from '../schemas/numbers.js';
 import { MISS, isPlainObject, ownKeysAmong, withFastPath } from '../validation.js';
 import { MEMBER_NAME_CEILING_BYTES, memberNameProblem } from '../../contract/names.js';
+import { MAX_REASON_BYTES } from '../../contract/limits.js';
 
 const { pull, nack } = defaultOptions;
 
 const Ids = z.array(z.string()).describe('Entry IDs (at most STREAMGATE_MAX_BATCH, 1000 unless configured).');
 const NotPending = z
   .array(z.string())
-  .describe('IDs that were not pending (for this consumer, where ownership matters): acked already, lease lost, or never delivered.');
+  .describe(
+    'IDs that were not pending (for this consumer, where ownership matters): acked already, lease lost, or never delivered. Not acted on. An ID another consumer holds is here too, and in `notOwned`.',
+  );
+const NotOwned = z
+  .array(z.string())
+  .describe('Of `notPending`, the IDs pending for another consumer than `consumer` (its lease was lost to it): left alone.');
+const OwnerConsumer = consumerName.optional().describe(
+  'Act only on the entries this consumer holds (XPENDING owner); the others come back in `notOwned`. Absent: whoever holds them.',
+);
 
 const PullBodySchema = z
   .object({
@@ -68,6 +77,8 @@ export const PullBody = withFastPath(PullBodySchema, (body) => {
 const AckedSchema = z.object({ acked: limitedInt(0, 'maxBatch'), notPending: NotPending });
 /** An ack's result as the ack route answers it, and a pull carrying acks too. */
 const ackedJson = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending });
+/** `notOwned` when the request named its consumer (nack and extend always do). */
+const owned = (r: PerIdResult, consumer: string | undefined) => (consumer === undefined ? {} : { notOwned: r.notOwned ?? [] });
 
 const PulledSchema = MessagesSchema.extend({
   acked: AckedSchema.optional().describe(
@@ -135,16 +146,23 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       operationId: 'ackMessages',
       tags: ['consume'],
       summary: 'Acknowledge messages (XACK)',
-      description: 'Ends processing of the messages for this group. Each ID is answered on its own: `notPending` lists the ones that were not pending.',
+      description:
+        'Ends processing of the messages for this group. Each ID is answered on its own: `notPending` lists the ones that were not pending. Without `consumer`, acks whoever holds them (XACK); with `consumer`, only the ones it holds: one whose lease was lost to another consumer is left alone and listed in `notOwned` (and `notPending`).',
       params: GroupParams,
-      body: z.object({ ids: Ids }).meta({ examples: [{ ids: ['1700000000000-0'] }] }),
+      body: z
+        .object({ ids: Ids, consumer: OwnerConsumer })
+        .meta({ examples: [{ ids: ['1700000000000-0'] }, { ids: ['1700000000000-0'], consumer: 'worker-1' }] }),
       response: {
-        200: AckedSchema.meta({ examples: [{ acked: 1, notPending: [] }] }),
+        200: AckedSchema.extend({ notOwned: NotOwned.optional().describe('Present when the request named `consumer`: ' + NotOwned.description) }).meta({
+          examples: [{ acked: 1, notPending: [] }, { acked: 1, notPending: ['1700000000000-1'], notOwned: ['1700000000000-1'] }],
+        }),
         ...problems(400, 404, 409),
       },
     },
     handler: async (req) => {
-      return ackedJson(await core.consume.ack(req.params.stream, req.params.group, req.body.ids));
+      const { ids, consumer } = req.body;
+      const r = await core.consume.ack(req.params.stream, req.params.group, ids, consumer);
+      return { ...ackedJson(r), ...owned(r, consumer) };
     },
   });
 
@@ -155,20 +173,22 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       tags: ['consume'],
       summary: 'Release leases, optionally after a delay (XCLAIM IDLE)',
       description:
-        'Makes the consumer own messages eligible for redelivery after `delayMs` (up to 43200000, 12 h, whatever the group leaseMs), or, with 0, after the group retry backoff (at once when it has none). Messages of other consumers are left alone. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
+        'Makes the consumer own messages eligible for redelivery after `delayMs` (up to 43200000, 12 h, whatever the group leaseMs), or, with 0, after the group retry backoff (at once when it has none). Messages of other consumers are left alone (in `notOwned` and `notPending`). deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
       params: GroupParams,
       body: z
         .object({ consumer: consumerName, ids: Ids, delayMs: int(ranges.nackDelayMs).default(nack.delayMs).describe('Redeliver after this long (0: after the group backoff, at once without one).') })
         .meta({ examples: [{ consumer: 'worker-1', ids: ['1700000000000-0'], delayMs: 5000 }] }),
       response: {
-        200: z.object({ released: limitedInt(0, 'maxBatch'), notPending: NotPending }).meta({ examples: [{ released: 1, notPending: [] }] }),
+        200: z
+          .object({ released: limitedInt(0, 'maxBatch'), notPending: NotPending, notOwned: NotOwned })
+          .meta({ examples: [{ released: 1, notPending: [], notOwned: [] }] }),
         ...problems(400, 404, 409),
       },
     },
     handler: async (req) => {
       const { consumer, ids, delayMs } = req.body;
       const r = await core.consume.nack(req.params.stream, req.params.group, consumer, ids, delayMs);
-      return { released: r.count, notPending: r.notPending };
+      return { released: r.count, notPending: r.notPending, notOwned: r.notOwned ?? [] };
     },
   });
 
@@ -178,17 +198,59 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       operationId: 'extendLeases',
       tags: ['consume'],
       summary: 'Extend leases (XCLAIM JUSTID)',
-      description: 'Restarts the lease clock of the consumer own messages, as a heartbeat while processing takes long. deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
+      description:
+        'Restarts the lease clock of the consumer own messages, as a heartbeat while processing takes long. Messages of other consumers are left alone (in `notOwned` and `notPending`). deliveryCount is unchanged. LEASES_DISABLED when the group leaseMs is 0.',
       params: GroupParams,
       body: z.object({ consumer: consumerName, ids: Ids }).meta({ examples: [{ consumer: 'worker-1', ids: ['1700000000000-0'] }] }),
       response: {
-        200: z.object({ extended: limitedInt(0, 'maxBatch'), notPending: NotPending }).meta({ examples: [{ extended: 1, notPending: [] }] }),
+        200: z
+          .object({ extended: limitedInt(0, 'maxBatch'), notPending: NotPending, notOwned: NotOwned })
+          .meta({ examples: [{ extended: 1, notPending: [], notOwned: [] }] }),
         ...problems(400, 404, 409),
       },
     },
     handler: async (req) => {
       const r = await core.consume.extend(req.params.stream, req.params.group, req.body.consumer, req.body.ids);
-      return { extended: r.count, notPending: r.notPending };
+      return { extended: r.count, notPending: r.notPending, notOwned: r.notOwned ?? [] };
+    },
+  });
+
+  app.post('/v1/streams/:stream/groups/:group/term', {
+    config: { operation: 'term' },
+    schema: {
+      operationId: 'terminateMessages',
+      tags: ['consume'],
+      summary: 'Terminate messages: dead-letter them now',
+      description:
+        'Moves each pending message to the group dead-letter stream and acks it, in one atomic step, exactly as after maxDeliveries (the same x-* fields), plus `x-reason` when a reason is given; whatever maxDeliveries is (0 included). Redrive brings it back like any other dead letter. Without `consumer`, whoever holds the messages; with `consumer`, only the ones it holds (the others in `notOwned` and `notPending`). IDs not pending are listed in `notPending`; a message pending but deleted from the stream is acked with nothing to copy, and listed in `deleted`.',
+      params: GroupParams,
+      body: z
+        .object({
+          ids: Ids,
+          reason: z
+            .string()
+            .max(MAX_REASON_BYTES)
+            .optional()
+            .describe(`Written to the dead letter as \`x-reason\`: at most ${MAX_REASON_BYTES} bytes (UTF-8); "" or absent: no x-reason.`),
+          consumer: OwnerConsumer,
+        })
+        .meta({ examples: [{ ids: ['1700000000000-0'], reason: 'unparseable payload', consumer: 'worker-1' }] }),
+      response: {
+        200: z
+          .object({
+            terminated: limitedInt(0, 'maxBatch').describe('Messages moved to the dead-letter stream and acked.'),
+            notPending: NotPending,
+            notOwned: NotOwned.optional().describe('Present when the request named `consumer`: ' + NotOwned.description),
+            deleted: z.array(z.string()).describe('IDs that were pending but deleted from the stream: acked, nothing to dead-letter.'),
+          })
+          .meta({ examples: [{ terminated: 1, notPending: [], notOwned: [], deleted: [] }] }),
+        ...problems(400, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const { ids, reason, consumer } = req.body;
+      const r = await core.deadLetters.term(req.params.stream, req.params.group, ids, { reason, consumer });
+      return { terminated: r.count, notPending: r.notPending, ...owned(r, consumer), deleted: r.deleted };
     },
   });
 }

@@ -8,10 +8,11 @@ ARGV[3] lowest and ARGV[4] highest of the IDs, with a consumer (the caller knows
         cheaply; Lua would compare decimal strings); ignored without one
 ARGV[5..] IDs (canonical <ms>-<seq>)
 
-With a consumer (StreamingPull acks): an entry whose lease was lost to another consumer is
-left alone, so the new holder's ack decides and this caller learns its lease was lost;
-ownership is checked and the entry acked in one atomic step, so no reclaim slips in between.
-Without one: plain XACK, whoever holds the entry (the REST and unary ack).
+With a consumer (StreamingPull acks, and REST / unary acks naming their consumer): an entry
+whose lease was lost to another consumer is left alone, so the new holder's ack decides and
+this caller learns its lease was lost; ownership is checked and the entry acked in one atomic
+step, so no reclaim slips in between. Without one: plain XACK, whoever holds the entry (REST
+and unary acks without a consumer, the acks a pull carries).
 
 How, with a consumer: one XPENDING over the batch's ID range, filtered by the consumer, says
 which IDs it holds, then one multi-ID XACK acks them: about 130 µs of Redis time per 100 IDs,
@@ -19,8 +20,10 @@ against 270 µs asking per ID (two calls each). When the range holds many more o
 entries than the batch (acks far apart), the per-ID walk is used instead. Without a
 consumer, per-ID XACKs (about 100 µs per 100 IDs) beat converting an XPENDING reply.
 
-Returns {1|0, ...}: 1 when the ID was pending (for that consumer) and is now acked; a
-repeated ID is acked once (its repeats answer 0, as XACK would).
+Returns {1|0|2, ...}: 1 when the ID was pending (for that consumer) and is now acked; 0
+when it was not pending (at all); 2, with a consumer, when another consumer holds it (left
+alone). A repeated ID is acked once (its repeats answer 0, as XACK would). Telling 2 from 0
+costs one XPENDING per ID the consumer does not hold: nothing when it holds them all.
 Errors: NOSTREAM, WRONGTYPE, NOGROUP (XACK alone answers 0 for a missing group or stream)
 ]]
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
@@ -61,7 +64,9 @@ if consumer ~= '' then
           k = 0
         end
       else
-        out[i - first + 1] = 0
+        -- Not its own: held by another consumer (2), or not pending at all, or a repeat (0).
+        local p = redis.call('XPENDING', stream, group, id, id, 1)[1]
+        out[i - first + 1] = (p and p[2] ~= consumer) and 2 or 0
       end
     end
     if k > 0 then redis.call('XACK', stream, group, unpack(todo, 1, k)) end
@@ -71,7 +76,10 @@ end
 
 for i = first, #ARGV do
   local id = ARGV[i]
-  if consumer == '' or redis.call('XPENDING', stream, group, id, id, 1, consumer)[1] then
+  local p = consumer ~= '' and redis.call('XPENDING', stream, group, id, id, 1)[1]
+  if p and p[2] ~= consumer then
+    out[i - first + 1] = 2
+  elseif consumer == '' or p then
     out[i - first + 1] = redis.call('XACK', stream, group, id)
   else
     out[i - first + 1] = 0

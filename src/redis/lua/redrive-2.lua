@@ -1,6 +1,7 @@
 --[[ redrive-2: move dead letters of a group back to their source stream as new entries.
 The original fields are republished (the five x-* fields dead-lettering appended are
-removed, nothing else) and the dead letter is deleted, in one atomic step.
+removed, and the x-reason a term appended after them, nothing else) and the dead letter is
+deleted, in one atomic step.
 
 KEYS[1] source stream
 KEYS[2] dead-letter stream
@@ -25,6 +26,8 @@ local ADDED = { 'x-original-id', 'x-original-stream', 'x-group', 'x-deliveries',
 -- The original fields of a dead letter of this group, or nil when it is not one.
 local function original(fields)
   local n = #fields
+  -- A terminated entry may end with x-reason after the five (term-4).
+  if n >= 12 and fields[n - 1] == 'x-reason' then n = n - 2 end
   if n < 10 then return nil end
   for i, name in ipairs(ADDED) do
     if fields[n - 10 + 2 * i - 1] ~= name then return nil end

@@ -13,7 +13,8 @@ ARGV[3] delayMs for release, '' for extend
 ARGV[4] default leaseMs (for a group without a stored policy)
 ARGV[5..] IDs
 
-Returns {1|0, ...}: 1 when the ID was pending for this consumer and its lease was changed.
+Returns {1|0|2, ...}: 1 when the ID was pending for this consumer and its lease was changed;
+2 when another consumer holds it (left alone); else 0 (not pending).
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, LEASESOFF (leaseMs is 0)
 ]]
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
@@ -42,11 +43,13 @@ end
 local out = {}
 for i = 5, #ARGV do
   local id = ARGV[i]
-  local mine = redis.call('XPENDING', stream, group, id, id, 1, consumer)[1]
+  local p = redis.call('XPENDING', stream, group, id, id, 1)[1]
   local changed = 0
-  if mine then
+  if p and p[2] ~= consumer then
+    changed = 2
+  elseif p then
     -- XCLAIM drops an entry deleted from the stream from the pending list and returns nothing.
-    local r = redis.call('XCLAIM', stream, group, consumer, 0, id, 'IDLE', idle_of(id, mine[4]), 'JUSTID')
+    local r = redis.call('XCLAIM', stream, group, consumer, 0, id, 'IDLE', idle_of(id, p[4]), 'JUSTID')
     if #r > 0 then changed = 1 end
   end
   out[i - 4] = changed

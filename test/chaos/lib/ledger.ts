@@ -1,5 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DeadLetter } from './redis-checks.js';
+import { POISON_REASON, isPoison } from './worker-config.js';
 
 /**
  * What the records say happened, and what it means. Producers' files list the messages
@@ -131,5 +133,28 @@ export function verdictFailures(ledger: Ledger, verdict: Verdict): string[] {
   if (ledger.publishedTwice.length > 0) out.push(`a producer recorded an id twice ${firstOf(ledger.publishedTwice)}`);
   if (ledger.unreadable.length > 0) out.push(`processed entries without a chaos id ${firstOf(ledger.unreadable)}`);
   if (ledger.published.size === 0) out.push('nothing was published');
+  return out;
+}
+
+/**
+ * The dead-letter stream must hold exactly the poison messages published with success, each
+ * once, terminated by a consumer (x-reason POISON_REASON, x-group `group`): a poison message
+ * is processed and terminated, never lost; nothing else is ever dead-lettered.
+ */
+export function deadLetterFailures(ledger: Ledger, dead: readonly DeadLetter[], group: string): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  const wrong: string[] = [];
+  for (const d of dead) {
+    seen.set(d.msgId, (seen.get(d.msgId) ?? 0) + 1);
+    if (!isPoison(d.msgId) || d.reason !== POISON_REASON || d.group !== group) wrong.push(`${d.entryId} (${d.msgId}, x-reason ${d.reason}, x-group ${d.group})`);
+  }
+  const twice = [...seen].filter(([, n]) => n > 1).map(([m, n]) => `${m} ×${n}`);
+  const poison = [...ledger.published.keys()].filter(isPoison);
+  const absent = poison.filter((m) => !seen.has(m)).sort();
+  if (wrong.length > 0) out.push(`dead letters that are not terminated poison messages ${firstOf(wrong)}`);
+  if (twice.length > 0) out.push(`poison messages dead-lettered more than once ${firstOf(twice)}`);
+  if (absent.length > 0) out.push(`poison messages published with success but not in the dead-letter stream ${firstOf(absent)}`);
+  if (poison.length === 0) out.push('no poison message was published');
   return out;
 }

@@ -88,3 +88,26 @@ export async function streamLength(redis: Redis, key: string): Promise<number> {
   if (type === 'none') return 0;
   return redis.xlen(key);
 }
+
+/** One entry of a dead-letter stream: the chaos message id it carries, its x-reason and x-group. */
+export interface DeadLetter {
+  readonly entryId: string;
+  readonly msgId: string;
+  readonly reason: string | null;
+  readonly group: string | null;
+}
+
+/** Every entry of a dead-letter stream (none when it does not exist). */
+export async function deadLetterContents(redis: Redis, key: string, field: string): Promise<DeadLetter[]> {
+  if ((await redis.type(key)) === 'none') return [];
+  const out: DeadLetter[] = [];
+  for (const [entryId, pairs] of await redis.xrange(key, '-', '+')) {
+    const get = (name: string) => {
+      let v: string | null = null;
+      for (let i = 0; i + 1 < pairs.length; i += 2) if (pairs[i] === name) v = pairs[i + 1] ?? null;
+      return v;
+    };
+    out.push({ entryId, msgId: get(field) ?? '?', reason: get('x-reason'), group: get('x-group') });
+  }
+  return out;
+}

@@ -55,7 +55,7 @@ export function summary(f: RunFacts, ledger: Ledger, verdict: Verdict): string {
     ['deliveries processed', `${ledger.deliveries}; duplicates ${verdict.duplicates} (${pct(verdict.duplicates, unique)} %), highest deliveryCount ${ledger.maxDeliveryCount}`],
     ['MISSING', `${verdict.missing.length}`],
     ['pending at the end', `${f.pendingAtEnd}${f.endState ? `; lag ${f.endState.lag ?? 'n/a'}, last delivered ${f.endState.lastDeliveredId} / last id ${f.endState.lastGeneratedId}` : ''}`],
-    ['dead-letter stream', `${f.deadLetters} entries`],
+    ['dead-letter stream', `${f.deadLetters} entries (the poison messages, terminated)`],
     ['written twice', `${verdict.writtenTwice.length}`],
     [
       'consumer SIGKILLs',

@@ -47,8 +47,8 @@ export const WORKER_ENV = 'CHAOS_WORKER';
  * bytes once write returns, whatever happens to the process afterwards).
  *
  * producer:  `<msgId> <entryId>`                      publish of that message returned success
- * consumer:  `P <msgId> <entryId> <deliveryCount>`    processed (written BEFORE the ack is sent)
- *            `A <n>`                                   an ack call confirmed n entries
+ * consumer:  `P <msgId> <entryId> <deliveryCount>`    processed (written BEFORE the ack or term is sent)
+ *            `A <n>`                                   an ack (or term) call confirmed n entries
  */
 export const recordLine = {
   published: (msgId: string, entryId: string) => `${msgId} ${entryId}\n`,
@@ -61,6 +61,15 @@ export const messageId = (producer: string, seq: number): string => `${producer}
 
 /** The one field every chaos message carries. */
 export const ID_FIELD = 'id';
+
+/**
+ * Poison messages (one producer message in 50, decided by its id so every consumer agrees):
+ * a consumer records it processed, then terminates it (dead-letter now, with x-reason
+ * POISON_REASON) instead of acking it. At the end the dead-letter stream must hold exactly
+ * the poison messages published, each once.
+ */
+export const isPoison = (msgId: string): boolean => !msgId.startsWith('probe-') && /-\d{6}$/.test(msgId) && Number(msgId.slice(-6)) % 50 === 7;
+export const POISON_REASON = 'poison';
 
 /** What a worker prints on stdout (one JSON line) when it stops gracefully. */
 export interface WorkerStats {

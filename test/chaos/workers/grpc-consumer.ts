@@ -1,11 +1,11 @@
 // A chaos consumer over gRPC StreamingPull: record each delivered message as processed,
-// "work" a little, then ack it on the stream. When the call ends (gateway killed, Redis
+// "work" a little, then ack it on the stream (terminate it, when it is poison). When the call ends (gateway killed, Redis
 // away), reopen it, switching to the other gateway; messages of the lost call come back
 // to the group when their lease expires or the server releases them.
 import type { ServiceError, StatusObject } from '@grpc/grpc-js';
 import type { StreamGatewayClient } from '../../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import type { StreamingPullResponse__Output } from '../../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
-import { ID_FIELD, recordLine } from '../lib/worker-config.js';
+import { ID_FIELD, POISON_REASON, isPoison, recordLine } from '../lib/worker-config.js';
 import { announceReady, backoffMs, closeGrpc, grpcClient, sleep, startWorker, statusName } from './support.js';
 
 const { config, life, random, record, retries, finish } = startWorker('consumer');
@@ -48,11 +48,13 @@ function session(client: StreamGatewayClient): Promise<StatusObject> {
         r.messages.map((m) => recordLine.processed(m.fields[ID_FIELD]?.toString() ?? '?', m.id, m.deliveryCount)).join(''),
       );
       processed += r.messages.length;
-      const ids = r.messages.map((m) => m.id);
+      const poison = (m: (typeof r.messages)[number]) => isPoison(m.fields[ID_FIELD]?.toString() ?? '');
+      const ids = r.messages.filter((m) => !poison(m)).map((m) => m.id);
+      const termIds = r.messages.filter(poison).map((m) => m.id);
       setTimeout(() => {
         if (!open) return; // the server released them when the call ended
-        awaitingResults += ids.length;
-        call.write({ ackIds: ids });
+        awaitingResults += ids.length + termIds.length;
+        call.write(termIds.length === 0 ? { ackIds: ids } : { ackIds: ids, termIds, termReason: POISON_REASON });
       }, random.int(0, config.maxWorkMs));
     }
     if (r.ackResults.length > 0) {

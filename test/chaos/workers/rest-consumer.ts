@@ -1,7 +1,8 @@
 // A chaos consumer over REST: pull a batch (long poll), record every message as processed,
-// "work" a little, then ack. The record is written before the ack is sent, so a message this
-// process acked is always in its record, whenever the orchestrator's SIGKILL lands.
-import { ID_FIELD, recordLine } from '../lib/worker-config.js';
+// "work" a little, then terminate the poison ones and ack the others, both checked against
+// this consumer's ownership (`consumer`). The record is written before the ack is sent, so a
+// message this process acked is always in its record, whenever the orchestrator's SIGKILL lands.
+import { ID_FIELD, POISON_REASON, isPoison, recordLine } from '../lib/worker-config.js';
 import { announceReady, backoffMs, httpPool, networkKind, paths, postJson, problemCode, sleep, startWorker } from './support.js';
 
 interface PulledMessage {
@@ -46,6 +47,23 @@ async function call(path: string, body: unknown): Promise<unknown> {
 announceReady(config.name);
 const pullPath = paths.pull(config.stream, config.group);
 const ackPath = paths.ack(config.stream, config.group);
+const termPath = paths.term(config.stream, config.group);
+
+/**
+ * Sends `body` to `path` until it is answered (at most 8 tries: then the lease expires and
+ * the messages come back, a duplicate, never a loss); records how many it settled.
+ */
+async function settle(path: string, body: { ids: string[]; [more: string]: unknown }, settled: (reply: Record<string, unknown>) => number): Promise<void> {
+  if (body.ids.length === 0) return;
+  for (let tries = 0; tries < 8; tries++) {
+    const reply = await call(path, body);
+    if (reply !== null) {
+      record.append(recordLine.acked(settled(reply as Record<string, unknown>)));
+      return;
+    }
+    await sleep(backoffMs(tries));
+  }
+}
 
 for (let attempt = 0; !life.stopping(); ) {
   const reply = await call(pullPath, { consumer: config.name, count: config.batch, waitMs: 1000 });
@@ -63,17 +81,11 @@ for (let attempt = 0; !life.stopping(); ) {
   processed += messages.length;
   await sleep(random.int(0, config.maxWorkMs));
 
-  // An ack that keeps failing is given up after a few tries: the lease then expires and the
-  // messages come back (a duplicate, never a loss).
-  const ids = messages.map((m) => m.id);
-  for (let tries = 0; tries < 8; tries++) {
-    const acked = await call(ackPath, { ids });
-    if (acked !== null) {
-      record.append(recordLine.acked(Number((acked as { acked: number }).acked)));
-      break;
-    }
-    await sleep(backoffMs(tries));
-  }
+  // Only what this consumer still holds: a message whose lease it lost is the new holder's.
+  const poison = messages.filter((m) => isPoison(m.fields?.[ID_FIELD] ?? '')).map((m) => m.id);
+  const ids = messages.filter((m) => !isPoison(m.fields?.[ID_FIELD] ?? '')).map((m) => m.id);
+  await settle(termPath, { ids: poison, reason: POISON_REASON, consumer: config.name }, (r) => Number(r.terminated));
+  await settle(ackPath, { ids, consumer: config.name }, (r) => Number(r.acked));
 }
 
 await Promise.all(pools.map((p) => p.close()));

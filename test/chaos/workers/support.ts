@@ -160,6 +160,7 @@ export const paths = {
   pull: (stream: string, group: string) =>
     `/v1/streams/${encodeURIComponent(stream)}/groups/${encodeURIComponent(group)}/pull`,
   ack: (stream: string, group: string) => `/v1/streams/${encodeURIComponent(stream)}/groups/${encodeURIComponent(group)}/ack`,
+  term: (stream: string, group: string) => `/v1/streams/${encodeURIComponent(stream)}/groups/${encodeURIComponent(group)}/term`,
 };
 
 // ---- gRPC ----------------------------------------------------------------------------------

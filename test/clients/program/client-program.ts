@@ -18,7 +18,7 @@ type Expected =
   | 'checkLiveness' | 'checkReadiness' | 'getMetrics' | 'listStreams' | 'getStream' | 'deleteStream'
   | 'publishMessages' | 'readMessages' | 'deleteMessage' | 'trimStream' | 'createGroup' | 'listGroups'
   | 'getGroup' | 'updateGroup' | 'deleteGroup' | 'setGroupPosition' | 'listConsumers' | 'createConsumer'
-  | 'deleteConsumer' | 'pullMessages' | 'ackMessages' | 'nackMessages' | 'extendLeases' | 'getPendingSummary'
+  | 'deleteConsumer' | 'pullMessages' | 'ackMessages' | 'nackMessages' | 'extendLeases' | 'terminateMessages' | 'getPendingSummary'
   | 'listPendingEntries' | 'claimMessages' | 'autoClaimMessages' | 'listDeadLetters' | 'redriveDeadLetters';
 type Missing = Exclude<Expected, keyof operations>;
 type Unexpected = Exclude<keyof operations, Expected>;

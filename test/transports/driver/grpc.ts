@@ -9,6 +9,7 @@ import {
   type Fields,
   type GroupView,
   type Msg,
+  type PerId,
   type PublishMsg,
   type TrimSpec,
   byName,
@@ -58,6 +59,10 @@ const grpcClaimed = (r: Json, justId: boolean | undefined): Claimed => {
 
 /** Drops undefined members, so that proto3 `optional` fields stay unset. */
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** A per-ID answer; `notOwned` (always in the response) only when it is not empty, as the REST driver answers it. */
+const perId = (count: number, r: Json): PerId =>
+  r.notOwned.length > 0 ? { count, notPending: r.notPending, notOwned: r.notOwned } : { count, notPending: r.notPending };
 
 export function grpcDriver(call: (method: string, request: object) => Promise<Json>, close: () => Promise<void>): Driver {
   async function rpc(method: string, request: object): Promise<Json> {
@@ -158,17 +163,21 @@ export function grpcDriver(call: (method: string, request: object) => Promise<Js
       const acked = r.acked ?? { acked: 0, notPending: [] };
       return { acked: { count: acked.acked, notPending: acked.notPending }, messages: (r.messages as Json[]).map(grpcMessage) };
     },
-    async ack(stream, group, ids) {
-      const r = await rpc('Ack', { stream, group, ids });
-      return { count: r.acked, notPending: r.notPending };
+    async ack(stream, group, ids, consumer) {
+      const r = await rpc('Ack', defined({ stream, group, ids, consumer }));
+      return perId(r.acked, r);
     },
     async nack(stream, group, consumer, ids, delayMs) {
       const r = await rpc('Nack', defined({ stream, group, consumer, ids, delayMs }));
-      return { count: r.released, notPending: r.notPending };
+      return perId(r.released, r);
     },
     async extend(stream, group, consumer, ids) {
       const r = await rpc('ExtendLease', { stream, group, consumer, ids });
-      return { count: r.extended, notPending: r.notPending };
+      return perId(r.extended, r);
+    },
+    async term(stream, group, ids, opts = {}) {
+      const r = await rpc('Term', defined({ stream, group, ids, ...opts }));
+      return { ...perId(r.terminated, r), deleted: r.deleted };
     },
     async pending(stream, group) {
       const p = await rpc('Pending', { stream, group });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { enc } from '../../helpers/http.js';
 import { expectDocumented } from '../../helpers/openapi-check.js';
-import { CONTRACT, type Claimed, ContractError, type Driver, type Fields, type Msg, type Pairs, type PublishMsg, byName, repeats } from './types.js';
+import { CONTRACT, type Claimed, ContractError, type Driver, type Fields, type Msg, type Pairs, type PerId, type PublishMsg, byName, repeats } from './types.js';
 
 /**
  * The REST side of the transport-neutral driver: every request asks for base64 values, and
@@ -66,6 +66,19 @@ export function httpInjector(baseUrl: string, headers: Record<string, string> = 
       return { statusCode: res.status, headers: Object.fromEntries(res.headers), body, json: () => JSON.parse(body) };
     },
   };
+}
+
+/**
+ * A per-ID answer: REST has `notOwned` exactly when the request named its consumer; the
+ * driver answers it only when it is not empty (as the gRPC driver does).
+ */
+function perId(count: number, r: Json, named: boolean): PerId {
+  if (!named) {
+    expect(r.notOwned, 'no `notOwned` without a consumer').toBeUndefined();
+    return { count, notPending: r.notPending };
+  }
+  expect(Array.isArray(r.notOwned), '`notOwned` with a consumer').toBe(true);
+  return r.notOwned.length > 0 ? { count, notPending: r.notPending, notOwned: r.notOwned } : { count, notPending: r.notPending };
 }
 
 /** Route templates as the OpenAPI document names them. */
@@ -180,17 +193,21 @@ export function restDriver(app: Injector | FastifyInstance, close: () => Promise
       expect(r.json.acked, 'a pull with `ack` answers `acked`').toBeDefined();
       return { acked: { count: r.json.acked.acked, notPending: r.json.acked.notPending }, messages: (r.json.messages as Json[]).map(restMessage) };
     },
-    async ack(stream, group, ids) {
-      const r = await send('POST', `${G}/ack`, gp(stream, group, '/ack'), [200], { ids });
-      return { count: r.json.acked, notPending: r.json.notPending };
+    async ack(stream, group, ids, consumer) {
+      const r = await send('POST', `${G}/ack`, gp(stream, group, '/ack'), [200], { ids, consumer });
+      return perId(r.json.acked, r.json, consumer !== undefined);
     },
     async nack(stream, group, consumer, ids, delayMs) {
       const r = await send('POST', `${G}/nack`, gp(stream, group, '/nack'), [200], { consumer, ids, ...(delayMs === undefined ? {} : { delayMs }) });
-      return { count: r.json.released, notPending: r.json.notPending };
+      return perId(r.json.released, r.json, true);
     },
     async extend(stream, group, consumer, ids) {
       const r = await send('POST', `${G}/extend`, gp(stream, group, '/extend'), [200], { consumer, ids });
-      return { count: r.json.extended, notPending: r.json.notPending };
+      return perId(r.json.extended, r.json, true);
+    },
+    async term(stream, group, ids, opts = {}) {
+      const r = await send('POST', `${G}/term`, gp(stream, group, '/term'), [200], { ids, ...opts });
+      return { ...perId(r.json.terminated, r.json, opts.consumer !== undefined), deleted: r.json.deleted };
     },
     async pending(stream, group) {
       const p = (await send('GET', `${G}/pending`, gp(stream, group, '/pending'), [200])).json;

@@ -100,6 +100,13 @@ export interface StreamView {
 export interface PerId {
   count: number;
   notPending: string[];
+  /** Only when not empty (REST has the member whenever the request named its consumer, gRPC always). */
+  notOwned?: string[];
+}
+
+/** A term's answer: `count` messages dead-lettered. */
+export interface TermView extends PerId {
+  deleted: string[];
 }
 
 export interface PendingView {
@@ -164,9 +171,12 @@ export interface Driver {
     ack: string[],
     opts?: { count?: number; waitMs?: number; from?: string; noAck?: boolean },
   ): Promise<{ acked: PerId; messages: Msg[] }>;
-  ack(stream: string, group: string, ids: string[]): Promise<PerId>;
+  /** With `consumer`: only the messages it holds (ownership-checked). */
+  ack(stream: string, group: string, ids: string[], consumer?: string): Promise<PerId>;
   nack(stream: string, group: string, consumer: string, ids: string[], delayMs?: number): Promise<PerId>;
   extend(stream: string, group: string, consumer: string, ids: string[]): Promise<PerId>;
+  /** Dead-letter now (REST term, gRPC Term). */
+  term(stream: string, group: string, ids: string[], opts?: { reason?: string; consumer?: string }): Promise<TermView>;
   pending(stream: string, group: string): Promise<PendingView>;
   listPending(
     stream: string,

@@ -153,14 +153,14 @@ export const CONSUME: Table = {
     return { nack, during, after };
   },
 
-  async 'non-owner nack and extend report not-pending and change nothing'(d, x) {
+  async 'non-owner nack and extend report not-pending (and not-owned) and change nothing'(d, x) {
     const s = x.name();
     const ids = await setup(d, s, 1, { leaseMs: 30000 });
     await d.pull(s, 'g', 'owner');
     const nack = await d.nack(s, 'g', 'other', [ids[0]!, '1-0'], 0);
-    expect(nack).toEqual({ count: 0, notPending: [ids[0], '1-0'] });
+    expect(nack).toEqual({ count: 0, notPending: [ids[0], '1-0'], notOwned: [ids[0]] });
     const extend = await d.extend(s, 'g', 'other', [ids[0]!, '2-0']);
-    expect(extend).toEqual({ count: 0, notPending: [ids[0], '2-0'] });
+    expect(extend).toEqual({ count: 0, notPending: [ids[0], '2-0'], notOwned: [ids[0]] });
     const stolen = await d.pull(s, 'g', 'other');
     expect(stolen).toEqual([]);
     const pending = await pendingOf(d, s);

@@ -20,6 +20,10 @@ export const AckOperation = {
    * An extend_ids entry.
    */
   ACK_OPERATION_EXTEND: 'ACK_OPERATION_EXTEND',
+  /**
+   * A term_ids entry.
+   */
+  ACK_OPERATION_TERM: 'ACK_OPERATION_TERM',
 } as const;
 
 /**
@@ -46,6 +50,11 @@ export type AckOperation =
    */
   | 'ACK_OPERATION_EXTEND'
   | 3
+  /**
+   * A term_ids entry.
+   */
+  | 'ACK_OPERATION_TERM'
+  | 4
 
 /**
  * The kind of request an AckResult answers.

@@ -14,6 +14,12 @@ export interface AckRequest {
    * Entry IDs to acknowledge (1 to 1000).
    */
   'ids'?: (string)[];
+  /**
+   * Empty: acknowledge whoever holds the messages (XACK). Set: only the ones this consumer
+   * holds (XPENDING's owner); one whose lease was lost to another consumer is left alone
+   * and listed in not_owned (and not_pending).
+   */
+  'consumer'?: (string);
 }
 
 export interface AckRequest__Output {
@@ -29,4 +35,10 @@ export interface AckRequest__Output {
    * Entry IDs to acknowledge (1 to 1000).
    */
   'ids': (string)[];
+  /**
+   * Empty: acknowledge whoever holds the messages (XACK). Set: only the ones this consumer
+   * holds (XPENDING's owner); one whose lease was lost to another consumer is left alone
+   * and listed in not_owned (and not_pending).
+   */
+  'consumer': (string);
 }

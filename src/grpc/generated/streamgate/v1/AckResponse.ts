@@ -7,9 +7,15 @@ export interface AckResponse {
    */
   'acked'?: (number);
   /**
-   * IDs that were not pending (already acked, or never delivered to the group).
+   * IDs that were not pending (already acked, or never delivered to the group; with
+   * `consumer`: not pending for that consumer). Not acted on.
    */
   'notPending'?: (string)[];
+  /**
+   * Of not_pending, the IDs pending for another consumer than the request's `consumer`
+   * (empty without one, and in PullResponse.acked).
+   */
+  'notOwned'?: (string)[];
 }
 
 export interface AckResponse__Output {
@@ -18,7 +24,13 @@ export interface AckResponse__Output {
    */
   'acked': (number);
   /**
-   * IDs that were not pending (already acked, or never delivered to the group).
+   * IDs that were not pending (already acked, or never delivered to the group; with
+   * `consumer`: not pending for that consumer). Not acted on.
    */
   'notPending': (string)[];
+  /**
+   * Of not_pending, the IDs pending for another consumer than the request's `consumer`
+   * (empty without one, and in PullResponse.acked).
+   */
+  'notOwned': (string)[];
 }

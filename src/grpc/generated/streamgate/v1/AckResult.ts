@@ -4,7 +4,7 @@ import type { AckOperation as _streamgate_v1_AckOperation, AckOperation__Output 
 import type { AckStatus as _streamgate_v1_AckStatus, AckStatus__Output as _streamgate_v1_AckStatus__Output } from '../../streamgate/v1/AckStatus.js';
 
 /**
- * What an ack, nack or extension asked on a StreamingPull did to one message.
+ * What an ack, nack, extension or term asked on a StreamingPull did to one message.
  */
 export interface AckResult {
   /**
@@ -22,7 +22,7 @@ export interface AckResult {
 }
 
 /**
- * What an ack, nack or extension asked on a StreamingPull did to one message.
+ * What an ack, nack, extension or term asked on a StreamingPull did to one message.
  */
 export interface AckResult__Output {
   /**

@@ -1,7 +1,7 @@
 // Original file: proto/streamgate/v1/streamgate.proto
 
 /**
- * The outcome of an ack, nack or extension.
+ * The outcome of an ack, nack, extension or term.
  */
 export const AckStatus = {
   /**
@@ -9,7 +9,8 @@ export const AckStatus = {
    */
   ACK_STATUS_UNSPECIFIED: 'ACK_STATUS_UNSPECIFIED',
   /**
-   * Done.
+   * Done (a term of a message deleted from the stream while pending: acked, nothing to
+   * dead-letter).
    */
   ACK_STATUS_OK: 'ACK_STATUS_OK',
   /**
@@ -20,7 +21,7 @@ export const AckStatus = {
 } as const;
 
 /**
- * The outcome of an ack, nack or extension.
+ * The outcome of an ack, nack, extension or term.
  */
 export type AckStatus =
   /**
@@ -29,7 +30,8 @@ export type AckStatus =
   | 'ACK_STATUS_UNSPECIFIED'
   | 0
   /**
-   * Done.
+   * Done (a term of a message deleted from the stream while pending: acked, nothing to
+   * dead-letter).
    */
   | 'ACK_STATUS_OK'
   | 1
@@ -41,6 +43,6 @@ export type AckStatus =
   | 2
 
 /**
- * The outcome of an ack, nack or extension.
+ * The outcome of an ack, nack, extension or term.
  */
 export type AckStatus__Output = typeof AckStatus[keyof typeof AckStatus]

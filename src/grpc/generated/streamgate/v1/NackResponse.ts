@@ -10,6 +10,10 @@ export interface NackResponse {
    * IDs that were not pending for this consumer (acked, or the lease was lost).
    */
   'notPending'?: (string)[];
+  /**
+   * Of not_pending, the IDs pending for another consumer (the lease was lost to it).
+   */
+  'notOwned'?: (string)[];
 }
 
 export interface NackResponse__Output {
@@ -21,4 +25,8 @@ export interface NackResponse__Output {
    * IDs that were not pending for this consumer (acked, or the lease was lost).
    */
   'notPending': (string)[];
+  /**
+   * Of not_pending, the IDs pending for another consumer (the lease was lost to it).
+   */
+  'notOwned': (string)[];
 }

@@ -52,6 +52,8 @@ import type { SetGroupPositionRequest as _streamgate_v1_SetGroupPositionRequest,
 import type { SetGroupPositionResponse as _streamgate_v1_SetGroupPositionResponse, SetGroupPositionResponse__Output as _streamgate_v1_SetGroupPositionResponse__Output } from '../../streamgate/v1/SetGroupPositionResponse.js';
 import type { StreamingPullRequest as _streamgate_v1_StreamingPullRequest, StreamingPullRequest__Output as _streamgate_v1_StreamingPullRequest__Output } from '../../streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse as _streamgate_v1_StreamingPullResponse, StreamingPullResponse__Output as _streamgate_v1_StreamingPullResponse__Output } from '../../streamgate/v1/StreamingPullResponse.js';
+import type { TermRequest as _streamgate_v1_TermRequest, TermRequest__Output as _streamgate_v1_TermRequest__Output } from '../../streamgate/v1/TermRequest.js';
+import type { TermResponse as _streamgate_v1_TermResponse, TermResponse__Output as _streamgate_v1_TermResponse__Output } from '../../streamgate/v1/TermResponse.js';
 import type { TrimRequest as _streamgate_v1_TrimRequest, TrimRequest__Output as _streamgate_v1_TrimRequest__Output } from '../../streamgate/v1/TrimRequest.js';
 import type { TrimResponse as _streamgate_v1_TrimResponse, TrimResponse__Output as _streamgate_v1_TrimResponse__Output } from '../../streamgate/v1/TrimResponse.js';
 import type { UpdateGroupRequest as _streamgate_v1_UpdateGroupRequest, UpdateGroupRequest__Output as _streamgate_v1_UpdateGroupRequest__Output } from '../../streamgate/v1/UpdateGroupRequest.js';
@@ -439,6 +441,23 @@ export interface StreamGatewayClient extends grpc.Client {
   streamingPull(options?: grpc.CallOptions): grpc.ClientDuplexStream<_streamgate_v1_StreamingPullRequest, _streamgate_v1_StreamingPullResponse__Output>;
   
   /**
+   * Terminates messages: moves each pending one to the group's dead-letter stream and acks
+   * it, at once (whatever max_deliveries is), with an optional reason. See TermRequest.
+   */
+  Term(argument: _streamgate_v1_TermRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  Term(argument: _streamgate_v1_TermRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  Term(argument: _streamgate_v1_TermRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  Term(argument: _streamgate_v1_TermRequest, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Terminates messages: moves each pending one to the group's dead-letter stream and acks
+   * it, at once (whatever max_deliveries is), with an optional reason. See TermRequest.
+   */
+  term(argument: _streamgate_v1_TermRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  term(argument: _streamgate_v1_TermRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  term(argument: _streamgate_v1_TermRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  term(argument: _streamgate_v1_TermRequest, callback: grpc.requestCallback<_streamgate_v1_TermResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Trims a stream (XTRIM), optionally only below what every group is done with.
    */
   Trim(argument: _streamgate_v1_TrimRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_streamgate_v1_TrimResponse__Output>): grpc.ClientUnaryCall;
@@ -605,6 +624,12 @@ export interface StreamGatewayHandlers extends grpc.UntypedServiceImplementation
   StreamingPull: grpc.handleBidiStreamingCall<_streamgate_v1_StreamingPullRequest__Output, _streamgate_v1_StreamingPullResponse>;
   
   /**
+   * Terminates messages: moves each pending one to the group's dead-letter stream and acks
+   * it, at once (whatever max_deliveries is), with an optional reason. See TermRequest.
+   */
+  Term: grpc.handleUnaryCall<_streamgate_v1_TermRequest__Output, _streamgate_v1_TermResponse>;
+  
+  /**
    * Trims a stream (XTRIM), optionally only below what every group is done with.
    */
   Trim: grpc.handleUnaryCall<_streamgate_v1_TrimRequest__Output, _streamgate_v1_TrimResponse>;
@@ -643,6 +668,7 @@ export interface StreamGatewayDefinition extends grpc.ServiceDefinition {
   RedriveDeadLetters: MethodDefinition<_streamgate_v1_RedriveDeadLettersRequest, _streamgate_v1_RedriveDeadLettersResponse, _streamgate_v1_RedriveDeadLettersRequest__Output, _streamgate_v1_RedriveDeadLettersResponse__Output>
   SetGroupPosition: MethodDefinition<_streamgate_v1_SetGroupPositionRequest, _streamgate_v1_SetGroupPositionResponse, _streamgate_v1_SetGroupPositionRequest__Output, _streamgate_v1_SetGroupPositionResponse__Output>
   StreamingPull: MethodDefinition<_streamgate_v1_StreamingPullRequest, _streamgate_v1_StreamingPullResponse, _streamgate_v1_StreamingPullRequest__Output, _streamgate_v1_StreamingPullResponse__Output>
+  Term: MethodDefinition<_streamgate_v1_TermRequest, _streamgate_v1_TermResponse, _streamgate_v1_TermRequest__Output, _streamgate_v1_TermResponse__Output>
   Trim: MethodDefinition<_streamgate_v1_TrimRequest, _streamgate_v1_TrimResponse, _streamgate_v1_TrimRequest__Output, _streamgate_v1_TrimResponse__Output>
   UpdateGroup: MethodDefinition<_streamgate_v1_UpdateGroupRequest, _streamgate_v1_UpdateGroupResponse, _streamgate_v1_UpdateGroupRequest__Output, _streamgate_v1_UpdateGroupResponse__Output>
 }

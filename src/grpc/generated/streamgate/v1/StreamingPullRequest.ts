@@ -5,7 +5,8 @@ import type { Long } from '@grpc/proto-loader';
 /**
  * StreamingPull, client to server. The first request opens the stream: it names `stream`,
  * `group`, `consumer` and the flow control; it may also carry acks. Later requests carry
- * only `ack_ids`, `nack_ids` (with `nack_delay_ms`) and `extend_ids`.
+ * only `ack_ids`, `nack_ids` (with `nack_delay_ms`), `extend_ids` and `term_ids` (with
+ * `term_reason`).
  * 
  * Flow control: the server never has more unacked messages outstanding on the stream than
  * `max_outstanding_messages`, and reads no new message while the outstanding ones hold
@@ -63,13 +64,24 @@ export interface StreamingPullRequest {
    * Messages still being processed: restart their lease now.
    */
   'extendIds'?: (string)[];
+  /**
+   * Messages to terminate: moved to the group's dead-letter stream and acked at once, as
+   * Term does, if the stream's consumer still holds them. Gives the credit back.
+   */
+  'termIds'?: (string)[];
+  /**
+   * Written as `x-reason` on the dead letters of this request's term_ids (at most 1024
+   * bytes); empty: none.
+   */
+  'termReason'?: (string);
   '_nackDelayMs'?: "nackDelayMs";
 }
 
 /**
  * StreamingPull, client to server. The first request opens the stream: it names `stream`,
  * `group`, `consumer` and the flow control; it may also carry acks. Later requests carry
- * only `ack_ids`, `nack_ids` (with `nack_delay_ms`) and `extend_ids`.
+ * only `ack_ids`, `nack_ids` (with `nack_delay_ms`), `extend_ids` and `term_ids` (with
+ * `term_reason`).
  * 
  * Flow control: the server never has more unacked messages outstanding on the stream than
  * `max_outstanding_messages`, and reads no new message while the outstanding ones hold
@@ -127,5 +139,15 @@ export interface StreamingPullRequest__Output {
    * Messages still being processed: restart their lease now.
    */
   'extendIds': (string)[];
+  /**
+   * Messages to terminate: moved to the group's dead-letter stream and acked at once, as
+   * Term does, if the stream's consumer still holds them. Gives the credit back.
+   */
+  'termIds': (string)[];
+  /**
+   * Written as `x-reason` on the dead letters of this request's term_ids (at most 1024
+   * bytes); empty: none.
+   */
+  'termReason': (string);
   '_nackDelayMs'?: "nackDelayMs";
 }

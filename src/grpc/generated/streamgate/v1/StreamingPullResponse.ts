@@ -12,7 +12,8 @@ export interface StreamingPullResponse {
    */
   'messages'?: (_streamgate_v1_Message)[];
   /**
-   * One result per ID of an earlier request's ack_ids, nack_ids and extend_ids, in order.
+   * One result per ID of an earlier request's ack_ids, nack_ids, extend_ids and term_ids,
+   * in order.
    */
   'ackResults'?: (_streamgate_v1_AckResult)[];
 }
@@ -26,7 +27,8 @@ export interface StreamingPullResponse__Output {
    */
   'messages': (_streamgate_v1_Message__Output)[];
   /**
-   * One result per ID of an earlier request's ack_ids, nack_ids and extend_ids, in order.
+   * One result per ID of an earlier request's ack_ids, nack_ids, extend_ids and term_ids,
+   * in order.
    */
   'ackResults': (_streamgate_v1_AckResult__Output)[];
 }

@@ -1,0 +1,73 @@
+--[[ term-4: terminate pending entries: each is moved to the group's dead-letter stream and
+acked, in one atomic step, exactly as pull-5 dead-letters an entry past maxDeliveries (the
+same five x-* fields), plus x-reason when a reason is given. Works whatever maxDeliveries is.
+A terminated entry's nack-delay record (KEYS[4], setLease-3) goes with its ack.
+
+KEYS[1] stream
+KEYS[2] policy hash of the stream
+KEYS[3] dead-letter stream the caller believes the group uses
+KEYS[4] nack delays of the stream (keys.nackDelays)
+ARGV[1] group
+ARGV[2] consumer whose entries alone may be terminated, or '' for any consumer's
+ARGV[3] reason, '' for none (then no x-reason field)
+ARGV[4] default dead-letter stream (a group without a stored policy, or an unreadable one)
+ARGV[5..] IDs (canonical <ms>-<seq>)
+
+Per ID, in one XPENDING: not pending (0); pending for another consumer than ARGV[2] (2, left
+alone); else the entry is read, copied to the dead-letter stream with its x-* fields (then
+acked: the copy exists before the ack, so nothing is ever lost) (1); or, when it was deleted
+from the stream while pending, only acked: nothing to copy (3). A repeated ID answers 0 after
+its first occurrence, as XACK would.
+
+The dead letter: the entry's fields in order, then x-original-id, x-original-stream, x-group,
+x-deliveries (Redis's delivery counter), x-last-consumer (the owner), then x-reason if any.
+
+Returns {'OK', flags, policy}: flags per ID as above; policy 1 when the stored policy was
+unreadable (the defaults were used), else 0. Or {'DLQ', name} when the group's dead-letter
+stream is not KEYS[3]: nothing was changed (call again with that key).
+Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type); all
+raised before anything changes.
+]]
+local stream, group, consumer, reason = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+sg_stream(stream)
+sg_group(stream, group)
+local _, _, dlq, _, corrupt = sg_policy(KEYS[2], group, '0', '0', ARGV[4])
+if dlq ~= KEYS[3] then return { 'DLQ', dlq } end
+local t = redis.call('TYPE', dlq)['ok']
+if t ~= 'none' and t ~= 'stream' then
+  sg_fail('DLQTYPE', 'the dead-letter stream ' .. dlq .. ' exists and is not a stream')
+end
+
+local delays -- whether KEYS[4] holds records, asked once
+local out = {}
+for i = 5, #ARGV do
+  local id = ARGV[i]
+  local p = redis.call('XPENDING', stream, group, id, id, 1)[1]
+  local flag = 0
+  if p and consumer ~= '' and p[2] ~= consumer then
+    flag = 2
+  elseif p then
+    local entry = redis.call('XRANGE', stream, id, id)[1]
+    flag = 3
+    if entry then
+      local fields = entry[2]
+      local k = #fields
+      fields[k + 1] = 'x-original-id'; fields[k + 2] = id
+      fields[k + 3] = 'x-original-stream'; fields[k + 4] = stream
+      fields[k + 5] = 'x-group'; fields[k + 6] = group
+      fields[k + 7] = 'x-deliveries'; fields[k + 8] = tostring(p[4])
+      fields[k + 9] = 'x-last-consumer'; fields[k + 10] = p[2]
+      if reason ~= '' then
+        fields[k + 11] = 'x-reason'; fields[k + 12] = reason
+      end
+      redis.call('XADD', dlq, '*', unpack(fields))
+      flag = 1
+    end
+    -- Acked only after the copy exists.
+    redis.call('XACK', stream, group, id)
+    if delays == nil then delays = redis.call('EXISTS', KEYS[4]) == 1 end
+    if delays then sg_delay_forget(KEYS[4], group, id) end
+  end
+  out[i - 4] = flag
+end
+return { 'OK', out, corrupt and 1 or 0 }
