@@ -182,7 +182,7 @@ describe('ack-2 with a consumer', () => {
     expect((await redis.xpending(s, 'g'))[0]).toBe(298);
     // The walk answers 2 for another consumer's entry, and leaves it.
     await forcePending(s, 'g', 'other', ids[150]!, 0, 1);
-    expect(await run('ack', [s], 'g', 'c', ...bounded(ids[1]!, ids[150]!, ids[298]!))).toEqual([1, 2, 1]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'c', ...bounded(ids[1]!, ids[150]!, ids[298]!))).toEqual([1, 2, 1]);
     expect((await pendingOf(s, 'g', ids[150]!))?.[0]).toBe('other');
   });
 
