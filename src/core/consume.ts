@@ -4,7 +4,7 @@ import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { Coalescer } from './coalesce.js';
-import { BackendUnavailable, GatewayError } from '../contract/errors.js';
+import { BackendUnavailable } from '../contract/errors.js';
 import { entryId } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
@@ -246,12 +246,7 @@ export class ConsumeService {
     if (reply.status === 'DLQ') {
       // The group's dead-letter stream changed (or was never seen): learn it, run again.
       const actual = reply.deadLetterStream;
-      if (!fence.allows(actual)) {
-        throw new GatewayError(
-          'PERMISSION_DENIED',
-          `the dead-letter stream "${actual}" of group "${group}" is outside the keyspace this gateway serves (STREAMGATE_STREAMS): set a deadLetterStream inside it`,
-        );
-      }
+      fence.assertDeadLetter(actual, group);
       this.policies.remember(stream, group, actual);
       reply = await run(actual);
       // Changed again in between (a policy update racing this pull): a fault, not retried.

@@ -1,7 +1,7 @@
 import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
-import { GatewayError, invalid } from '../contract/errors.js';
+import { invalid } from '../contract/errors.js';
 import { entryId, rangeBound } from '../contract/ids.js';
 import { LimitChecks, entryBytes, termReason } from '../contract/limits.js';
 import type { CoreMetrics } from './metrics.js';
@@ -74,12 +74,7 @@ export class DeadLetterService {
     let reply = await run(fence.allows(hint) ? hint : stream);
     if (reply.status === 'DLQ') {
       const actual = reply.deadLetterStream;
-      if (!fence.allows(actual)) {
-        throw new GatewayError(
-          'PERMISSION_DENIED',
-          `the dead-letter stream "${actual}" of group "${group}" is outside the keyspace this gateway serves (STREAMGATE_STREAMS): set a deadLetterStream inside it`,
-        );
-      }
+      fence.assertDeadLetter(actual, group);
       policies.remember(stream, group, actual);
       reply = await run(actual);
       if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the term');

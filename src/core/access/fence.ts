@@ -38,6 +38,19 @@ export class Fence {
     }
   }
 
+  /**
+   * Refuses (PERMISSION_DENIED) a group's dead-letter stream outside the fence: a pull or a
+   * term learns it from the script and must not write there.
+   */
+  assertDeadLetter(deadLetterStream: string, group: string): void {
+    if (!this.allows(deadLetterStream)) {
+      throw new GatewayError(
+        'PERMISSION_DENIED',
+        `the dead-letter stream "${deadLetterStream}" of group "${group}" is outside the keyspace this gateway serves (STREAMGATE_STREAMS): set a deadLetterStream inside it`,
+      );
+    }
+  }
+
   /** A valid stream name inside the fence (VALIDATION_FAILED, then PERMISSION_DENIED). */
   check(stream: string, what = 'stream'): void {
     this.names.stream(stream, what);

@@ -25,15 +25,8 @@ for _ = 1, count do
   cursor = r[1]
   for _, id in ipairs(r[3]) do deleted[#deleted + 1] = id end
   for _, e in ipairs(r[2]) do
-    local p = redis.call('XPENDING', KEYS[1], group, e[1], e[1], 1)[1]
-    local f = e[2] or {}
-    local size = #e[1]
-    for k = 1, #f do size = size + #f[k] end
-    out[#out + 1] = e[1]
-    out[#out + 1] = e[2] or false
-    out[#out + 1] = p and p[4] or 0
     claimed = claimed + 1
-    total = total + size
+    total = total + sg_push_counted(out, KEYS[1], group, e)
   end
   if cursor == '0-0' or claimed >= count or total >= budget then break end
 end

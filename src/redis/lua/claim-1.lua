@@ -25,14 +25,7 @@ local out, total = {}, 0
 for i = 1, n do
   local e = redis.call('XCLAIM', KEYS[1], group, consumer, min_idle, ARGV[6 + i], unpack(options))[1]
   if e then
-    local p = redis.call('XPENDING', KEYS[1], group, e[1], e[1], 1)[1]
-    local f = e[2] or {}
-    local size = #e[1]
-    for k = 1, #f do size = size + #f[k] end
-    out[#out + 1] = e[1]
-    out[#out + 1] = e[2] or false
-    out[#out + 1] = p and p[4] or 0
-    total = total + size
+    total = total + sg_push_counted(out, KEYS[1], group, e)
     if total >= budget and i < n then
       local untried = {}
       for j = i + 1, n do untried[#untried + 1] = ARGV[6 + j] end

@@ -25,14 +25,7 @@ for _ = 1, count do
   local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], after)
   local e = read and read[1][2][1]
   if not e then break end
-  local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1)[1]
-  local f = e[2] or {}
-  local size = #e[1]
-  for k = 1, #f do size = size + #f[k] end
-  out[#out + 1] = e[1]
-  out[#out + 1] = e[2] or false
-  out[#out + 1] = p and p[4] or 0
-  total = total + size
+  total = total + sg_push_counted(out, KEYS[1], ARGV[1], e)
   after = e[1]
   if total >= budget then break end
 end

@@ -112,14 +112,7 @@ local function take(id, owner, deliveries)
   local entry = redis.call('XRANGE', stream, id, id)[1]
   if max_deliveries > 0 and deliveries >= max_deliveries then
     if entry then
-      local fields = entry[2]
-      local k = #fields
-      fields[k + 1] = 'x-original-id'; fields[k + 2] = id
-      fields[k + 3] = 'x-original-stream'; fields[k + 4] = stream
-      fields[k + 5] = 'x-group'; fields[k + 6] = group
-      fields[k + 7] = 'x-deliveries'; fields[k + 8] = tostring(deliveries)
-      fields[k + 9] = 'x-last-consumer'; fields[k + 10] = owner
-      redis.call('XADD', KEYS[3], '*', unpack(fields))
+      redis.call('XADD', KEYS[3], '*', unpack(sg_dead_letter_fields(entry[2], id, stream, group, deliveries, owner)))
       dead = dead + 1
     end
     -- Acked in the source group only after the copy exists: nothing is ever lost.

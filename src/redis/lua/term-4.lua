@@ -50,15 +50,10 @@ for i = 5, #ARGV do
     local entry = redis.call('XRANGE', stream, id, id)[1]
     flag = 3
     if entry then
-      local fields = entry[2]
+      local fields = sg_dead_letter_fields(entry[2], id, stream, group, p[4], p[2])
       local k = #fields
-      fields[k + 1] = 'x-original-id'; fields[k + 2] = id
-      fields[k + 3] = 'x-original-stream'; fields[k + 4] = stream
-      fields[k + 5] = 'x-group'; fields[k + 6] = group
-      fields[k + 7] = 'x-deliveries'; fields[k + 8] = tostring(p[4])
-      fields[k + 9] = 'x-last-consumer'; fields[k + 10] = p[2]
       if reason ~= '' then
-        fields[k + 11] = 'x-reason'; fields[k + 12] = reason
+        fields[k + 1] = 'x-reason'; fields[k + 2] = reason
       end
       redis.call('XADD', dlq, '*', unpack(fields))
       flag = 1

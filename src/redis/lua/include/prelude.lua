@@ -197,6 +197,35 @@ local function sg_next_id(id)
   return ms .. '-' .. sg_inc_dec(seq)
 end
 
+-- Appends a read entry {id, fields} to a flat reply as id, fields (false for an entry
+-- deleted while pending), delivery count (Redis's counter; 0 when no longer pending), and
+-- returns its bytes as a reply's budget counts them (ID, names, values): claim, autoclaim
+-- and history answer entries this way.
+local function sg_push_counted(out, stream, group, e)
+  local p = redis.call('XPENDING', stream, group, e[1], e[1], 1)[1]
+  local f = e[2] or {}
+  local size = #e[1]
+  for k = 1, #f do size = size + #f[k] end
+  out[#out + 1] = e[1]
+  out[#out + 1] = e[2] or false
+  out[#out + 1] = p and p[4] or 0
+  return size
+end
+
+-- A dead letter's fields: the entry's own `fields` (extended in place and returned), then
+-- x-original-id, x-original-stream, x-group, x-deliveries (Redis's delivery counter) and
+-- x-last-consumer (its owner), as every dead-lettering writes them (pull-5, term-4);
+-- redrive-2 removes exactly these.
+local function sg_dead_letter_fields(fields, id, stream, group, deliveries, owner)
+  local k = #fields
+  fields[k + 1] = 'x-original-id'; fields[k + 2] = id
+  fields[k + 3] = 'x-original-stream'; fields[k + 4] = stream
+  fields[k + 5] = 'x-group'; fields[k + 6] = group
+  fields[k + 7] = 'x-deliveries'; fields[k + 8] = tostring(deliveries)
+  fields[k + 9] = 'x-last-consumer'; fields[k + 10] = owner
+  return fields
+end
+
 -- Value of `name` in a flat {name, value, ...} reply, or nil.
 local function sg_field(flat, name)
   for i = 1, #flat, 2 do
