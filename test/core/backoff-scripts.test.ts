@@ -4,6 +4,7 @@ import { keys } from '../../src/redis/keys.js';
 import { mapRedisError } from '../../src/redis/redis-errors.js';
 import { type ScriptArg, type ScriptName, scriptSource } from '../../src/redis/script-loader.js';
 import { unpackCountedEntries } from '../../src/redis/unpack.js';
+import { evalScript } from '../helpers/scripts.js';
 import { redisUrl, uniq } from '../helpers/core.js';
 
 /**
@@ -19,8 +20,7 @@ beforeAll(() => {
 });
 afterAll(() => redis.disconnect());
 
-const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise<unknown> =>
-  redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
+const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise<unknown> => evalScript(redis, name, keyList, ...args);
 
 const LEASE = 1000;
 const policy = (minBackoffMs: number, maxBackoffMs: number, leaseMs = LEASE) =>

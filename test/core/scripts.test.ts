@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Redis, ReplyError } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../src/contract/errors.js';
 import { keys } from '../../src/redis/keys.js';
 import { mapRedisError } from '../../src/redis/redis-errors.js';
 import { SCRIPT_NAMES, type ScriptArg, type ScriptName, scriptSource } from '../../src/redis/script-loader.js';
 import { Scripts } from '../../src/redis/scripts.js';
+import { evalScript, refused } from '../helpers/scripts.js';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { packEntries } from '../../src/redis/pack.js';
 import { unpackCountedEntries } from '../../src/redis/unpack.js';
@@ -22,8 +22,7 @@ beforeAll(() => {
 });
 afterAll(() => redis.disconnect());
 
-const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise<unknown> =>
-  redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
+const run = (name: ScriptName, keyList: string[], ...args: ScriptArg[]): Promise<unknown> => evalScript(redis, name, keyList, ...args);
 
 /** A byte budget no test entry reaches (the bounded reads: test/core/bounded-reads.test.ts). */
 const BIG = 1_000_000_000;
@@ -44,16 +43,6 @@ async function runPull(keyList: string[], ...args: ScriptArg[]): Promise<unknown
   return ['OK', flat, ...r.slice(2).map(text)];
 }
 
-/** Asserts a script failed with the reply prefix, and that redis-errors.ts maps it to `code`. */
-async function refused(work: Promise<unknown>, prefix: string, code: ErrorCode): Promise<void> {
-  const err: unknown = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err, `expected a ${prefix} reply`).toBeInstanceOf(ReplyError);
-  expect((err as Error).message).toMatch(new RegExp(`^${prefix} `));
-  expect(mapRedisError(err)?.code).toBe(code);
-}
 
 const policyJson = (leaseMs: number, maxDeliveries: number, deadLetterStream: string) =>
   JSON.stringify({ leaseMs, maxDeliveries, deadLetterStream });

@@ -1,9 +1,8 @@
-import { Redis, ReplyError } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../src/contract/errors.js';
 import { keys } from '../../src/redis/keys.js';
-import { mapRedisError } from '../../src/redis/redis-errors.js';
-import { type ScriptArg, scriptSource } from '../../src/redis/script-loader.js';
+import type { ScriptArg } from '../../src/redis/script-loader.js';
+import { evalScript, refused } from '../helpers/scripts.js';
 import { redisUrl, uniq } from '../helpers/core.js';
 
 /**
@@ -18,22 +17,12 @@ beforeAll(() => {
 });
 afterAll(() => redis.disconnect());
 
-const eval_ = (name: 'term' | 'redrive', keyList: string[], ...args: ScriptArg[]): Promise<unknown> =>
-  redis.eval(scriptSource(name), keyList.length, ...keyList, ...args);
+const eval_ = (name: 'term' | 'redrive', keyList: string[], ...args: ScriptArg[]): Promise<unknown> => evalScript(redis, name, keyList, ...args);
 
 /** term-4 on stream `s` with the dead-letter stream `dlq` passed and the default `<s>:dlq`. */
 const term = (s: string, dlq: string, consumer: string, reason: string, ...ids: string[]) =>
   eval_('term', [s, keys.policy(s), dlq, keys.nackDelays(s)], 'g', consumer, reason, `${s}:dlq`, ...ids);
 
-async function refused(work: Promise<unknown>, prefix: string, code: ErrorCode): Promise<void> {
-  const err: unknown = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err, `expected a ${prefix} reply`).toBeInstanceOf(ReplyError);
-  expect((err as Error).message).toMatch(new RegExp(`^${prefix} `));
-  expect(mapRedisError(err)?.code).toBe(code);
-}
 
 /** A stream with entries `1-0`..`n-0` (field i), group g at 0, the first `c1` of them delivered to c1, the rest to c2. */
 async function delivered(n: number, c1: number): Promise<{ s: string; ids: string[] }> {
