@@ -1,4 +1,5 @@
 import { Server } from '@grpc/grpc-js';
+import type { Server as NetServer } from 'node:net';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
@@ -34,6 +35,8 @@ export interface GrpcOptions {
   readonly healthIntervalMs?: number;
   /** Serve TLS with it (and follow its reloads); absent: plaintext. */
   readonly tls?: TlsSource | undefined;
+  /** Most open connections (STREAMGATE_MAX_CONNECTIONS, as the REST server's); 0 or absent: no cap. */
+  readonly maxConnections?: number;
 }
 
 export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<GrpcGateway> {
@@ -82,6 +85,8 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     server.bindAsync(`${host}:${opts.port}`, creds.credentials, (err, p) => (err ? reject(err) : resolve(p))),
   );
 
+  capConnections(server, opts.maxConnections ?? 0, opts.logger);
+
   let stopping: Promise<void> | null = null;
   const shutdown = async (timeoutMs: number) => {
     clearInterval(timer);
@@ -115,4 +120,36 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     },
     shutdown: (timeoutMs) => (stopping ??= shutdown(timeoutMs)),
   };
+}
+
+/**
+ * Caps the open gRPC connections as the REST server's are (node:net's maxConnections: one
+ * over the cap is closed when accepted, before any byte is read; refusals logged at most
+ * every 10 s). grpc-js has no option for it, so it is set on the HTTP/2 servers grpc-js made,
+ * which it keeps in its private `http2Servers`: test/grpc/connections.test.ts fails if an
+ * upgrade moves them, rather than a deployment losing its cap without a word.
+ */
+function capConnections(server: Server, max: number, logger: Logger): void {
+  if (max <= 0) return;
+  const servers = (server as unknown as { http2Servers?: Map<NetServer, unknown> }).http2Servers;
+  if (!(servers instanceof Map)) {
+    logger.warn('grpc-js keeps its HTTP/2 servers elsewhere: STREAMGATE_MAX_CONNECTIONS does not cap gRPC connections');
+    return;
+  }
+  let dropped = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const report = (): void => {
+    timer = undefined;
+    if (dropped === 0) return;
+    logger.warn({ dropped, maxConnections: max }, 'connections refused: the gRPC server holds STREAMGATE_MAX_CONNECTIONS');
+    dropped = 0;
+    timer = setTimeout(report, 10_000).unref();
+  };
+  for (const h2 of servers.keys()) {
+    h2.maxConnections = max;
+    h2.on('drop', () => {
+      dropped++;
+      if (timer === undefined) report();
+    });
+  }
 }

@@ -138,7 +138,7 @@ export const envSchema = z.object({
     'Longest a REST request (head and body) may take to arrive; a long poll waiting for messages does not count. Then 400 and the connection closes.',
   ),
   STREAMGATE_MAX_CONNECTIONS: int(DEFAULT_CONNECTION_LIMITS.maxConnections, 0, 1_000_000).describe(
-    'Most open REST connections (each waiting pull holds one); over it a new connection is closed at once (0: no cap).',
+    'Most open connections of each server, REST and gRPC (each REST waiting pull holds one); over it a new connection is closed at once (0: no cap).',
   ),
   STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
     'How long a graceful shutdown waits for in-flight work.',

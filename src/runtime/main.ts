@@ -146,7 +146,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
 
     let grpcAddress: string | null = null;
     if (config.grpcPort !== null) {
-      grpc = await startGrpcServer(liveCore, { host: config.host, port: config.grpcPort, logger, tls });
+      grpc = await startGrpcServer(liveCore, { host: config.host, port: config.grpcPort, logger, tls, maxConnections: config.httpConnections.maxConnections });
       grpcAddress = grpc.address;
       logger.info(
         { address: grpcAddress, service: 'streamgate.v1.StreamGateway', tls: tls !== undefined, ...tlsFields(tls) },
