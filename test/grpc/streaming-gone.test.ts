@@ -1,10 +1,10 @@
 import { status } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withGrpc } from '../helpers/fixtures.js';
 import { type TestGrpc, errorCode } from '../helpers/grpc.js';
 import { untilWaiting, waitingPulls } from '../helpers/wait.js';
-import { type OpenPull, openPull, setupStream } from './streaming-support.js';
+import { openPull, openPulls, setupStream } from './streaming-support.js';
 
 /**
  * A StreamingPull waiting for messages whose group goes away ends at once with the error, as
@@ -22,10 +22,7 @@ withGrpc((server, r) => {
   g = server;
   redis = r;
 });
-const open: OpenPull[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).filter((p) => !p.isEnded()).map((p) => p.cancel()));
-});
+const open = openPulls();
 
 /** Opens a StreamingPull on `s`/g, waits until it waits, runs `goAway`, and answers its end and how long after it came. */
 async function endAfter(s: string, goAway: () => Promise<unknown>): Promise<{ code: number; errorCode: string | undefined; took: number; messages: number }> {

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/AckResult.js';
 import { sleep, uniq } from '../helpers/core.js';
 import { withGrpc } from '../helpers/fixtures.js';
@@ -9,6 +9,7 @@ import { type TestGrpc, errorCode } from '../helpers/grpc.js';
 import {
   type OpenPull,
   openPull,
+  openPulls,
   pendingByConsumer,
   pendingEntries,
   publish,
@@ -26,14 +27,10 @@ import {
 
 let g: TestGrpc;
 let redis: Redis;
-const open: OpenPull[] = [];
+const open = openPulls();
 withGrpc((server, r) => {
   g = server;
   redis = r;
-});
-// A test that failed half-way leaves no stream open behind it.
-afterEach(async () => {
-  await Promise.all(open.splice(0).filter((p) => !p.isEnded()).map((p) => p.cancel()));
 });
 
 /** Opens a StreamingPull on group `g` that afterAll cancels if the test did not. */

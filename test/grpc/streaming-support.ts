@@ -5,6 +5,7 @@ import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/A
 import type { Message__Output } from '../../src/grpc/generated/streamgate/v1/Message.js';
 import type { StreamingPullRequest } from '../../src/grpc/generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
+import { afterEach } from 'vitest';
 import { uniq } from '../helpers/core.js';
 import type { TestGrpc } from '../helpers/grpc.js';
 import { until } from '../helpers/wait.js';
@@ -139,4 +140,16 @@ export interface PendingRow {
 export async function pendingEntries(redis: Redis, s: string, group = 'g'): Promise<PendingRow[]> {
   const rows = (await redis.xpending(s, group, '-', '+', 1000)) as [string, string, number, number][];
   return rows.map(([id, consumer, idleMs, deliveryCount]) => ({ id, consumer, idleMs, deliveryCount }));
+}
+
+/**
+ * The list a test file pushes its open StreamingPulls to: after each test, those still open
+ * are cancelled, so a test that failed half-way leaves no stream behind it.
+ */
+export function openPulls(): OpenPull[] {
+  const open: OpenPull[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).filter((p) => !p.isEnded()).map((p) => p.cancel()));
+  });
+  return open;
 }

@@ -1,10 +1,10 @@
 import { status } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AckResult__Output } from '../../src/grpc/generated/streamgate/v1/AckResult.js';
 import { withGrpc } from '../helpers/fixtures.js';
 import { type TestGrpc, errorCode } from '../helpers/grpc.js';
-import { type OpenPull, openPull, pendingEntries, setupStream } from './streaming-support.js';
+import { type OpenPull, openPull, openPulls, pendingEntries, setupStream } from './streaming-support.js';
 
 /**
  * StreamingPull's term_ids (with term_reason): each answered by an AckResult of operation
@@ -14,13 +14,10 @@ import { type OpenPull, openPull, pendingEntries, setupStream } from './streamin
 
 let g: TestGrpc;
 let redis: Redis;
-const open: OpenPull[] = [];
+const open = openPulls();
 withGrpc((server, r) => {
   g = server;
   redis = r;
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).filter((p) => !p.isEnded()).map((p) => p.cancel()));
 });
 
 function pull(s: string, consumer: string, credit: number): OpenPull {
