@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Backend } from './backend.js';
 import { keySlot, keys } from './keys.js';
-import { arr, entries, int, intOrNull, record, str, strOrNull } from './reply.js';
+import { arr, entries, int, intOrNull, record, str, strOrNull, strings } from './reply.js';
 import { replyPrefix } from './redis-errors.js';
 import { publishFailure } from './unavailable.js';
 import type { InputPair } from '../contract/limits.js';
@@ -89,7 +89,7 @@ export class Commands {
       () => this.redis.call('SCAN', cursor, ...args),
       (reply) => {
         const [next, found] = arr(reply);
-        return { cursor: str(next), keys: arr(found).map(str) };
+        return { cursor: str(next), keys: strings(found) };
       },
     );
   }

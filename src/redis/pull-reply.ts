@@ -1,5 +1,5 @@
 import type { GroupPolicy, Message } from '../contract/types.js';
-import { arr, buf, int, str } from './reply.js';
+import { arr, buf, int, ints, str } from './reply.js';
 import { unpackCountedEntries } from './unpack.js';
 
 /** pull-5's options and reply (scripts.ts runs it). */
@@ -68,7 +68,7 @@ function parsePullReply(raw: unknown, packed: boolean): PullReply {
     deadLettered: int(reply[2]),
     topId: str(reply[3]),
     leaseMs: int(reply[4]),
-    acked: arr(reply[5]).map(int),
+    acked: ints(reply[5]),
     policyUnreadable,
   };
 }

@@ -1,4 +1,4 @@
-import { arr, countedEntries, entries, int, str } from './reply.js';
+import { arr, countedEntries, entries, int, str, strings } from './reply.js';
 import type { Message } from '../contract/types.js';
 
 /**
@@ -46,8 +46,6 @@ export interface AutoClaimReply {
   readonly claimed: Claimed;
   readonly deletedIds: string[];
 }
-
-const strings = (reply: unknown): string[] => arr(reply).map(str);
 
 export function parseRange(reply: unknown): RangeReply {
   const [found, cut] = arr(reply);

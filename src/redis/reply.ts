@@ -21,6 +21,12 @@ export function arr(v: Raw): Raw[] {
   return v;
 }
 
+/** An array reply of strings (IDs, names). */
+export const strings = (v: Raw): string[] => arr(v).map(str);
+
+/** An array reply of integers (per-ID flags). */
+export const ints = (v: Raw): number[] => arr(v).map(int);
+
 export const buf = (v: Raw): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
 
 /** Flat `[name, value, name, value, ...]` into pairs (names read by `names`); null for a deleted entry. */

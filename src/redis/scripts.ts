@@ -2,7 +2,7 @@ import type { Backend } from './backend.js';
 import { type StreamId, compareCanonicalIds, compareIds, formatId, isCanonicalId, parseId } from '../contract/ids.js';
 import { keys } from './keys.js';
 import { type PackableEntry, packEntries } from './pack.js';
-import { arr, countedEntries, int, str } from './reply.js';
+import { arr, countedEntries, int, ints, str, strings } from './reply.js';
 import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
@@ -66,8 +66,6 @@ export type TermReply =
   /** The group's dead-letter stream is not the one passed: nothing was changed. */
   | { readonly status: 'DLQ'; readonly deadLetterStream: string };
 
-const flags = (reply: unknown): number[] => arr(reply).map(int);
-const strings = (reply: unknown): string[] => arr(reply).map(str);
 const nothing = (): void => undefined;
 
 export class Scripts {
@@ -142,7 +140,7 @@ export class Scripts {
   ack(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number[]> {
     // Only the consumer's ack reads the pending range (ack-2.lua); the other needs no bounds.
     const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids);
-    return this.backend.call(stream, () => this.runner.run('ack', [stream, keys.nackDelays(stream)], [group, consumer, lo, hi, ...ids]), flags);
+    return this.backend.call(stream, () => this.runner.run('ack', [stream, keys.nackDelays(stream)], [group, consumer, lo, hi, ...ids]), ints);
   }
 
   /**
@@ -166,7 +164,7 @@ export class Scripts {
           [stream, keys.policy(stream), keys.nackDelays(stream)],
           [group, consumer, delayMs === null ? '' : delayMs, defaultLeaseMs, ...ids],
         ),
-      flags,
+      ints,
     );
   }
 
@@ -354,7 +352,7 @@ function storedPolicy(policy: GroupPolicy): string {
 function parseTerm(raw: unknown): TermReply {
   const [status, a, b] = arr(raw);
   if (str(status) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(a) };
-  return { status: 'OK', flags: flags(a), policyUnreadable: int(b) === 1 };
+  return { status: 'OK', flags: ints(a), policyUnreadable: int(b) === 1 };
 }
 
 function parsePublish(raw: unknown): PublishReply {

@@ -35,9 +35,9 @@ if #ARGV < first then return out end
 
 -- The nack delays of the IDs acked are forgotten (none kept: one EXISTS, the common case).
 local function forget(acked)
-  if redis.call('EXISTS', KEYS[2]) == 0 then return acked end
+  local forget_one = sg_delay_forgetter(KEYS[2], group)
   for i = first, #ARGV do
-    if acked[i - first + 1] == 1 then sg_delay_forget(KEYS[2], group, ARGV[i]) end
+    if acked[i - first + 1] == 1 then forget_one(ARGV[i]) end
   end
   return acked
 end

@@ -9,9 +9,7 @@ ARGV[4] ENTRIESREAD value or '', ARGV[5] policy JSON (complete and validated by 
 Returns 1
 Errors: NOSTREAM (absent and not created), WRONGTYPE, BUSYGROUP
 ]]
-local t = redis.call('TYPE', KEYS[1])['ok']
-if t == 'none' and ARGV[3] ~= '1' then sg_fail('NOSTREAM', 'no such stream') end
-if t ~= 'none' and t ~= 'stream' then sg_stream(KEYS[1]) end
+if sg_stream_or_none(KEYS[1]) == 'none' and ARGV[3] ~= '1' then sg_fail('NOSTREAM', 'no such stream') end
 local args = { 'CREATE', KEYS[1], ARGV[1], ARGV[2] }
 if ARGV[3] == '1' then args[#args + 1] = 'MKSTREAM' end
 if ARGV[4] ~= '' then

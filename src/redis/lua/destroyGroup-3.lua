@@ -13,6 +13,5 @@ if redis.call('XGROUP', 'DESTROY', KEYS[1], ARGV[1]) == 0 then
   sg_fail('NOGROUP', 'no such consumer group')
 end
 redis.call('HDEL', KEYS[2], ARGV[1])
--- Every record of the group: one lexical range (see sg_delay_range).
-redis.call('ZREMRANGEBYLEX', KEYS[3], '[' .. ARGV[1] .. '\0', '(' .. ARGV[1] .. '\1')
+sg_delay_forget_group(KEYS[3], ARGV[1])
 return 1

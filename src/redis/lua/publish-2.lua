@@ -31,8 +31,7 @@ if ARGV[1] ~= '' then
   end
 end
 
-local kind = redis.call('TYPE', stream)['ok']
-if kind ~= 'none' and kind ~= 'stream' then sg_stream(stream) end
+local kind = sg_stream_or_none(stream)
 
 -- Parse the batch.
 local messages = {}

@@ -82,29 +82,16 @@ if #ARGV >= 12 then
   sg_group(stream, group)
   for i = 12, #ARGV do acked[i - 11] = redis.call('XACK', stream, group, ARGV[i]) end
   -- Their nack delays go with them, as with ack-2.
-  if redis.call('EXISTS', KEYS[5]) == 1 then
-    for i = 12, #ARGV do
-      if acked[i - 11] == 1 then sg_delay_forget(KEYS[5], group, ARGV[i]) end
-    end
+  local forget = sg_delay_forgetter(KEYS[5], group)
+  for i = 12, #ARGV do
+    if acked[i - 11] == 1 then forget(ARGV[i]) end
   end
 end
 
 -- Checked before any claim: a script that failed half-way would keep its claims.
-if max_deliveries > 0 then
-  local t = redis.call('TYPE', KEYS[3])['ok']
-  if t ~= 'none' and t ~= 'stream' then
-    sg_fail('DLQTYPE', 'the dead-letter stream ' .. KEYS[3] .. ' exists and is not a stream')
-  end
-end
+if max_deliveries > 0 then sg_dlq_check(KEYS[3]) end
 
 local out, n, dead, used = {}, 0, 0, 0
-
--- Bytes of an entry as the budget counts them: its ID, field names and values.
-local function bytes(id, fields)
-  local b = #id
-  for i = 1, #fields do b = b + #fields[i] end
-  return b
-end
 
 -- One expired pending entry: dead-lettered, or claimed and delivered. False when it does
 -- not fit the byte budget (left as it is, for the next pull).
@@ -119,7 +106,7 @@ local function take(id, owner, deliveries)
     redis.call('XACK', stream, group, id)
     return true
   end
-  local size = entry and bytes(id, entry[2]) or 0
+  local size = entry and sg_entry_bytes(id, entry[2]) or 0
   if n > 0 and used + size > budget then return false end
   -- The min-idle guard repeats the lease check, so the claim can never steal a live lease.
   -- JUSTID with RETRYCOUNT: the count a plain XCLAIM would give, fields already read. An
@@ -217,14 +204,14 @@ if want > 0 and (n == 0 or used < budget) then
   if #fresh == k and k < want then
     -- Held back (large entries expected): chunks sized on what was read so far.
     local total = used
-    for _, e in ipairs(fresh) do total = total + bytes(e[1], e[2]) end
+    for _, e in ipairs(fresh) do total = total + sg_entry_bytes(e[1], e[2]) end
     while #fresh < want and total < budget do
       local avg = math.max(1, total / (n + #fresh))
       k = math.max(1, math.min(want - #fresh, math.floor((budget - total) / avg)))
       local chunk = read_new(k)
       for _, e in ipairs(chunk) do
         fresh[#fresh + 1] = e
-        total = total + bytes(e[1], e[2])
+        total = total + sg_entry_bytes(e[1], e[2])
       end
       if #chunk < k then break end
     end
@@ -249,7 +236,7 @@ local packed = cmsgpack.pack(out)
 if #packed > budget and #fresh > 0 then
   local total, keep = used, #fresh
   for i, e in ipairs(fresh) do
-    local size = bytes(e[1], e[2])
+    local size = sg_entry_bytes(e[1], e[2])
     if n + i > 1 and total + size > budget then
       keep = i - 1
       break

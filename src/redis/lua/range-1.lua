@@ -27,9 +27,7 @@ while true do
     got = redis.call('XRANGE', KEYS[1], lo, hi, 'COUNT', chunk)
   end
   for k, e in ipairs(got) do
-    local size = #e[1]
-    local f = e[2]
-    for i = 1, #f do size = size + #f[i] end
+    local size = sg_entry_bytes(e[1], e[2])
     out[#out + 1] = e
     total = total + size
     if size > largest then largest = size end

@@ -37,7 +37,7 @@ local threshold = math.max(reap, lease)
 -- raises NOGROUP for a missing group. Neither it nor XPENDING refreshes a consumer's idle.
 local known = {}
 for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', stream, group)) do
-  known[sg_field(c, 'name')] = { idle = sg_field(c, 'idle'), pending = sg_field(c, 'pending') }
+  known[sg_field(c, 'name')] = { idle = sg_field(c, 'idle') }
 end
 
 local out = {}
@@ -65,11 +65,14 @@ for i = 5, #ARGV do
   elseif c.idle < threshold then
     result(name, 'kept', 0, 0)
   else
-    local released, dropped = 0, 0
+    local released, dropped, empty = 0, 0, false
     while budget > 0 do
       -- Claimed entries leave the consumer's list, so each page starts at the beginning.
       local page = redis.call('XPENDING', stream, group, '-', '+', math.min(budget, 100), name)
-      if #page == 0 then break end
+      if #page == 0 then
+        empty = true
+        break
+      end
       for _, p in ipairs(page) do
         local id, idle, deliveries = p[1], p[3], p[4]
         local claimed = redis.call('XCLAIM', stream, group, reserved, 0, id,
@@ -78,7 +81,8 @@ for i = 5, #ARGV do
         budget = budget - 1
       end
     end
-    if #redis.call('XPENDING', stream, group, '-', '+', 1, name) == 0 then
+    -- An empty page already said so; else (the budget ran out) ask.
+    if empty or #redis.call('XPENDING', stream, group, '-', '+', 1, name) == 0 then
       redis.call('XGROUP', 'DELCONSUMER', stream, group, name)
       result(name, 'reaped', released, dropped)
     else

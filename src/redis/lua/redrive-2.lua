@@ -17,9 +17,7 @@ Errors: WRONGTYPE (the dead-letter key, or the source key, holds another type)
 ]]
 local source, dlq, group = KEYS[1], KEYS[2], ARGV[1]
 local limit, want = tonumber(ARGV[2]), tonumber(ARGV[3])
-local kind = redis.call('TYPE', dlq)['ok']
-if kind == 'none' then return { {}, {} } end
-if kind ~= 'stream' then sg_stream(dlq) end
+if sg_stream_or_none(dlq) == 'none' then return { {}, {} } end
 
 local ADDED = { 'x-original-id', 'x-original-stream', 'x-group', 'x-deliveries', 'x-last-consumer' }
 

@@ -23,7 +23,9 @@ sg_group(stream, group)
 local lease, _, _, _, _, min_backoff, max_backoff = sg_policy(KEYS[2], group, ARGV[4], 0, '')
 if lease == 0 then sg_fail('LEASESOFF', 'leases are disabled for this group (leaseMs is 0)') end
 local delay = ARGV[3] ~= '' and tonumber(ARGV[3]) or nil
-local delays -- whether KEYS[3] holds records, asked once
+-- A record set here is never forgotten in the same call (a repeated ID has the same delivery
+-- count, so the same idle time), so the forgetter's one EXISTS may predate it.
+local forget = sg_delay_forgetter(KEYS[3], group)
 -- The idle time of an entry delivered `deliveries` times; a record of a long delay kept, or forgotten.
 local function idle_of(id, deliveries)
   local idle = 0
@@ -32,12 +34,10 @@ local function idle_of(id, deliveries)
     if delay == 0 then idle = lease end
     if idle < 0 then
       sg_delay_set(KEYS[3], group, id, delay)
-      delays = true
       return 0
     end
   end
-  if delays == nil then delays = redis.call('EXISTS', KEYS[3]) == 1 end
-  if delays then sg_delay_forget(KEYS[3], group, id) end
+  forget(id)
   return idle
 end
 local out = {}

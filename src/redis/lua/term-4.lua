@@ -33,12 +33,9 @@ sg_stream(stream)
 sg_group(stream, group)
 local _, _, dlq, _, corrupt = sg_policy(KEYS[2], group, '0', '0', ARGV[4])
 if dlq ~= KEYS[3] then return { 'DLQ', dlq } end
-local t = redis.call('TYPE', dlq)['ok']
-if t ~= 'none' and t ~= 'stream' then
-  sg_fail('DLQTYPE', 'the dead-letter stream ' .. dlq .. ' exists and is not a stream')
-end
+sg_dlq_check(dlq)
 
-local delays -- whether KEYS[4] holds records, asked once
+local forget = sg_delay_forgetter(KEYS[4], group)
 local out = {}
 for i = 5, #ARGV do
   local id = ARGV[i]
@@ -60,8 +57,7 @@ for i = 5, #ARGV do
     end
     -- Acked only after the copy exists.
     redis.call('XACK', stream, group, id)
-    if delays == nil then delays = redis.call('EXISTS', KEYS[4]) == 1 end
-    if delays then sg_delay_forget(KEYS[4], group, id) end
+    forget(id)
   end
   out[i - 4] = flag
 end

@@ -6,11 +6,26 @@ local function sg_fail(prefix, message)
   error({ err = prefix .. ' ' .. message })
 end
 
+-- 'stream' or 'none' (no such key); raises WRONGTYPE when `key` holds another type.
+local function sg_stream_or_none(key)
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'none' and t ~= 'stream' then
+    sg_fail('WRONGTYPE', 'Operation against a key holding the wrong kind of value')
+  end
+  return t
+end
+
 -- Raises NOSTREAM or WRONGTYPE unless `key` holds a stream.
 local function sg_stream(key)
+  if sg_stream_or_none(key) == 'none' then sg_fail('NOSTREAM', 'no such stream') end
+end
+
+-- Raises DLQTYPE unless the dead-letter key `key` holds a stream or nothing (pull-5, term-4).
+local function sg_dlq_check(key)
   local t = redis.call('TYPE', key)['ok']
-  if t == 'none' then sg_fail('NOSTREAM', 'no such stream') end
-  if t ~= 'stream' then sg_fail('WRONGTYPE', 'Operation against a key holding the wrong kind of value') end
+  if t ~= 'none' and t ~= 'stream' then
+    sg_fail('DLQTYPE', 'the dead-letter stream ' .. key .. ' exists and is not a stream')
+  end
 end
 
 -- Raises NOGROUP unless the group exists: XPENDING with COUNT 0 checks it in O(1).
@@ -88,6 +103,11 @@ local function sg_delay_range(group, id)
   return '[' .. p, '(' .. group .. '\0' .. id .. '\1', #p
 end
 
+-- Forgets every nack delay of the group (destroyGroup-3): one lexical range.
+local function sg_delay_forget_group(key, group)
+  redis.call('ZREMRANGEBYLEX', key, '[' .. group .. '\0', '(' .. group .. '\1')
+end
+
 -- Redis's clock in ms (the clock of its idle times).
 local function sg_now_ms()
   local t = redis.call('TIME')
@@ -106,6 +126,17 @@ end
 local function sg_delay_forget(key, group, id)
   local lo, hi = sg_delay_range(group, id)
   redis.call('ZREMRANGEBYLEX', key, lo, hi)
+end
+
+-- A function forgetting an entry's nack delay (an ack, a term, an extend...) that asks
+-- whether the key holds any record once, at its first call (none kept: the common case,
+-- then that EXISTS is all it costs).
+local function sg_delay_forgetter(key, group)
+  local delays
+  return function(id)
+    if delays == nil then delays = redis.call('EXISTS', key) == 1 end
+    if delays then sg_delay_forget(key, group, id) end
+  end
 end
 
 -- Records that the entry is not to be delivered again before now + delay. The key lives as
@@ -197,15 +228,20 @@ local function sg_next_id(id)
   return ms .. '-' .. sg_inc_dec(seq)
 end
 
+-- Bytes of an entry as a reply's budget counts them: its ID, field names and values.
+local function sg_entry_bytes(id, fields)
+  local b = #id
+  for i = 1, #fields do b = b + #fields[i] end
+  return b
+end
+
 -- Appends a read entry {id, fields} to a flat reply as id, fields (false for an entry
 -- deleted while pending), delivery count (Redis's counter; 0 when no longer pending), and
 -- returns its bytes as a reply's budget counts them (ID, names, values): claim, autoclaim
 -- and history answer entries this way.
 local function sg_push_counted(out, stream, group, e)
   local p = redis.call('XPENDING', stream, group, e[1], e[1], 1)[1]
-  local f = e[2] or {}
-  local size = #e[1]
-  for k = 1, #f do size = size + #f[k] end
+  local size = sg_entry_bytes(e[1], e[2] or {})
   out[#out + 1] = e[1]
   out[#out + 1] = e[2] or false
   out[#out + 1] = p and p[4] or 0
