@@ -24,7 +24,7 @@ export interface JsonShapeLimits {
   readonly maxItems: number;
 }
 
-export type ShapeProblem = { readonly kind: 'depth' | 'items'; readonly message: string };
+export type ShapeProblem = { readonly message: string };
 
 let commasByDepth = new Int32Array(MAX_JSON_DEPTH + 1);
 
@@ -61,13 +61,12 @@ export function jsonShape(text: string, limits: JsonShapeLimits): ShapeProblem |
     } else if (c === COMMA) {
       if (depth > 0 && ++commas[depth]! >= maxItems) {
         return {
-          kind: 'items',
           message: `an array or object in the body holds more than ${maxItems} items (the most a request may carry: STREAMGATE_MAX_BATCH messages or IDs, STREAMGATE_MAX_FIELDS fields)`,
         };
       }
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
       if (depth === maxDepth) {
-        return { kind: 'depth', message: `the body nests arrays and objects deeper than ${maxDepth} levels (no request needs more than 4)` };
+        return { message: `the body nests arrays and objects deeper than ${maxDepth} levels (no request needs more than 4)` };
       }
       commas[++depth] = 0;
     } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
