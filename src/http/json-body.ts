@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { type GatewayError, invalid, messageOf } from '../contract/errors.js';
 import type { Limits } from '../contract/limits.js';
-import { MAX_JSON_DEPTH, jsonShapeProblem } from './json-shape.js';
+import { MAX_JSON_DEPTH, jsonShape } from './json-shape.js';
 import { type RepeatedName, repeatedName } from './validation.js';
 
 /**
@@ -19,19 +19,21 @@ export function registerJsonBodyParser(app: FastifyInstance, limits: Limits): vo
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(invalid('the body is empty; send a JSON object', 'body'), undefined);
-    const problem = jsonShapeProblem(text, shape);
-    if (problem !== null) return done(invalid(problem.message, 'body'), undefined);
-    if (text.length < YIELD_FROM_CHARS) return parse(text, done);
+    // The same pass counts the members the text writes, for the repeated-name check.
+    const members = jsonShape(text, shape);
+    if (typeof members !== 'number') return done(invalid(members.message, 'body'), undefined);
+    if (text.length < YIELD_FROM_CHARS) return parse(text, members, done);
     // A large body is parsed, then validated and served, in separate turns of the event
     // loop, so that other requests get in between (each step stays a single block).
-    setImmediate(() => parse(text, (err, value) => (err ? done(err, undefined) : setImmediate(done, null, value))));
+    setImmediate(() => parse(text, members, (err, value) => (err ? done(err, undefined) : setImmediate(done, null, value))));
   });
 }
 
 /** From this size (characters), a body's parse and what follows run in turns of their own. */
 const YIELD_FROM_CHARS = 1 << 20;
 
-function parse(text: string, done: (err: Error | null, value: unknown) => void): void {
+/** `members`: the members the text writes (json-shape.ts). */
+function parse(text: string, members: number, done: (err: Error | null, value: unknown) => void): void {
   let value: unknown;
   try {
     value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -43,7 +45,7 @@ function parse(text: string, done: (err: Error | null, value: unknown) => void):
     return;
   }
   // After the parse (and after the shape pass above, which bounds its cost).
-  const repeat = repeatedName(text, value);
+  const repeat = repeatedName(text, value, members);
   if (repeat) done(repeatError(repeat), undefined);
   else done(null, value);
 }

@@ -1,6 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { membersWritten } from './json-shape.js';
 
 /**
  * Request validation: zod (fastify-type-provider-zod) for every schema, with a fast path in
@@ -134,75 +135,38 @@ export interface RepeatedName {
  * The first repeated name in a JSON object of `text` (`value` is what JSON.parse made of it,
  * keeping the last value of a repeated name), or null when no object repeats a name.
  *
- * Cheap in the common case, exact always: the members the text wrote are bounded from above
- * by counts of its colons, and compared with the parsed value's members (a repeat drops
- * one); only when no bound settles it is the text scanned for the repeat and its path.
- * Every member has one colon outside strings, right after the name's closing quote or after
- * whitespace. So, with the parsed members `m`:
- * 1. all colons ≥ members written ≥ m: equal means nothing was dropped;
- * 2. text without a backslash and without whitespace before any colon: colons right after a
- *    quote are the members plus strings that open with a colon; equal to `m`, likewise;
- * 3. where 2 does not apply: all colons = members + colons inside strings; escapes add
- *    colons to strings only as `\u003a` (then skipped): equal to `m` plus the colons in the
- *    parsed strings, likewise.
- * A walk of the parsed value stops at COUNT_DEPTH; the scan (iterative) decides past it.
+ * Cheap in the common case, exact always: every member the text writes has one colon
+ * outside strings, so `written` (json-shape.ts counts them in its pass over the body) is the
+ * members written; a repeat drops one from the parsed value. Equal counts mean nothing was
+ * dropped; otherwise the text is scanned for the repeat and its path. A walk of the parsed
+ * value stops at COUNT_DEPTH; the scan (iterative) decides past it.
  */
-export function repeatedName(text: string, value: unknown): RepeatedName | null {
-  if (typeof value !== 'object' || value === null) return null;
-  let colons = 0;
-  let afterQuote = 0;
-  let afterSpace = false;
-  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
-    colons++;
-    const c = text.charCodeAt(i - 1);
-    if (c === 0x22) afterQuote++;
-    else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) afterSpace = true;
-  }
+export function repeatedName(text: string, value: unknown, written = membersWritten(text)): RepeatedName | null {
   // No colon, no member (nested arrays, however deep, are not walked).
-  if (colons === 0) return null;
-  const counts = { members: 0, colons: 0 };
-  const counted = count(value, counts, false, 0);
-  if (counted && colons === counts.members) return null;
-  const plain = !afterSpace && text.indexOf('\\') === -1;
-  if (counted && plain && afterQuote === counts.members) return null;
-  // Bound 2 applied and failed: a repeat, or a string that opens with a colon (rare): the scan decides.
-  if (counted && !plain && !/\\u003a/i.test(text)) {
-    counts.members = 0;
-    if (count(value, counts, true, 0) && colons === counts.members + counts.colons) return null;
-  }
+  if (typeof value !== 'object' || value === null || written === 0) return null;
+  const counts = { members: 0 };
+  if (count(value, counts, 0) && counts.members === written) return null;
   return scanForRepeat(text);
-}
-
-/** How many times `s` holds `what` (native searches, one per occurrence). */
-function occurrences(s: string, what: string): number {
-  let n = 0;
-  for (let i = s.indexOf(what); i !== -1; i = s.indexOf(what, i + what.length)) n++;
-  return n;
 }
 
 /** Past this depth count() gives up (false) and the scan decides: no recursion without a bound. */
 const COUNT_DEPTH = 64;
 
-/** Adds `v`'s members (and with `strings`, the colons of its keys and string values) to `out`; false past COUNT_DEPTH. */
-function count(v: object, out: { members: number; colons: number }, strings: boolean, depth: number): boolean {
+/** Adds `v`'s members to `out`; false past COUNT_DEPTH. */
+function count(v: object, out: { members: number }, depth: number): boolean {
   if (depth > COUNT_DEPTH) return false;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      if (typeof x === 'object' && x !== null) {
-        if (!count(x, out, strings, depth + 1)) return false;
-      } else if (strings && typeof x === 'string') out.colons += occurrences(x, ':');
+      if (typeof x === 'object' && x !== null && !count(x, out, depth + 1)) return false;
     }
     return true;
   }
   const o = v as Record<string, unknown>;
   for (const k in o) {
     out.members++;
-    if (strings) out.colons += occurrences(k, ':');
     const x = o[k];
-    if (typeof x === 'object' && x !== null) {
-      if (!count(x, out, strings, depth + 1)) return false;
-    } else if (strings && typeof x === 'string') out.colons += occurrences(x, ':');
+    if (typeof x === 'object' && x !== null && !count(x, out, depth + 1)) return false;
   }
   return true;
 }

@@ -36,7 +36,6 @@ export interface EmbeddedRedisOptions {
 
 export interface EmbeddedRedis {
   /** What the gateway connects to: the socket's absolute path (ioredis takes it as its `path`). */
-  readonly url: string;
   readonly socket: string;
   readonly pid: number;
   /** SIGTERM (Redis then fsyncs its AOF), wait for exit, SIGKILL after `timeoutMs`. */
@@ -134,7 +133,6 @@ async function launch(opts: EmbeddedRedisOptions, dir: string, socket: string, p
   );
   let stopped: Promise<void> | undefined;
   return {
-    url: socket,
     socket,
     pid,
     stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS) {

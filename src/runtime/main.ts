@@ -111,7 +111,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
         fsync: config.embeddedFsync,
         logger,
       });
-      redisUrl = embedded.url;
+      redisUrl = embedded.socket;
     } else {
       logger.info({ url: scrubSecrets(redisUrl) }, 'using Redis at REDIS_URL');
       if (config.redisTls.insecure) {

@@ -24,6 +24,8 @@ const NotPending = z
 const NotOwned = z
   .array(z.string())
   .describe('Of `notPending`, the IDs pending for another consumer than `consumer` (its lease was lost to it): left alone.');
+/** `notOwned` of the operations where `consumer` is optional (ack, term). */
+const NotOwnedIfNamed = NotOwned.optional().describe('Present when the request named `consumer`: ' + NotOwned.description);
 const OwnerConsumer = consumerName.optional().describe(
   'Act only on the entries this consumer holds (XPENDING owner); the others come back in `notOwned`. Absent: whoever holds them.',
 );
@@ -153,7 +155,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
         .object({ ids: Ids, consumer: OwnerConsumer })
         .meta({ examples: [{ ids: ['1700000000000-0'] }, { ids: ['1700000000000-0'], consumer: 'worker-1' }] }),
       response: {
-        200: AckedSchema.extend({ notOwned: NotOwned.optional().describe('Present when the request named `consumer`: ' + NotOwned.description) }).meta({
+        200: AckedSchema.extend({ notOwned: NotOwnedIfNamed }).meta({
           examples: [{ acked: 1, notPending: [] }, { acked: 1, notPending: ['1700000000000-1'], notOwned: ['1700000000000-1'] }],
         }),
         ...problems(400, 404, 409),
@@ -240,7 +242,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
           .object({
             terminated: limitedInt(0, 'maxBatch').describe('Messages moved to the dead-letter stream and acked.'),
             notPending: NotPending,
-            notOwned: NotOwned.optional().describe('Present when the request named `consumer`: ' + NotOwned.description),
+            notOwned: NotOwnedIfNamed,
             deleted: z.array(z.string()).describe('IDs that were pending but deleted from the stream: acked, nothing to dead-letter.'),
           })
           .meta({ examples: [{ terminated: 1, notPending: [], notOwned: [], deleted: [] }] }),
