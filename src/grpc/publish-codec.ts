@@ -215,48 +215,31 @@ export interface PublishReply {
 /** PublishResponse bytes, as protobufjs writes them (`replayed` always written, false too). */
 export function encodePublishReply(reply: PublishReply): Buffer {
   const { ids } = reply;
-  let total = 2;
+  // All ASCII (the usual IDs): each ID's length is its byte length and its characters are
+  // its bytes. Otherwise UTF-8 byte lengths and Buffer's write: `total` is exact either way.
   let ascii = true;
+  for (const id of ids) for (let i = 0; ascii && i < id.length; i++) if (id.charCodeAt(i) > 0x7f) ascii = false;
+  let total = 2;
   for (const id of ids) {
-    let len = id.length;
-    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 0x7f) ascii = false;
-    if (!ascii) len = Buffer.byteLength(id, 'utf8');
+    const len = ascii ? id.length : Buffer.byteLength(id, 'utf8');
     total += 1 + (len < 0x80 ? 1 : len < 0x4000 ? 2 : 3) + len;
   }
-  if (!ascii) return encodeSlow(reply, total);
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
   for (const id of ids) {
     buf[pos++] = 0x0a;
-    let n = id.length;
+    let n = ascii ? id.length : Buffer.byteLength(id, 'utf8');
     while (n > 0x7f) {
       buf[pos++] = (n & 0x7f) | 0x80;
       n >>>= 7;
     }
     buf[pos++] = n;
-    for (let i = 0; i < id.length; i++) buf[pos++] = id.charCodeAt(i);
+    if (ascii) for (let i = 0; i < id.length; i++) buf[pos++] = id.charCodeAt(i);
+    else pos += buf.write(id, pos, 'utf8');
   }
   buf[pos++] = 0x10;
   buf[pos++] = reply.replayed ? 1 : 0;
   return buf;
-}
-
-function encodeSlow(reply: PublishReply, total: number): Buffer {
-  const buf = Buffer.allocUnsafe(total + 4 * reply.ids.length);
-  let pos = 0;
-  for (const id of reply.ids) {
-    buf[pos++] = 0x0a;
-    let n = Buffer.byteLength(id, 'utf8');
-    while (n > 0x7f) {
-      buf[pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    buf[pos++] = n;
-    pos += buf.write(id, pos, 'utf8');
-  }
-  buf[pos++] = 0x10;
-  buf[pos++] = reply.replayed ? 1 : 0;
-  return buf.subarray(0, pos);
 }
 
 /** The service with Publish read and written by this module (protobufjs deciding whatever the fast path does not read). */

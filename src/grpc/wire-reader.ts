@@ -14,7 +14,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 export const BAIL: unique symbol = Symbol('not canonical: decode with protobufjs');
 
 /** Buffer's native slices without toString's argument handling (they exist on every Node Buffer). */
-interface Slices {
+export interface Slices {
   utf8Slice(start: number, end: number): string;
   latin1Slice(start: number, end: number): string;
 }
