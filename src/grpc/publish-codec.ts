@@ -4,6 +4,7 @@ import type { InputPair } from '../contract/limits.js';
 import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
 import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
 import { BAIL, WireReader, fastOrReference, strictDeserializer, sameBytes, text } from './wire-reader.js';
+import { utf8Length, varintSize, writeString, writeVarint } from './wire-writer.js';
 
 /**
  * Publish's request and response written by hand (grpc-js takes a serializer and a
@@ -215,29 +216,20 @@ export interface PublishReply {
 /** PublishResponse bytes, as protobufjs writes them (`replayed` always written, false too). */
 export function encodePublishReply(reply: PublishReply): Buffer {
   const { ids } = reply;
-  // All ASCII (the usual IDs): each ID's length is its byte length and its characters are
-  // its bytes. Otherwise UTF-8 byte lengths and Buffer's write: `total` is exact either way.
-  let ascii = true;
-  for (const id of ids) for (let i = 0; ascii && i < id.length; i++) if (id.charCodeAt(i) > 0x7f) ascii = false;
   let total = 2;
   for (const id of ids) {
-    const len = ascii ? id.length : Buffer.byteLength(id, 'utf8');
-    total += 1 + (len < 0x80 ? 1 : len < 0x4000 ? 2 : 3) + len;
+    const len = utf8Length(id);
+    total += 1 + varintSize(len) + len;
   }
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
   for (const id of ids) {
-    buf[pos++] = 0x0a;
-    let n = ascii ? id.length : Buffer.byteLength(id, 'utf8');
-    while (n > 0x7f) {
-      buf[pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    buf[pos++] = n;
-    if (ascii) for (let i = 0; i < id.length; i++) buf[pos++] = id.charCodeAt(i);
-    else pos += buf.write(id, pos, 'utf8');
+    buf[pos++] = 0x0a; // ids = 1
+    const len = utf8Length(id);
+    pos = writeVarint(buf, pos, len);
+    pos = writeString(buf, pos, id, len);
   }
-  buf[pos++] = 0x10;
+  buf[pos++] = 0x10; // replayed = 2
   buf[pos++] = reply.replayed ? 1 : 0;
   return buf;
 }
