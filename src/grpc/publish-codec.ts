@@ -3,7 +3,7 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { InputPair } from '../contract/limits.js';
 import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
 import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
-import { BAIL, WireReader, fastOrReference, strictDeserializer, sameBytes, text } from './wire-reader.js';
+import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reader.js';
 import { utf8Length, varintSize, writeString, writeVarint } from './wire-writer.js';
 
 /**
@@ -238,8 +238,7 @@ export function encodePublishReply(reply: PublishReply): Buffer {
 export function withPublishCodec(service: ServiceDefinition): ServiceDefinition {
   const method = service.Publish;
   if (!method) return service;
-  const reference = strictDeserializer(method.requestDeserialize) as (bytes: Buffer) => PublishRequest__Output;
-  const requestDeserialize = fastOrReference(reference, decodePublishFast, fromReference);
+  const requestDeserialize = fastOrReference(method.requestDeserialize, decodePublishFast, fromReference);
   const responseSerialize = (value: PublishReply): Buffer => encodePublishReply(value);
   return { ...service, Publish: { ...method, requestDeserialize, responseSerialize } };
 }

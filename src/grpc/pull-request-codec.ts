@@ -1,7 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
-import { BAIL, type Slices, WireReader, fastOrReference, strictDeserializer, text } from './wire-reader.js';
+import { BAIL, type Slices, WireReader, fastOrReference, text } from './wire-reader.js';
 
 /**
  * StreamingPullRequest read by hand: after the first, a stream's requests are lists of ack
@@ -100,7 +100,6 @@ export function decodeStreamingPullFast(buf: Buffer): StreamingPullRequest__Outp
 export function withPullRequestCodec(service: ServiceDefinition): ServiceDefinition {
   const method = service.StreamingPull;
   if (!method) return service;
-  const reference = strictDeserializer(method.requestDeserialize) as (bytes: Buffer) => StreamingPullRequest__Output;
-  const requestDeserialize = fastOrReference(reference, decodeStreamingPullFast, (value) => value);
+  const requestDeserialize = fastOrReference(method.requestDeserialize, decodeStreamingPullFast, (value) => value);
   return { ...service, StreamingPull: { ...method, requestDeserialize } };
 }
