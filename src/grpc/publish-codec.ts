@@ -3,7 +3,8 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { InputPair } from '../contract/limits.js';
 import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
 import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
-import { BAIL, WireReader, fastOrReference, strictDeserializer, sameBytes, text } from './wire-reader.js';
+import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reader.js';
+import { utf8Length, varintSize, writeString, writeVarint } from './wire-writer.js';
 
 /**
  * Publish's request and response written by hand (grpc-js takes a serializer and a
@@ -216,55 +217,28 @@ export interface PublishReply {
 export function encodePublishReply(reply: PublishReply): Buffer {
   const { ids } = reply;
   let total = 2;
-  let ascii = true;
   for (const id of ids) {
-    let len = id.length;
-    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 0x7f) ascii = false;
-    if (!ascii) len = Buffer.byteLength(id, 'utf8');
-    total += 1 + (len < 0x80 ? 1 : len < 0x4000 ? 2 : 3) + len;
+    const len = utf8Length(id);
+    total += 1 + varintSize(len) + len;
   }
-  if (!ascii) return encodeSlow(reply, total);
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
   for (const id of ids) {
-    buf[pos++] = 0x0a;
-    let n = id.length;
-    while (n > 0x7f) {
-      buf[pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    buf[pos++] = n;
-    for (let i = 0; i < id.length; i++) buf[pos++] = id.charCodeAt(i);
+    buf[pos++] = 0x0a; // ids = 1
+    const len = utf8Length(id);
+    pos = writeVarint(buf, pos, len);
+    pos = writeString(buf, pos, id, len);
   }
-  buf[pos++] = 0x10;
+  buf[pos++] = 0x10; // replayed = 2
   buf[pos++] = reply.replayed ? 1 : 0;
   return buf;
-}
-
-function encodeSlow(reply: PublishReply, total: number): Buffer {
-  const buf = Buffer.allocUnsafe(total + 4 * reply.ids.length);
-  let pos = 0;
-  for (const id of reply.ids) {
-    buf[pos++] = 0x0a;
-    let n = Buffer.byteLength(id, 'utf8');
-    while (n > 0x7f) {
-      buf[pos++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    buf[pos++] = n;
-    pos += buf.write(id, pos, 'utf8');
-  }
-  buf[pos++] = 0x10;
-  buf[pos++] = reply.replayed ? 1 : 0;
-  return buf.subarray(0, pos);
 }
 
 /** The service with Publish read and written by this module (protobufjs deciding whatever the fast path does not read). */
 export function withPublishCodec(service: ServiceDefinition): ServiceDefinition {
   const method = service.Publish;
   if (!method) return service;
-  const reference = strictDeserializer(method.requestDeserialize) as (bytes: Buffer) => PublishRequest__Output;
-  const requestDeserialize = fastOrReference(reference, decodePublishFast, fromReference);
+  const requestDeserialize = fastOrReference(method.requestDeserialize, decodePublishFast, fromReference);
   const responseSerialize = (value: PublishReply): Buffer => encodePublishReply(value);
   return { ...service, Publish: { ...method, requestDeserialize, responseSerialize } };
 }

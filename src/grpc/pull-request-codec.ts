@@ -1,7 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
-import { BAIL, WireReader, fastOrReference, strictDeserializer, text } from './wire-reader.js';
+import { BAIL, type Slices, WireReader, fastOrReference, text } from './wire-reader.js';
 
 /**
  * StreamingPullRequest read by hand: after the first, a stream's requests are lists of ack
@@ -12,10 +12,6 @@ import { BAIL, WireReader, fastOrReference, strictDeserializer, text } from './w
  * (test/grpc/request-codecs.test.ts). ASCII IDs are cut out of one string of the request
  * (a substring each) instead of one native call per ID.
  */
-
-interface Latin1 {
-  latin1Slice(start: number, end: number): string;
-}
 
 /** IDs of a repeated string field, ASCII ones as substrings of the whole request read as Latin-1 once. */
 class Ids {
@@ -29,10 +25,14 @@ class Ids {
     r.pos = stop;
     const buf = this.buf;
     for (let i = start; i < stop; i++) if (buf[i]! >= 0x80) return text(buf, start, stop);
-    this.whole ??= (buf as unknown as Latin1).latin1Slice(0, buf.length);
+    this.whole ??= (buf as unknown as Slices).latin1Slice(0, buf.length);
     return this.whole.substring(start, stop);
   }
 }
+
+/** The repeated ID field a tag (0x3a, 0x42, 0x52 or 0x5a) names. */
+const idList = (out: StreamingPullRequest__Output, tag: number): string[] =>
+  tag === 0x3a ? out.ackIds : tag === 0x42 ? out.nackIds : tag === 0x52 ? out.extendIds : out.termIds;
 
 export function decodeStreamingPullFast(buf: Buffer): StreamingPullRequest__Output {
   const r = new WireReader(buf);
@@ -55,8 +55,11 @@ export function decodeStreamingPullFast(buf: Buffer): StreamingPullRequest__Outp
   while (r.pos < end) {
     const tag = r.uint32(end);
     switch (tag) {
-      case 0x3a:
-        out.ackIds.push(ids.read(r, end));
+      case 0x3a: // ack_ids (7), the common case, then nack_ids (8), extend_ids (10), term_ids (11)
+      case 0x42:
+      case 0x52:
+      case 0x5a:
+        idList(out, tag).push(ids.read(r, end));
         break;
       case 0x0a:
         out.stream = r.string(end);
@@ -76,17 +79,8 @@ export function decodeStreamingPullFast(buf: Buffer): StreamingPullRequest__Outp
       case 0x30:
         out.maxLeaseExtensionMs = r.uint53(end);
         break;
-      case 0x42:
-        out.nackIds.push(ids.read(r, end));
-        break;
       case 0x48:
         nackDelayMs = r.uint53(end);
-        break;
-      case 0x52:
-        out.extendIds.push(ids.read(r, end));
-        break;
-      case 0x5a:
-        out.termIds.push(ids.read(r, end));
         break;
       case 0x62:
         out.termReason = r.string(end);
@@ -106,7 +100,6 @@ export function decodeStreamingPullFast(buf: Buffer): StreamingPullRequest__Outp
 export function withPullRequestCodec(service: ServiceDefinition): ServiceDefinition {
   const method = service.StreamingPull;
   if (!method) return service;
-  const reference = strictDeserializer(method.requestDeserialize) as (bytes: Buffer) => StreamingPullRequest__Output;
-  const requestDeserialize = fastOrReference(reference, decodeStreamingPullFast, (value) => value);
+  const requestDeserialize = fastOrReference(method.requestDeserialize, decodeStreamingPullFast, (value) => value);
   return { ...service, StreamingPull: { ...method, requestDeserialize } };
 }

@@ -14,7 +14,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 export const BAIL: unique symbol = Symbol('not canonical: decode with protobufjs');
 
 /** Buffer's native slices without toString's argument handling (they exist on every Node Buffer). */
-interface Slices {
+export interface Slices {
   utf8Slice(start: number, end: number): string;
   latin1Slice(start: number, end: number): string;
 }
@@ -173,20 +173,22 @@ export function sameBytes(buf: Buffer, a: number, b: number, len: number): boole
 
 /**
  * A request deserializer that reads with `fast` and, where it bails (input that is not plain
- * canonical protobuf), lets the method's protobufjs deserializer decide, its result passed
- * through `fromReference`: the same value or the same error as before, always.
+ * canonical protobuf), lets the method's protobufjs deserializer (`reference`, reading
+ * strings strictly) decide, its result passed through `fromReference`: the same value or the
+ * same error as before, always.
  */
 export function fastOrReference<Ref, Out>(
-  reference: (bytes: Buffer) => Ref,
+  reference: (bytes: Buffer) => unknown,
   fast: (bytes: Buffer) => Out,
   fromReference: (value: Ref) => Out,
 ): (bytes: Buffer) => Out {
+  const strict = strictDeserializer(reference as (bytes: Buffer) => Ref);
   return (bytes) => {
     try {
       return fast(bytes);
     } catch (err) {
       if (err !== BAIL) throw err;
-      return fromReference(reference(bytes));
+      return fromReference(strict(bytes));
     }
   };
 }

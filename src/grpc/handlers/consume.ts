@@ -5,8 +5,10 @@ import type { HandlersOf, Rpcs } from './rpc.js';
 
 const { pull } = defaultOptions;
 
+/** The IDs a per-ID operation (ack, nack, extend, term) did not act on, as its response lists them. */
+const untouched = (r: PerIdResult) => ({ notPending: r.notPending, notOwned: r.notOwned ?? [] });
 /** An ack's result as Ack answers it, and a Pull carrying acks too. */
-const ackResponse = (r: PerIdResult) => ({ acked: r.count, notPending: r.notPending, notOwned: r.notOwned ?? [] });
+const ackResponse = (r: PerIdResult) => ({ acked: r.count, ...untouched(r) });
 /** proto3's "" is no consumer: act whoever holds the messages. */
 const owner = (consumer: string): string | undefined => (consumer === '' ? undefined : consumer);
 
@@ -26,17 +28,17 @@ export function consumeHandlers({ core, unary, cancellable }: Rpcs): HandlersOf<
 
     Nack: unary('Nack', async (r) => {
       const result = await consume.nack(r.stream, r.group, r.consumer, r.ids, r.delayMs);
-      return { released: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [] };
+      return { released: result.count, ...untouched(result) };
     }),
 
     ExtendLease: unary('ExtendLease', async (r) => {
       const result = await consume.extend(r.stream, r.group, r.consumer, r.ids);
-      return { extended: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [] };
+      return { extended: result.count, ...untouched(result) };
     }),
 
     Term: unary('Term', async (r) => {
       const result = await deadLetters.term(r.stream, r.group, r.ids, { reason: r.reason, consumer: owner(r.consumer) });
-      return { terminated: result.count, notPending: result.notPending, notOwned: result.notOwned ?? [], deleted: result.deleted };
+      return { terminated: result.count, ...untouched(result), deleted: result.deleted };
     }),
   };
 }
