@@ -236,22 +236,8 @@ export class ConsumeService {
         leaseWalk,
         firstChunk,
       });
-    const { fence } = this;
-    const hint = this.policies.deadLetterHint(stream, group);
-    // A key outside the fence is never even named to Redis. The stream itself stands in: the
-    // script ignores KEYS[3] when the group does not dead-letter (maxDeliveries 0), and
-    // otherwise answers DLQ with the real name, which is checked below.
-    let reply = await run(fence.allows(hint) ? hint : stream);
+    const reply = await this.policies.withDeadLetter(this.fence, stream, group, 'pull', run);
     if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
-    if (reply.status === 'DLQ') {
-      // The group's dead-letter stream changed (or was never seen): learn it, run again.
-      const actual = reply.deadLetterStream;
-      fence.assertDeadLetter(actual, group);
-      this.policies.remember(stream, group, actual);
-      reply = await run(actual);
-      // Changed again in between (a policy update racing this pull): a fault, not retried.
-      if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the pull');
-    }
     const { messages, deadLettered } = reply;
     if (messages.length > 0) {
       if (this.entryBytes.size >= ENTRY_BYTES_MAX && !this.entryBytes.has(stream)) this.entryBytes.clear();

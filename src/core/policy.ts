@@ -1,4 +1,5 @@
 import type { Backend } from '../redis/backend.js';
+import type { Fence } from './access/fence.js';
 import type { PolicyDefaults } from './config.js';
 import { invalid } from '../contract/errors.js';
 import { keys } from '../redis/keys.js';
@@ -239,4 +240,38 @@ export class PolicyStore {
     if (this.deadLetterHints.size >= HINT_CACHE_MAX) this.deadLetterHints.clear();
     this.deadLetterHints.set(`${stream}\u0000${group}`, deadLetterStream);
   }
+
+  /**
+   * Runs a script that may write to the group's dead-letter stream (pull-5, term-4) with its
+   * remembered name. A key outside the fence is never even named to Redis: the stream itself
+   * stands in (never a dead-letter stream; the script ignores it when it writes none, else
+   * answers DLQ). On DLQ (the name changed, or was never seen) the real name is checked
+   * against the fence, remembered, and the script runs again once; DLQ again (a policy update
+   * racing this `verb`) is a fault, not retried.
+   */
+  async withDeadLetter<R extends { readonly status: string }>(
+    fence: Fence,
+    stream: string,
+    group: string,
+    verb: string,
+    run: (deadLetter: string) => Promise<R>,
+  ): Promise<Exclude<R, DeadLetterMoved>> {
+    const hint = this.deadLetterHint(stream, group);
+    const first = await run(fence.allows(hint) ? hint : stream);
+    if (!isMoved(first)) return first as Exclude<R, DeadLetterMoved>;
+    const actual = first.deadLetterStream;
+    fence.assertDeadLetter(actual, group);
+    this.remember(stream, group, actual);
+    const again = await run(actual);
+    if (isMoved(again)) throw new Error(`the dead-letter stream of the group changed during the ${verb}`);
+    return again as Exclude<R, DeadLetterMoved>;
+  }
 }
+
+/** A script's answer that the group's dead-letter stream is not the key it was given. */
+interface DeadLetterMoved {
+  readonly status: 'DLQ';
+  readonly deadLetterStream: string;
+}
+
+const isMoved = (reply: { readonly status: string }): reply is DeadLetterMoved => reply.status === 'DLQ';
