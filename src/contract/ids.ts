@@ -7,6 +7,10 @@ import { GatewayError } from './errors.js';
  */
 
 const U64_MAX = 18446744073709551615n;
+
+/** The largest entry ID (nothing follows it) and the smallest (nothing precedes it). */
+export const LAST_ID = '18446744073709551615-18446744073709551615';
+export const FIRST_ID = '0-1';
 const DIGITS = /^\d{1,20}$/;
 
 export interface StreamId {

@@ -1,7 +1,7 @@
 import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
-import { entryId, rangeBound } from '../contract/ids.js';
+import { LAST_ID, entryId, rangeBound } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { AutoClaimReply, ClaimReply } from '../redis/scripts.js';
 import type { PendingEntry, PendingSummary } from '../contract/types.js';
@@ -56,9 +56,6 @@ export interface PendingPage {
 const pendingEntryBytes = (e: PendingEntry): number => e.id.length + Buffer.byteLength(e.consumer, 'utf8') + 16;
 
 export type AutoClaimResult = AutoClaimReply;
-
-/** The largest entry ID: nothing follows it. */
-const LAST_ID = '18446744073709551615-18446744073709551615';
 
 /**
  * Pending inspection and explicit claims: exactly what Redis does, no lease rules; each reply

@@ -3,7 +3,7 @@ import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
-import { entryId, publishId, rangeBound } from '../contract/ids.js';
+import { FIRST_ID, LAST_ID, entryId, publishId, rangeBound } from '../contract/ids.js';
 import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { RangeReader } from './range-reader.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
@@ -60,10 +60,6 @@ export interface TrimResult {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-/** The largest entry ID (nothing follows it) and the smallest (nothing precedes it). */
-const LAST_ID = '18446744073709551615-18446744073709551615';
-const FIRST_ID = '0-1';
 
 /** Longest SCAN MATCH pattern a stream listing takes (the REST schema says the same). */
 export const MATCH_MAX_LENGTH = 1024;
