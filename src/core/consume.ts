@@ -244,7 +244,8 @@ export class ConsumeService {
       this.entryBytes.set(stream, Math.ceil(reply.packedBytes / messages.length));
     }
     if (deadLettered > 0) this.metrics.deadLettered.inc(deadLettered);
-    const redelivered = messages.filter((m) => (m.deliveryCount ?? 1) > 1).length;
+    let redelivered = 0;
+    for (const m of messages) if ((m.deliveryCount ?? 1) > 1) redelivered++;
     if (redelivered > 0) this.metrics.delivered.inc({ kind: 'redelivery' }, redelivered);
     if (messages.length > redelivered) this.metrics.delivered.inc({ kind: 'new' }, messages.length - redelivered);
     return { messages, topId: reply.topId, leaseMs: reply.leaseMs, acked: reply.acked };

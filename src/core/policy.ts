@@ -126,7 +126,7 @@ export interface PolicyLogger {
 }
 
 /** Shortest time between two warnings about the same group's unreadable policy. */
-export const UNREADABLE_WARN_INTERVAL_MS = 60_000;
+const UNREADABLE_WARN_INTERVAL_MS = 60_000;
 
 /**
  * Tells about unreadable stored policies: a metric at every read that found one, a warning

@@ -20,7 +20,7 @@ export interface BoundedPage {
 }
 
 /** Entries the first, plain XRANGE asks for at most: a page of the default size (100) in one round trip. */
-export const NATIVE_FIRST = 100;
+const NATIVE_FIRST = 100;
 /** How many times the budget the first XRANGE may fetch when every entry is as large as the message limit. */
 const FIRST_OVER_BUDGET = 64;
 /** Streams whose large entries are remembered (the oldest is forgotten first). */
