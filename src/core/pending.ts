@@ -1,7 +1,7 @@
 import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
-import { LAST_ID, entryId, rangeBound } from '../contract/ids.js';
+import { entryId, nextAfter, rangeBound } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { AutoClaimReply, ClaimReply } from '../redis/scripts.js';
 import type { PendingEntry, PendingSummary } from '../contract/types.js';
@@ -105,9 +105,7 @@ export class PendingService {
       }
     }
     const entries = kept === found.length ? found : found.slice(0, kept);
-    const last = entries.at(-1)?.id;
-    const more = last !== undefined && (kept < found.length || found.length === count) && last !== LAST_ID;
-    return { entries, next: more ? last : null };
+    return { entries, next: nextAfter(entries.at(-1)?.id, kept < found.length || found.length === count) };
   }
 
   async claim(stream: string, group: string, input: ClaimInput): Promise<ClaimResult> {

@@ -3,7 +3,7 @@ import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
-import { FIRST_ID, LAST_ID, entryId, publishId, rangeBound } from '../contract/ids.js';
+import { entryId, nextAfter, publishId, rangeBound } from '../contract/ids.js';
 import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { RangeReader } from './range-reader.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
@@ -113,9 +113,7 @@ export class StreamService {
     const budget = this.config.limits.maxResponseBytes;
     const { messages, cut } = await this.ranges.read(stream, { start, end, count, reverse: q.reverse, budget });
     if (messages.length === 0) await this.backend.assertStream(stream);
-    const last = messages.at(-1)?.id;
-    const more = last !== undefined && (cut || messages.length === count) && !(q.reverse ? last === FIRST_ID : last === LAST_ID);
-    return { messages, next: more ? last : null };
+    return { messages, next: nextAfter(messages.at(-1)?.id, cut || messages.length === count, q.reverse) };
   }
 
   async deleteMessage(stream: string, id: string): Promise<number> {
