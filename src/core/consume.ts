@@ -121,9 +121,7 @@ export class ConsumeService {
     waiter?: string,
     ack: readonly string[] = [],
   ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(input.consumer);
+    this.fence.checkGroup(stream, group, input.consumer);
     const count = this.check.count(input.count);
     const waitMs = this.check.waitMs(input.waitMs);
     const from = input.from === '>' ? '>' : entryId(input.from, 'from');
@@ -279,8 +277,7 @@ export class ConsumeService {
    */
   async ack(stream: string, group: string, ids: readonly string[], consumer?: string): Promise<PerIdResult> {
     if (consumer !== undefined) return this.ackOwn(stream, group, consumer, ids);
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     return this.ackExact(stream, group, this.check.ids(ids));
   }
 
@@ -300,9 +297,7 @@ export class ConsumeService {
    * pending (and not owned), instead of being acked under its new holder.
    */
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(consumer);
+    this.fence.checkGroup(stream, group, consumer);
     const exact = this.check.ids(ids);
     return perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact));
   }
@@ -332,9 +327,7 @@ export class ConsumeService {
     ids: readonly string[],
     delayMs: number | null,
   ): Promise<PerIdResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(consumer);
+    this.fence.checkGroup(stream, group, consumer);
     const exact = this.check.ids(ids);
     const flags = await this.backend.scripts.setLease(stream, group, consumer, exact, delayMs, this.policies.defaults(stream).leaseMs);
     return perId(exact, flags);

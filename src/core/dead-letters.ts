@@ -56,9 +56,7 @@ export class DeadLetterService {
    * the stream is acked with nothing to copy (`deleted`).
    */
   async term(stream: string, group: string, ids: readonly string[], o: TermOptions = {}): Promise<TermResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    if (o.consumer !== undefined) this.fence.names.consumer(o.consumer);
+    this.fence.checkGroup(stream, group, o.consumer);
     const exact = this.check.ids(ids);
     const reason = termReason(o.reason ?? '');
     const { policies } = this;
@@ -77,8 +75,7 @@ export class DeadLetterService {
   }
 
   async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     const count = this.check.count(q.count);
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
@@ -107,8 +104,7 @@ export class DeadLetterService {
   }
 
   async redrive(stream: string, group: string, q: { ids?: readonly string[]; count?: number }): Promise<{ redriven: number; ids: string[] }> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);

@@ -76,8 +76,7 @@ export class PendingService {
   }
 
   async summary(stream: string, group: string): Promise<PendingSummary> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     return this.backend.commands.pendingSummary(stream, group);
   }
 
@@ -87,9 +86,7 @@ export class PendingService {
    * at most `count` entries of that size (no message data), so the budget applies here.
    */
   async entries(stream: string, group: string, q: PendingQuery): Promise<PendingPage> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    if (q.consumer !== undefined) this.fence.names.consumer(q.consumer);
+    this.fence.checkGroup(stream, group, q.consumer);
     const minIdleMs = q.minIdleMs === undefined ? undefined : nonNegativeInt(q.minIdleMs, 'minIdleMs');
     const start = rangeBound(q.start, 'start');
     const end = rangeBound(q.end, 'end');
@@ -109,9 +106,7 @@ export class PendingService {
   }
 
   async claim(stream: string, group: string, input: ClaimInput): Promise<ClaimResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(input.consumer);
+    this.fence.checkGroup(stream, group, input.consumer);
     const ids = this.check.ids(input.ids);
     const minIdleMs = nonNegativeInt(input.minIdleMs, 'minIdleMs');
     const optional = (value: number | undefined, path: string) => (value === undefined ? undefined : nonNegativeInt(value, path));
@@ -126,9 +121,7 @@ export class PendingService {
   }
 
   async autoclaim(stream: string, group: string, input: AutoClaimInput): Promise<AutoClaimResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(input.consumer);
+    this.fence.checkGroup(stream, group, input.consumer);
     const start = entryId(input.start, 'start');
     return this.backend.scripts.autoclaim(stream, group, input.consumer, {
       minIdleMs: nonNegativeInt(input.minIdleMs, 'minIdleMs'),
