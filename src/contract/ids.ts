@@ -7,6 +7,19 @@ import { GatewayError } from './errors.js';
  */
 
 const U64_MAX = 18446744073709551615n;
+
+/** The largest entry ID (nothing follows it) and the smallest (nothing precedes it). */
+export const LAST_ID = '18446744073709551615-18446744073709551615';
+const FIRST_ID = '0-1';
+
+/**
+ * Where a page of a range read continues: its last ID when the page `stopped` at its count
+ * or byte budget (more may follow), unless no entry can follow that ID in the read's
+ * direction; else null.
+ */
+export function nextAfter(last: string | undefined, stopped: boolean, reverse = false): string | null {
+  return last !== undefined && stopped && last !== (reverse ? FIRST_ID : LAST_ID) ? last : null;
+}
 const DIGITS = /^\d{1,20}$/;
 
 export interface StreamId {

@@ -121,9 +121,7 @@ export class ConsumeService {
     waiter?: string,
     ack: readonly string[] = [],
   ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(input.consumer);
+    this.fence.checkGroup(stream, group, input.consumer);
     const count = this.check.count(input.count);
     const waitMs = this.check.waitMs(input.waitMs);
     const from = input.from === '>' ? '>' : entryId(input.from, 'from');
@@ -236,29 +234,16 @@ export class ConsumeService {
         leaseWalk,
         firstChunk,
       });
-    const { fence } = this;
-    const hint = this.policies.deadLetterHint(stream, group);
-    // A key outside the fence is never even named to Redis. The stream itself stands in: the
-    // script ignores KEYS[3] when the group does not dead-letter (maxDeliveries 0), and
-    // otherwise answers DLQ with the real name, which is checked below.
-    let reply = await run(fence.allows(hint) ? hint : stream);
+    const reply = await this.policies.withDeadLetter(this.fence, stream, group, 'pull', run);
     if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
-    if (reply.status === 'DLQ') {
-      // The group's dead-letter stream changed (or was never seen): learn it, run again.
-      const actual = reply.deadLetterStream;
-      fence.assertDeadLetter(actual, group);
-      this.policies.remember(stream, group, actual);
-      reply = await run(actual);
-      // Changed again in between (a policy update racing this pull): a fault, not retried.
-      if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the pull');
-    }
     const { messages, deadLettered } = reply;
     if (messages.length > 0) {
       if (this.entryBytes.size >= ENTRY_BYTES_MAX && !this.entryBytes.has(stream)) this.entryBytes.clear();
       this.entryBytes.set(stream, Math.ceil(reply.packedBytes / messages.length));
     }
     if (deadLettered > 0) this.metrics.deadLettered.inc(deadLettered);
-    const redelivered = messages.filter((m) => (m.deliveryCount ?? 1) > 1).length;
+    let redelivered = 0;
+    for (const m of messages) if ((m.deliveryCount ?? 1) > 1) redelivered++;
     if (redelivered > 0) this.metrics.delivered.inc({ kind: 'redelivery' }, redelivered);
     if (messages.length > redelivered) this.metrics.delivered.inc({ kind: 'new' }, messages.length - redelivered);
     return { messages, topId: reply.topId, leaseMs: reply.leaseMs, acked: reply.acked };
@@ -292,8 +277,7 @@ export class ConsumeService {
    */
   async ack(stream: string, group: string, ids: readonly string[], consumer?: string): Promise<PerIdResult> {
     if (consumer !== undefined) return this.ackOwn(stream, group, consumer, ids);
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     return this.ackExact(stream, group, this.check.ids(ids));
   }
 
@@ -313,9 +297,7 @@ export class ConsumeService {
    * pending (and not owned), instead of being acked under its new holder.
    */
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(consumer);
+    this.fence.checkGroup(stream, group, consumer);
     const exact = this.check.ids(ids);
     return perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact));
   }
@@ -345,9 +327,7 @@ export class ConsumeService {
     ids: readonly string[],
     delayMs: number | null,
   ): Promise<PerIdResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(consumer);
+    this.fence.checkGroup(stream, group, consumer);
     const exact = this.check.ids(ids);
     const flags = await this.backend.scripts.setLease(stream, group, consumer, exact, delayMs, this.policies.defaults(stream).leaseMs);
     return perId(exact, flags);

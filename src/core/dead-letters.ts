@@ -9,6 +9,7 @@ import type { RangeReader } from './range-reader.js';
 import type { PolicyStore } from './policy.js';
 import type { Message, TermResult } from '../contract/types.js';
 import type { TermReply } from '../redis/scripts.js';
+import { termResult } from './per-id.js';
 
 export interface DeadLetterPage {
   readonly messages: Message[];
@@ -55,12 +56,10 @@ export class DeadLetterService {
    * the stream is acked with nothing to copy (`deleted`).
    */
   async term(stream: string, group: string, ids: readonly string[], o: TermOptions = {}): Promise<TermResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    if (o.consumer !== undefined) this.fence.names.consumer(o.consumer);
+    this.fence.checkGroup(stream, group, o.consumer);
     const exact = this.check.ids(ids);
     const reason = termReason(o.reason ?? '');
-    const { fence, policies } = this;
+    const { policies } = this;
     const run = (deadLetter: string): Promise<TermReply> =>
       this.backend.scripts.term(stream, group, deadLetter, {
         consumer: o.consumer ?? '',
@@ -68,38 +67,15 @@ export class DeadLetterService {
         defaultDeadLetter: policies.defaults(stream).deadLetterStream,
         ids: exact,
       });
-    // As a pull does: a key outside the fence is never named to Redis (the stream stands in,
-    // never a dead-letter stream); the script answers DLQ with the group's, checked here.
-    const hint = policies.deadLetterHint(stream, group);
-    let reply = await run(fence.allows(hint) ? hint : stream);
-    if (reply.status === 'DLQ') {
-      const actual = reply.deadLetterStream;
-      fence.assertDeadLetter(actual, group);
-      policies.remember(stream, group, actual);
-      reply = await run(actual);
-      if (reply.status === 'DLQ') throw new Error('the dead-letter stream of the group changed during the term');
-    }
+    const reply = await policies.withDeadLetter(this.fence, stream, group, 'term', run);
     if (reply.policyUnreadable) policies.unreadable.report(stream, group);
-    const notPending: string[] = [];
-    const notOwned: string[] = [];
-    const deleted: string[] = [];
-    let count = 0;
-    exact.forEach((id, i) => {
-      const flag = reply.flags[i];
-      if (flag === 1) count++;
-      else if (flag === 3) deleted.push(id);
-      else {
-        notPending.push(id);
-        if (flag === 2) notOwned.push(id);
-      }
-    });
-    if (count > 0) this.metrics.terminated.inc(count);
-    return notOwned.length === 0 ? { count, notPending, deleted } : { count, notPending, notOwned, deleted };
+    const result = termResult(exact, reply.flags);
+    if (result.count > 0) this.metrics.terminated.inc(result.count);
+    return result;
   }
 
   async list(stream: string, group: string, q: { count: number; after?: string }): Promise<DeadLetterPage> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     const count = this.check.count(q.count);
     // `after` = the largest ID would make an interval Redis refuses.
     let start = q.after === undefined ? '-' : rangeBound(`(${entryId(q.after, 'after')}`, 'start', 'after');
@@ -128,8 +104,7 @@ export class DeadLetterService {
   }
 
   async redrive(stream: string, group: string, q: { ids?: readonly string[]; count?: number }): Promise<{ redriven: number; ids: string[] }> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     if (q.ids !== undefined && q.count !== undefined) throw invalid('give ids or count, not both', 'ids');
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);

@@ -66,8 +66,7 @@ export class GroupService {
   }
 
   async updatePolicy(stream: string, group: string, patch: PolicyPatch): Promise<GroupInfo> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     validatePolicyPatch(stream, patch, this.fence.names);
     if (patch.deadLetterStream !== undefined) this.fence.assert(patch.deadLetterStream, 'deadLetterStream');
     const changes = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
@@ -92,15 +91,13 @@ export class GroupService {
   }
 
   async destroy(stream: string, group: string): Promise<void> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     await this.backend.scripts.destroyGroup(stream, group);
   }
 
   /** XGROUP SETID: an admin override with Redis semantics; leases do not block it. */
   async setPosition(stream: string, group: string, pos: PositionInput): Promise<GroupInfo> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     if ((pos.id === undefined) === (pos.timestampMs === undefined)) {
       throw invalid('position takes exactly one of id or timestampMs', 'id');
     }
@@ -112,24 +109,19 @@ export class GroupService {
   }
 
   async listConsumers(stream: string, group: string): Promise<ConsumerInfo[]> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     return this.backend.commands.consumers(stream, group);
   }
 
   /** Returns true when the consumer was created, false when it existed. */
   async createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(consumer);
+    this.fence.checkGroup(stream, group, consumer);
     return this.backend.commands.createConsumer(stream, group, consumer);
   }
 
   /** Deletes a consumer; with force its pending entries are dropped (XGROUP DELCONSUMER). */
   async deleteConsumer(stream: string, group: string, consumer: string, force: boolean): Promise<number> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(consumer);
+    this.fence.checkGroup(stream, group, consumer);
     return this.backend.scripts.deleteConsumer(stream, group, consumer, force);
   }
 }

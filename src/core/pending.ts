@@ -1,7 +1,7 @@
 import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
-import { entryId, rangeBound } from '../contract/ids.js';
+import { entryId, nextAfter, rangeBound } from '../contract/ids.js';
 import { LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { AutoClaimReply, ClaimReply } from '../redis/scripts.js';
 import type { PendingEntry, PendingSummary } from '../contract/types.js';
@@ -57,9 +57,6 @@ const pendingEntryBytes = (e: PendingEntry): number => e.id.length + Buffer.byte
 
 export type AutoClaimResult = AutoClaimReply;
 
-/** The largest entry ID: nothing follows it. */
-const LAST_ID = '18446744073709551615-18446744073709551615';
-
 /**
  * Pending inspection and explicit claims: exactly what Redis does, no lease rules; each reply
  * stops at STREAMGATE_MAX_RESPONSE_BYTES and says where to continue.
@@ -79,8 +76,7 @@ export class PendingService {
   }
 
   async summary(stream: string, group: string): Promise<PendingSummary> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
+    this.fence.checkGroup(stream, group);
     return this.backend.commands.pendingSummary(stream, group);
   }
 
@@ -90,9 +86,7 @@ export class PendingService {
    * at most `count` entries of that size (no message data), so the budget applies here.
    */
   async entries(stream: string, group: string, q: PendingQuery): Promise<PendingPage> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    if (q.consumer !== undefined) this.fence.names.consumer(q.consumer);
+    this.fence.checkGroup(stream, group, q.consumer);
     const minIdleMs = q.minIdleMs === undefined ? undefined : nonNegativeInt(q.minIdleMs, 'minIdleMs');
     const start = rangeBound(q.start, 'start');
     const end = rangeBound(q.end, 'end');
@@ -108,15 +102,11 @@ export class PendingService {
       }
     }
     const entries = kept === found.length ? found : found.slice(0, kept);
-    const last = entries.at(-1)?.id;
-    const more = last !== undefined && (kept < found.length || found.length === count) && last !== LAST_ID;
-    return { entries, next: more ? last : null };
+    return { entries, next: nextAfter(entries.at(-1)?.id, kept < found.length || found.length === count) };
   }
 
   async claim(stream: string, group: string, input: ClaimInput): Promise<ClaimResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(input.consumer);
+    this.fence.checkGroup(stream, group, input.consumer);
     const ids = this.check.ids(input.ids);
     const minIdleMs = nonNegativeInt(input.minIdleMs, 'minIdleMs');
     const optional = (value: number | undefined, path: string) => (value === undefined ? undefined : nonNegativeInt(value, path));
@@ -131,9 +121,7 @@ export class PendingService {
   }
 
   async autoclaim(stream: string, group: string, input: AutoClaimInput): Promise<AutoClaimResult> {
-    this.fence.check(stream);
-    this.fence.names.group(group);
-    this.fence.names.consumer(input.consumer);
+    this.fence.checkGroup(stream, group, input.consumer);
     const start = entryId(input.start, 'start');
     return this.backend.scripts.autoclaim(stream, group, input.consumer, {
       minIdleMs: nonNegativeInt(input.minIdleMs, 'minIdleMs'),

@@ -1,6 +1,8 @@
 import type { Backend } from '../redis/backend.js';
+import type { Fence } from './access/fence.js';
 import type { PolicyDefaults } from './config.js';
 import { invalid } from '../contract/errors.js';
+import { nonNegativeInt } from '../contract/limits.js';
 import { keys } from '../redis/keys.js';
 import { NameRules } from '../contract/names.js';
 import type { GroupPolicy } from '../contract/types.js';
@@ -30,16 +32,8 @@ export type PolicyPatch = Partial<GroupPolicy>;
 /** Throws VALIDATION_FAILED unless every given field is within the contract's limits. */
 export function validatePolicyPatch(stream: string, patch: PolicyPatch, names: NameRules = new NameRules()): void {
   const { leaseMs, maxDeliveries, deadLetterStream, reapIdleMs, minBackoffMs, maxBackoffMs } = patch;
-  if (leaseMs !== undefined) {
-    if (!Number.isInteger(leaseMs) || (leaseMs !== 0 && (leaseMs < LEASE_MIN_MS || leaseMs > LEASE_MAX_MS))) {
-      throw invalid(`leaseMs must be 0 or an integer from ${LEASE_MIN_MS} to ${LEASE_MAX_MS}`, 'leaseMs');
-    }
-  }
-  if (maxDeliveries !== undefined) {
-    if (!Number.isInteger(maxDeliveries) || maxDeliveries < 0 || maxDeliveries > MAX_DELIVERIES_MAX) {
-      throw invalid(`maxDeliveries must be an integer from 0 to ${MAX_DELIVERIES_MAX}`, 'maxDeliveries');
-    }
-  }
+  if (leaseMs !== undefined) zeroOrRange(leaseMs, 'leaseMs', LEASE_MIN_MS, LEASE_MAX_MS);
+  if (maxDeliveries !== undefined) nonNegativeInt(maxDeliveries, 'maxDeliveries', MAX_DELIVERIES_MAX);
   if (deadLetterStream !== undefined) {
     const problem = names.streamProblem(deadLetterStream);
     if (problem) throw invalid(`deadLetterStream ${problem}`, 'deadLetterStream');
@@ -48,20 +42,22 @@ export function validatePolicyPatch(stream: string, patch: PolicyPatch, names: N
     }
   }
   if (reapIdleMs !== undefined) {
-    if (!Number.isInteger(reapIdleMs) || (reapIdleMs !== 0 && (reapIdleMs < REAP_IDLE_MIN_MS || reapIdleMs > REAP_IDLE_MAX_MS))) {
-      throw invalid(`reapIdleMs must be 0 or an integer from ${REAP_IDLE_MIN_MS} to ${REAP_IDLE_MAX_MS}`, 'reapIdleMs');
-    }
+    zeroOrRange(reapIdleMs, 'reapIdleMs', REAP_IDLE_MIN_MS, REAP_IDLE_MAX_MS);
     // Both given: the pair is checked here, before any existence check. Otherwise the
     // stored half is only known in Redis, where updatePolicy-3 checks the merged policy.
     if (leaseMs !== undefined) checkReapAgainstLease(reapIdleMs, leaseMs);
   }
-  for (const [name, v] of [['minBackoffMs', minBackoffMs], ['maxBackoffMs', maxBackoffMs]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > BACKOFF_MAX_MS)) {
-      throw invalid(`${name} must be an integer from 0 to ${BACKOFF_MAX_MS}`, name);
-    }
-  }
+  if (minBackoffMs !== undefined) nonNegativeInt(minBackoffMs, 'minBackoffMs', BACKOFF_MAX_MS);
+  if (maxBackoffMs !== undefined) nonNegativeInt(maxBackoffMs, 'maxBackoffMs', BACKOFF_MAX_MS);
   // Both given: checked here; else updatePolicy-3 checks the merged pair (sg_check_backoff).
   if (minBackoffMs !== undefined && maxBackoffMs !== undefined) checkBackoff(minBackoffMs, maxBackoffMs);
+}
+
+/** 0 (off), or an integer from `min` to `max`. */
+function zeroOrRange(value: number, path: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || (value !== 0 && (value < min || value > max))) {
+    throw invalid(`${path} must be 0 or an integer from ${min} to ${max}`, path);
+  }
 }
 
 /** minBackoffMs ≤ maxBackoffMs (same rule, same words, as sg_check_backoff in the Lua prelude). */
@@ -130,7 +126,7 @@ export interface PolicyLogger {
 }
 
 /** Shortest time between two warnings about the same group's unreadable policy. */
-export const UNREADABLE_WARN_INTERVAL_MS = 60_000;
+const UNREADABLE_WARN_INTERVAL_MS = 60_000;
 
 /**
  * Tells about unreadable stored policies: a metric at every read that found one, a warning
@@ -239,4 +235,38 @@ export class PolicyStore {
     if (this.deadLetterHints.size >= HINT_CACHE_MAX) this.deadLetterHints.clear();
     this.deadLetterHints.set(`${stream}\u0000${group}`, deadLetterStream);
   }
+
+  /**
+   * Runs a script that may write to the group's dead-letter stream (pull-5, term-4) with its
+   * remembered name. A key outside the fence is never even named to Redis: the stream itself
+   * stands in (never a dead-letter stream; the script ignores it when it writes none, else
+   * answers DLQ). On DLQ (the name changed, or was never seen) the real name is checked
+   * against the fence, remembered, and the script runs again once; DLQ again (a policy update
+   * racing this `verb`) is a fault, not retried.
+   */
+  async withDeadLetter<R extends { readonly status: string }>(
+    fence: Fence,
+    stream: string,
+    group: string,
+    verb: string,
+    run: (deadLetter: string) => Promise<R>,
+  ): Promise<Exclude<R, DeadLetterMoved>> {
+    const hint = this.deadLetterHint(stream, group);
+    const first = await run(fence.allows(hint) ? hint : stream);
+    if (!isMoved(first)) return first as Exclude<R, DeadLetterMoved>;
+    const actual = first.deadLetterStream;
+    fence.assertDeadLetter(actual, group);
+    this.remember(stream, group, actual);
+    const again = await run(actual);
+    if (isMoved(again)) throw new Error(`the dead-letter stream of the group changed during the ${verb}`);
+    return again as Exclude<R, DeadLetterMoved>;
+  }
 }
+
+/** A script's answer that the group's dead-letter stream is not the key it was given. */
+interface DeadLetterMoved {
+  readonly status: 'DLQ';
+  readonly deadLetterStream: string;
+}
+
+const isMoved = (reply: { readonly status: string }): reply is DeadLetterMoved => reply.status === 'DLQ';

@@ -1,5 +1,6 @@
 import type { Backend } from '../redis/backend.js';
 import { type Limits, entryBytes } from '../contract/limits.js';
+import { LAST_ID } from '../contract/ids.js';
 import type { Message } from '../contract/types.js';
 
 /** A range read bounded by bytes: it stops after the entry whose bytes reach `budget`. */
@@ -19,12 +20,11 @@ export interface BoundedPage {
 }
 
 /** Entries the first, plain XRANGE asks for at most: a page of the default size (100) in one round trip. */
-export const NATIVE_FIRST = 100;
+const NATIVE_FIRST = 100;
 /** How many times the budget the first XRANGE may fetch when every entry is as large as the message limit. */
 const FIRST_OVER_BUDGET = 64;
 /** Streams whose large entries are remembered (the oldest is forgotten first). */
 const REMEMBERED = 1024;
-const LAST_ID = '18446744073709551615-18446744073709551615';
 
 /**
  * Range reads (XRANGE / XREVRANGE) that stop after the entry whose bytes (ID, field names,

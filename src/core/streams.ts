@@ -3,7 +3,7 @@ import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { invalid } from '../contract/errors.js';
-import { entryId, publishId, rangeBound } from '../contract/ids.js';
+import { entryId, nextAfter, publishId, rangeBound } from '../contract/ids.js';
 import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { RangeReader } from './range-reader.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
@@ -61,10 +61,6 @@ export interface TrimResult {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** The largest entry ID (nothing follows it) and the smallest (nothing precedes it). */
-const LAST_ID = '18446744073709551615-18446744073709551615';
-const FIRST_ID = '0-1';
-
 /** Longest SCAN MATCH pattern a stream listing takes (the REST schema says the same). */
 export const MATCH_MAX_LENGTH = 1024;
 
@@ -117,9 +113,7 @@ export class StreamService {
     const budget = this.config.limits.maxResponseBytes;
     const { messages, cut } = await this.ranges.read(stream, { start, end, count, reverse: q.reverse, budget });
     if (messages.length === 0) await this.backend.assertStream(stream);
-    const last = messages.at(-1)?.id;
-    const more = last !== undefined && (cut || messages.length === count) && !(q.reverse ? last === FIRST_ID : last === LAST_ID);
-    return { messages, next: more ? last : null };
+    return { messages, next: nextAfter(messages.at(-1)?.id, cut || messages.length === count, q.reverse) };
   }
 
   async deleteMessage(stream: string, id: string): Promise<number> {

@@ -57,6 +57,16 @@ export class Fence {
     this.assert(stream, what);
   }
 
+  /**
+   * A group's request: `check(stream)`, then the group name and, when given, the consumer
+   * name (VALIDATION_FAILED), in that order.
+   */
+  checkGroup(stream: string, group: string, consumer?: string): void {
+    this.check(stream);
+    this.names.group(group);
+    if (consumer !== undefined) this.names.consumer(consumer);
+  }
+
   /** The one pattern SCAN can use as MATCH to skip the rest of the keyspace, if there is one. */
   get scanPattern(): string | undefined {
     return !this.allowsAll && this.patterns.length === 1 ? this.patterns[0] : undefined;
