@@ -11,6 +11,7 @@ import { withPullRequestCodec } from './pull-request-codec.js';
 import { withUndecodableRequests } from './decoding.js';
 import { SERVICE_NAME, loadProto } from './proto.js';
 import { contractStatusCodes } from './status.js';
+import { capConnections } from '../core/connection-cap.js';
 import { streamGatewayHandlers } from './service.js';
 import { ActiveStreams } from './streaming-pull.js';
 
@@ -85,7 +86,7 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     server.bindAsync(`${host}:${opts.port}`, creds.credentials, (err, p) => (err ? reject(err) : resolve(p))),
   );
 
-  capConnections(server, opts.maxConnections ?? 0, opts.logger);
+  capGrpcConnections(server, opts.maxConnections ?? 0, opts.logger);
 
   let stopping: Promise<void> | null = null;
   const shutdown = async (timeoutMs: number) => {
@@ -129,27 +130,12 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
  * which it keeps in its private `http2Servers`: test/grpc/connections.test.ts fails if an
  * upgrade moves them, rather than a deployment losing its cap without a word.
  */
-function capConnections(server: Server, max: number, logger: Logger): void {
+function capGrpcConnections(server: Server, max: number, logger: Logger): void {
   if (max <= 0) return;
   const servers = (server as unknown as { http2Servers?: Map<NetServer, unknown> }).http2Servers;
   if (!(servers instanceof Map)) {
     logger.warn('grpc-js keeps its HTTP/2 servers elsewhere: STREAMGATE_MAX_CONNECTIONS does not cap gRPC connections');
     return;
   }
-  let dropped = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const report = (): void => {
-    timer = undefined;
-    if (dropped === 0) return;
-    logger.warn({ dropped, maxConnections: max }, 'connections refused: the gRPC server holds STREAMGATE_MAX_CONNECTIONS');
-    dropped = 0;
-    timer = setTimeout(report, 10_000).unref();
-  };
-  for (const h2 of servers.keys()) {
-    h2.maxConnections = max;
-    h2.on('drop', () => {
-      dropped++;
-      if (timer === undefined) report();
-    });
-  }
+  capConnections(servers.keys(), max, 'gRPC', logger);
 }

@@ -8,7 +8,8 @@ import type { Core } from '../core/core.js';
 import { GatewayError } from '../contract/errors.js';
 import { registerAuth } from './auth.js';
 import { registerRateLimit } from './rate-limit.js';
-import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, capConnections, serverTimeouts } from './connections.js';
+import { capConnections } from '../core/connection-cap.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, serverTimeouts } from './connections.js';
 import type { RouteContext } from './context.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerHttpMetrics } from './metrics.js';
@@ -75,7 +76,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     clientErrorHandler: answerClientError,
   });
   registerRawAnswers(app);
-  capConnections(app.server, connections.maxConnections, deps.logger || undefined);
+  capConnections([app.server], connections.maxConnections, 'REST', deps.logger || undefined);
   registerJsonBodyParser(app, core.config.limits);
   app.setValidatorCompiler(off.has('validation') ? () => (value) => ({ value }) : validatorCompiler);
   // Responses are built by our handlers from typed core results; the response schemas

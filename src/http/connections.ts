@@ -1,6 +1,3 @@
-import type { Server } from 'node:net';
-import type { FastifyBaseLogger } from 'fastify';
-
 /**
  * The REST server's time limits and connection cap, each chosen on purpose (docs/api.md
  * "Connections"). Node's defaults are not enough: Fastify turns Node's request timeout off,
@@ -56,30 +53,3 @@ export function serverTimeouts(limits: ConnectionLimits) {
   };
 }
 
-/** How often the count of refused connections is logged, at most. */
-const DROP_LOG_INTERVAL_MS = 10_000;
-
-/**
- * Caps the open connections at `max` (node:net's maxConnections): a connection over the cap
- * is closed as soon as it is accepted, before any byte is read (there is no request yet to
- * answer), and the refusals are logged at warn, at most every 10 s. Clients see the
- * connection closed and retry later; the connections already open are not affected.
- */
-export function capConnections(server: Server, max: number, logger: FastifyBaseLogger | undefined): void {
-  if (max <= 0) return;
-  server.maxConnections = max;
-  let dropped = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const report = () => {
-    timer = undefined;
-    if (dropped === 0) return;
-    logger?.warn({ dropped, maxConnections: max }, 'connections refused: the REST server holds STREAMGATE_MAX_CONNECTIONS');
-    dropped = 0;
-    timer = setTimeout(report, DROP_LOG_INTERVAL_MS).unref();
-  };
-  server.on('drop', () => {
-    dropped++;
-    if (timer === undefined) report();
-  });
-  server.on('close', () => clearTimeout(timer));
-}
