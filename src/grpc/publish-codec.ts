@@ -3,7 +3,8 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { InputPair } from '../contract/limits.js';
 import type { PublishRequest__Output } from './generated/streamgate/v1/PublishRequest.js';
 import type { TrimSpec__Output } from './generated/streamgate/v1/TrimSpec.js';
-import { BAIL, WireReader, fastOrReference, sameBytes, text } from './wire-reader.js';
+import { sameRange } from '../contract/packed-message.js';
+import { BAIL, WireReader, fastOrReference, text } from './wire-reader.js';
 import { utf8Length, varintSize, writeString, writeVarint } from './wire-writer.js';
 
 /**
@@ -74,7 +75,7 @@ class Names {
 
   at(k: number, start: number, end: number): string {
     const len = end - start;
-    if (k < this.str.length && this.len[k] === len && sameBytes(this.buf, this.start[k]!, start, len)) return this.str[k]!;
+    if (k < this.str.length && sameRange(this.buf, this.start[k]!, this.start[k]! + this.len[k]!, start, end)) return this.str[k]!;
     const s = text(this.buf, start, end);
     this.start[k] = start;
     this.len[k] = len;

@@ -165,11 +165,6 @@ export const strictDeserializer =
   (bytes: Buffer): T =>
     deserialize(strictStrings(bytes));
 
-/** True when bytes [a, a + len) and [b, b + len) of `buf` are the same. */
-export function sameBytes(buf: Buffer, a: number, b: number, len: number): boolean {
-  for (let i = 0; i < len; i++) if (buf[a + i] !== buf[b + i]) return false;
-  return true;
-}
 
 /**
  * A request deserializer that reads with `fast` and, where it bails (input that is not plain
