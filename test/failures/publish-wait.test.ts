@@ -36,7 +36,8 @@ const replicaOnline = () =>
   until(async () => /slave0:.*state=online/.test(await direct.info('replication')), 15_000, 'the replica online');
 
 beforeAll(async () => {
-  primary = await startRedis();
+  // The replica's full sync (at start and after its restart) begins at once, not after 5 s.
+  primary = await startRedis(['--repl-diskless-sync-delay', '0']);
   replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port), '--enable-debug-command', 'yes']);
   direct = new Redis(primary.url);
   await replicaOnline();

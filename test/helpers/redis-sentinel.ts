@@ -11,7 +11,8 @@ import { type TestRedis, startRedis } from './redis-server.js';
  * (quorum 2) monitoring it as `name`, from Debian's redis-server (`--sentinel`). Every
  * process is a child stopped by PID (`stop()`), its folder removed. `down-after-milliseconds`
  * is 1000 and `failover-timeout` 5000, so a killed primary's replica is promoted within a
- * few seconds.
+ * few seconds. `startSentinel` resolves once the replica is in sync and every sentinel knows
+ * the replica and the other two.
  */
 export interface TestSentinel {
   /** The master name the sentinels monitor. */
@@ -46,9 +47,11 @@ export async function startSentinel(options: SentinelOptions = {}): Promise<Test
     await Promise.all(started.map((s) => s.stop()));
   };
   try {
-    const primary = await startRedis();
+    // A (re)joining replica's full sync starts at once, not after the default 5 s (either node may be primary).
+    const fastSync = ['--repl-diskless-sync-delay', '0'];
+    const primary = await startRedis(fastSync);
     started.push(primary);
-    const replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port)]);
+    const replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port), ...fastSync]);
     started.push(replica);
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -93,6 +96,16 @@ export async function startSentinel(options: SentinelOptions = {}): Promise<Test
         const [host, port] = (await r.call('SENTINEL', 'get-master-addr-by-name', name)) as [string, string];
         return `${host}:${port}`;
       });
+    await until(async () => {
+      const r = new Redis(primary.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      r.on('error', () => undefined);
+      try {
+        await r.connect();
+        return /slave0:.*state=online/.test(await r.info('replication'));
+      } finally {
+        r.disconnect();
+      }
+    }, 20_000);
     // Ready once every sentinel knows the replica and the two other sentinels (hello
     // messages every 2 s): a failover needs both.
     await until(async () => {
