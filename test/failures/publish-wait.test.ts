@@ -208,6 +208,11 @@ describe('a write that reaches a replica (a demoted primary)', () => {
       // READONLY drops the connection (with Sentinel the next one asks for the new primary).
       await until(() => changes.includes(false), 3000, 'the connection dropped');
       await until(() => changes.at(-1) === true, 3000, 'the connection made again');
+      // The script path (a keyed batch) is refused the same way.
+      const b = await restPublish(t, s, batch, uniq('key'));
+      expect(b.status).toBe(503);
+      expect(b.body.outcome).toBe('not_written');
+      expect(b.body.detail).toMatch(/READONLY/);
     } finally {
       await t.close();
     }
