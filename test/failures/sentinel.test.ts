@@ -142,6 +142,20 @@ describe('Sentinel failover', () => {
     expect(gPull.code).toBeUndefined();
     expect(gPull.res?.messages.length).toBe(5);
 
+    // A waiting pull is woken through the watcher's connection, which followed too.
+    expect((await rest('POST', `/v1/streams/${enc(s)}/groups`, { group: 'w', start: '$' })).status).toBe(201);
+    const waiting = rest('POST', `/v1/streams/${enc(s)}/groups/w/pull`, { consumer: 'c', count: 1, waitMs: 8000 });
+    await until(async () => {
+      const text = await (await fetch(`${gw.httpUrl}/metrics`)).text();
+      return /^streamgate_waiting_pulls [1-9]/m.test(text);
+    }, 5000, 'the pull waiting');
+    const woke = await restPublish(s, 2000);
+    expect(woke.status).toBe(201);
+    const got = await waiting;
+    expect(got.status).toBe(200);
+    expect((got.body.messages as Array<{ id: string }>).map((m) => m.id)).toEqual(woke.body.ids);
+    expect(got.ms).toBeLessThan(6000);
+
     // Every publish acknowledged before the kill is on the new primary.
     const ids = new Set<string>();
     let start = '-';
