@@ -103,7 +103,11 @@ export class StreamService {
     const only = messages.length === 1 && trim === null && idem === undefined ? messages[0] : undefined;
     if (only !== undefined) {
       const id = await this.backend.commands.xadd(stream, only.id, only.pairs);
-      if (id !== null) return this.wait === null ? { ids: [id], replayed: false } : this.replicated(stream, { ids: [id], replayed: false }, this.wait);
+      if (id !== null) {
+        const result = { ids: [id], replayed: false };
+        // STREAMGATE_PUBLISH_WAIT_REPLICAS 0 (the default): answered at once, as before.
+        return this.wait === null ? result : this.replicated(stream, result, this.wait);
+      }
     }
     const idempotency = idem === undefined ? undefined : { key: idem, requestHash: requestHash(messages, trim) };
     const written = this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec });

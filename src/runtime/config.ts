@@ -322,7 +322,7 @@ export function loadConfig(env: EnvInput): Config {
     }),
     redisCommandTimeoutMs: e.STREAMGATE_REDIS_COMMAND_TIMEOUT_MS,
     redisSentinel: sentinelOf(e),
-    publishWait: { replicas: e.STREAMGATE_PUBLISH_WAIT_REPLICAS, timeoutMs: e.STREAMGATE_PUBLISH_WAIT_TIMEOUT_MS },
+    publishWait: Object.freeze({ replicas: e.STREAMGATE_PUBLISH_WAIT_REPLICAS, timeoutMs: e.STREAMGATE_PUBLISH_WAIT_TIMEOUT_MS }),
     authFile: e.STREAMGATE_AUTH_FILE,
     streams: Object.freeze([...e.STREAMGATE_STREAMS]),
     allowAnonymous: e.STREAMGATE_ALLOW_ANONYMOUS,

@@ -119,9 +119,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       redisUrl = embedded.socket;
     } else {
       logger.info({ url: scrubSecrets(redisUrl) }, 'using Redis at REDIS_URL');
-      if (config.redisTls.insecure) {
-        logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
-      }
+    }
+    // Only with a rediss:// REDIS_URL (config.ts), with or without Sentinel.
+    if (config.redisTls.insecure) {
+      logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
     }
     // Read here, so a bad file fails startup with its variable and path.
     const redisTls = redisUrl !== undefined && isTlsRedisUrl(redisUrl) ? redisTlsOptions(config.redisTls) : undefined;
