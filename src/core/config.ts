@@ -33,6 +33,11 @@ export interface CoreConfig {
   /** 0: this instance never reaps. */
   readonly reapIntervalMs: number;
   readonly redisCommandTimeoutMs: number;
+  /**
+   * STREAMGATE_PUBLISH_WAIT_REPLICAS / _TIMEOUT_MS: a publish is answered only once WAIT
+   * confirms `replicas` replicas have it (absent or 0: no wait).
+   */
+  readonly publishWait?: { readonly replicas: number; readonly timeoutMs: number };
   /** API keys file; undefined: auth off. */
   readonly authFile: string | undefined;
   /** The keyspace fence: stream-name globs. */

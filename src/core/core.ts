@@ -3,7 +3,7 @@ import { AccessControl } from './access/access.js';
 import { Admission } from './admission.js';
 import type { CoreConfig } from './config.js';
 import { type ConnectionListener, DISCONNECT_TIMEOUT_MS } from '../redis/connection.js';
-import { openRedis } from '../redis/client.js';
+import { type SentinelTarget, openRedis } from '../redis/client.js';
 import { ConsumeService, leaseWalkOf } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
@@ -66,11 +66,13 @@ export interface CoreOptions {
   readonly logger?: ReaperLogger;
   /** TLS options of the Redis connection, for a rediss:// URL (the runtime reads the files). */
   readonly redisTls?: ConnectionOptions;
+  /** Sentinel mode: the sentinels to ask for the primary (REDIS_URL then gives only password, db, TLS). */
+  readonly redisSentinel?: SentinelTarget | null;
 }
 
 const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
 
-export function createCore(config: CoreConfig, redisUrl: string, options: CoreOptions = {}): Core {
+export function createCore(config: CoreConfig, redisUrl: string | undefined, options: CoreOptions = {}): Core {
   const metrics = options.metrics ?? createCoreMetrics();
   const access = options.access ?? AccessControl.fromConfig(config);
   const logger = options.logger ?? quiet;
@@ -78,6 +80,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
   const redis = openRedis(redisUrl, {
     commandTimeoutMs: config.redisCommandTimeoutMs,
     tls: options.redisTls,
+    sentinel: options.redisSentinel ?? null,
     guard: fence,
     onError: (code) => metrics.redisErrors.inc({ code }),
     watchConnections: config.watchConnections,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Fence } from './access/fence.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
-import { invalid } from '../contract/errors.js';
+import { BackendUnavailable, invalid, messageOf } from '../contract/errors.js';
 import { entryId, nextAfter, publishId, rangeBound } from '../contract/ids.js';
 import { type InputPair, LimitChecks, nonNegativeInt } from '../contract/limits.js';
 import type { RangeReader } from './range-reader.js';
@@ -64,8 +64,16 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Longest SCAN MATCH pattern a stream listing takes (the REST schema says the same). */
 export const MATCH_MAX_LENGTH = 1024;
 
+/** STREAMGATE_PUBLISH_WAIT_REPLICAS (more than 0) and STREAMGATE_PUBLISH_WAIT_TIMEOUT_MS. */
+interface PublishWait {
+  readonly replicas: number;
+  readonly timeoutMs: number;
+}
+
 export class StreamService {
   private readonly check: LimitChecks;
+  /** null: a publish is answered as soon as the primary has it (the default). */
+  private readonly wait: PublishWait | null;
 
   constructor(
     private readonly backend: Backend,
@@ -74,6 +82,7 @@ export class StreamService {
     private readonly ranges: RangeReader,
   ) {
     this.check = new LimitChecks(config.limits);
+    this.wait = config.publishWait !== undefined && config.publishWait.replicas > 0 ? config.publishWait : null;
   }
 
   async publish(stream: string, input: PublishInput): Promise<PublishResult> {
@@ -94,10 +103,36 @@ export class StreamService {
     const only = messages.length === 1 && trim === null && idem === undefined ? messages[0] : undefined;
     if (only !== undefined) {
       const id = await this.backend.commands.xadd(stream, only.id, only.pairs);
-      if (id !== null) return { ids: [id], replayed: false };
+      if (id !== null) {
+        const result = { ids: [id], replayed: false };
+        // STREAMGATE_PUBLISH_WAIT_REPLICAS 0 (the default): answered at once, as before.
+        return this.wait === null ? result : this.replicated(stream, result, this.wait);
+      }
     }
     const idempotency = idem === undefined ? undefined : { key: idem, requestHash: requestHash(messages, trim) };
-    return this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec });
+    const written = this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec });
+    const wait = this.wait;
+    return wait === null ? written : written.then((result) => this.replicated(stream, result, wait));
+  }
+
+  /**
+   * `result` once WAIT confirms `wait.replicas` replicas have the publish (a replayed one
+   * too: WAIT covers every write of the connection). Otherwise the publish is on the
+   * primary only and a failover may lose it: BACKEND_UNAVAILABLE, outcome unknown, so the
+   * client retries with its Idempotency-Key (which answers the same IDs if they survive).
+   */
+  private async replicated(stream: string, result: PublishResult, wait: PublishWait): Promise<PublishResult> {
+    let count: number;
+    try {
+      count = await this.backend.commands.waitReplicas(stream, wait.replicas, wait.timeoutMs);
+    } catch (err) {
+      // Whatever stopped the WAIT (the connection, a demoted primary...), the write happened.
+      throw notReplicated(`the replicas could not be asked (${messageOf(err)})`, err);
+    }
+    if (count < wait.replicas) {
+      throw notReplicated(`only ${count} of ${wait.replicas} replicas confirmed it within ${wait.timeoutMs} ms`);
+    }
+    return result;
   }
 
   /**
@@ -205,4 +240,14 @@ function requestHash(
     }
   }
   return h.digest('hex');
+}
+
+/** A publish the primary answered but the replicas did not confirm (STREAMGATE_PUBLISH_WAIT_REPLICAS). */
+function notReplicated(why: string, cause?: unknown): BackendUnavailable {
+  return new BackendUnavailable(
+    'unknown',
+    `the publish reached the Redis primary but ${why}: a failover may lose it. Retrying with the same Idempotency-Key is safe ` +
+      '(it returns the first ids if the messages were kept); a retry without one may publish them twice',
+    { cause },
+  );
 }

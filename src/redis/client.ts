@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
-import { type ConnectionListener, ConnectionState, commandConnectionOptions } from './connection.js';
+import { CONNECT_TIMEOUT_MS, type ConnectionListener, ConnectionState, RECONNECT_MAX_MS, commandConnectionOptions } from './connection.js';
 import { StreamWatcher } from './watcher.js';
 import type { LeaseWalk } from './scripts.js';
 
@@ -21,8 +21,21 @@ export interface RedisAdapter {
   close(quitWaitMs: number): Promise<void>;
 }
 
+/**
+ * Sentinel mode: the sentinels to ask for the current primary, at start and on every
+ * reconnection (a failover is handled like an outage: fail fast, reconnect by itself).
+ */
+export interface SentinelTarget {
+  readonly sentinels: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /** The master name the sentinels monitor. */
+  readonly name: string;
+  readonly password: string | null;
+}
+
 export interface RedisAdapterOptions {
   readonly commandTimeoutMs: number;
+  /** Set: `url` gives only the data nodes' password, db and TLS; the sentinels name the primary. */
+  readonly sentinel?: SentinelTarget | null;
   /** ioredis `tls` options, for a rediss:// URL (built by the runtime from its files). */
   readonly tls?: ConnectionOptions;
   readonly guard: StreamGuard;
@@ -34,10 +47,12 @@ export interface RedisAdapterOptions {
   readonly leaseWalk: LeaseWalk;
 }
 
-export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapter {
+export function openRedis(url: string | undefined, options: RedisAdapterOptions): RedisAdapter {
   // The watcher's connections are duplicates of this one, so they inherit its TLS options.
-  const connectionOptions = commandConnectionOptions(options.commandTimeoutMs);
-  const redis = new Redis(url, options.tls ? { ...connectionOptions, tls: options.tls } : connectionOptions);
+  let connectionOptions = commandConnectionOptions(options.commandTimeoutMs);
+  if (options.tls) connectionOptions = { ...connectionOptions, tls: options.tls };
+  if (options.sentinel) connectionOptions = { ...connectionOptions, ...sentinelOptions(options.sentinel, options.tls !== undefined) };
+  const redis = url === undefined ? new Redis(connectionOptions) : new Redis(url, connectionOptions);
   redis.on('error', () => {
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
   });
@@ -80,5 +95,28 @@ export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapt
       }
       redis.disconnect();
     },
+  };
+}
+
+/**
+ * ioredis's Sentinel options: each (re)connection asks the sentinels, in turn, for the
+ * primary of `name`, and checks the node it reaches is a master (`role`, ioredis's default),
+ * trying again when it is not. `failoverDetector` also subscribes to the sentinels'
+ * +switch-master, so a failover that leaves the old primary alive (demoted to a replica)
+ * moves the connection at once instead of at its first READONLY (connection.ts).
+ */
+function sentinelOptions(target: SentinelTarget, dataTls: boolean): RedisOptions {
+  return {
+    sentinels: target.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    name: target.name,
+    sentinelPassword: target.password ?? undefined,
+    failoverDetector: true,
+    // TLS to the primary (rediss:// REDIS_URL): ioredis ignores `tls` in Sentinel mode without
+    // this. The sentinels are reached in plaintext (no `sentinelTLS`).
+    enableTLSForSentinelMode: dataTls,
+    // A sentinel that accepts the connection and then never answers must not stall reconnection.
+    sentinelCommandTimeout: CONNECT_TIMEOUT_MS,
+    // The sentinels are asked again at most this long apart while none answers.
+    sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 50, RECONNECT_MAX_MS),
   };
 }

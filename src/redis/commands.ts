@@ -3,6 +3,7 @@ import type { Backend } from './backend.js';
 import { keySlot, keys } from './keys.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull, strings } from './reply.js';
 import { replyPrefix } from './redis-errors.js';
+import { ReplicaWait } from './replica-wait.js';
 import { publishFailure } from './unavailable.js';
 import type { InputPair } from '../contract/limits.js';
 import type {
@@ -38,10 +39,24 @@ export interface PendingRange {
 const MAX_SLOT = 16383;
 
 export class Commands {
+  private readonly replicaWait: ReplicaWait;
+
   constructor(
     private readonly backend: Backend,
     private readonly redis: Redis,
-  ) {}
+  ) {
+    this.replicaWait = new ReplicaWait((replicas, timeoutMs) => redis.call('WAIT', replicas, timeoutMs).then(int));
+  }
+
+  /**
+   * WAIT `replicas` `timeoutMs` after a write to `stream` has been answered: how many
+   * replicas have it (and every earlier write of the connection). Sent on the connection
+   * that carried the write (the one command connection; in Cluster mode, the master owning
+   * the stream's slot), joined with the other publishes' (replica-wait.ts).
+   */
+  waitReplicas(stream: string, replicas: number, timeoutMs: number): Promise<number> {
+    return this.backend.call(stream, () => this.replicaWait.wait(replicas, timeoutMs));
+  }
 
   /**
    * XADD of one entry, creating the stream (no NOMKSTREAM): the publish fast path of

@@ -22,7 +22,9 @@ import { notConnected } from './unavailable.js';
  *   so the request's answer comes from Backend.call's own deadline, started when it is
  *   asked; this one still frees the command inside ioredis.
  * - `retryStrategy`: reconnect forever, at most `RECONNECT_MAX_MS` apart, so everything
- *   recovers by itself when Redis returns.
+ *   recovers by itself when Redis returns (with Sentinel, each attempt asks the sentinels
+ *   for the current primary: a failover is one more outage).
+ * - `reconnectOnError`: a READONLY reply (a demoted primary) drops and remakes the connection.
  * - Connected at start (not lazily): the first request need not pay for the connection,
  *   and /readyz tells the truth from the start. The gateway starts even when Redis is down.
  */
@@ -45,6 +47,12 @@ export function commandConnectionOptions(commandTimeoutMs: number): RedisOptions
     // that holds the process even when the socket is long gone (Redis down): keep it short.
     disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     retryStrategy: (attempt: number) => Math.min(attempt * 50, RECONNECT_MAX_MS),
+    // A READONLY reply means this node was a primary and is now a replica (a failover the
+    // connection did not see): the command is refused (BACKEND_UNAVAILABLE, not written)
+    // and the connection is dropped and made again (1: without resending anything), which
+    // with Sentinel asks the sentinels for the new primary. ioredis drops the connection
+    // once, however many commands were refused; the others in flight fail with outcome unknown.
+    reconnectOnError: (err: Error) => (err.message.startsWith('READONLY') ? 1 : false),
     // connect() is called explicitly by openRedis (client.ts); a lazy client would reject
     // the first command of each request while it connects (no offline queue).
     lazyConnect: true,

@@ -4,6 +4,7 @@ import { BENCH_FEATURES, type CoreConfig } from '../core/config.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../http/connections.js';
 import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.js';
 import { type LimitName, bodyBytesFor, limitSettings } from '../contract/defaults.js';
+import { type RedisSentinel, parseHostPorts, sentinelOf, sentinelProblems } from './redis-target.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 
 /**
@@ -164,6 +165,20 @@ export const envSchema = z.object({
   STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 600_000).describe(
     'Longest wait for a Redis reply; then the request fails with BACKEND_UNAVAILABLE (a write: outcome unknown).',
   ),
+  STREAMGATE_REDIS_SENTINELS: z
+    .string()
+    .transform(parseHostPorts)
+    .pipe(z.array(z.object({ host: z.string(), port: z.number() })).min(1))
+    .optional()
+    .describe('Sentinel mode: comma-separated host:port of the sentinels (REDIS_URL then only gives the data password, db and TLS; see the README).'),
+  STREAMGATE_REDIS_SENTINEL_NAME: z.string().min(1).optional().describe('Sentinel mode: the master name the sentinels monitor.'),
+  STREAMGATE_REDIS_SENTINEL_PASSWORD: z.string().min(1).optional().describe('Sentinel mode: password of the sentinels (default none).'),
+  STREAMGATE_PUBLISH_WAIT_REPLICAS: int(0, 0, 64).describe(
+    'Publishes are answered only once this many replicas have them (WAIT); otherwise 503 BACKEND_UNAVAILABLE, outcome unknown. 0: no wait.',
+  ),
+  STREAMGATE_PUBLISH_WAIT_TIMEOUT_MS: int(1000, 10, 600_000).describe(
+    'Longest a publish waits for STREAMGATE_PUBLISH_WAIT_REPLICAS (below STREAMGATE_REDIS_COMMAND_TIMEOUT_MS).',
+  ),
   STREAMGATE_AUTH_FILE: z
     .string()
     .min(1)
@@ -227,6 +242,8 @@ export interface Config extends CoreConfig {
   readonly tls: ServerTlsFiles | null;
   readonly redisTls: RedisTlsFiles;
   readonly allowAnonymous: boolean;
+  /** Sentinel mode (STREAMGATE_REDIS_SENTINELS): null for one Redis at REDIS_URL. */
+  readonly redisSentinel: RedisSentinel | null;
 }
 
 export class ConfigError extends Error {
@@ -304,6 +321,8 @@ export function loadConfig(env: EnvInput): Config {
       insecure: e.STREAMGATE_REDIS_TLS_INSECURE,
     }),
     redisCommandTimeoutMs: e.STREAMGATE_REDIS_COMMAND_TIMEOUT_MS,
+    redisSentinel: sentinelOf(e),
+    publishWait: Object.freeze({ replicas: e.STREAMGATE_PUBLISH_WAIT_REPLICAS, timeoutMs: e.STREAMGATE_PUBLISH_WAIT_TIMEOUT_MS }),
     authFile: e.STREAMGATE_AUTH_FILE,
     streams: Object.freeze([...e.STREAMGATE_STREAMS]),
     allowAnonymous: e.STREAMGATE_ALLOW_ANONYMOUS,
@@ -334,8 +353,9 @@ function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
     };
     for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
   }
+  problems.push(...sentinelProblems(e));
   // Ignoring it would leave the operator believing the gateway set the fsync of their Redis.
-  if (e.REDIS_URL !== undefined && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
+  if ((e.REDIS_URL !== undefined || e.STREAMGATE_REDIS_SENTINELS !== undefined) && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
     problems.push(['STREAMGATE_EMBEDDED_FSYNC', 'applies only to the embedded Redis (REDIS_URL unset): set appendfsync on that Redis']);
   }
   return problems;

@@ -17,6 +17,7 @@ export interface Gateway {
   readonly httpUrl: string | null;
   /** host:port of the gRPC server, null when GRPC_PORT is off. */
   readonly grpcAddress: string | null;
+  /** REDIS_URL, the embedded Redis's socket, or `sentinel:<name>@<host:port,...>` in Sentinel mode. */
   readonly redisUrl: string;
   /**
    * Re-reads the TLS certificate, key and client CA (SIGHUP): new connections of both
@@ -103,7 +104,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     };
 
     let redisUrl = config.redisUrl;
-    if (redisUrl === undefined) {
+    const sentinel = config.redisSentinel;
+    if (sentinel) {
+      const at = sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',');
+      logger.info({ sentinels: at, name: sentinel.name, url: redisUrl === undefined ? undefined : scrubSecrets(redisUrl) }, 'using the Redis primary named by Sentinel');
+    } else if (redisUrl === undefined) {
       embedded = await startEmbeddedRedis({
         bin: config.redisServerBin,
         dataDir: config.dataDir,
@@ -114,13 +119,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       redisUrl = embedded.socket;
     } else {
       logger.info({ url: scrubSecrets(redisUrl) }, 'using Redis at REDIS_URL');
-      if (config.redisTls.insecure) {
-        logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
-      }
+    }
+    // Only with a rediss:// REDIS_URL (config.ts), with or without Sentinel.
+    if (config.redisTls.insecure) {
+      logger.warn('STREAMGATE_REDIS_TLS_INSECURE: the Redis server certificate is not verified (anyone on the path can impersonate it)');
     }
     // Read here, so a bad file fails startup with its variable and path.
-    const redisTls = isTlsRedisUrl(redisUrl) ? redisTlsOptions(config.redisTls) : undefined;
-    const liveCore = createCore(config, redisUrl, { access, logger, redisTls });
+    const redisTls = redisUrl !== undefined && isTlsRedisUrl(redisUrl) ? redisTlsOptions(config.redisTls) : undefined;
+    const liveCore = createCore(config, redisUrl, { access, logger, redisTls, redisSentinel: sentinel });
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.
@@ -154,7 +160,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       );
     }
 
-    return { httpUrl, grpcAddress, redisUrl, access, reloadTls, stop };
+    const target = sentinel ? `sentinel:${sentinel.name}@${sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}` : redisUrl;
+    return { httpUrl, grpcAddress, redisUrl: target ?? '', access, reloadTls, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
