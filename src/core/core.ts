@@ -66,6 +66,8 @@ export interface CoreOptions {
   readonly logger?: ReaperLogger;
   /** TLS options of the Redis connection, for a rediss:// URL (the runtime reads the files). */
   readonly redisTls?: ConnectionOptions;
+  /** Dead-letter moves across Cluster slots in two steps (RedisAdapterOptions.crossSlotDeadLetters); default false. */
+  readonly crossSlotDeadLetters?: boolean;
 }
 
 const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
@@ -83,6 +85,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
     watchConnections: config.watchConnections,
     reclaimPollMs: config.reclaimPollMs,
     leaseWalk: leaseWalkOf(config),
+    crossSlotDeadLetters: options.crossSlotDeadLetters,
   });
   const { backend, watcher } = redis;
   const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));
