@@ -26,7 +26,8 @@ ARGV[12..] IDs to ack first (canonical), as ack-2 does without a consumer: whoev
         come before any ack; DLQTYPE after them (the acks stand, as they would have with
         an ack call before the pull).
 
-Returns {status, entries, deadLettered, topId, leaseMs, acked, policy, deadLetterStream, moves}
+Returns {status, entries, deadLettered, topId, leaseMs, acked, policy}, and when handing
+back, two more: deadLetterStream, moves
   status       'OK'; or 'DLQ' when the group's dead-letter stream is not KEYS[3]: then
                entries is its name and nothing was changed (call again with that key)
   entries      flat {id, fields, deliveryCount, ...}: reclaimed first, then new ones
@@ -39,9 +40,9 @@ Returns {status, entries, deadLettered, topId, leaseMs, acked, policy, deadLette
   leaseMs      the group's lease
   acked        per ID of ARGV[12..], 1 when it was pending and is now acked, else 0
   policy       1 when the stored policy was unreadable (the defaults were used), else 0
-  deadLetterStream  handing back: the group's dead-letter stream; else ''
-  moves        handing back: flat {id, dead-letter fields, ...} of the entries to move (at
-               most count), else {}
+  deadLetterStream  the group's dead-letter stream (handing back only)
+  moves        flat {id, dead-letter fields, ...} of the entries to move, at most count
+               (handing back only)
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type)
 
 Finding expired leases costs a bounded amount per call, whatever the pending list's size.
@@ -85,7 +86,7 @@ local lease, max_deliveries, dlq, _, corrupt, min_backoff, max_backoff = sg_poli
 local bad_policy = corrupt and 1 or 0
 local hand_back = KEYS[3] == KEYS[2]
 if max_deliveries > 0 and not hand_back and dlq ~= KEYS[3] then
-  return { 'DLQ', dlq, 0, '0-0', lease, {}, bad_policy, '', {} }
+  return { 'DLQ', dlq, 0, '0-0', lease, {}, bad_policy }
 end
 -- The acks this pull carries: after the checks that change nothing (a 'DLQ' answer acks
 -- nothing), before the read. A failure after them (DLQTYPE below) leaves them done, as
@@ -280,4 +281,5 @@ if n == 0 then
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   if last then top = last[1] end
 end
-return { 'OK', packed, dead, top, lease, acked, bad_policy, hand_back and dlq or '', moves }
+if hand_back then return { 'OK', packed, dead, top, lease, acked, bad_policy, dlq, moves } end
+return { 'OK', packed, dead, top, lease, acked, bad_policy }

@@ -10,7 +10,7 @@ ARGV[1] group
 ARGV[2] how long (ms) a redriven x-original-id is remembered
 ARGV[3..] per dead letter: its number of field names and values, then the names and values
 
-Per dead letter, as redrive-3 takes it: its new ID in the source; '' when it is a duplicate
+Returns per dead letter, as redrive-3 takes it: its new ID in the source; '' when it is a duplicate
 (its x-original-id was redriven already: to be deleted, not republished); false when it is
 not a dead letter of this group from this source (left alone).
 Errors: WRONGTYPE (the source key holds another type)

@@ -23,9 +23,9 @@ its first occurrence, as XACK would.
 The dead letter: the entry's fields in order, then x-original-id, x-original-stream, x-group,
 x-deliveries (Redis's delivery counter), x-last-consumer (the owner), then x-reason if any.
 
-Returns {'OK', flags, policy, deadLetterStream, moves}: flags per ID as above; policy 1 when
-the stored policy was unreadable (the defaults were used), else 0; handing back, the group's
-dead-letter stream and flat {id, dead-letter fields, ...}, else '' and {}. Or {'DLQ', name}
+Returns {'OK', flags, policy}: flags per ID as above; policy 1 when the stored policy was
+unreadable (the defaults were used), else 0; handing back, two more: the group's dead-letter
+stream and flat {id, dead-letter fields, ...}. Or {'DLQ', name}
 when the group's dead-letter stream is not KEYS[3]: nothing was changed (call again with
 that key).
 
@@ -86,4 +86,5 @@ for i = 5, #ARGV do
   end
   out[i - 4] = flag
 end
-return { 'OK', out, corrupt and 1 or 0, hand_back and dlq or '', moves }
+if hand_back then return { 'OK', out, corrupt and 1 or 0, dlq, moves } end
+return { 'OK', out, corrupt and 1 or 0 }
