@@ -251,7 +251,7 @@ end
 -- A dead letter's fields: the entry's own `fields` (extended in place and returned), then
 -- x-original-id, x-original-stream, x-group, x-deliveries (Redis's delivery counter) and
 -- x-last-consumer (its owner), as every dead-lettering writes them (pull-5, term-4);
--- redrive-2 removes exactly these.
+-- redrive removes exactly these (sg_dead_letter_original).
 local function sg_dead_letter_fields(fields, id, stream, group, deliveries, owner)
   local k = #fields
   fields[k + 1] = 'x-original-id'; fields[k + 2] = id
