@@ -238,8 +238,16 @@ export class ConsumeService {
     const reply = await this.policies.withDeadLetter(this.fence, stream, group, 'pull', run);
     if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
     const { messages } = reply;
-    // Handed back (a dead-letter stream in another Cluster slot): moved in two steps now.
-    const deadLettered = reply.handedBack === null ? reply.deadLettered : reply.deadLettered + (await moveHandedBack(this.backend, this.fence, stream, group, reply.handedBack));
+    let { deadLettered } = reply;
+    // Handed back (a dead-letter stream in another Cluster slot): moved in two steps now. A
+    // failure fails the pull (as in one script), the entries left pending; the acks stand.
+    if (reply.handedBack !== null) {
+      try {
+        deadLettered += await moveHandedBack(this.backend, this.fence, stream, group, reply.handedBack);
+      } catch (err) {
+        throw reply.acked.includes(1) ? acksStand(err) : err;
+      }
+    }
     if (messages.length > 0) {
       if (this.entryBytes.size >= ENTRY_BYTES_MAX && !this.entryBytes.has(stream)) this.entryBytes.clear();
       this.entryBytes.set(stream, Math.ceil(reply.packedBytes / messages.length));
