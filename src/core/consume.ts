@@ -12,6 +12,7 @@ import { NACK_DELAY_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
 import { perId } from './per-id.js';
+import { deadLetterKey, moveHandedBack } from './dead-letter-move.js';
 import type { LeaseWalk } from '../redis/scripts.js';
 
 export interface PullInput {
@@ -226,7 +227,7 @@ export class ConsumeService {
       this.backend.scripts.pull(stream, group, consumer, {
         count,
         noAck,
-        deadLetter,
+        deadLetter: deadLetterKey(this.backend, stream, deadLetter),
         defaults,
         ack,
         packed,
@@ -236,7 +237,17 @@ export class ConsumeService {
       });
     const reply = await this.policies.withDeadLetter(this.fence, stream, group, 'pull', run);
     if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
-    const { messages, deadLettered } = reply;
+    const { messages } = reply;
+    let { deadLettered } = reply;
+    // Handed back (a dead-letter stream in another Cluster slot): moved in two steps now. A
+    // failure fails the pull (as in one script), the entries left pending; the acks stand.
+    if (reply.handedBack !== null) {
+      try {
+        deadLettered += await moveHandedBack(this.backend, this.fence, stream, group, reply.handedBack);
+      } catch (err) {
+        throw reply.acked.includes(1) ? acksStand(err) : err;
+      }
+    }
     if (messages.length > 0) {
       if (this.entryBytes.size >= ENTRY_BYTES_MAX && !this.entryBytes.has(stream)) this.entryBytes.clear();
       this.entryBytes.set(stream, Math.ceil(reply.packedBytes / messages.length));

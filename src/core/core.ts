@@ -68,6 +68,8 @@ export interface CoreOptions {
   readonly redisTls?: ConnectionOptions;
   /** Sentinel mode: the sentinels to ask for the primary (REDIS_URL then gives only password, db, TLS). */
   readonly redisSentinel?: SentinelTarget | null;
+  /** Dead-letter moves across Cluster slots in two steps (RedisAdapterOptions.crossSlotDeadLetters); default false. */
+  readonly crossSlotDeadLetters?: boolean;
 }
 
 const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
@@ -86,6 +88,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     watchConnections: config.watchConnections,
     reclaimPollMs: config.reclaimPollMs,
     leaseWalk: leaseWalkOf(config),
+    crossSlotDeadLetters: options.crossSlotDeadLetters,
   });
   const { backend, watcher } = redis;
   const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));

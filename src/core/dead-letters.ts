@@ -10,6 +10,7 @@ import type { PolicyStore } from './policy.js';
 import type { Message, TermResult } from '../contract/types.js';
 import type { TermReply } from '../redis/scripts.js';
 import { termResult } from './per-id.js';
+import { deadLetterKey, moveHandedBack } from './dead-letter-move.js';
 
 export interface DeadLetterPage {
   readonly messages: Message[];
@@ -52,8 +53,9 @@ export class DeadLetterService {
   /**
    * Terminates pending entries: each is moved to the group's dead-letter stream (whatever
    * maxDeliveries is) with the x-* fields of a dead letter and x-reason, and acked, in one
-   * script. Entries not pending are reported, never invented; one pending but deleted from
-   * the stream is acked with nothing to copy (`deleted`).
+   * script (in two steps when the dead-letter stream is in another Cluster slot:
+   * dead-letter-move.ts). Entries not pending are reported, never invented; one pending but
+   * deleted from the stream is acked with nothing to copy (`deleted`).
    */
   async term(stream: string, group: string, ids: readonly string[], o: TermOptions = {}): Promise<TermResult> {
     this.fence.checkGroup(stream, group, o.consumer);
@@ -61,7 +63,7 @@ export class DeadLetterService {
     const reason = termReason(o.reason ?? '');
     const { policies } = this;
     const run = (deadLetter: string): Promise<TermReply> =>
-      this.backend.scripts.term(stream, group, deadLetter, {
+      this.backend.scripts.term(stream, group, deadLetterKey(this.backend, stream, deadLetter), {
         consumer: o.consumer ?? '',
         reason,
         defaultDeadLetter: policies.defaults(stream).deadLetterStream,
@@ -69,6 +71,7 @@ export class DeadLetterService {
       });
     const reply = await policies.withDeadLetter(this.fence, stream, group, 'term', run);
     if (reply.policyUnreadable) policies.unreadable.report(stream, group);
+    await moveHandedBack(this.backend, this.fence, stream, group, reply.handedBack);
     const result = termResult(exact, reply.flags);
     if (result.count > 0) this.metrics.terminated.inc(result.count);
     return result;
@@ -109,8 +112,62 @@ export class DeadLetterService {
     const ids = q.ids === undefined ? [] : this.check.ids(q.ids);
     const count = q.count === undefined ? this.config.limits.maxBatch : this.check.count(q.count);
     const dlq = await this.deadLetterStreamOf(stream, group);
-    const added = await this.backend.scripts.redrive(stream, dlq, group, { scanLimit: this.config.scanLimit, count, ids });
+    // A redriven x-original-id is remembered as long as an Idempotency-Key's result.
+    const keepMs = this.config.idempotencyTtlSec * 1000;
+    const added =
+      deadLetterKey(this.backend, stream, dlq) === null
+        ? await this.redriveAcrossSlots(stream, group, dlq, keepMs, count, ids)
+        : await this.backend.scripts.redrive(stream, dlq, group, { scanLimit: this.config.scanLimit, count, keepMs, ids });
     return { redriven: added.length, ids: added };
+  }
+
+  /**
+   * Redrive when the dead-letter stream is in another Cluster slot: the dead letters are read
+   * here, republished in the source's slot (redriveAdd-2, each x-original-id remembered),
+   * then deleted: a failure between the two leaves a dead letter whose original is
+   * remembered, which the next redrive deletes without republishing. Same choice of dead
+   * letters as redrive-3: the `ids` given, else the oldest `count` of the group within
+   * STREAMGATE_SCAN_LIMIT read; duplicates are deleted and not counted.
+   */
+  private async redriveAcrossSlots(stream: string, group: string, dlq: string, keepMs: number, count: number, ids: readonly string[]): Promise<string[]> {
+    const { scripts, commands } = this.backend;
+    const added: string[] = [];
+    const take = async (letters: Message[]): Promise<void> => {
+      const results = await scripts.redriveAdd(stream, group, keepMs, letters);
+      for (let i = 0; i < letters.length; i++) {
+        const r = results[i];
+        if (r === null || r === undefined) continue;
+        if (r !== '') added.push(r);
+        await commands.deleteEntry(dlq, letters[i]!.id);
+      }
+    };
+    if (ids.length > 0) {
+      const letters: Message[] = [];
+      for (const id of ids) {
+        const [m] = await commands.range(dlq, id, id, 1);
+        if (m && belongsTo(m, stream, group)) letters.push(m);
+      }
+      if (letters.length > 0) await take(letters);
+      return added;
+    }
+    let start = '-';
+    let scanned = 0;
+    while (added.length < count && scanned < this.config.scanLimit) {
+      const page = await commands.range(dlq, start, '+', Math.min(PAGE, this.config.scanLimit - scanned));
+      if (page.length === 0) break;
+      let i = 0;
+      while (i < page.length && added.length < count) {
+        const chunk: Message[] = [];
+        while (i < page.length && chunk.length < count - added.length) {
+          const m = page[i++]!;
+          if (belongsTo(m, stream, group)) chunk.push(m);
+        }
+        if (chunk.length > 0) await take(chunk);
+      }
+      scanned += i;
+      start = `(${page[i - 1]!.id}`;
+    }
+    return added;
   }
 
   /** The group's dead-letter stream, once the group is known to exist; refused outside the fence. */

@@ -34,6 +34,11 @@ export class Backend {
     private readonly onError: ErrorHook,
     private readonly connection: ConnectionState,
     private readonly commandTimeoutMs: number,
+    /**
+     * True against a Redis Cluster: a dead-letter stream in another slot than its stream is
+     * written in two steps (dead-letter-moves.ts); false: one script, whatever the names.
+     */
+    readonly crossSlotDeadLetters = false,
   ) {
     this.scripts = new Scripts(this, new ScriptRunner(redis));
     this.commands = new Commands(this, redis);

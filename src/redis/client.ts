@@ -45,6 +45,11 @@ export interface RedisAdapterOptions {
   readonly reclaimPollMs: number;
   /** The lease walk's bounds, for the waiting pulls' probe (as the pulls look). */
   readonly leaseWalk: LeaseWalk;
+  /**
+   * Dead-letter moves across slots in two steps (set against a Redis Cluster; tests set it
+   * on one node to run that path): see Backend.crossSlotDeadLetters. Default false.
+   */
+  readonly crossSlotDeadLetters?: boolean;
 }
 
 export function openRedis(url: string | undefined, options: RedisAdapterOptions): RedisAdapter {
@@ -59,7 +64,7 @@ export function openRedis(url: string | undefined, options: RedisAdapterOptions)
   const connection = new ConnectionState(redis);
   // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
   redis.connect().catch(() => undefined);
-  const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs);
+  const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true);
   const watcher = new StreamWatcher(redis, redis, {
     connections: options.watchConnections,
     reclaimPollMs: options.reclaimPollMs,

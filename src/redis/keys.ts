@@ -99,6 +99,12 @@ export const keys = {
    * expires when its last delay is over. Per stream.
    */
   nackDelays: (stream: string): string => derived(stream, 'nack-delays'),
+  /**
+   * Sorted set: what redrive republished into the stream, members `<group>\0<x-original-id>`
+   * scored by the time (ms), so that a duplicate dead letter (a move across Cluster slots
+   * cut short) is not redriven twice (sg_redriven in lua/include/prelude.lua). Per stream.
+   */
+  redriven: (stream: string): string => derived(stream, 'redriven'),
   /** Default dead-letter stream of a group (the contract's `<stream>:dlq`). */
   defaultDeadLetter: (stream: string): string => `${stream}:dlq`,
 } as const;

@@ -1,6 +1,7 @@
 import type { GroupPolicy, Message } from '../contract/types.js';
 import { arr, buf, int, ints, str } from './reply.js';
 import { unpackCountedEntries } from './unpack.js';
+import { type HandedBack, parseHandedBack } from './dead-letter-moves.js';
 
 /** pull-5's options and reply (scripts.ts runs it). */
 
@@ -8,8 +9,8 @@ export interface PullOptions {
   readonly count: number;
   /** NOACK: new messages only, not tracked. */
   readonly noAck: boolean;
-  /** The dead-letter stream the caller believes the group uses (KEYS[3]). */
-  readonly deadLetter: string;
+  /** The dead-letter stream the caller believes the group uses (KEYS[3]); null: hand the dead letters back (another Cluster slot). */
+  readonly deadLetter: string | null;
   /** Policy of a group without a stored one. */
   readonly defaults: GroupPolicy;
   /** IDs to ack (whoever holds them) before reading, in the same script call; canonical. */
@@ -49,6 +50,8 @@ export type PullReply =
       readonly policyUnreadable: boolean;
       /** Length of the packed entries: what the gateway received for them. */
       readonly packedBytes: number;
+      /** With deadLetter null: the dead letters for the caller to move (deadLettered does not count them). */
+      readonly handedBack: HandedBack | null;
     }
   /** The group's dead-letter stream is not `deadLetter`; nothing was changed. */
   | { readonly status: 'DLQ'; readonly deadLetterStream: string; readonly policyUnreadable: boolean };
@@ -70,6 +73,7 @@ function parsePullReply(raw: unknown, packed: boolean): PullReply {
     leaseMs: int(reply[4]),
     acked: ints(reply[5]),
     policyUnreadable,
+    handedBack: parseHandedBack(reply[7], reply[8]),
   };
 }
 

@@ -7,10 +7,12 @@ import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
+import { type DeadLetterMove, type TermReply, parseTerm, redriveAddScript, writeDeadLetters } from './dead-letter-moves.js';
 import { type LeaseWalk, type PullOptions, type PullReply, parsePackedPull, parsePull } from './pull-reply.js';
 import { type AutoClaimReply, type ClaimOptions, type ClaimReply, type RangeOptions, type RangeReply, parseAutoClaim, parseClaim, parseRange } from './read-replies.js';
 
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
+export type { DeadLetterMove, HandedBack, TermReply } from './dead-letter-moves.js';
 export type { LeaseWalk, PullOptions, PullReply } from './pull-reply.js';
 export type { AutoClaimReply, ClaimOptions, ClaimReply, Claimed, RangeOptions, RangeReply } from './read-replies.js';
 
@@ -60,12 +62,6 @@ export interface ReapOptions {
   readonly budget: number;
 }
 
-/** What term-4 did: per ID, 1 dead-lettered, 0 not pending, 2 held by another consumer, 3 acked (deleted from the stream). */
-export type TermReply =
-  | { readonly status: 'OK'; readonly flags: number[]; readonly policyUnreadable: boolean }
-  /** The group's dead-letter stream is not the one passed: nothing was changed. */
-  | { readonly status: 'DLQ'; readonly deadLetterStream: string };
-
 const nothing = (): void => undefined;
 
 export class Scripts {
@@ -82,7 +78,8 @@ export class Scripts {
       () =>
         this.runner.runBuffer(
           'pull',
-          [stream, keys.policy(stream), o.deadLetter, keys.leaseCursor(stream, group), keys.nackDelays(stream)],
+          // The policy hash as KEYS[3]: hand the dead letters back (pull-5.lua).
+          [stream, keys.policy(stream), o.deadLetter ?? keys.policy(stream), keys.leaseCursor(stream, group), keys.nackDelays(stream)],
           [
             group,
             consumer,
@@ -170,17 +167,19 @@ export class Scripts {
 
   /**
    * term-4: moves the pending entries `ids` (held by `consumer`, unless that is '': anyone's)
-   * to the group's dead-letter stream, `deadLetter` as the caller believes it, and acks them.
+   * to the group's dead-letter stream, `deadLetter` as the caller believes it, and acks them;
+   * with `deadLetter` null, hands them back instead (another Cluster slot, see term-4.lua).
    */
   term(
     stream: string,
     group: string,
-    deadLetter: string,
+    deadLetter: string | null,
     o: { readonly consumer: string; readonly reason: string; readonly defaultDeadLetter: string; readonly ids: readonly string[] },
   ): Promise<TermReply> {
     return this.backend.call(
       stream,
-      () => this.runner.run('term', [stream, keys.policy(stream), deadLetter, keys.nackDelays(stream)], [group, o.consumer, o.reason, o.defaultDeadLetter, ...o.ids]),
+      () =>
+        this.runner.runBuffer('term', [stream, keys.policy(stream), deadLetter ?? keys.policy(stream), keys.nackDelays(stream)], [group, o.consumer, o.reason, o.defaultDeadLetter, ...o.ids]),
       parseTerm,
     );
   }
@@ -264,20 +263,31 @@ export class Scripts {
   }
 
   /**
-   * redrive-2: dead letters of the group back to `stream` as new entries (the `ids` given,
-   * else the oldest `count`, reading at most `scanLimit` dead letters); their new IDs.
+   * redrive-3: dead letters of the group back to `stream` as new entries (the `ids` given,
+   * else the oldest `count`, reading at most `scanLimit` dead letters); their new IDs. A
+   * dead letter whose x-original-id was redriven in the last `keepMs` is deleted instead.
    */
   redrive(
     stream: string,
     deadLetter: string,
     group: string,
-    o: { readonly scanLimit: number; readonly count: number; readonly ids: readonly string[] },
+    o: { readonly scanLimit: number; readonly count: number; readonly keepMs: number; readonly ids: readonly string[] },
   ): Promise<string[]> {
     return this.backend.call(
       stream,
-      () => this.runner.run('redrive', [stream, deadLetter], [group, o.scanLimit, o.count, ...o.ids]),
+      () => this.runner.run('redrive', [stream, deadLetter, keys.redriven(stream)], [group, o.scanLimit, o.count, o.keepMs, ...o.ids]),
       (reply) => strings(arr(reply)[1]),
     );
+  }
+
+  /** deadLetter-1: step 1 of a move across Cluster slots (dead-letter-moves.ts); the new IDs. */
+  deadLetter(deadLetter: string, moves: readonly DeadLetterMove[]): Promise<string[]> {
+    return writeDeadLetters(this.backend, this.runner, deadLetter, moves);
+  }
+
+  /** redriveAdd-2: step 1 of a redrive across Cluster slots (dead-letter-moves.ts). */
+  redriveAdd(stream: string, group: string, keepMs: number, letters: readonly Message[]): Promise<(string | null)[]> {
+    return redriveAddScript(this.backend, this.runner, stream, group, keepMs, letters);
   }
 
   /** createGroup-3: the group and its policy, registered for reaping when it reaps. */
@@ -347,12 +357,6 @@ function storedPolicy(policy: GroupPolicy): string {
   if (policy.minBackoffMs !== 0 || policy.maxBackoffMs !== 0) return JSON.stringify(policy);
   const { minBackoffMs: _min, maxBackoffMs: _max, ...rest } = policy;
   return JSON.stringify(rest);
-}
-
-function parseTerm(raw: unknown): TermReply {
-  const [status, a, b] = arr(raw);
-  if (str(status) === 'DLQ') return { status: 'DLQ', deadLetterStream: str(a) };
-  return { status: 'OK', flags: ints(a), policyUnreadable: int(b) === 1 };
 }
 
 function parsePublish(raw: unknown): PublishReply {

@@ -114,7 +114,7 @@ export const envSchema = z.object({
   STREAMGATE_MAX_STREAMING_PULLS_PER_KEY: int(20_000, 0, 10_000_000).describe(
     'Open StreamingPull calls one API key (or client address) may have at once, counted from the moment a call opens; 0: no limit.',
   ),
-  STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept.'),
+  STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept, and what redrive republished (to skip duplicate dead letters).'),
   STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
     'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
   ),

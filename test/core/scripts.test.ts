@@ -755,15 +755,19 @@ describe('publish-2', () => {
   });
 });
 
-describe('redrive-2', () => {
+describe('redrive-3', () => {
+  // Each dead letter of its own original entry (the same x-original-id twice is a duplicate).
+  let original = 0;
   const dlqEntry = async (dlq: string, source: string, group: string, ...flat: string[]): Promise<string> =>
-    (await redis.xadd(dlq, '*', ...flat, 'x-original-id', '1-0', 'x-original-stream', source, 'x-group', group, 'x-deliveries', '3', 'x-last-consumer', 'c'))!;
+    (await redis.xadd(dlq, '*', ...flat, 'x-original-id', `${++original}-0`, 'x-original-stream', source, 'x-group', group, 'x-deliveries', '3', 'x-last-consumer', 'c'))!;
+
+  const KEEP = 60_000;
 
   it('answers nothing when the dead-letter stream does not exist; WRONGTYPE when it is not a stream', async () => {
     const s = uniq();
-    expect(await run('redrive', [s, `${s}:dlq`], 'g', 100, 10)).toEqual([[], []]);
+    expect(await run('redrive', [s, `${s}:dlq`, keys.redriven(s)], 'g', 100, 10, KEEP)).toEqual([[], []]);
     const str = await stringKey();
-    await refused(run('redrive', [s, str], 'g', 100, 10), 'WRONGTYPE', 'NOT_A_STREAM');
+    await refused(run('redrive', [s, str, keys.redriven(s)], 'g', 100, 10, KEEP), 'WRONGTYPE', 'NOT_A_STREAM');
   });
 
   it("takes only the group's own dead letters of this stream, oldest first, up to count", async () => {
@@ -775,7 +779,7 @@ describe('redrive-2', () => {
     await redis.xadd(dlq, '*', 'a', 'foreign entry');
     const mine2 = await dlqEntry(dlq, s, 'g', 'a', '2', 'x-custom', 'kept');
     const mine3 = await dlqEntry(dlq, s, 'g', 'a', '3');
-    const [from, to] = (await run('redrive', [s, dlq], 'g', 100, 2)) as [string[], string[]];
+    const [from, to] = (await run('redrive', [s, dlq, keys.redriven(s)], 'g', 100, 2, KEEP)) as [string[], string[]];
     expect(from).toEqual([mine1, mine2]);
     expect(to).toHaveLength(2);
     expect(await redis.xrange(s, '-', '+')).toEqual([
@@ -784,7 +788,7 @@ describe('redrive-2', () => {
     ]);
     expect((await redis.xrange(dlq, '-', '+')).map(([id]) => id)).not.toContain(mine1);
     expect(await redis.xlen(dlq)).toBe(4);
-    const [from2] = (await run('redrive', [s, dlq], 'g', 100, 10)) as [string[], string[]];
+    const [from2] = (await run('redrive', [s, dlq, keys.redriven(s)], 'g', 100, 10, KEEP)) as [string[], string[]];
     expect(from2).toEqual([mine3]);
   });
 
@@ -793,15 +797,34 @@ describe('redrive-2', () => {
     const dlq = `${s}:dlq`;
     const other = await dlqEntry(dlq, s, 'h', 'a', '0');
     const mine = await dlqEntry(dlq, s, 'g', 'a', '1');
-    const [from] = (await run('redrive', [s, dlq], 'g', 100, 10, other, mine, '1-0')) as [string[], string[]];
+    const [from] = (await run('redrive', [s, dlq, keys.redriven(s)], 'g', 100, 10, KEEP, other, mine, '1-0')) as [string[], string[]];
     expect(from).toEqual([mine]);
     expect((await redis.xrange(dlq, '-', '+')).map(([id]) => id)).toEqual([other]);
     // The scan limit bounds how far a count-redrive looks for the group's entries.
     for (let i = 0; i < 5; i++) await dlqEntry(dlq, s, 'h', 'a', String(i));
     await dlqEntry(dlq, s, 'g', 'a', 'late');
-    expect(await run('redrive', [s, dlq], 'g', 3, 10)).toEqual([[], []]);
-    const [late] = (await run('redrive', [s, dlq], 'g', 100, 10)) as [string[], string[]];
+    expect(await run('redrive', [s, dlq, keys.redriven(s)], 'g', 3, 10, KEEP)).toEqual([[], []]);
+    const [late] = (await run('redrive', [s, dlq, keys.redriven(s)], 'g', 100, 10, KEEP)) as [string[], string[]];
     expect(late).toHaveLength(1);
+  });
+
+  it('a duplicate (same x-original-id) is deleted, not republished: in the same call and in a later one', async () => {
+    const s = uniq();
+    const dlq = `${s}:dlq`;
+    const letter = ['a', '1', 'x-original-id', '5-0', 'x-original-stream', s, 'x-group', 'g', 'x-deliveries', '1', 'x-last-consumer', 'c'];
+    const first = await redis.xadd(dlq, '*', ...letter);
+    await redis.xadd(dlq, '*', ...letter);
+    // Another group's letter of the same entry is its own.
+    const h = await redis.xadd(dlq, '*', ...letter.slice(0, 7), 'h', ...letter.slice(8));
+    const [from, to] = (await run('redrive', [s, dlq, keys.redriven(s)], 'g', 100, 10, KEEP)) as [string[], string[]];
+    expect(from).toEqual([first]);
+    expect(await redis.xlen(s)).toBe(1);
+    expect((await redis.xrange(dlq, '-', '+')).map(([id]) => id)).toEqual([h]);
+    const late = await redis.xadd(dlq, '*', ...letter);
+    expect(await run('redrive', [s, dlq, keys.redriven(s)], 'g', 100, 10, KEEP, late!)).toEqual([[], []]);
+    expect(await redis.xlen(dlq)).toBe(1);
+    expect(await redis.xlen(s)).toBe(1);
+    expect(to).toHaveLength(1);
   });
 });
 

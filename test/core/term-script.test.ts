@@ -8,7 +8,7 @@ import { redisUrl, uniq } from '../helpers/core.js';
 /**
  * term-4 called directly on the real server with EVAL (the source as script-loader.ts sends
  * it, prelude included): each per-ID result, each error, and the dead letter it writes; and
- * redrive-2 taking a terminated entry's x-reason off with the x-* fields.
+ * redrive-3 taking a terminated entry's x-reason off with the x-* fields.
  */
 
 let redis: Redis;
@@ -91,7 +91,7 @@ describe('term-4', () => {
   });
 });
 
-describe('redrive-2 after term-4', () => {
+describe('redrive-3 after term-4', () => {
   it('takes x-reason off with the five x-* fields; an original field named x-reason stays', async () => {
     const s = uniq();
     const dlq = `${s}:dlq`;
@@ -101,7 +101,7 @@ describe('redrive-2 after term-4', () => {
     await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 2, 'STREAMS', s, '>');
     expect(await term(s, dlq, '', 'why', '1-0')).toEqual(['OK', [1], 0]);
     expect(await term(s, dlq, '', '', '2-0')).toEqual(['OK', [1], 0]);
-    const [from, to] = (await eval_('redrive', [s, dlq], 'g', 100, 10)) as [string[], string[]];
+    const [from, to] = (await eval_('redrive', [s, dlq, keys.redriven(s)], 'g', 100, 10, 60_000)) as [string[], string[]];
     expect(from).toHaveLength(2);
     expect(await redis.xrange(s, '(2-0', '+')).toEqual([
       [to[0], ['a', '1']],

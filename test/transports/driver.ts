@@ -1,10 +1,10 @@
 import { type Client, type ServiceError, credentials } from '@grpc/grpc-js';
 import pino from 'pino';
-import { createCore } from '../../src/core/core.js';
+import { type CoreOptions, createCore } from '../../src/core/core.js';
 import { loadProto } from '../../src/grpc/proto.js';
 import { startGrpcServer } from '../../src/grpc/server.js';
 import { buildHttpApp } from '../../src/http/app.js';
-import { testConfig } from '../helpers/core.js';
+import { redisUrl as testRedisUrl, testConfig } from '../helpers/core.js';
 import { testGrpc } from '../helpers/grpc.js';
 import { testApp } from '../helpers/http.js';
 import { waitingPulls } from '../helpers/wait.js';
@@ -27,13 +27,13 @@ export { grpcDriver } from './driver/grpc.js';
 
 type Json = any;
 
-/** The REST driver over the test Redis (testApp), or over `redisUrl` when given. */
-export async function makeRest(env: Record<string, string>, redisUrl?: string): Promise<Driver> {
-  if (redisUrl === undefined) {
+/** The REST driver over the test Redis (testApp), or over `redisUrl` when given; `options` for the Core. */
+export async function makeRest(env: Record<string, string>, redisUrl?: string, options?: CoreOptions): Promise<Driver> {
+  if (redisUrl === undefined && options === undefined) {
     const t = await testApp(env);
     return { ...restDriver(t.app, () => t.close()), waitingPulls: async () => waitingPulls(t.core) };
   }
-  const core = createCore(testConfig(env), redisUrl);
+  const core = createCore(testConfig(env), redisUrl ?? testRedisUrl(), options);
   const app = await buildHttpApp({ core });
   const d = restDriver(app, async () => {
     await app.close();
@@ -42,13 +42,13 @@ export async function makeRest(env: Record<string, string>, redisUrl?: string): 
   return { ...d, waitingPulls: async () => waitingPulls(core) };
 }
 
-/** The gRPC driver over the test Redis (testGrpc), or over `redisUrl` when given. */
-export async function makeGrpc(env: Record<string, string>, redisUrl?: string): Promise<Driver> {
-  if (redisUrl === undefined) {
+/** The gRPC driver over the test Redis (testGrpc), or over `redisUrl` when given; `options` for the Core. */
+export async function makeGrpc(env: Record<string, string>, redisUrl?: string, options?: CoreOptions): Promise<Driver> {
+  if (redisUrl === undefined && options === undefined) {
     const g = await testGrpc(env);
     return { ...grpcDriver((method, request) => g.call(method as never, request), () => g.close()), waitingPulls: async () => waitingPulls(g.core) };
   }
-  const core = createCore(testConfig(env), redisUrl);
+  const core = createCore(testConfig(env), redisUrl ?? testRedisUrl(), options);
   const server = await startGrpcServer(core, { host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
   const client = new (loadProto().grpc.streamgate.v1.StreamGateway)(server.address, credentials.createInsecure());
   const call = (method: string, request: object) =>

@@ -3,7 +3,8 @@ messages), then read new messages, in one atomic step, within a byte budget.
 
 KEYS[1] stream
 KEYS[2] policy hash of the stream
-KEYS[3] dead-letter stream the caller believes the group uses
+KEYS[3] dead-letter stream the caller believes the group uses; or KEYS[2] itself to hand
+        the dead letters back (a dead-letter stream in another Cluster slot, see below)
 KEYS[4] lease-walk cursor of the group (keys.leaseCursor): where the last bounded walk stopped
 KEYS[5] nack delays of the stream (keys.nackDelays): an entry with a running delay is not reclaimed
 ARGV[1] group
@@ -25,7 +26,8 @@ ARGV[12..] IDs to ack first (canonical), as ack-2 does without a consumer: whoev
         come before any ack; DLQTYPE after them (the acks stand, as they would have with
         an ack call before the pull).
 
-Returns {status, entries, deadLettered, topId, leaseMs, acked, policy}
+Returns {status, entries, deadLettered, topId, leaseMs, acked, policy}, and when handing
+back, two more: deadLetterStream, moves
   status       'OK'; or 'DLQ' when the group's dead-letter stream is not KEYS[3]: then
                entries is its name and nothing was changed (call again with that key)
   entries      flat {id, fields, deliveryCount, ...}: reclaimed first, then new ones
@@ -38,6 +40,9 @@ Returns {status, entries, deadLettered, topId, leaseMs, acked, policy}
   leaseMs      the group's lease
   acked        per ID of ARGV[12..], 1 when it was pending and is now acked, else 0
   policy       1 when the stored policy was unreadable (the defaults were used), else 0
+  deadLetterStream  the group's dead-letter stream (handing back only)
+  moves        flat {id, dead-letter fields, ...} of the entries to move, at most count
+               (handing back only)
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type)
 
 Finding expired leases costs a bounded amount per call, whatever the pending list's size.
@@ -60,6 +65,14 @@ Retry backoff (policy minBackoffMs, maxBackoffMs) and nack delays: an expired en
 reclaimed only once it has been idle its lease plus its backoff (sg_backoff of its delivery
 count), and no nack delay of it (KEYS[5]) is still running (sg_redelivery). With backoff off
 and no delays, the walk is exactly the plain lease test.
+
+Handing back (KEYS[3] = KEYS[2]): an entry past maxDeliveries is not written to the
+dead-letter stream (another slot: no script may touch both) nor acked; it is reserved
+(sg_reserve_move) and returned in `moves` with the fields its dead letter gets, for the
+caller to write (deadLetter-1) and then ack (ack-2). It stays pending until that ack, so a
+crash in between leaves it to a later walk: a duplicate dead letter at most, never a loss.
+No 'DLQ' answer and no DLQTYPE check then (the caller writes to `deadLetterStream`). An
+entry deleted from the stream while pending is acked here, as always (nothing to copy).
 ]]
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 local count = tonumber(ARGV[3])
@@ -71,7 +84,8 @@ local first_chunk = math.max(1, tonumber(ARGV[11]))
 sg_stream(stream)
 local lease, max_deliveries, dlq, _, corrupt, min_backoff, max_backoff = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
 local bad_policy = corrupt and 1 or 0
-if max_deliveries > 0 and dlq ~= KEYS[3] then
+local hand_back = KEYS[3] == KEYS[2]
+if max_deliveries > 0 and not hand_back and dlq ~= KEYS[3] then
   return { 'DLQ', dlq, 0, '0-0', lease, {}, bad_policy }
 end
 -- The acks this pull carries: after the checks that change nothing (a 'DLQ' answer acks
@@ -89,15 +103,24 @@ if #ARGV >= 12 then
 end
 
 -- Checked before any claim: a script that failed half-way would keep its claims.
-if max_deliveries > 0 then sg_dlq_check(KEYS[3]) end
+if max_deliveries > 0 and not hand_back then sg_dlq_check(KEYS[3]) end
 
 local out, n, dead, used = {}, 0, 0, 0
+local moves = {}
 
 -- One expired pending entry: dead-lettered, or claimed and delivered. False when it does
 -- not fit the byte budget (left as it is, for the next pull).
 local function take(id, owner, deliveries)
   local entry = redis.call('XRANGE', stream, id, id)[1]
   if max_deliveries > 0 and deliveries >= max_deliveries then
+    if hand_back and entry then
+      -- Handed back (at most count per call): moved by the caller, acked after its copy.
+      if #moves >= 2 * count then return false end
+      sg_reserve_move(stream, group, owner, id)
+      moves[#moves + 1] = id
+      moves[#moves + 1] = sg_dead_letter_fields(entry[2], id, stream, group, deliveries, owner)
+      return true
+    end
     if entry then
       redis.call('XADD', KEYS[3], '*', unpack(sg_dead_letter_fields(entry[2], id, stream, group, deliveries, owner)))
       dead = dead + 1
@@ -258,4 +281,5 @@ if n == 0 then
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   if last then top = last[1] end
 end
+if hand_back then return { 'OK', packed, dead, top, lease, acked, bad_policy, dlq, moves } end
 return { 'OK', packed, dead, top, lease, acked, bad_policy }

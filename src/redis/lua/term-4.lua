@@ -5,7 +5,8 @@ A terminated entry's nack-delay record (KEYS[4], setLease-3) goes with its ack.
 
 KEYS[1] stream
 KEYS[2] policy hash of the stream
-KEYS[3] dead-letter stream the caller believes the group uses
+KEYS[3] dead-letter stream the caller believes the group uses; or KEYS[2] itself to hand
+        the dead letters back (a dead-letter stream in another Cluster slot, see below)
 KEYS[4] nack delays of the stream (keys.nackDelays)
 ARGV[1] group
 ARGV[2] consumer whose entries alone may be terminated, or '' for any consumer's
@@ -23,8 +24,16 @@ The dead letter: the entry's fields in order, then x-original-id, x-original-str
 x-deliveries (Redis's delivery counter), x-last-consumer (the owner), then x-reason if any.
 
 Returns {'OK', flags, policy}: flags per ID as above; policy 1 when the stored policy was
-unreadable (the defaults were used), else 0. Or {'DLQ', name} when the group's dead-letter
-stream is not KEYS[3]: nothing was changed (call again with that key).
+unreadable (the defaults were used), else 0; handing back, two more: the group's dead-letter
+stream and flat {id, dead-letter fields, ...}. Or {'DLQ', name}
+when the group's dead-letter stream is not KEYS[3]: nothing was changed (call again with
+that key).
+
+Handing back (KEYS[3] = KEYS[2]): an entry answering 1 is not written nor acked here but
+reserved (sg_reserve_move) and returned in `moves`, for the caller to write (deadLetter-1)
+then ack (ack-2): it stays pending until then, so nothing is lost if the caller stops in
+between (a later walk or term moves it again: a duplicate dead letter at most). No 'DLQ'
+answer and no DLQTYPE check then. A repeated ID still answers 0 after its first occurrence.
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type); all
 raised before anything changes.
 ]]
@@ -32,8 +41,12 @@ local stream, group, consumer, reason = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 sg_stream(stream)
 sg_group(stream, group)
 local _, _, dlq, _, corrupt = sg_policy(KEYS[2], group, '0', '0', ARGV[4])
-if dlq ~= KEYS[3] then return { 'DLQ', dlq } end
-sg_dlq_check(dlq)
+local hand_back = KEYS[3] == KEYS[2]
+if not hand_back then
+  if dlq ~= KEYS[3] then return { 'DLQ', dlq } end
+  sg_dlq_check(dlq)
+end
+local moves, seen = {}, {}
 
 local forget = sg_delay_forgetter(KEYS[4], group)
 local out = {}
@@ -41,6 +54,10 @@ for i = 5, #ARGV do
   local id = ARGV[i]
   local p = redis.call('XPENDING', stream, group, id, id, 1)[1]
   local flag = 0
+  if seen[id] then
+    p = nil
+  end
+  seen[id] = true
   if p and consumer ~= '' and p[2] ~= consumer then
     flag = 2
   elseif p then
@@ -52,13 +69,22 @@ for i = 5, #ARGV do
       if reason ~= '' then
         fields[k + 1] = 'x-reason'; fields[k + 2] = reason
       end
-      redis.call('XADD', dlq, '*', unpack(fields))
+      if hand_back then
+        sg_reserve_move(stream, group, p[2], id)
+        moves[#moves + 1] = id
+        moves[#moves + 1] = fields
+      else
+        redis.call('XADD', dlq, '*', unpack(fields))
+      end
       flag = 1
     end
-    -- Acked only after the copy exists.
-    redis.call('XACK', stream, group, id)
-    forget(id)
+    -- Acked only after the copy exists (handing back: by the caller, after its copy).
+    if flag == 3 or not hand_back then
+      redis.call('XACK', stream, group, id)
+      forget(id)
+    end
   end
   out[i - 4] = flag
 end
+if hand_back then return { 'OK', out, corrupt and 1 or 0, dlq, moves } end
 return { 'OK', out, corrupt and 1 or 0 }

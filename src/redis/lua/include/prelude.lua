@@ -251,7 +251,7 @@ end
 -- A dead letter's fields: the entry's own `fields` (extended in place and returned), then
 -- x-original-id, x-original-stream, x-group, x-deliveries (Redis's delivery counter) and
 -- x-last-consumer (its owner), as every dead-lettering writes them (pull-5, term-4);
--- redrive-2 removes exactly these.
+-- redrive removes exactly these (sg_dead_letter_original).
 local function sg_dead_letter_fields(fields, id, stream, group, deliveries, owner)
   local k = #fields
   fields[k + 1] = 'x-original-id'; fields[k + 2] = id
@@ -309,4 +309,58 @@ local function sg_lease_walk(stream, group, cursor_key, step, visit)
       redis.call('DEL', cursor_key)
     end
   end
+end
+
+-- Dead letters across slots (Redis Cluster, a dead-letter stream in another slot than its
+-- stream): pull-5 and term-4 hand the dead letters back instead of writing them, the caller
+-- writes them (deadLetter-1) and then acks the entries (ack-2). A crash between the two
+-- leaves a duplicate dead letter at most; redrive (redrive-3, redriveAdd-2) skips it, with
+-- the record below.
+
+-- Reserves a pending entry for its move by the caller: idle time reset, same owner and
+-- delivery count (XCLAIM JUSTID does not count a delivery), so no lease walk takes it (to
+-- deliver or to move again) before the caller acks it; after a crash it is due a lease later.
+local function sg_reserve_move(stream, group, owner, id)
+  redis.call('XCLAIM', stream, group, owner, 0, id, 'JUSTID')
+end
+
+-- A dead letter's original fields (the x-* fields of sg_dead_letter_fields removed, and the
+-- x-reason a term appended after them) and its x-original-id; nil when it is not a dead
+-- letter of `group` from `source`.
+local SG_DEAD_LETTER_ADDED = { 'x-original-id', 'x-original-stream', 'x-group', 'x-deliveries', 'x-last-consumer' }
+local function sg_dead_letter_original(fields, source, group)
+  local n = #fields
+  if n >= 12 and fields[n - 1] == 'x-reason' then n = n - 2 end
+  if n < 10 then return nil end
+  for i, name in ipairs(SG_DEAD_LETTER_ADDED) do
+    if fields[n - 10 + 2 * i - 1] ~= name then return nil end
+  end
+  if fields[n - 6] ~= source or fields[n - 4] ~= group then return nil end
+  local kept = {}
+  for i = 1, n - 10 do kept[i] = fields[i] end
+  return kept, fields[n - 8]
+end
+
+-- The record of what redrive republished (keys.redriven): a sorted set of members
+-- '<group>\0<x-original-id>' scored by the time (ms), kept `keep_ms`. A dead letter whose
+-- original was redriven already is a duplicate (two steps cut short): deleted, not republished.
+-- Returns has(group, original_id) and add(group, original_id); records older than keep_ms are
+-- dropped at the first call.
+local function sg_redriven(key, keep_ms)
+  local now
+  local function start()
+    if now then return end
+    now = sg_now_ms()
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. string.format('%d', now - keep_ms))
+  end
+  local has = function(group, original)
+    start()
+    return redis.call('ZSCORE', key, group .. '\0' .. original) ~= false
+  end
+  local add = function(group, original)
+    start()
+    redis.call('ZADD', key, now, group .. '\0' .. original)
+    redis.call('PEXPIRE', key, keep_ms)
+  end
+  return has, add
 end
