@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
 import { type ConnectionListener, ConnectionState, commandConnectionOptions } from './connection.js';
+import { singleNode } from './watch-nodes.js';
 import { StreamWatcher } from './watcher.js';
 import type { LeaseWalk } from './scripts.js';
 
@@ -45,7 +46,7 @@ export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapt
   // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
   redis.connect().catch(() => undefined);
   const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs);
-  const watcher = new StreamWatcher(redis, redis, {
+  const watcher = new StreamWatcher(singleNode(redis), {
     connections: options.watchConnections,
     reclaimPollMs: options.reclaimPollMs,
     commandTimeoutMs: options.commandTimeoutMs,
