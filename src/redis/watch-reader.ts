@@ -16,7 +16,8 @@ import type { WatchNodes } from './watch-nodes.js';
  * A read answered MOVED, ASK, TRYAGAIN or CLUSTERDOWN (the slot moved or is moving, the
  * cluster is down) wakes nobody: the host refreshes the slot map and moves the streams to
  * the reader of their new master, which reads from each stream's last seen ID, so an
- * entry added meanwhile still wakes its waiters. A lost connection, or another error reply
+ * entry added meanwhile still wakes its waiters. A lost connection (on a cluster: after
+ * the same refresh, for the streams still served by that master), or another error reply
  * (a key that is not a stream), wakes the waiters of the streams concerned: their pulls
  * report the cause, or wait again.
  */
@@ -202,7 +203,7 @@ export class WatchReader {
     });
   }
 
-  /** The connection failed: wake the waiters, follow the slot map, and start again after a pause. */
+  /** The connection failed: follow the slot map, wake the waiters left, and start again after a pause. */
   private async failed(conn: Redis, err: unknown, streams: string[]): Promise<void> {
     if (this.nodes.slotBound) {
       // The master may be gone for good (failover): a new connection is made to whichever
@@ -212,15 +213,16 @@ export class WatchReader {
         this.conn = null;
         this.connId = null;
       }
+      // Streams whose slot another master serves now (a failover done, a stale map) move
+      // there without a wake-up: they are read from their last seen IDs.
+      await this.host.regroup(this, streams);
     } else if (!isReplyError(err) && conn.status === 'ready') {
       // A read unanswered long past its BLOCK time: the connection may be half-open
       // (no close will ever come), so replace it rather than wait on it again.
       conn.disconnect(true);
     }
-    // Redis is away: wake everyone; their pulls report the cause (BACKEND_UNAVAILABLE) or wait again.
-    this.host.wake(streams);
-    const left = streams.filter((s) => this.streams.has(s));
-    if (left.length > 0) await this.host.regroup(this, left);
+    // Redis is away: wake the rest; their pulls report the cause (BACKEND_UNAVAILABLE) or wait again.
+    this.host.wake(streams.filter((s) => this.streams.has(s)));
     await sleep(RETRY_MS);
   }
 }
