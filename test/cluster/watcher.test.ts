@@ -64,6 +64,8 @@ async function xadd(stream: string): Promise<string> {
 
 beforeAll(async () => {
   cluster = await startCluster();
+  // Right after `--cluster create` a node may still list a replica-to-be as a master.
+  await until(async () => (await cluster.masters()).length === 3, 20_000, 'three masters');
   client = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })));
   client.on('error', () => undefined);
   await client.ping();
