@@ -81,6 +81,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
     guard: fence,
     onError: (code) => metrics.redisErrors.inc({ code }),
     watchConnections: config.watchConnections,
+    watchPollMs: config.watchPollMs,
     reclaimPollMs: config.reclaimPollMs,
     leaseWalk: leaseWalkOf(config),
   });

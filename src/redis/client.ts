@@ -30,6 +30,8 @@ export interface RedisAdapterOptions {
   readonly onError: ErrorHook;
   /** The watcher's blocking connections, and how often waiting pulls look for expired leases. */
   readonly watchConnections: number;
+  /** Redis Cluster: longest a watcher connection reading several slots blocks per round. */
+  readonly watchPollMs: number;
   readonly reclaimPollMs: number;
   /** The lease walk's bounds, for the waiting pulls' probe (as the pulls look). */
   readonly leaseWalk: LeaseWalk;
@@ -48,6 +50,7 @@ export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapt
   const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs);
   const watcher = new StreamWatcher(singleNode(redis), {
     connections: options.watchConnections,
+    pollMs: options.watchPollMs,
     reclaimPollMs: options.reclaimPollMs,
     commandTimeoutMs: options.commandTimeoutMs,
     hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),
