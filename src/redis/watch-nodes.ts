@@ -16,7 +16,7 @@ export interface WatchNodes {
   readonly slotBound: boolean;
   /** Key of the master serving `stream` now ('' for a single node). */
   nodeOf(stream: string): string;
-  /** A new dedicated connection to that master, for blocking reads (the watcher disconnects it). */
+  /** A new dedicated connection to that master, for blocking reads (the watcher disconnects it); throws when it is not known. */
   connect(node: string, options: RedisOptions): Redis;
   /** CLIENT UNBLOCK <id> sent to that master. */
   unblock(node: string, clientId: number): Promise<void>;
@@ -47,13 +47,16 @@ export function clusterNodes(cluster: Cluster): WatchNodes {
     cluster.nodes('master').find((r) => `${r.options.host}:${r.options.port}` === node);
   return {
     slotBound: true,
-    nodeOf: (stream) => cluster.slots[keySlot(stream)]?.[0] ?? '?',
+    // Not known yet (the Cluster client has no slot map): the read fails, and is tried
+    // again after a refresh.
+    nodeOf: (stream) => cluster.slots[keySlot(stream)]?.[0] ?? '',
     connect(node, options) {
       // A duplicate of the Cluster's own connection to that master carries its options
       // (TLS, credentials); without one (not connected yet), the Cluster's redisOptions.
       const own = master(node);
       if (own) return own.duplicate(options);
       const at = node.lastIndexOf(':');
+      if (at <= 0) throw new Error('no master known for this slot yet');
       return new Redis({ ...cluster.options.redisOptions, host: node.slice(0, at), port: Number(node.slice(at + 1)), ...options });
     },
     async unblock(node, clientId) {

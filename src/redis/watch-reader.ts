@@ -146,9 +146,10 @@ export class WatchReader {
 
   private async loop(): Promise<void> {
     while (!this.closed && this.streams.size > 0) {
-      const conn = this.connection();
+      let conn: Redis | null = null;
       let results: Array<[string[], unknown]>;
       try {
+        conn = this.connection();
         if (this.connId === null) this.connId = Number(await conn.call('CLIENT', 'ID'));
         // The watched set is read after the last wait before the read: a stream that joined
         // while CLIENT ID was on its way was not interrupted (nothing was blocked yet), so
@@ -204,11 +205,11 @@ export class WatchReader {
   }
 
   /** The connection failed: follow the slot map, wake the waiters left, and start again after a pause. */
-  private async failed(conn: Redis, err: unknown, streams: string[]): Promise<void> {
+  private async failed(conn: Redis | null, err: unknown, streams: string[]): Promise<void> {
     if (this.nodes.slotBound) {
       // The master may be gone for good (failover): a new connection is made to whichever
       // master serves the streams next, rather than reconnecting to this one forever.
-      conn.disconnect();
+      conn?.disconnect();
       if (this.conn === conn) {
         this.conn = null;
         this.connId = null;
@@ -216,7 +217,7 @@ export class WatchReader {
       // Streams whose slot another master serves now (a failover done, a stale map) move
       // there without a wake-up: they are read from their last seen IDs.
       await this.host.regroup(this, streams);
-    } else if (!isReplyError(err) && conn.status === 'ready') {
+    } else if (conn && !isReplyError(err) && conn.status === 'ready') {
       // A read unanswered long past its BLOCK time: the connection may be half-open
       // (no close will ever come), so replace it rather than wait on it again.
       conn.disconnect(true);

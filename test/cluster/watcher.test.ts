@@ -149,6 +149,26 @@ describe('the watcher on a cluster', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
   }, 40_000);
 
+  it('a Cluster client without a slot map yet: the wait ends (its pull reports the outage), and waiting works once it has one', async () => {
+    const lazy = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), { lazyConnect: true });
+    lazy.on('error', () => undefined);
+    const early = new StreamWatcher(clusterNodes(lazy), { connections: 1, reclaimPollMs: 1000, blockMs: 2000, commandTimeoutMs: 2000 });
+    try {
+      const s = uniq('early');
+      expect(await early.wait({ stream: s, group: 'g', afterId: '0-0', leaseMs: 0, timeoutMs: 10_000 })).toBe('woken');
+      await lazy.ping();
+      const later = early.wait({ stream: s, group: 'g', afterId: '0-0', leaseMs: 0, timeoutMs: 10_000 });
+      await sleep(500);
+      // Not woken by a failing read: it is read on its master.
+      expect(early.stats().waiting).toBe(1);
+      await xadd(s);
+      expect(await later).toBe('woken');
+    } finally {
+      early.close();
+      lazy.disconnect();
+    }
+  });
+
   it('a master killed: its waits end at once, other masters’ waits go on, and waiting works again after the failover', async () => {
     const [victim, other] = await cluster.masters();
     if (!victim || !other) throw new Error('two masters expected');
