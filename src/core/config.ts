@@ -29,6 +29,8 @@ export interface CoreConfig {
    */
   readonly leaseWalk: number;
   readonly watchConnections: number;
+  /** Redis Cluster: longest a watcher connection reading several slots blocks per round. */
+  readonly watchPollMs: number;
   readonly scanLimit: number;
   /** 0: this instance never reaps. */
   readonly reapIntervalMs: number;

@@ -86,6 +86,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     guard: fence,
     onError: (code) => metrics.redisErrors.inc({ code }),
     watchConnections: config.watchConnections,
+    watchPollMs: config.watchPollMs,
     reclaimPollMs: config.reclaimPollMs,
     leaseWalk: leaseWalkOf(config),
     crossSlotDeadLetters: options.crossSlotDeadLetters,

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
 import { CONNECT_TIMEOUT_MS, type ConnectionListener, ConnectionState, RECONNECT_MAX_MS, commandConnectionOptions } from './connection.js';
+import { singleNode } from './watch-nodes.js';
 import { StreamWatcher } from './watcher.js';
 import type { LeaseWalk } from './scripts.js';
 
@@ -42,6 +43,8 @@ export interface RedisAdapterOptions {
   readonly onError: ErrorHook;
   /** The watcher's blocking connections, and how often waiting pulls look for expired leases. */
   readonly watchConnections: number;
+  /** Redis Cluster: longest a watcher connection reading several slots blocks per round. */
+  readonly watchPollMs: number;
   readonly reclaimPollMs: number;
   /** The lease walk's bounds, for the waiting pulls' probe (as the pulls look). */
   readonly leaseWalk: LeaseWalk;
@@ -65,8 +68,9 @@ export function openRedis(url: string | undefined, options: RedisAdapterOptions)
   // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
   redis.connect().catch(() => undefined);
   const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true);
-  const watcher = new StreamWatcher(redis, redis, {
+  const watcher = new StreamWatcher(singleNode(redis), {
     connections: options.watchConnections,
+    pollMs: options.watchPollMs,
     reclaimPollMs: options.reclaimPollMs,
     commandTimeoutMs: options.commandTimeoutMs,
     hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),

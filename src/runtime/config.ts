@@ -122,7 +122,10 @@ export const envSchema = z.object({
     'Pending entries one pull looks at for expired leases when the group has more than 4 times as many pending (a shorter pending list is looked at whole).',
   ),
   STREAMGATE_WATCH_CONNECTIONS: int(1, 1, 4).describe(
-    'Blocking Redis connections shared by all waiting pulls (streams are spread over them).',
+    'Blocking Redis connections shared by all waiting pulls, per Redis master (streams are spread over them).',
+  ),
+  STREAMGATE_WATCH_POLL_MS: int(100, 10, 5000).describe(
+    'Redis Cluster only: longest a new entry goes unnoticed by a watcher connection reading streams of several hash slots (one blocking read cannot cover several slots).',
   ),
   STREAMGATE_SCAN_LIMIT: int(10_000, 100, 1_000_000).describe(
     'Most entries one dead-letter listing or redrive reads while looking for its group.',
@@ -301,6 +304,7 @@ export function loadConfig(env: EnvInput): Config {
     reclaimPollMs: e.STREAMGATE_RECLAIM_POLL_MS,
     leaseWalk: e.STREAMGATE_LEASE_WALK,
     watchConnections: e.STREAMGATE_WATCH_CONNECTIONS,
+    watchPollMs: e.STREAMGATE_WATCH_POLL_MS,
     scanLimit: e.STREAMGATE_SCAN_LIMIT,
     reapIntervalMs: e.STREAMGATE_REAP_INTERVAL_MS,
     shutdownTimeoutMs: e.STREAMGATE_SHUTDOWN_TIMEOUT_MS,

@@ -38,6 +38,7 @@ beforeAll(async () => {
     guard: { assert: () => undefined },
     onError: () => undefined,
     watchConnections: 1,
+    watchPollMs: 100,
     reclaimPollMs: 1000,
     leaseWalk: leaseWalkOf(config),
   });

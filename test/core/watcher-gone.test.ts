@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/contract/errors.js';
+import { singleNode } from '../../src/redis/watch-nodes.js';
 import { StreamWatcher } from '../../src/redis/watcher.js';
 import { commandCalls, privateRedis, redisUrl, uniq } from '../helpers/core.js';
 import { until } from '../helpers/wait.js';
@@ -53,7 +54,7 @@ describe('the watcher, told the group is gone', () => {
     const command = new Redis(redisUrl());
     const missing = new Map<string, 'GROUP_NOT_FOUND' | 'STREAM_NOT_FOUND'>();
     let probes = 0;
-    const watcher = new StreamWatcher(base, command, {
+    const watcher = new StreamWatcher(singleNode(base), {
       connections: 1,
       reclaimPollMs: 100,
       blockMs: 1000,
@@ -94,7 +95,7 @@ describe('the watcher, told the group is gone', () => {
     const base = new Redis(redisUrl());
     const command = new Redis(redisUrl());
     const probe: { answer: (() => void) | null } = { answer: null };
-    const watcher = new StreamWatcher(base, command, {
+    const watcher = new StreamWatcher(singleNode(base), {
       connections: 1,
       reclaimPollMs: 50,
       blockMs: 1000,

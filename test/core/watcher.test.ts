@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/core.js';
 import { privateRedis, redisUrl, sleep, testCore, uniq } from '../helpers/core.js';
+import { singleNode } from '../../src/redis/watch-nodes.js';
 import { StreamWatcher } from '../../src/redis/watcher.js';
 import { until } from '../helpers/wait.js';
 import { fields, pullOf } from './support.js';
@@ -201,7 +202,7 @@ describe('the watcher loop', () => {
   it('a stream that joins while the first read is being set up is part of that read', async () => {
     const base = new Redis(redisUrl());
     const command = new Redis(redisUrl());
-    const watcher = new StreamWatcher(base, command, { connections: 1, reclaimPollMs: 1000, blockMs: 5000 });
+    const watcher = new StreamWatcher(singleNode(base), { connections: 1, reclaimPollMs: 1000, blockMs: 5000 });
     try {
       const [a, b] = [uniq('join-a'), uniq('join-b')];
       const first = watcher.wait({ stream: a, group: 'g', afterId: '0-0', leaseMs: 0, timeoutMs: 4000 });
