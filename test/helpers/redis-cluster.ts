@@ -16,7 +16,7 @@ export interface TestCluster {
   readonly nodes: readonly TestRedis[];
   /** Every node's redis:// URL, comma-separated (the gateway's REDIS_URL in cluster mode). */
   readonly seeds: string;
-  /** The nodes that are masters now (CLUSTER NODES, asked of a live node). */
+  /** The masters that own slots now (CLUSTER NODES, asked of a live node). */
   masters(): Promise<TestRedis[]>;
   /** The node that owns `slot` now. */
   ownerOf(slot: number): Promise<TestRedis>;
@@ -87,7 +87,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     nodes,
     seeds: nodes.map((n) => n.url).join(','),
     async masters() {
-      return (await table()).filter((n) => n.master && !n.failed).map((n) => byPort.get(n.port)).filter((n): n is TestRedis => !!n);
+      return (await table()).filter((n) => n.master && !n.failed && n.slots.length > 0).map((n) => byPort.get(n.port)).filter((n): n is TestRedis => !!n);
     },
     async ownerOf(slot) {
       const owner = (await table()).find((n) => n.master && !n.failed && n.slots.some(([a, b]) => slot >= a && slot <= b));
