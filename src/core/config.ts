@@ -33,6 +33,8 @@ export interface CoreConfig {
   /** 0: this instance never reaps. */
   readonly reapIntervalMs: number;
   readonly redisCommandTimeoutMs: number;
+  /** The Redis URL is one or more seed nodes of a Redis Cluster (STREAMGATE_REDIS_CLUSTER). */
+  readonly redisCluster: boolean;
   /** API keys file; undefined: auth off. */
   readonly authFile: string | undefined;
   /** The keyspace fence: stream-name globs. */

@@ -77,6 +77,7 @@ export function createCore(config: CoreConfig, redisUrl: string, options: CoreOp
   const { fence } = access;
   const redis = openRedis(redisUrl, {
     commandTimeoutMs: config.redisCommandTimeoutMs,
+    cluster: config.redisCluster,
     tls: options.redisTls,
     guard: fence,
     onError: (code) => metrics.redisErrors.inc({ code }),

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
+import { type RedisClient, mastersInOrder, openCluster } from './cluster.js';
 import { type ConnectionListener, ConnectionState, commandConnectionOptions } from './connection.js';
 import { StreamWatcher } from './watcher.js';
 import type { LeaseWalk } from './scripts.js';
@@ -15,14 +16,25 @@ export interface RedisAdapter {
   readonly watcher: StreamWatcher;
   /** Calls `listener(up)` whenever the connection is lost or restored; returns the unsubscribe function. */
   subscribe(listener: ConnectionListener): () => void;
-  /** True when Redis answers PING within `timeoutMs`. */
+  /**
+   * True when Redis answers PING within `timeoutMs`; on a cluster, when at least one master
+   * does (see docs/decisions.md: a failed master fails the requests on its slots, not the
+   * readiness of every gateway).
+   */
   ping(timeoutMs: number): Promise<boolean>;
+  /**
+   * The connection to the master that owns `stream`'s slot now (cluster.ts): the one
+   * connection on a single node; null on a cluster while no master is known for it.
+   */
+  nodeFor(stream: string): Redis | null;
   /** Closes the watcher, lets Redis answer what was sent (QUIT, at most `quitWaitMs`), then disconnects. */
   close(quitWaitMs: number): Promise<void>;
 }
 
 export interface RedisAdapterOptions {
   readonly commandTimeoutMs: number;
+  /** `url` is one or more comma-separated seed nodes of a Redis Cluster. */
+  readonly cluster?: boolean;
   /** ioredis `tls` options, for a rediss:// URL (built by the runtime from its files). */
   readonly tls?: ConnectionOptions;
   readonly guard: StreamGuard;
@@ -34,10 +46,48 @@ export interface RedisAdapterOptions {
   readonly leaseWalk: LeaseWalk;
 }
 
-export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapter {
+/** The command client: one node (connection.ts), or a cluster (cluster.ts). */
+function openClient(url: string, options: RedisAdapterOptions): RedisClient {
+  if (options.cluster) return openCluster(url, options.commandTimeoutMs, options.tls);
   // The watcher's connections are duplicates of this one, so they inherit its TLS options.
   const connectionOptions = commandConnectionOptions(options.commandTimeoutMs);
-  const redis = new Redis(url, options.tls ? { ...connectionOptions, tls: options.tls } : connectionOptions);
+  return new Redis(url, options.tls ? { ...connectionOptions, tls: options.tls } : connectionOptions);
+}
+
+/**
+ * The watcher of waiting pulls. On a cluster it is given the cluster client as is for now:
+ * waiting pulls are then woken by their timeout or a lease probe, not by new messages,
+ * until the watcher takes the cluster's nodes (one blocking connection per master).
+ */
+function openWatcher(redis: RedisClient, backend: Backend, options: RedisAdapterOptions): StreamWatcher {
+  const client = redis as Redis;
+  return new StreamWatcher(client, client, {
+    connections: options.watchConnections,
+    reclaimPollMs: options.reclaimPollMs,
+    commandTimeoutMs: options.commandTimeoutMs,
+    hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),
+    assertGroup: (stream, group) => backend.assertGroup(stream, group),
+  });
+}
+
+/** PING answered within `timeoutMs`; on a cluster, by at least one master. */
+async function answers(redis: RedisClient, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+  const pong = (node: Redis) => node.ping().then((reply) => reply === 'PONG' || Promise.reject(new Error('no PONG')));
+  try {
+    const masters = redis instanceof Cluster ? mastersInOrder(redis).map((m) => m.node) : [redis];
+    if (masters.length === 0) return false;
+    return await Promise.race([Promise.any(masters.map(pong)), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapter {
+  const redis = openClient(url, options);
   redis.on('error', () => {
     // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
   });
@@ -45,29 +95,20 @@ export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapt
   // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
   redis.connect().catch(() => undefined);
   const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs);
-  const watcher = new StreamWatcher(redis, redis, {
-    connections: options.watchConnections,
-    reclaimPollMs: options.reclaimPollMs,
-    commandTimeoutMs: options.commandTimeoutMs,
-    hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),
-    assertGroup: (stream, group) => backend.assertGroup(stream, group),
-  });
+  const watcher = openWatcher(redis, backend, options);
   return {
     backend,
     watcher,
     subscribe: (listener) => connection.subscribe(listener),
     async ping(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
       try {
         if (redis.status !== 'ready') await connection.usable();
-        const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs)));
-        return (await Promise.race([redis.ping(), timeout])) === 'PONG';
       } catch {
         return false;
-      } finally {
-        clearTimeout(timer);
       }
+      return answers(redis, timeoutMs);
     },
+    nodeFor: (stream) => backend.nodeFor(stream),
     async close(quitWaitMs) {
       watcher.close();
       // QUIT lets Redis answer what was sent; a stalled Redis gets quitWaitMs, nothing to

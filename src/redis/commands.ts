@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Backend } from './backend.js';
+import { type RedisClient, routed } from './cluster.js';
+import { type ScanStep, scanStep } from './scan.js';
 import { keySlot, keys } from './keys.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull, strings } from './reply.js';
 import { replyPrefix } from './redis-errors.js';
@@ -40,7 +41,7 @@ const MAX_SLOT = 16383;
 export class Commands {
   constructor(
     private readonly backend: Backend,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {}
 
   /**
@@ -61,7 +62,7 @@ export class Commands {
 
   /** XINFO STREAM. */
   streamInfo(stream: string): Promise<StreamInfo> {
-    return this.backend.call(stream, () => this.redis.call('XINFO', 'STREAM', stream), parseStreamInfo);
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['STREAM', stream]), parseStreamInfo);
   }
 
   /** XRANGE, or XREVRANGE when `reverse` (from `end` down to `start`); values byte-exact. */
@@ -79,40 +80,48 @@ export class Commands {
     return this.backend.call(stream, () => this.redis.xdel(stream, id));
   }
 
-  /** One SCAN step over the keys of type stream (MATCH `match` when given). */
-  scanStreams(cursor: string, match: string | undefined, count: number): Promise<{ cursor: string; keys: string[] }> {
+  /**
+   * A stream listing's cursor, checked (VALIDATION_FAILED `cursor` when it is not one): on
+   * a cluster it names the master and that master's SCAN cursor (scan.ts).
+   */
+  scanCursor(cursor: string): ScanStep {
+    return scanStep(this.redis, cursor);
+  }
+
+  /** One SCAN step over the keys of type stream (MATCH `match` when given), from a checked cursor. */
+  scanStreams(step: ScanStep, match: string | undefined, count: number): Promise<{ cursor: string; keys: string[] }> {
     const args: (string | number)[] = [];
     if (match !== undefined) args.push('MATCH', match);
     args.push('COUNT', count, 'TYPE', 'stream');
     return this.backend.call(
       '',
-      () => this.redis.call('SCAN', cursor, ...args),
+      () => step.node.call('SCAN', step.nodeCursor, ...args),
       (reply) => {
         const [next, found] = arr(reply);
-        return { cursor: str(next), keys: strings(found) };
+        return { cursor: step.next(str(next)), keys: strings(found) };
       },
     );
   }
 
   /** XINFO GROUPS. */
   groups(stream: string): Promise<GroupEntry[]> {
-    return this.backend.call(stream, () => this.redis.call('XINFO', 'GROUPS', stream), (reply) => arr(reply).map(parseGroup));
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['GROUPS', stream]), (reply) => arr(reply).map(parseGroup));
   }
 
   /** XINFO CONSUMERS. */
   consumers(stream: string, group: string): Promise<ConsumerInfo[]> {
-    return this.backend.call(stream, () => this.redis.call('XINFO', 'CONSUMERS', stream, group), (reply) => arr(reply).map(parseConsumer));
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['CONSUMERS', stream, group]), (reply) => arr(reply).map(parseConsumer));
   }
 
   /** XGROUP SETID, with ENTRIESREAD when given. */
   setGroupPosition(stream: string, group: string, id: string, entriesRead?: number): Promise<void> {
     const extra = entriesRead === undefined ? [] : ['ENTRIESREAD', entriesRead];
-    return this.backend.call(stream, () => this.redis.call('XGROUP', 'SETID', stream, group, id, ...extra), () => undefined);
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XGROUP', ['SETID', stream, group, id, ...extra]), () => undefined);
   }
 
   /** XGROUP CREATECONSUMER: true when created, false when it existed. */
   createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
-    return this.backend.call(stream, () => this.redis.call('XGROUP', 'CREATECONSUMER', stream, group, consumer), (n) => int(n) === 1);
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XGROUP', ['CREATECONSUMER', stream, group, consumer]), (n) => int(n) === 1);
   }
 
   /** XPENDING summary form. */

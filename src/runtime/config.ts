@@ -43,7 +43,13 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional()
-    .describe('Redis to use. Unset: start a local redis-server (AOF on) in STREAMGATE_DATA_DIR.'),
+    .describe(
+      'Redis to use. Unset: start a local redis-server (AOF on) in STREAMGATE_DATA_DIR. With STREAMGATE_REDIS_CLUSTER: ' +
+        'one seed node of the cluster, or several comma-separated.',
+    ),
+  STREAMGATE_REDIS_CLUSTER: bool(false).describe(
+    'REDIS_URL is a Redis Cluster (one or more comma-separated seed nodes), reached through every master.',
+  ),
   STREAMGATE_DATA_DIR: z.string().min(1).default('./data').describe('Data folder of the embedded redis-server.'),
   STREAMGATE_REDIS_SERVER: z
     .string()
@@ -210,6 +216,7 @@ export interface RedisTlsFiles {
 
 /** The whole configuration: what the core reads (CoreConfig), and what only the runtime does. */
 export interface Config extends CoreConfig {
+  /** One URL; in cluster mode (`redisCluster`) one or more comma-separated seed nodes. */
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly redisServerBin: string;
@@ -252,6 +259,7 @@ export function loadConfig(env: EnvInput): Config {
   }
   return Object.freeze({
     redisUrl: e.REDIS_URL,
+    redisCluster: e.STREAMGATE_REDIS_CLUSTER,
     dataDir: e.STREAMGATE_DATA_DIR,
     redisServerBin: e.STREAMGATE_REDIS_SERVER,
     embeddedFsync: e.STREAMGATE_EMBEDDED_FSYNC ?? 'everysec',
@@ -334,12 +342,48 @@ function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
     };
     for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
   }
+  problems.push(...clusterChecks(e));
   // Ignoring it would leave the operator believing the gateway set the fsync of their Redis.
   if (e.REDIS_URL !== undefined && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
     problems.push(['STREAMGATE_EMBEDDED_FSYNC', 'applies only to the embedded Redis (REDIS_URL unset): set appendfsync on that Redis']);
   }
   return problems;
 }
+
+/**
+ * REDIS_URL in cluster mode: one or more comma-separated seed URLs of one scheme (TLS is
+ * all or nothing), each a host without a database (a cluster has only database 0). The
+ * embedded Redis is one node, not a cluster; several URLs without cluster mode are refused
+ * rather than the first one used silently.
+ */
+function clusterChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
+  const url = e.REDIS_URL;
+  if (!e.STREAMGATE_REDIS_CLUSTER) {
+    return url?.includes(',')
+      ? [['REDIS_URL', 'several comma-separated URLs are seed nodes of a Redis Cluster: set STREAMGATE_REDIS_CLUSTER=true, or give one URL']]
+      : [];
+  }
+  if (url === undefined) {
+    return [['STREAMGATE_REDIS_CLUSTER', 'needs REDIS_URL (one or more seed nodes of the cluster): the embedded Redis is a single node, not a cluster']];
+  }
+  const seeds = url.split(',').map((s) => s.trim());
+  const problems: Array<[string, string]> = [];
+  for (const seed of seeds) {
+    const parsed = /^(rediss?):\/\/([^/?#]*)(\/[^?#]*)?$/.exec(seed);
+    if (!parsed) problems.push(['REDIS_URL', `seed "${redactSeed(seed)}" must be redis://[user:password@]host:port or rediss://...`]);
+    else if (parsed[2] === '' || parsed[2]!.endsWith('@')) problems.push(['REDIS_URL', `seed "${redactSeed(seed)}" has no host`]);
+    else if (parsed[3] !== undefined && parsed[3] !== '/' && parsed[3] !== '/0') {
+      problems.push(['REDIS_URL', `seed "${redactSeed(seed)}" names a database: a Redis Cluster has only database 0`]);
+    }
+  }
+  if (new Set(seeds.map((s) => s.split(':', 1)[0])).size > 1) {
+    problems.push(['REDIS_URL', 'seed nodes mix redis:// and rediss://: use one scheme for the whole cluster']);
+  }
+  return problems;
+}
+
+/** A seed as an error message may show it: without its password. */
+const redactSeed = (seed: string): string => seed.replace(/(:\/\/[^:/@]*:)[^@/]*@/, '$1***@');
 
 /** `STREAMGATE_DATA_DIR` → `--data-dir`, `HTTP_PORT` → `--http-port`. */
 export function flagFor(envName: string): string {
