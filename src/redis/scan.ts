@@ -9,8 +9,9 @@ import { notConnected } from './unavailable.js';
  * On one node it is Redis's SCAN cursor as is ("0" to start, "0" when done).
  *
  * On a cluster SCAN runs on every master in turn, in the order of the lowest slot each owns
- * (cluster.ts, mastersInOrder). The cursor is `<slot>-<cursor>`: the lowest slot of the
- * master being scanned when the page was served, and that master's own SCAN cursor. The
+ * (cluster.ts, mastersInOrder). The cursor is still a decimal number, `nodeCursor × 16384 +
+ * slot`: the lowest slot of the master being scanned when the page was served, and that
+ * master's own SCAN cursor ("0" is slot 0's master from its start; at most 24 digits). The
  * next page scans the master that owns that slot now; when its SCAN is done the listing
  * moves to the first master whose lowest slot is above it, and ends ("0") after the last.
  * So a failover between pages (a replica promoted: the same keys) continues where the
@@ -22,6 +23,11 @@ import { notConnected } from './unavailable.js';
 
 /** Largest SCAN cursor Redis takes (64 bits unsigned). */
 const MAX_CURSOR = 18446744073709551615n;
+const BIG_SLOTS = BigInt(SLOTS);
+/** The largest listing cursor on a cluster: the largest SCAN cursor on the last slot's master. */
+const MAX_CLUSTER_CURSOR = MAX_CURSOR * BIG_SLOTS + BIG_SLOTS - 1n;
+/** The listing cursor of `nodeCursor` on the master whose lowest slot is `slot`. */
+const clusterCursor = (slot: number, nodeCursor: string): string => String(BigInt(nodeCursor) * BIG_SLOTS + BigInt(slot));
 const INVALID = 'cursor must be a cursor returned by an earlier call, or "0"';
 
 export interface ScanStep {
@@ -45,12 +51,10 @@ export function scanStep(client: RedisClient, cursor: string): ScanStep {
     if (!nodeCursorOk(cursor)) throw invalid(INVALID, 'cursor');
     return { node: client, nodeCursor: cursor, next: (c) => c };
   }
-  const parsed = cursor === '0' ? ['', '0', '0'] : /^(\d{1,5})-(\d{1,20})$/.exec(cursor);
-  const slot = parsed ? Number(parsed[1]) : NaN;
-  const nodeCursor = parsed?.[2] ?? '';
-  if (!parsed || slot >= SLOTS || !nodeCursorOk(nodeCursor)) {
-    throw invalid(INVALID, 'cursor');
-  }
+  if (!/^\d{1,24}$/.test(cursor) || BigInt(cursor) > MAX_CLUSTER_CURSOR) throw invalid(INVALID, 'cursor');
+  const value = BigInt(cursor);
+  const slot = Number(value % BIG_SLOTS);
+  const nodeCursor = String(value / BIG_SLOTS);
   let resolved: { node: Redis; next: (c: string) => string } | undefined;
   const resolve = () => (resolved ??= clusterStep(client, slot));
   return {
@@ -70,9 +74,9 @@ function clusterStep(cluster: Cluster, slot: number): { node: Redis; next: (c: s
   return {
     node: current.node,
     next(c) {
-      if (c !== '0') return `${slot}-${c}`;
+      if (c !== '0') return clusterCursor(slot, c);
       const following = masters.find((m) => m.slot > slot && m.node !== current.node);
-      return following ? `${following.slot}-0` : '0';
+      return following ? clusterCursor(following.slot, '0') : '0';
     },
   };
 }
