@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/core/core.js';
 import { openRedis } from '../../src/redis/client.js';
 import { keySlot } from '../../src/redis/keys.js';
-import { testConfig, uniq } from '../helpers/core.js';
+import { sleep, testConfig, uniq } from '../helpers/core.js';
+import { RESERVED_CONSUMER } from '../../src/core/reaper.js';
+import { fields, pullOf } from '../core/support.js';
 import { type TestApp } from '../helpers/http.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { startCluster, type TestCluster } from '../helpers/redis-cluster.js';
@@ -103,6 +105,29 @@ describe('ListStreams on a cluster', () => {
     // A command sent to a random node is answered MOVED (ioredis then follows it, and
     // refreshes its whole slot map each time).
     expect(await movedReplies()).toBe(before);
+  });
+});
+
+describe('the reaper on a cluster', () => {
+  it("finds the reaping groups of every master (the per-slot registries) and releases an idle consumer's messages", async () => {
+    // One stream per master, each with its dead-letter stream in its slot (hash tag).
+    const reaped: string[] = [];
+    const owners = new Set<number>();
+    for (let i = 0; owners.size < 3; i++) {
+      const s = `{reap-${i}-${uniq()}}`;
+      const owner = (await cluster.ownerOf(keySlot(s))).port;
+      if (owners.has(owner)) continue;
+      owners.add(owner);
+      reaped.push(s);
+      await core.groups.create(s, { group: 'g', createStream: true, start: '0', leaseMs: 100, reapIdleMs: 200 });
+      await core.streams.publish(s, { messages: [{ pairs: fields({ n: '1' }) }] });
+      expect(await core.consume.pull(s, 'g', pullOf('pod-1'))).toHaveLength(1);
+    }
+    await sleep(400);
+    await core.reaper.tick();
+    for (const s of reaped) {
+      expect((await core.groups.listConsumers(s, 'g')).map((c) => [c.name, c.pending]), s).toEqual([[RESERVED_CONSUMER, 1]]);
+    }
   });
 });
 
