@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis } from 'ioredis';
 import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
 import { type RedisClient, mastersInOrder, openCluster } from './cluster.js';
+import { ClusterBackend } from './cluster-backend.js';
 import { type ConnectionListener, ConnectionState, commandConnectionOptions } from './connection.js';
 import { StreamWatcher } from './watcher.js';
 import type { LeaseWalk } from './scripts.js';
@@ -94,7 +95,10 @@ export function openRedis(url: string, options: RedisAdapterOptions): RedisAdapt
   const connection = new ConnectionState(redis);
   // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
   redis.connect().catch(() => undefined);
-  const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs);
+  const backend =
+    redis instanceof Cluster
+      ? new ClusterBackend(redis, options.guard, options.onError, connection, options.commandTimeoutMs)
+      : new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs);
   const watcher = openWatcher(redis, backend, options);
   return {
     backend,

@@ -72,7 +72,8 @@ export function openCluster(url: string, commandTimeoutMs: number, tls?: Connect
   });
 }
 
-const nodeKey = (node: Redis): string => `${node.options.host}:${node.options.port}`;
+/** A node's `host:port`, as ioredis names it in the slot map. */
+export const nodeKey = (node: Redis): string => `${node.options.host}:${node.options.port}`;
 
 /**
  * The connection to the master that owns `stream`'s slot now: on one node, that node; on a
