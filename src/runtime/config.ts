@@ -5,6 +5,7 @@ import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from '../http/connec
 import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.js';
 import { type LimitName, bodyBytesFor, limitSettings } from '../contract/defaults.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
+import { clusterUrlProblems } from './redis-url.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
@@ -342,48 +343,13 @@ function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
     };
     for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
   }
-  problems.push(...clusterChecks(e));
+  problems.push(...clusterUrlProblems(e.REDIS_URL, e.STREAMGATE_REDIS_CLUSTER));
   // Ignoring it would leave the operator believing the gateway set the fsync of their Redis.
   if (e.REDIS_URL !== undefined && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
     problems.push(['STREAMGATE_EMBEDDED_FSYNC', 'applies only to the embedded Redis (REDIS_URL unset): set appendfsync on that Redis']);
   }
   return problems;
 }
-
-/**
- * REDIS_URL in cluster mode: one or more comma-separated seed URLs of one scheme (TLS is
- * all or nothing), each a host without a database (a cluster has only database 0). The
- * embedded Redis is one node, not a cluster; several URLs without cluster mode are refused
- * rather than the first one used silently.
- */
-function clusterChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
-  const url = e.REDIS_URL;
-  if (!e.STREAMGATE_REDIS_CLUSTER) {
-    return url?.includes(',')
-      ? [['REDIS_URL', 'several comma-separated URLs are seed nodes of a Redis Cluster: set STREAMGATE_REDIS_CLUSTER=true, or give one URL']]
-      : [];
-  }
-  if (url === undefined) {
-    return [['STREAMGATE_REDIS_CLUSTER', 'needs REDIS_URL (one or more seed nodes of the cluster): the embedded Redis is a single node, not a cluster']];
-  }
-  const seeds = url.split(',').map((s) => s.trim());
-  const problems: Array<[string, string]> = [];
-  for (const seed of seeds) {
-    const parsed = /^(rediss?):\/\/([^/?#]*)(\/[^?#]*)?$/.exec(seed);
-    if (!parsed) problems.push(['REDIS_URL', `seed "${redactSeed(seed)}" must be redis://[user:password@]host:port or rediss://...`]);
-    else if (parsed[2] === '' || parsed[2]!.endsWith('@')) problems.push(['REDIS_URL', `seed "${redactSeed(seed)}" has no host`]);
-    else if (parsed[3] !== undefined && parsed[3] !== '/' && parsed[3] !== '/0') {
-      problems.push(['REDIS_URL', `seed "${redactSeed(seed)}" names a database: a Redis Cluster has only database 0`]);
-    }
-  }
-  if (new Set(seeds.map((s) => s.split(':', 1)[0])).size > 1) {
-    problems.push(['REDIS_URL', 'seed nodes mix redis:// and rediss://: use one scheme for the whole cluster']);
-  }
-  return problems;
-}
-
-/** A seed as an error message may show it: without its password. */
-const redactSeed = (seed: string): string => seed.replace(/(:\/\/[^:/@]*:)[^@/]*@/, '$1***@');
 
 /** `STREAMGATE_DATA_DIR` → `--data-dir`, `HTTP_PORT` → `--http-port`. */
 export function flagFor(envName: string): string {
