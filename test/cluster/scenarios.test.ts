@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startCluster, type TestCluster } from '../helpers/redis-cluster.js';
+import { codeOf } from '../transports/scenarios/support.js';
 import { scenarioTable } from '../transports/table.js';
 
 /**
@@ -26,4 +27,13 @@ scenarioTable({
   // in one slot: the scripts that may dead-letter take both keys. A dead-letter stream in
   // another slot is the dead-lettering part of the cluster work, tested on its own.
   streamName: (unique) => `{${unique}}`,
+  overrides: {
+    // A cluster's listing cursor also names the master (up to 24 digits): 2^64 is one of
+    // them; the first number past the largest is refused.
+    'VALIDATION_FAILED: list streams with a cursor over 64 bits': async (d) => {
+      const code = await codeOf(d.listStreams({ cursor: '302231454903657293676544' }));
+      expect(code).toBe('VALIDATION_FAILED');
+      return code;
+    },
+  },
 });
