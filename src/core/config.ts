@@ -40,6 +40,8 @@ export interface CoreConfig {
    * confirms `replicas` replicas have it (absent or 0: no wait).
    */
   readonly publishWait?: { readonly replicas: number; readonly timeoutMs: number };
+  /** The Redis URL is one or more seed nodes of a Redis Cluster (STREAMGATE_REDIS_CLUSTER). */
+  readonly redisCluster: boolean;
   /** API keys file; undefined: auth off. */
   readonly authFile: string | undefined;
   /** The keyspace fence: stream-name globs. */

@@ -68,7 +68,7 @@ export interface CoreOptions {
   readonly redisTls?: ConnectionOptions;
   /** Sentinel mode: the sentinels to ask for the primary (REDIS_URL then gives only password, db, TLS). */
   readonly redisSentinel?: SentinelTarget | null;
-  /** Dead-letter moves across Cluster slots in two steps (RedisAdapterOptions.crossSlotDeadLetters); default false. */
+  /** Dead-letter moves across slots in two steps (RedisAdapterOptions.crossSlotDeadLetters); default: on a cluster. */
   readonly crossSlotDeadLetters?: boolean;
 }
 
@@ -81,6 +81,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
   const { fence } = access;
   const redis = openRedis(redisUrl, {
     commandTimeoutMs: config.redisCommandTimeoutMs,
+    cluster: config.redisCluster,
     tls: options.redisTls,
     sentinel: options.redisSentinel ?? null,
     guard: fence,
@@ -89,7 +90,8 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     watchPollMs: config.watchPollMs,
     reclaimPollMs: config.reclaimPollMs,
     leaseWalk: leaseWalkOf(config),
-    crossSlotDeadLetters: options.crossSlotDeadLetters,
+    // A cluster moves dead letters in two steps when the dead-letter stream is in another slot.
+    crossSlotDeadLetters: options.crossSlotDeadLetters ?? config.redisCluster,
   });
   const { backend, watcher } = redis;
   const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));

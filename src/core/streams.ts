@@ -180,11 +180,9 @@ export class StreamService {
     q: { match?: string; cursor: string; count: number },
     visible: (stream: string) => boolean = () => true,
   ): Promise<{ streams: string[]; cursor: string }> {
-    // 20 digits may still exceed 64 bits; Redis answers that with a generic ERR, which
-    // (checked against the key '') would come back as STREAM_NOT_FOUND.
-    if (!/^\d{1,20}$/.test(q.cursor) || BigInt(q.cursor) > 18446744073709551615n) {
-      throw invalid('cursor must be a cursor returned by an earlier call, or "0"', 'cursor');
-    }
+    // The adapter's cursor (one node: SCAN's; a cluster: the master and its SCAN cursor),
+    // checked first: a bad one is VALIDATION_FAILED, never sent to Redis.
+    const cursor = this.backend.commands.scanCursor(q.cursor);
     // Checked here, not only in the REST schema, so gRPC refuses what REST refuses; a long
     // glob is also costly for Redis to match against every key.
     if (q.match !== undefined && q.match.length > MATCH_MAX_LENGTH) {
@@ -195,7 +193,7 @@ export class StreamService {
     // A fence of one pattern lets Redis skip the rest of the keyspace; with a `match` too,
     // Redis matches that and the fence is applied below.
     const match = q.match !== undefined && q.match !== '' ? q.match : fence.scanPattern;
-    const found = await this.backend.commands.scanStreams(q.cursor, match, count);
+    const found = await this.backend.commands.scanStreams(cursor, match, count);
     const streams = found.keys.filter((name) => fence.allows(name) && visible(name));
     return { streams, cursor: found.cursor };
   }

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { type Redis, Cluster } from 'ioredis';
+import { type RedisClient, nodeFor } from './cluster.js';
 import type { ConnectionState } from './connection.js';
 import { type ErrorCode, GatewayError } from '../contract/errors.js';
 import { Commands } from './commands.js';
@@ -29,7 +30,7 @@ export class Backend {
   readonly commands: Commands;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly guard: StreamGuard,
     private readonly onError: ErrorHook,
     private readonly connection: ConnectionState,
@@ -104,8 +105,20 @@ export class Backend {
         result = new GatewayError('NOT_A_STREAM', 'key exists and is not a stream', [], { cause: err });
       } else result = mapped ?? new GatewayError('INTERNAL', 'unexpected Redis reply', [], { cause: err });
     }
+    // A cluster's node failed or the cluster is down: look for the new slot owners now
+    // (ioredis refreshes at most one at a time) rather than at the next periodic refresh.
+    if (result.code === 'BACKEND_UNAVAILABLE' && this.redis instanceof Cluster) this.redis.refreshSlotsCache();
     this.onError(result.code);
     return result;
+  }
+
+  /**
+   * The connection to the master that owns `stream`'s slot now (the one connection on a
+   * single node; null on a cluster while no master is known for it): for a command that
+   * must run on the node that carried a write, such as WAIT.
+   */
+  nodeFor(stream: string): Redis | null {
+    return nodeFor(this.redis, stream);
   }
 
   /** For commands that answer an empty result on a missing key: fail unless it is a stream. */

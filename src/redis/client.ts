@@ -1,8 +1,10 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
+import { type RedisClient, mastersInOrder, openCluster } from './cluster.js';
+import { ClusterBackend } from './cluster-backend.js';
 import { CONNECT_TIMEOUT_MS, type ConnectionListener, ConnectionState, RECONNECT_MAX_MS, commandConnectionOptions } from './connection.js';
-import { singleNode } from './watch-nodes.js';
+import { clusterNodes, singleNode } from './watch-nodes.js';
 import { StreamWatcher } from './watcher.js';
 import type { LeaseWalk } from './scripts.js';
 
@@ -16,8 +18,17 @@ export interface RedisAdapter {
   readonly watcher: StreamWatcher;
   /** Calls `listener(up)` whenever the connection is lost or restored; returns the unsubscribe function. */
   subscribe(listener: ConnectionListener): () => void;
-  /** True when Redis answers PING within `timeoutMs`. */
+  /**
+   * True when Redis answers PING within `timeoutMs`; on a cluster, when at least one master
+   * does (see docs/decisions.md: a failed master fails the requests on its slots, not the
+   * readiness of every gateway).
+   */
   ping(timeoutMs: number): Promise<boolean>;
+  /**
+   * The connection to the master that owns `stream`'s slot now (cluster.ts): the one
+   * connection on a single node; null on a cluster while no master is known for it.
+   */
+  nodeFor(stream: string): Redis | null;
   /** Closes the watcher, lets Redis answer what was sent (QUIT, at most `quitWaitMs`), then disconnects. */
   close(quitWaitMs: number): Promise<void>;
 }
@@ -37,6 +48,8 @@ export interface RedisAdapterOptions {
   readonly commandTimeoutMs: number;
   /** Set: `url` gives only the data nodes' password, db and TLS; the sentinels name the primary. */
   readonly sentinel?: SentinelTarget | null;
+  /** `url` is one or more comma-separated seed nodes of a Redis Cluster. */
+  readonly cluster?: boolean;
   /** ioredis `tls` options, for a rediss:// URL (built by the runtime from its files). */
   readonly tls?: ConnectionOptions;
   readonly guard: StreamGuard;
@@ -55,20 +68,22 @@ export interface RedisAdapterOptions {
   readonly crossSlotDeadLetters?: boolean;
 }
 
-export function openRedis(url: string | undefined, options: RedisAdapterOptions): RedisAdapter {
+/** The command client: one node (connection.ts), Sentinel's primary, or a cluster (cluster.ts). */
+function openClient(url: string | undefined, options: RedisAdapterOptions): RedisClient {
+  if (options.cluster) {
+    if (url === undefined) throw new Error('Redis Cluster needs seed nodes');
+    return openCluster(url, options.commandTimeoutMs, options.tls);
+  }
   // The watcher's connections are duplicates of this one, so they inherit its TLS options.
   let connectionOptions = commandConnectionOptions(options.commandTimeoutMs);
   if (options.tls) connectionOptions = { ...connectionOptions, tls: options.tls };
   if (options.sentinel) connectionOptions = { ...connectionOptions, ...sentinelOptions(options.sentinel, options.tls !== undefined) };
-  const redis = url === undefined ? new Redis(connectionOptions) : new Redis(url, connectionOptions);
-  redis.on('error', () => {
-    // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
-  });
-  const connection = new ConnectionState(redis);
-  // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
-  redis.connect().catch(() => undefined);
-  const backend = new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true);
-  const watcher = new StreamWatcher(singleNode(redis), {
+  return url === undefined ? new Redis(connectionOptions) : new Redis(url, connectionOptions);
+}
+
+/** The watcher of waiting pulls: blocking connections per master (watch-nodes.ts). */
+function openWatcher(redis: RedisClient, backend: Backend, options: RedisAdapterOptions): StreamWatcher {
+  return new StreamWatcher(redis instanceof Cluster ? clusterNodes(redis) : singleNode(redis), {
     connections: options.watchConnections,
     pollMs: options.watchPollMs,
     reclaimPollMs: options.reclaimPollMs,
@@ -76,22 +91,50 @@ export function openRedis(url: string | undefined, options: RedisAdapterOptions)
     hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),
     assertGroup: (stream, group) => backend.assertGroup(stream, group),
   });
+}
+
+/** PING answered within `timeoutMs`; on a cluster, by at least one master. */
+async function answers(redis: RedisClient, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+  const pong = (node: Redis) => node.ping().then((reply) => reply === 'PONG' || Promise.reject(new Error('no PONG')));
+  try {
+    const masters = redis instanceof Cluster ? mastersInOrder(redis).map((m) => m.node) : [redis];
+    if (masters.length === 0) return false;
+    return await Promise.race([Promise.any(masters.map(pong)), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function openRedis(url: string | undefined, options: RedisAdapterOptions): RedisAdapter {
+  const redis = openClient(url, options);
+  redis.on('error', () => {
+    // ioredis reconnects by itself; failed commands surface as BACKEND_UNAVAILABLE.
+  });
+  const connection = new ConnectionState(redis);
+  // Connect now, not on first use (see connection.ts); failures are retried by ioredis.
+  redis.connect().catch(() => undefined);
+  const backend =
+    redis instanceof Cluster
+      ? new ClusterBackend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true)
+      : new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true);
+  const watcher = openWatcher(redis, backend, options);
   return {
     backend,
     watcher,
     subscribe: (listener) => connection.subscribe(listener),
     async ping(timeoutMs) {
-      let timer: NodeJS.Timeout | undefined;
       try {
         if (redis.status !== 'ready') await connection.usable();
-        const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs)));
-        return (await Promise.race([redis.ping(), timeout])) === 'PONG';
       } catch {
         return false;
-      } finally {
-        clearTimeout(timer);
       }
+      return answers(redis, timeoutMs);
     },
+    nodeFor: (stream) => backend.nodeFor(stream),
     async close(quitWaitMs) {
       watcher.close();
       // QUIT lets Redis answer what was sent; a stalled Redis gets quitWaitMs, nothing to

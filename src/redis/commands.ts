@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Backend } from './backend.js';
+import { type RedisClient, routed } from './cluster.js';
+import { type ScanStep, scanStep } from './scan.js';
 import { keySlot, keys } from './keys.js';
 import { arr, entries, int, intOrNull, record, str, strOrNull, strings } from './reply.js';
 import { replyPrefix } from './redis-errors.js';
@@ -39,23 +41,32 @@ export interface PendingRange {
 const MAX_SLOT = 16383;
 
 export class Commands {
-  private readonly replicaWait: ReplicaWait;
+  /** One joined WAIT per connection (a cluster has one per master). */
+  private readonly replicaWaits = new WeakMap<Redis, ReplicaWait>();
 
   constructor(
     private readonly backend: Backend,
-    private readonly redis: Redis,
-  ) {
-    this.replicaWait = new ReplicaWait((replicas, timeoutMs) => redis.call('WAIT', replicas, timeoutMs).then(int));
-  }
+    private readonly redis: RedisClient,
+  ) {}
 
   /**
    * WAIT `replicas` `timeoutMs` after a write to `stream` has been answered: how many
    * replicas have it (and every earlier write of the connection). Sent on the connection
-   * that carried the write (the one command connection; in Cluster mode, the master owning
-   * the stream's slot), joined with the other publishes' (replica-wait.ts).
+   * that carried the write (the one command connection; in Cluster mode, the connection to
+   * the master owning the stream's slot, Backend.nodeFor), joined with the other publishes'
+   * on that connection (replica-wait.ts).
    */
   waitReplicas(stream: string, replicas: number, timeoutMs: number): Promise<number> {
-    return this.backend.call(stream, () => this.replicaWait.wait(replicas, timeoutMs));
+    return this.backend.call(stream, () => {
+      const node = this.backend.nodeFor(stream);
+      if (node === null) return Promise.reject(new Error('no master is known for the stream now'));
+      let wait = this.replicaWaits.get(node);
+      if (!wait) {
+        wait = new ReplicaWait((n, ms) => node.call('WAIT', n, ms).then(int));
+        this.replicaWaits.set(node, wait);
+      }
+      return wait.wait(replicas, timeoutMs);
+    });
   }
 
   /**
@@ -76,7 +87,7 @@ export class Commands {
 
   /** XINFO STREAM. */
   streamInfo(stream: string): Promise<StreamInfo> {
-    return this.backend.call(stream, () => this.redis.call('XINFO', 'STREAM', stream), parseStreamInfo);
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['STREAM', stream]), parseStreamInfo);
   }
 
   /** XRANGE, or XREVRANGE when `reverse` (from `end` down to `start`); values byte-exact. */
@@ -94,40 +105,48 @@ export class Commands {
     return this.backend.call(stream, () => this.redis.xdel(stream, id));
   }
 
-  /** One SCAN step over the keys of type stream (MATCH `match` when given). */
-  scanStreams(cursor: string, match: string | undefined, count: number): Promise<{ cursor: string; keys: string[] }> {
+  /**
+   * A stream listing's cursor, checked (VALIDATION_FAILED `cursor` when it is not one): on
+   * a cluster it names the master and that master's SCAN cursor (scan.ts).
+   */
+  scanCursor(cursor: string): ScanStep {
+    return scanStep(this.redis, cursor);
+  }
+
+  /** One SCAN step over the keys of type stream (MATCH `match` when given), from a checked cursor. */
+  scanStreams(step: ScanStep, match: string | undefined, count: number): Promise<{ cursor: string; keys: string[] }> {
     const args: (string | number)[] = [];
     if (match !== undefined) args.push('MATCH', match);
     args.push('COUNT', count, 'TYPE', 'stream');
     return this.backend.call(
       '',
-      () => this.redis.call('SCAN', cursor, ...args),
+      () => step.node.call('SCAN', step.nodeCursor, ...args),
       (reply) => {
         const [next, found] = arr(reply);
-        return { cursor: str(next), keys: strings(found) };
+        return { cursor: step.next(str(next)), keys: strings(found) };
       },
     );
   }
 
   /** XINFO GROUPS. */
   groups(stream: string): Promise<GroupEntry[]> {
-    return this.backend.call(stream, () => this.redis.call('XINFO', 'GROUPS', stream), (reply) => arr(reply).map(parseGroup));
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['GROUPS', stream]), (reply) => arr(reply).map(parseGroup));
   }
 
   /** XINFO CONSUMERS. */
   consumers(stream: string, group: string): Promise<ConsumerInfo[]> {
-    return this.backend.call(stream, () => this.redis.call('XINFO', 'CONSUMERS', stream, group), (reply) => arr(reply).map(parseConsumer));
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['CONSUMERS', stream, group]), (reply) => arr(reply).map(parseConsumer));
   }
 
   /** XGROUP SETID, with ENTRIESREAD when given. */
   setGroupPosition(stream: string, group: string, id: string, entriesRead?: number): Promise<void> {
     const extra = entriesRead === undefined ? [] : ['ENTRIESREAD', entriesRead];
-    return this.backend.call(stream, () => this.redis.call('XGROUP', 'SETID', stream, group, id, ...extra), () => undefined);
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XGROUP', ['SETID', stream, group, id, ...extra]), () => undefined);
   }
 
   /** XGROUP CREATECONSUMER: true when created, false when it existed. */
   createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
-    return this.backend.call(stream, () => this.redis.call('XGROUP', 'CREATECONSUMER', stream, group, consumer), (n) => int(n) === 1);
+    return this.backend.call(stream, () => routed(this.redis, stream, 'XGROUP', ['CREATECONSUMER', stream, group, consumer]), (n) => int(n) === 1);
   }
 
   /** XPENDING summary form. */

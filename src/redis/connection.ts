@@ -1,4 +1,5 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import type { RedisClient } from './cluster.js';
 import { notConnected } from './unavailable.js';
 
 /**
@@ -73,7 +74,7 @@ export class ConnectionState {
   private firstDone = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS,
   ) {
     this.firstAttempt = new Promise<void>((resolve) => {

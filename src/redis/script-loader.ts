@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './cluster.js';
 
 /**
  * The Lua scripts of `lua/`, registered on a connection with `defineCommand`. Each file's
@@ -67,7 +67,7 @@ type Invoke = (...args: ScriptArg[]) => Promise<unknown>;
 export class ScriptRunner {
   private readonly client: Record<string, Invoke>;
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisClient) {
     for (const { command, keyCount, source } of Object.values(LOADED)) {
       redis.defineCommand(command, { numberOfKeys: keyCount, lua: source });
     }

@@ -6,6 +6,7 @@ import { LEASE_MAX_MS, LEASE_MIN_MS, MAX_DELIVERIES_MAX } from '../core/policy.j
 import { type LimitName, bodyBytesFor, limitSettings } from '../contract/defaults.js';
 import { type RedisSentinel, parseHostPorts, sentinelOf, sentinelProblems } from './redis-target.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
+import { clusterUrlProblems } from './redis-url.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
@@ -44,7 +45,13 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional()
-    .describe('Redis to use. Unset: start a local redis-server (AOF on) in STREAMGATE_DATA_DIR.'),
+    .describe(
+      'Redis to use. Unset: start a local redis-server (AOF on) in STREAMGATE_DATA_DIR. With STREAMGATE_REDIS_CLUSTER: ' +
+        'one seed node of the cluster, or several comma-separated.',
+    ),
+  STREAMGATE_REDIS_CLUSTER: bool(false).describe(
+    'REDIS_URL is a Redis Cluster (one or more comma-separated seed nodes), reached through every master.',
+  ),
   STREAMGATE_DATA_DIR: z.string().min(1).default('./data').describe('Data folder of the embedded redis-server.'),
   STREAMGATE_REDIS_SERVER: z
     .string()
@@ -228,6 +235,7 @@ export interface RedisTlsFiles {
 
 /** The whole configuration: what the core reads (CoreConfig), and what only the runtime does. */
 export interface Config extends CoreConfig {
+  /** One URL; in cluster mode (`redisCluster`) one or more comma-separated seed nodes. */
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
   readonly redisServerBin: string;
@@ -272,6 +280,7 @@ export function loadConfig(env: EnvInput): Config {
   }
   return Object.freeze({
     redisUrl: e.REDIS_URL,
+    redisCluster: e.STREAMGATE_REDIS_CLUSTER,
     dataDir: e.STREAMGATE_DATA_DIR,
     redisServerBin: e.STREAMGATE_REDIS_SERVER,
     embeddedFsync: e.STREAMGATE_EMBEDDED_FSYNC ?? 'everysec',
@@ -358,6 +367,10 @@ function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
     for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
   }
   problems.push(...sentinelProblems(e));
+  problems.push(...clusterUrlProblems(e.REDIS_URL, e.STREAMGATE_REDIS_CLUSTER));
+  if (e.STREAMGATE_REDIS_CLUSTER === true && e.STREAMGATE_REDIS_SENTINELS !== undefined) {
+    problems.push(['STREAMGATE_REDIS_SENTINELS', 'Sentinel and Redis Cluster are exclusive: a cluster fails over by itself (unset one of STREAMGATE_REDIS_SENTINELS and STREAMGATE_REDIS_CLUSTER)']);
+  }
   // Ignoring it would leave the operator believing the gateway set the fsync of their Redis.
   if ((e.REDIS_URL !== undefined || e.STREAMGATE_REDIS_SENTINELS !== undefined) && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
     problems.push(['STREAMGATE_EMBEDDED_FSYNC', 'applies only to the embedded Redis (REDIS_URL unset): set appendfsync on that Redis']);

@@ -41,7 +41,7 @@ export function streamRoutes(app: ZodApp, { core }: RouteContext): void {
       description: 'One SCAN step over the keyspace: pass the returned `cursor` back until it is "0". A step may return no names and still not be the end. Only streams inside the gateway keyspace (STREAMGATE_STREAMS) on which the API key has some grant are listed; `match` narrows that, never widens it.',
       querystring: z.object({
         match: z.string().max(MATCH_MAX_LENGTH).optional().describe('Glob pattern of stream names (SCAN MATCH).'),
-        cursor: z.string().max(20).default(defaultOptions.listStreams.cursor).describe('Cursor from the previous call; "0" to start.'),
+        cursor: z.string().max(24).default(defaultOptions.listStreams.cursor).describe('Cursor from the previous call; "0" to start.'),
         count: queryCount('Keys to examine in this step (a SCAN COUNT hint).', defaultOptions.listStreams.count),
       }),
       response: {
