@@ -68,8 +68,10 @@ export class JsonOut {
     b[p++] = 0x22;
     for (let i = start; i < end; i++) {
       const c = src[i]!;
-      if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
-        if (c >= 0x80 && !checked) {
+      const kind = KIND[c]!;
+      if (kind === COPY) b[p++] = c;
+      else if (kind === HIGH) {
+        if (!checked) {
           if (!isUtf8(src.subarray(start, end))) return false;
           checked = true;
         }
@@ -81,6 +83,14 @@ export class JsonOut {
     return true;
   }
 }
+
+/** Per byte: copied as it is, escaped (controls, quote, backslash), or part of a multi-byte character. */
+const COPY = 0;
+const ESCAPE = 1;
+const HIGH = 2;
+const KIND = new Uint8Array(256).fill(COPY, 0x20, 0x80).fill(HIGH, 0x80).fill(ESCAPE, 0, 0x20);
+KIND[0x22] = ESCAPE;
+KIND[0x5c] = ESCAPE;
 
 const HEX = '0123456789abcdef';
 /** The short escapes of JSON.stringify (\b \t \n \f \r), by control character; 0: \u00XX. */

@@ -87,7 +87,9 @@ function packedJsonInto(out: JsonOut, m: PackedMessage): boolean {
     const end = RANGES[k + 1]!;
     let again = false;
     for (let j = 0; j < k && !again; j += 4) again = sameRange(buf, start, end, RANGES[j]!, RANGES[j + 1]!);
-    if (needsPairs('json', names.text(start, end, i), again)) {
+    // Only a name beginning with a digit can be index-like: the others need no string.
+    const first = end > start ? buf[start]! : 0;
+    if (again || (first >= 0x30 && first <= 0x39 && needsPairs('json', names.text(start, end, i), false))) {
       out.rewind(mark);
       return false;
     }
