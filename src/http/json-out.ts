@@ -4,9 +4,9 @@ import { Buffer, isUtf8 } from 'node:buffer';
  * JSON text written as UTF-8 bytes into one growing Buffer: the REST pull's reply
  * (messages-json.ts). Names and values of packed messages are copied byte for byte from the
  * packed reply they came in, escaped as JSON.stringify escapes them, instead of being decoded
- * to strings, stringified, concatenated and encoded again when the reply is written (that
- * last step alone was about a sixth of the REST pull's CPU: the concatenated text is a rope
- * that the socket write flattens and encodes).
+ * to strings, stringified, concatenated (a rope of a few hundred pieces) and encoded again
+ * when the reply is written: in-process, unpacking and writing a typical batch went from
+ * about 2.0 to 0.9 µs per message.
  */
 export class JsonOut {
   private buf: Buffer;

@@ -17,10 +17,11 @@ import { JsonOut } from './json-out.js';
  * written here; any other (deleted, base64, a value or a name that is not UTF-8, a message
  * that needs `pairs`) goes through messageToJson, so its rules live in one place.
  *
- * A PackedMessage whose names are well-formed UTF-8 is read from its packed reply: values
- * decoded straight from the reply's bytes, names as the reply's reused strings, repeated
- * names found by comparing bytes (equal for well-formed names exactly when the strings are);
- * no pairs. Any other goes through `pairs` as a plain message does.
+ * A PackedMessage whose names are well-formed UTF-8 is read from its packed reply: names
+ * and values copied from the reply's bytes with JSON's escapes (json-out.ts; a value that is
+ * not UTF-8 sends the message down the other path), repeated names found by comparing bytes
+ * (equal for well-formed names exactly when the strings are), a name's string made only when
+ * it may be index-like; no pairs. Any other goes through `pairs` as a plain message does.
  */
 export function messagesJson(messages: readonly Message[], encoding: Encoding): string {
   const out = new JsonOut(256);

@@ -80,8 +80,8 @@ end
 local acked = {}
 if #ARGV >= 12 then
   sg_group(stream, group)
-  -- One XACK per ID: its answer is that ID's result (a multi-ID XACK only counts, and
-  -- XPENDING to tell which cost more than it saves: see docs/decisions.md, issue 10).
+  -- One XACK per ID, its answer that ID's result: a multi-ID XACK only counts, and finding
+  -- out first which are pending (XPENDING) costs more than it saves (docs/decisions.md).
   local call, any = redis.call, false
   for i = 12, #ARGV do
     local a = call('XACK', stream, group, ARGV[i])
