@@ -1,9 +1,10 @@
-import { isUtf8 } from 'node:buffer';
+import { type Buffer, isUtf8 } from 'node:buffer';
 import type { FastifyReply } from 'fastify';
 import { needsPairs } from '../contract/messages.js';
 import { PackedMessage, sameRange } from '../contract/packed-message.js';
 import type { FieldPair, Message } from '../contract/types.js';
 import { type Encoding, messageToJson } from './encoding.js';
+import { JsonOut } from './json-out.js';
 
 /**
  * The JSON text of delivered messages, written straight from the core's messages: exactly
@@ -16,19 +17,32 @@ import { type Encoding, messageToJson } from './encoding.js';
  * written here; any other (deleted, base64, a value or a name that is not UTF-8, a message
  * that needs `pairs`) goes through messageToJson, so its rules live in one place.
  *
- * A PackedMessage whose names are well-formed UTF-8 is read from its packed reply: values
- * decoded straight from the reply's bytes, names as the reply's reused strings, repeated
- * names found by comparing bytes (equal for well-formed names exactly when the strings are);
- * no pairs. Any other goes through `pairs` as a plain message does.
+ * A PackedMessage whose names are well-formed UTF-8 is read from its packed reply: names
+ * and values copied from the reply's bytes with JSON's escapes (json-out.ts; a value that is
+ * not UTF-8 sends the message down the other path), repeated names found by comparing bytes
+ * (equal for well-formed names exactly when the strings are), a name's string made only when
+ * it may be index-like; no pairs. Any other goes through `pairs` as a plain message does.
  */
 export function messagesJson(messages: readonly Message[], encoding: Encoding): string {
-  let out = '[';
+  const out = new JsonOut(256);
+  writeMessagesJson(out, messages, encoding);
+  return out.finish().toString('utf8');
+}
+
+/**
+ * messagesJson written into `out` as UTF-8 bytes (the REST pull's reply is one Buffer): a
+ * packed message with well-formed names has its names and values copied from its packed
+ * reply, escaped (json-out.ts); any other is written as text.
+ */
+export function writeMessagesJson(out: JsonOut, messages: readonly Message[], encoding: Encoding): void {
+  out.ascii('[');
   for (let i = 0; i < messages.length; i++) {
-    if (i > 0) out += ',';
+    if (i > 0) out.ascii(',');
     const m = messages[i]!;
-    out += (encoding === 'utf8' ? plainJson(m) : null) ?? JSON.stringify(messageToJson(m, encoding));
+    if (encoding === 'utf8' && m instanceof PackedMessage && m.at >= 0 && m.fieldCount <= PAIRWISE && m.utf8Names && packedJsonInto(out, m)) continue;
+    out.text((encoding === 'utf8' ? plainJson(m) : null) ?? JSON.stringify(messageToJson(m, encoding)));
   }
-  return `${out}]`;
+  out.ascii(']');
 }
 
 /** Up to this many fields, repeated names are looked for pairwise (no Set). */
@@ -39,7 +53,6 @@ const RANGES = new Int32Array(4 * PAIRWISE);
 
 /** The message as messageToJson + JSON.stringify would write it, or null when it is not a plain one. */
 function plainJson(m: Message): string | null {
-  if (m instanceof PackedMessage && m.at >= 0 && m.fieldCount <= PAIRWISE && m.utf8Names) return packedJson(m);
   const pairs = m.pairs;
   if (pairs === null || pairs.length > PAIRWISE) return null;
   let fields = '';
@@ -58,26 +71,42 @@ function plainJson(m: Message): string | null {
   return `{"id":${JSON.stringify(m.id)},"fields":{${fields}}${count}}`;
 }
 
-/** plainJson for a packed message with well-formed names, read from its reply. */
-function packedJson(m: PackedMessage): string | null {
+/**
+ * plainJson for a packed message with well-formed names, written into `out` from its reply's
+ * bytes; false (nothing written) when it is not a plain one.
+ */
+function packedJsonInto(out: JsonOut, m: PackedMessage): boolean {
   m.ranges(RANGES);
   const { buf, names } = m.reply;
-  let fields = '';
+  const mark = out.mark();
+  // An ID is digits and a dash: nothing to escape.
+  out.ascii('{"id":"');
+  out.ascii(m.id);
+  out.ascii('","fields":{');
   for (let i = 0, k = 0; i < m.fieldCount; i++, k += 4) {
     const start = RANGES[k]!;
     const end = RANGES[k + 1]!;
-    const name = names.text(start, end, i);
     let again = false;
     for (let j = 0; j < k && !again; j += 4) again = sameRange(buf, start, end, RANGES[j]!, RANGES[j + 1]!);
-    if (needsPairs('json', name, again)) return null;
-    const valueStart = RANGES[k + 2]!;
-    const valueEnd = RANGES[k + 3]!;
-    const text = buf.toString('utf8', valueStart, valueEnd);
-    // As plainJson: only a value decoding to U+FFFD is checked (a view, in that case only).
-    if (text.includes('\uFFFD') && !isUtf8(buf.subarray(valueStart, valueEnd))) return null;
-    fields += `${i > 0 ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(text)}`;
+    // Only a name beginning with a digit can be index-like: the others need no string.
+    const first = end > start ? buf[start]! : 0;
+    if (again || (first >= 0x30 && first <= 0x39 && needsPairs('json', names.text(start, end, i), false))) {
+      out.rewind(mark);
+      return false;
+    }
+    if (i > 0) out.ascii(',');
+    // The name is well-formed UTF-8 (utf8Names); the value falls back when it is not.
+    out.quoted(buf, start, end);
+    out.ascii(':');
+    if (!out.quoted(buf, RANGES[k + 2]!, RANGES[k + 3]!)) {
+      out.rewind(mark);
+      return false;
+    }
   }
-  return `{"id":${JSON.stringify(m.id)},"fields":{${fields}},"deliveryCount":${m.deliveryCount}}`;
+  out.ascii('},"deliveryCount":');
+  out.ascii(String(m.deliveryCount));
+  out.ascii('}');
+  return true;
 }
 
 function repeated(pairs: readonly FieldPair[], i: number): boolean {
@@ -94,6 +123,6 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * The route's response schema still documents the reply; the type provider cannot know
  * that this text is one, hence the one cast.
  */
-export function sendJsonText(reply: { type(t: string): unknown }, text: string): FastifyReply {
+export function sendJsonText(reply: { type(t: string): unknown }, text: string | Buffer): FastifyReply {
   return (reply.type(JSON_CONTENT_TYPE) as FastifyReply).send(text);
 }

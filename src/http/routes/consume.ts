@@ -5,7 +5,8 @@ import type { PerIdResult } from '../../contract/types.js';
 import { callerKey } from '../../core/admission.js';
 import { principalOf } from '../auth.js';
 import type { RouteContext, ZodApp } from '../context.js';
-import { messagesJson, sendJsonText } from '../messages-json.js';
+import { JsonOut } from '../json-out.js';
+import { sendJsonText, writeMessagesJson } from '../messages-json.js';
 import { EncodingQuery, GroupParams, consumerName, problems } from '../schemas/common.js';
 import { MessagesSchema } from '../schemas/message.js';
 import { countInt, int, limitedInt, ranges } from '../schemas/numbers.js';
@@ -132,10 +133,17 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
           stop,
           caller,
         );
-        // The reply's JSON is written here (messages-json.ts), not by the serializer.
-        const list = messagesJson(messages, req.query.encoding);
-        const acks = ack === undefined ? '' : `,"acked":${JSON.stringify(ackedJson(acked))}`;
-        return sendJsonText(reply, `{"messages":${list}${acks}}`);
+        // The reply's JSON is written here (messages-json.ts), not by the serializer: as
+        // bytes, into a buffer sized for a typical message (it grows when needed).
+        const out = new JsonOut(256 + 256 * messages.length);
+        out.ascii('{"messages":');
+        writeMessagesJson(out, messages, req.query.encoding);
+        if (ack !== undefined) {
+          out.ascii(',"acked":');
+          out.text(JSON.stringify(ackedJson(acked)));
+        }
+        out.ascii('}');
+        return sendJsonText(reply, out.finish());
       } finally {
         closing.delete(stop);
       }

@@ -94,11 +94,19 @@ end
 local acked = {}
 if #ARGV >= 12 then
   sg_group(stream, group)
-  for i = 12, #ARGV do acked[i - 11] = redis.call('XACK', stream, group, ARGV[i]) end
-  -- Their nack delays go with them, as with ack-2.
-  local forget = sg_delay_forgetter(KEYS[5], group)
+  -- One XACK per ID, its answer that ID's result: a multi-ID XACK only counts, and finding
+  -- out first which are pending (XPENDING) costs more than it saves (docs/decisions.md).
+  local call, any = redis.call, false
   for i = 12, #ARGV do
-    if acked[i - 11] == 1 then forget(ARGV[i]) end
+    local a = call('XACK', stream, group, ARGV[i])
+    acked[i - 11] = a
+    if a == 1 then any = true end
+  end
+  -- Their nack delays go with them, as with ack-2 (looked for only when the key exists).
+  if any and call('EXISTS', KEYS[5]) == 1 then
+    for i = 12, #ARGV do
+      if acked[i - 11] == 1 then sg_delay_forget(KEYS[5], group, ARGV[i]) end
+    end
   end
 end
 
@@ -223,7 +231,8 @@ local fresh = {}
 local want = count - n
 if want > 0 and (n == 0 or used < budget) then
   local k = math.min(want, first_chunk)
-  for _, e in ipairs(read_new(k)) do fresh[#fresh + 1] = e end
+  -- The reply's own table (a new one per call): no copy.
+  fresh = read_new(k)
   if #fresh == k and k < want then
     -- Held back (large entries expected): chunks sized on what was read so far.
     local total = used
@@ -241,12 +250,15 @@ if want > 0 and (n == 0 or used < budget) then
   end
 end
 
+-- With a running index: `#out` is a search in Lua 5.1, three per entry added up.
 local function add_fresh(upto)
+  local m = #out
   for i = 1, upto do
     local e = fresh[i]
-    out[#out + 1] = e[1]
-    out[#out + 1] = e[2]
-    out[#out + 1] = 1
+    out[m + 1] = e[1]
+    out[m + 2] = e[2]
+    out[m + 3] = 1
+    m = m + 3
   end
 end
 
