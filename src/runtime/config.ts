@@ -366,11 +366,7 @@ function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
     };
     for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
   }
-  problems.push(...sentinelProblems(e));
-  problems.push(...clusterUrlProblems(e.REDIS_URL, e.STREAMGATE_REDIS_CLUSTER));
-  if (e.STREAMGATE_REDIS_CLUSTER === true && e.STREAMGATE_REDIS_SENTINELS !== undefined) {
-    problems.push(['STREAMGATE_REDIS_SENTINELS', 'Sentinel and Redis Cluster are exclusive: a cluster fails over by itself (unset one of STREAMGATE_REDIS_SENTINELS and STREAMGATE_REDIS_CLUSTER)']);
-  }
+  problems.push(...sentinelProblems(e), ...clusterUrlProblems(e.REDIS_URL, e.STREAMGATE_REDIS_CLUSTER));
   // Ignoring it would leave the operator believing the gateway set the fsync of their Redis.
   if ((e.REDIS_URL !== undefined || e.STREAMGATE_REDIS_SENTINELS !== undefined) && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
     problems.push(['STREAMGATE_EMBEDDED_FSYNC', 'applies only to the embedded Redis (REDIS_URL unset): set appendfsync on that Redis']);

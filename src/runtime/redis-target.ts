@@ -37,6 +37,7 @@ interface SentinelEnv {
   readonly STREAMGATE_PUBLISH_WAIT_REPLICAS: number;
   readonly STREAMGATE_PUBLISH_WAIT_TIMEOUT_MS: number;
   readonly STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: number;
+  readonly STREAMGATE_REDIS_CLUSTER?: boolean;
 }
 
 export function sentinelOf(e: SentinelEnv): RedisSentinel | null {
@@ -60,6 +61,9 @@ export function sentinelProblems(e: SentinelEnv): Array<[string, string]> {
   }
   if (!sentinels && e.STREAMGATE_REDIS_SENTINEL_PASSWORD !== undefined) {
     problems.push(['STREAMGATE_REDIS_SENTINEL_PASSWORD', 'applies only with STREAMGATE_REDIS_SENTINELS']);
+  }
+  if (sentinels && e.STREAMGATE_REDIS_CLUSTER === true) {
+    problems.push(['STREAMGATE_REDIS_SENTINELS', 'Sentinel and Redis Cluster are exclusive: a cluster fails over by itself (unset one of STREAMGATE_REDIS_SENTINELS and STREAMGATE_REDIS_CLUSTER)']);
   }
   // WAIT must answer before the command deadline, or a confirmed publish could still fail.
   if (e.STREAMGATE_PUBLISH_WAIT_REPLICAS > 0 && e.STREAMGATE_PUBLISH_WAIT_TIMEOUT_MS >= e.STREAMGATE_REDIS_COMMAND_TIMEOUT_MS) {
