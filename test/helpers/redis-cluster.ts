@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { startRedis, type TestRedis } from './redis-server.js';
+import { askAny, startRedis, type TestRedis } from './redis-server.js';
 
 /**
  * A throwaway Redis Cluster on loopback, from Debian's redis-server in cluster mode and
@@ -65,22 +65,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   }
 
   const byPort = new Map(nodes.map((n) => [n.port, n]));
-  const ask = async <T>(fn: (r: Redis) => Promise<T>): Promise<T> => {
-    let last: unknown;
-    for (const n of nodes) {
-      const r = new Redis(n.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-      r.on('error', () => undefined);
-      try {
-        await r.connect();
-        return await fn(r);
-      } catch (err) {
-        last = err;
-      } finally {
-        r.disconnect();
-      }
-    }
-    throw last instanceof Error ? last : new Error('no cluster node answers');
-  };
+  const ask = <T>(fn: (r: Redis) => Promise<T>): Promise<T> => askAny(nodes.map((n) => n.port), fn);
   const table = () => ask(async (r) => parseNodes(String(await r.call('CLUSTER', 'NODES'))));
 
   const cluster: TestCluster = {

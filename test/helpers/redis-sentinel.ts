@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../src/runtime/embedded-redis.js';
-import { type TestRedis, startRedis } from './redis-server.js';
+import { type TestRedis, askAny, spawnUntil, startRedis } from './redis-server.js';
 
 /**
  * A throwaway Sentinel setup on loopback: one primary, one replica and 3 sentinels
@@ -75,22 +75,7 @@ export async function startSentinel(options: SentinelOptions = {}): Promise<Test
       sentinelProcs.push(await spawnSentinel(conf));
       ports.push(port);
     }
-    const ask = async <T>(fn: (r: Redis) => Promise<T>): Promise<T> => {
-      let last: unknown;
-      for (const port of ports) {
-        const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-        r.on('error', () => undefined);
-        try {
-          await r.connect();
-          return await fn(r);
-        } catch (err) {
-          last = err;
-        } finally {
-          r.disconnect();
-        }
-      }
-      throw last;
-    };
+    const ask = <T>(fn: (r: Redis) => Promise<T>): Promise<T> => askAny(ports, fn);
     const currentPrimary = () =>
       ask(async (r) => {
         const [host, port] = (await r.call('SENTINEL', 'get-master-addr-by-name', name)) as [string, string];
@@ -156,27 +141,8 @@ export async function startSentinel(options: SentinelOptions = {}): Promise<Test
   }
 }
 
-async function spawnSentinel(conf: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-sentinel did not start:\n${output}`)), 10_000);
-    const poll = setInterval(() => {
-      if (output.includes('+monitor master')) {
-        clearTimeout(timer);
-        clearInterval(poll);
-        resolve();
-      }
-    }, 20);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      reject(new Error(`redis-sentinel exited with ${code}:\n${output}`));
-    });
-  });
-  return child;
+function spawnSentinel(conf: string): Promise<ChildProcess> {
+  return spawnUntil([conf, '--sentinel'], '+monitor master', 'redis-sentinel');
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { freePort } from '../../src/runtime/embedded-redis.js';
 
 /** A throwaway redis-server on a free loopback port, for tests and benchmarks. */
@@ -55,15 +56,20 @@ export async function startRedis(extraArgs: string[] = []): Promise<TestRedis> {
   };
 }
 
-async function spawnRedis(args: string[]): Promise<ChildProcess> {
+function spawnRedis(args: string[]): Promise<ChildProcess> {
+  return spawnUntil(args, 'Ready to accept connections', 'redis-server');
+}
+
+/** Starts `redis-server args` and resolves once its log says `ready` (or rejects with the log). */
+export async function spawnUntil(args: string[], ready: string, label: string): Promise<ChildProcess> {
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`${label} did not start:\n${output}`)), 10_000);
     const poll = setInterval(() => {
-      if (output.includes('Ready to accept connections')) {
+      if (output.includes(ready)) {
         clearTimeout(timer);
         clearInterval(poll);
         resolve();
@@ -72,8 +78,26 @@ async function spawnRedis(args: string[]): Promise<ChildProcess> {
     child.once('exit', (code) => {
       clearTimeout(timer);
       clearInterval(poll);
-      reject(new Error(`redis-server exited with ${code}:\n${output}`));
+      reject(new Error(`${label} exited with ${code}:\n${output}`));
     });
   });
   return child;
+}
+
+/** `fn` on a short-lived connection to the first of `ports` that answers (no retries, no queue). */
+export async function askAny<T>(ports: readonly number[], fn: (r: Redis) => Promise<T>): Promise<T> {
+  let last: unknown = new Error('no node answers');
+  for (const port of ports) {
+    const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    r.on('error', () => undefined);
+    try {
+      await r.connect();
+      return await fn(r);
+    } catch (err) {
+      last = err;
+    } finally {
+      r.disconnect();
+    }
+  }
+  throw last;
 }
