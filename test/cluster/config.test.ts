@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeOptions, loadConfig } from '../../src/runtime/config.js';
+import { describeOptions, loadConfig } from '../../src/runtime/config.js';
+import { configError } from '../helpers/config-error.js';
 import { clusterSeeds } from '../../src/redis/cluster.js';
 
 /** STREAMGATE_REDIS_CLUSTER and REDIS_URL's seed nodes: nonsense stops startup with a message naming the variable. */
 
-const configError = (env: Record<string, string>): string => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('cluster configuration', () => {
   it('takes one seed or several comma-separated, of one scheme', () => {

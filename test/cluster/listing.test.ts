@@ -1,7 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/core/core.js';
-import { openRedis } from '../../src/redis/client.js';
+import { type RedisAdapterOptions, openRedis } from '../../src/redis/client.js';
 import { keySlot } from '../../src/redis/keys.js';
 import { sleep, testConfig, uniq } from '../helpers/core.js';
 import { RESERVED_CONSUMER } from '../../src/core/reaper.js';
@@ -131,18 +131,19 @@ describe('the reaper on a cluster', () => {
   });
 });
 
+const ADAPTER: RedisAdapterOptions = {
+  commandTimeoutMs: 2000,
+  guard: { assert: () => undefined },
+  onError: () => undefined,
+  watchConnections: 1,
+  watchPollMs: 100,
+  reclaimPollMs: 1000,
+  leaseWalk: { whole: 400, step: 100 },
+};
+
 describe('nodeFor', () => {
   it("is the connection to the master that owns the stream's slot", async () => {
-    const adapter = openRedis(cluster.seeds, {
-      cluster: true,
-      commandTimeoutMs: 2000,
-      guard: { assert: () => undefined },
-      onError: () => undefined,
-      watchConnections: 1,
-      watchPollMs: 100,
-      reclaimPollMs: 1000,
-      leaseWalk: { whole: 400, step: 100 },
-    });
+    const adapter = openRedis(cluster.seeds, { ...ADAPTER, cluster: true });
     try {
       await adapter.backend.commands.range(streams[0]!, '-', '+', 1);
       for (const name of streams) {
@@ -158,15 +159,7 @@ describe('nodeFor', () => {
   });
 
   it('is the one connection on a single node', async () => {
-    const adapter = openRedis(cluster.nodes[0]!.url, {
-      commandTimeoutMs: 2000,
-      guard: { assert: () => undefined },
-      onError: () => undefined,
-      watchConnections: 1,
-      watchPollMs: 100,
-      reclaimPollMs: 1000,
-      leaseWalk: { whole: 400, step: 100 },
-    });
+    const adapter = openRedis(cluster.nodes[0]!.url, ADAPTER);
     try {
       const a = adapter.nodeFor('a');
       expect(a).toBeInstanceOf(Redis);

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/runtime/config.js';
+import { configError } from '../helpers/config-error.js';
 import { startGateway } from '../../src/runtime/main.js';
 import { redisUrl } from '../helpers/core.js';
 import { runCli } from '../runtime/cli-process.js';
@@ -8,15 +9,6 @@ import { type TestPki, makePki } from './certs.js';
 
 /** TLS settings that cannot work stop startup with a message naming the variable (and file). */
 
-const configError = (env: Record<string, string>): string => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('TLS variables in loadConfig', () => {
   it('a certificate needs its key and a key its certificate', () => {
