@@ -28,6 +28,7 @@ import { singlePublishScenario } from './scenarios/single-publish.js';
 import { twinsScenario } from './scenarios/twins.js';
 import { ablateScenario } from './scenarios/ablate.js';
 import { waitingScenario } from './scenarios/waiting.js';
+import { clusterScenario } from './scenarios/cluster.js';
 import { PAYLOAD_BYTES, PAYLOAD_PAIRS } from './lib/clients.js';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
@@ -36,6 +37,8 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult
   twins: twinsScenario,
   consume: consumeScenario,
   waiting: waitingScenario,
+  /** 3 masters against 1 node (bench/scenarios/cluster.ts). */
+  cluster: clusterScenario,
   /** Only with --ablate (or --only ablate). */
   ablate: ablateScenario,
 };
@@ -162,8 +165,8 @@ async function main(): Promise<number> {
       startGateway: (label: string, env?: Record<string, string>): Promise<GatewayProcess> =>
         startGateway({ redisUrl: server.url, command, label, ...(env ? { env } : {}), ...(opts.cpuProf ? { cpuProfDir: opts.cpuProf } : {}) }),
       scratchDir: join(RESULTS_DIR, '.scratch'),
-      cpuMeter: (gateway, phase) => {
-        const read = cpuMeter({ gatewayCpuMs: gateway.cpuMs, redisCpuMs: () => redisCpuMs(server) });
+      cpuMeter: (gateway, phase, redis) => {
+        const read = cpuMeter({ gatewayCpuMs: gateway.cpuMs, redisCpuMs: redis ?? (() => redisCpuMs(server)) });
         const startUs = monotonicUs();
         return () => {
           phases.push({ profile: `${gateway.label}.cpuprofile`, phase, startUs, endUs: monotonicUs() });
