@@ -15,7 +15,7 @@ import { type BenchCluster, benchCluster, spreadStreams, startBenchCluster } fro
 import { type CpuRow, type Figure, type ScenarioContext, type ScenarioResult, type Side, makeFigure } from '../lib/figures.js';
 import type { GatewayProcess } from '../lib/gateway.js';
 import { benchClient, redisCpuMs } from '../lib/redis.js';
-import { type CpuSplit, fmtInt, medianSplit, rotate, sideName, workers } from '../lib/stats.js';
+import { type CpuSplit, cpuMeter, fmtInt, medianSplit, rotate, sideName, workers } from '../lib/stats.js';
 import { streamingPull } from './consume.js';
 
 const BATCH = 100;
@@ -85,13 +85,17 @@ export async function clusterScenario(ctx: ScenarioContext): Promise<ScenarioRes
     const phase = (op: Op, t: Target, side: Side) =>
       `cluster: ${op === 'consume' ? 'consume' : `${op} publish`}, ${TARGET_LABEL[t.name]}: ${side === 'grpc' && op === 'consume' ? 'StreamingPull' : sideName(side)}`;
 
+    /** The CPU meter of a phase; a warm-up (`null`) is not recorded as a phase (--cpu-prof). */
+    const meterFor = (t: Target, name: string | null) =>
+      name === null ? cpuMeter({ gatewayCpuMs: () => t.gateway.cpuMs(), redisCpuMs: t.redisCpuMs }) : ctx.cpuMeter(t.gateway, name, t.redisCpuMs);
+
     /** Publishes for `ms` on every stream, `inFlight` requests at a time; checks every message landed. */
     const publish = async (op: 'batch' | 'single', t: Target, side: Side, streams: string[], ms: number, measure: boolean): Promise<Measured> => {
       const perRequest = op === 'batch' ? BATCH : 1;
       const inFlight = op === 'batch' ? streams.length : 64;
       const senders = streams.map((s) => sender(t, side, s, perRequest));
       let next = 0;
-      const meter = ctx.cpuMeter(t.gateway, measure ? phase(op, t, side) : 'cluster: warm-up', t.redisCpuMs);
+      const meter = meterFor(t, measure ? phase(op, t, side) : null);
       const start = performance.now();
       const until = start + ms;
       let requests = 0;
@@ -116,7 +120,7 @@ export async function clusterScenario(ctx: ScenarioContext): Promise<ScenarioRes
     const consume = async (t: Target, side: Side, streams: string[], total: number, measure: boolean): Promise<Measured> => {
       const perStream = Math.ceil(total / streams.length);
       for (const s of streams) await fill(t.admin, s, perStream);
-      const meter = ctx.cpuMeter(t.gateway, measure ? phase('consume', t, side) : 'cluster: warm-up', t.redisCpuMs);
+      const meter = meterFor(t, measure ? phase('consume', t, side) : null);
       const start = performance.now();
       const done = await Promise.all(streams.map((s) => drain(t, side, s, perStream)));
       const seconds = (performance.now() - start) / 1000;
