@@ -1,7 +1,7 @@
 // `npm run bench`: the gateway against Redis, side by side, in one run.
 //
-//   npm run bench                         3 runs of every scenario (about 5 minutes)
-//   npm run bench -- --quick              1 shorter run (smoke test, about a minute)
+//   npm run bench                         3 runs of every scenario (about 8 to 9 minutes)
+//   npm run bench -- --quick              1 shorter run (smoke test, about 2 minutes)
 //   npm run bench -- --runs 5 --only publish,consume
 //   npm run bench -- --compare bench/results/latest.json
 //   npm run bench -- --cpu-prof bench/results/prof   (one .cpuprofile per gateway process)
@@ -9,8 +9,9 @@
 //
 // Three processes: this one is the load generator (and the direct ioredis twin of every
 // gateway figure), the gateway runs as its own process (`node --import tsx src/cli.ts`,
-// LOG_LEVEL=warn), and redis-server as a third, all on loopback. They share the machine's
-// cores: the CPU each used in every phase is printed beside the figures.
+// LOG_LEVEL=warn), and redis-server as a third, all on loopback (the cluster scenario adds
+// a Redis Cluster of 3 masters and a second gateway). They share the machine's cores: the
+// CPU each used in every phase is printed beside the figures.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
@@ -28,6 +29,7 @@ import { singlePublishScenario } from './scenarios/single-publish.js';
 import { twinsScenario } from './scenarios/twins.js';
 import { ablateScenario } from './scenarios/ablate.js';
 import { waitingScenario } from './scenarios/waiting.js';
+import { clusterScenario } from './scenarios/cluster.js';
 import { PAYLOAD_BYTES, PAYLOAD_PAIRS } from './lib/clients.js';
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
@@ -36,6 +38,8 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult
   twins: twinsScenario,
   consume: consumeScenario,
   waiting: waitingScenario,
+  /** 3 masters against 1 node (bench/scenarios/cluster.ts). */
+  cluster: clusterScenario,
   /** Only with --ablate (or --only ablate). */
   ablate: ablateScenario,
 };
@@ -162,8 +166,8 @@ async function main(): Promise<number> {
       startGateway: (label: string, env?: Record<string, string>): Promise<GatewayProcess> =>
         startGateway({ redisUrl: server.url, command, label, ...(env ? { env } : {}), ...(opts.cpuProf ? { cpuProfDir: opts.cpuProf } : {}) }),
       scratchDir: join(RESULTS_DIR, '.scratch'),
-      cpuMeter: (gateway, phase) => {
-        const read = cpuMeter({ gatewayCpuMs: gateway.cpuMs, redisCpuMs: () => redisCpuMs(server) });
+      cpuMeter: (gateway, phase, redis) => {
+        const read = cpuMeter({ gatewayCpuMs: gateway.cpuMs, redisCpuMs: redis ?? (() => redisCpuMs(server)) });
         const startUs = monotonicUs();
         return () => {
           phases.push({ profile: `${gateway.label}.cpuprofile`, phase, startUs, endUs: monotonicUs() });

@@ -55,6 +55,8 @@ export interface Figure {
   /** min and max of the per-run comparisons. */
   readonly vsRange?: Partial<Record<GatewaySide, [number, number]>>;
   readonly targets: TargetResult[];
+  /** Print the min–max of the runs beside each median (absent: the median alone). */
+  readonly spread?: true;
 }
 
 /**
@@ -121,13 +123,15 @@ export interface ScenarioContext {
    * Starts measuring the CPU of the bench, this gateway and Redis over a phase; call the
    * result to read it. With --cpu-prof, the phase's time window is recorded too, so that
    * bench/profile-summary.ts can tell where the gateway's time went in each phase.
+   * `redisCpuMs`: the Redis side's CPU (ms) when it is not the benchmark's redis-server
+   * (the cluster scenario's nodes).
    */
-  cpuMeter(gateway: Measured, phase: string): () => CpuSplit;
+  cpuMeter(gateway: Measured, phase: string, redisCpuMs?: () => number): () => CpuSplit;
   log(line: string): void;
 }
 
 export function makeFigure(
-  f: { id: string; scenario: string; label: string; unit: string; kind: FigureKind; baseline?: TwinSide },
+  f: { id: string; scenario: string; label: string; unit: string; kind: FigureKind; baseline?: TwinSide; spread?: true },
   runs: Partial<Record<AnySide, number[]>>,
   targets: readonly Target[] = [],
 ): Figure {

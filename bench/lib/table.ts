@@ -49,6 +49,8 @@ export function formatValue(x: number | undefined, unit: string): string {
     case 'µs/req':
     case 'µs/msg':
       return x >= 100 ? x.toFixed(0) : x.toFixed(1);
+    case '×':
+      return x.toFixed(2);
     default:
       return Math.round(x).toLocaleString('en-US');
   }
@@ -66,11 +68,12 @@ function formatVsDirect(f: Figure, side: 'rest' | 'grpc'): string {
   return `${ms(v)} ms${spread ? ` (${ms(range[0])}…${ms(range[1])})` : ''}`;
 }
 
-/** The baseline column: direct, or the twin's value with its name. */
-function baselineCell(f: Figure): string {
-  if (f.kind === 'absolute') return '–';
+/** The baseline column: direct, or the twin's value with its name (`cell` formats a side's value). */
+function baselineCell(f: Figure, cell: (side: AnySide) => string): string {
+  // An absolute figure has no baseline, unless it gives direct a value of its own (a ratio of direct runs).
+  if (f.kind === 'absolute') return f.median.direct === undefined ? '–' : cell('direct');
   const side: AnySide = f.baseline ?? 'direct';
-  const v = formatValue(f.median[side], f.unit);
+  const v = cell(side);
   return f.baseline && v !== '–' ? `${v} (${TWIN_NAMES[f.baseline]})` : f.baseline ? `n/a (${TWIN_NAMES[f.baseline]})` : v;
 }
 
@@ -98,11 +101,17 @@ export function markdown(header: string[], rows: string[][], align: ('l' | 'r')[
 /** One row per figure: medians, the ratio (or added latency) to direct, target and ✓/✗. */
 export function renderTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => {
-    const v = (side: AnySide) => formatValue(f.median[side], f.unit);
+    const v = (side: AnySide) => {
+      const m = formatValue(f.median[side], f.unit);
+      const runs = (f.runs[side] ?? []).filter(Number.isFinite);
+      if (!f.spread || runs.length < 2 || m === '–') return m;
+      const [lo, hi] = [formatValue(Math.min(...runs), f.unit), formatValue(Math.max(...runs), f.unit)];
+      return lo === hi ? m : `${m} (${lo}–${hi})`;
+    };
     return [
       f.label,
       f.unit,
-      baselineCell(f),
+      baselineCell(f, v),
       v('rest'),
       v('grpc'),
       formatVsDirect(f, 'rest'),

@@ -214,7 +214,8 @@ async function fill(redis: Redis, stream: string, n: number): Promise<void> {
   await redis.xgroup('CREATE', stream, GROUP, '0');
 }
 
-async function streamingPull(client: StreamGatewayClient, stream: string, expected: number): Promise<number> {
+/** One StreamingPull call (credit 1000) draining `expected` messages of `stream`, acking each batch as it arrives. */
+export async function streamingPull(client: StreamGatewayClient, stream: string, expected: number): Promise<number> {
   let received = 0;
   let acked = 0;
   await new Promise<void>((resolve, reject) => {
