@@ -10,7 +10,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (value === true) el.setAttribute(name, '');
     else el.setAttribute(name, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     el.append(child instanceof Node ? child : String(child));
   }
@@ -19,7 +19,7 @@ export function h(tag, attrs = {}, ...children) {
 
 /** A table: columns [{title, cell(row) → node or text, className?}]; `empty` when no row. */
 export function table(columns, rows, { empty = 'none', testid, rowId } = {}) {
-  const head = h('tr', {}, columns.map((c) => h('th', {}, c.title)));
+  const head = h('tr', {}, columns.map((c) => h('th', { class: c.className }, c.title)));
   const body = rows.length
     ? rows.map((row) => h('tr', { 'data-row': rowId ? rowId(row) : undefined }, columns.map((c) => h('td', { class: c.className }, c.cell(row)))))
     : [h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, empty))];
