@@ -146,7 +146,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     }
     expect(await page.locator('[data-testid=pull]').isDisabled()).toBe(false);
     // Enabled by hand, the button's call is refused by the API, and the page says why.
-    await page.evaluate(() => document.querySelector('[data-testid=set-position]')?.removeAttribute('disabled'));
+    await page.locator('[data-testid=set-position]').evaluate((el: { removeAttribute(name: string): void }) => el.removeAttribute('disabled'));
     await page.fill('[data-testid=position-id]', '0');
     await page.click('[data-testid=set-position]');
     await expect.poll(() => text(page, '[data-testid=error-code]')).toBe('PERMISSION_DENIED');

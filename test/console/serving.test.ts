@@ -65,7 +65,8 @@ describe('console files', () => {
 
 describe('console access helper', () => {
   it('answers 401 without a valid key, as the API does', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong' }]) {
+    const cases: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong' }];
+    for (const headers of cases) {
       const res = await get('/console/api/access?stream=orders', headers);
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('UNAUTHENTICATED');
