@@ -124,6 +124,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     expect(await page.isVisible('#error')).toBe(false);
     await shot(page, '4-redriven');
 
+    // Extend and nack the message still pending (one call per holding consumer).
+    for (const [button, done] of [['extend', 'extend: 1 of 1'], ['nack', 'nack: 1 of 1']] as const) {
+      await page.locator('[data-testid=pending] tbody tr[data-row] input[type=checkbox]').first().check();
+      await page.click(`[data-testid=${button}]`);
+      await expect.poll(() => text(page, '#notice')).toBe(done);
+    }
+    expect(await text(page, '[data-testid=group-pending]')).toBe('1');
+
     // An API error shows the problem's title and code: a position that is not an ID.
     await page.fill('[data-testid=position-id]', 'not-an-id');
     await page.click('[data-testid=set-position]');

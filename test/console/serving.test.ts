@@ -48,6 +48,7 @@ describe('console files', () => {
   });
 
   it('serves nothing but the console files: traversal, unknown names and subfolders are 404 problems', async () => {
+    expect((await get('/console/app.js')).statusCode).toBe(200);
     for (const url of ['/console/..%2fconsole.ts', '/console/%2e%2e%2f%2e%2e%2fpackage.json', '/console/../http/app.ts', '/console/nope.js', '/console/a/app.js', '/console/console.ts', '/console/__proto__', '/console/constructor']) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(404);

@@ -42,6 +42,7 @@ async function act(fn) {
     await fn();
     clearError();
   } catch (err) {
+    $('notice').hidden = true;
     showError(err);
   }
 }

@@ -41,9 +41,11 @@ export async function groupPage(ctx, stream, group) {
     parts.dead.replaceChildren(dead ? deadTable(dead.messages, dead.next) : h('p', { class: 'muted' }, 'Listing dead letters needs the consume scope.'));
   }
 
+  // The notice an action returns is shown once the page shows its effect.
   const act = (fn) => ctx.act(async () => {
-    await fn();
+    const done = await fn();
     await refresh();
+    if (done) ctx.notice(done);
   });
 
   function consumerTable(consumers) {
@@ -62,7 +64,7 @@ export async function groupPage(ctx, stream, group) {
               scoped(scopes, 'admin', 'Delete', () =>
                 act(async () => {
                   const res = await v1('DELETE', `${base}/consumers/${encodeURIComponent(c.name)}`, { query: { force: force.checked ? 'true' : undefined } });
-                  ctx.notice(`consumer ${c.name} deleted (${res.pendingDropped} pending entries dropped)`);
+                  return `consumer ${c.name} deleted (${res.pendingDropped} pending entries dropped)`;
                 }), { 'data-testid': 'delete-consumer' }),
           },
         ],
@@ -87,7 +89,7 @@ export async function groupPage(ctx, stream, group) {
           const res = await v1('POST', `${base}/${verb}`, { body: { consumer, ids: items.map((e) => e.id), ...extra } });
           n += res[done];
         }
-        ctx.notice(`${verb}: ${n} of ${list.length}`);
+        return `${verb}: ${n} of ${list.length}`;
       });
     const rows = table(
       [
@@ -118,7 +120,7 @@ export async function groupPage(ctx, stream, group) {
         { title: 'fields', cell: (m) => [m.encoding === 'base64' ? h('span', { class: 'muted' }, '(values in base64)') : null, kv(ownFields(m))] },
         { title: '', cell: (m) => scoped(scopes, 'admin', 'Redrive', () => act(async () => {
           const res = await v1('POST', `${base}/dead-letters/redrive`, { body: { ids: [m.id] } });
-          ctx.notice(`redriven: ${res.redriven} (${res.ids.join(', ')})`);
+          return `redriven: ${res.redriven} (${res.ids.join(', ')})`;
         }), { 'data-testid': 'redrive' }) },
       ],
       messages,
@@ -126,7 +128,7 @@ export async function groupPage(ctx, stream, group) {
     );
     const all = scoped(scopes, 'admin', 'Redrive all (oldest first, one batch)', () => act(async () => {
       const res = await v1('POST', `${base}/dead-letters/redrive`, { body: {} });
-      ctx.notice(`redriven: ${res.redriven}`);
+      return `redriven: ${res.redriven}`;
     }), { 'data-testid': 'redrive-all' });
     return h('div', {}, rows, next ? h('p', { class: 'muted' }, `more dead letters after ${next}`) : null, h('div', { class: 'toolbar' }, messages.length ? all : null));
   }
@@ -136,7 +138,7 @@ export async function groupPage(ctx, stream, group) {
     const id = e.target.elements.id.value.trim();
     act(async () => {
       await v1('PUT', `${base}/position`, { body: { id } });
-      ctx.notice(`position set to ${id}`);
+      return `position set to ${id}`;
     });
   } },
     h('label', {}, 'Last delivered ID ', h('input', { name: 'id', required: true, size: 22, placeholder: '$, 0 or an ID', 'data-testid': 'position-id' })),

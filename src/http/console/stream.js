@@ -91,8 +91,8 @@ export async function streamPage(ctx, stream) {
         throw Object.assign(new Error(`the fields are not JSON: ${err.message}`), { title: 'Not JSON', code: 'CONSOLE' });
       }
       const { ids } = await v1('POST', path('streams', stream, 'messages'), { body: { fields } });
-      ctx.notice(`published ${ids.join(', ')}`);
       await refresh();
+      ctx.notice(`published ${ids.join(', ')}`);
     });
   } },
     h('label', {}, 'Fields (a JSON object of strings) ', h('textarea', { name: 'fields', rows: 2, cols: 50, spellcheck: 'false' }, '{"hello": "world"}')),
@@ -106,8 +106,8 @@ export async function streamPage(ctx, stream) {
     for (const name of ['leaseMs', 'maxDeliveries']) if (el[name].value !== '') body[name] = Number(el[name].value);
     ctx.act(async () => {
       await v1('POST', path('streams', stream, 'groups'), { body });
-      ctx.notice(`group ${body.group} created`);
       await refresh();
+      ctx.notice(`group ${body.group} created`);
     });
   } },
     h('label', {}, 'Group ', h('input', { name: 'group', required: true, size: 12 })),
