@@ -54,9 +54,11 @@ async function openWith(secret: string, hash: string): Promise<Page> {
   await page.goto(base + hash);
   await page.fill('#key', secret);
   await page.click('#key-use');
-  await expect.poll(() => page.textContent('#whoami')).toMatch(/^key: /);
+  await poll(() => page.textContent('#whoami')).toMatch(/^key: /);
   return page;
 }
+/** Generous: the suite runs two files at once on two shared cores. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 8000, interval: 50 });
 const jsErrors = (page: Page) => (page as Page & { jsErrors?: string[] }).jsErrors ?? [];
 const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').trim();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -80,11 +82,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     for (const n of [1, 2]) {
       await page.fill('[data-testid=publish-form] textarea', JSON.stringify({ order: String(n) }));
       await page.click('[data-testid=publish]');
-      await expect.poll(() => text(page, '[data-testid=stream-length]')).toBe(String(n));
+      await poll(() => text(page, '[data-testid=stream-length]')).toBe(String(n));
     }
-    await expect.poll(() => text(page, '[data-testid=groups] tr[data-row=workers] td:nth-child(2)')).toBe('2');
+    await poll(() => text(page, '[data-testid=groups] tr[data-row=workers] td:nth-child(2)')).toBe('2');
     // The chart has samples by now (one per refresh).
-    await expect.poll(() => page.locator('svg.chart path').count(), { timeout: 6000 }).toBeGreaterThan(0);
+    await poll(() => page.locator('svg.chart path').count()).toBeGreaterThan(0);
     await shot(page, '1-stream');
 
     // The group page: lag 2, nothing pending; a pull leases both to the consumer "console".
@@ -94,7 +96,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     expect(await text(page, '[data-testid=group-lag]')).toBe('2');
     await page.fill('input[name=count]', '2');
     await page.click('[data-testid=pull]');
-    await expect.poll(() => text(page, '[data-testid=group-pending]')).toBe('2');
+    await poll(() => text(page, '[data-testid=group-pending]')).toBe('2');
     expect(await text(page, '[data-testid=group-lag]')).toBe('0');
     expect(await page.locator('[data-testid=pending] tbody tr[data-row]').count()).toBe(2);
     expect(await text(page, '[data-testid=consumers] tr[data-row=console] td:nth-child(2)')).toBe('2');
@@ -104,7 +106,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     const first = await page.locator('[data-testid=pending] tbody tr[data-row]').first().getAttribute('data-row');
     await page.locator('[data-testid=pending] tbody tr[data-row] input[type=checkbox]').first().check();
     await page.click('[data-testid=term]');
-    await expect.poll(() => text(page, '[data-testid=group-pending]')).toBe('1');
+    await poll(() => text(page, '[data-testid=group-pending]')).toBe('1');
     const dead = page.locator('[data-testid=dead-letters] tbody tr[data-row]');
     expect(await dead.count()).toBe(1);
     const deadText = await dead.first().textContent();
@@ -118,9 +120,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
 
     // Redrive it: the dead letter goes, the stream gets it back as a new entry (lag 1).
     await page.click('[data-testid=dead-letters] [data-testid=redrive]');
-    await expect.poll(() => text(page, '#notice')).toMatch(/^redriven: 1 /);
-    await expect.poll(() => page.locator('[data-testid=dead-letters] tbody tr[data-row]').count()).toBe(0);
-    await expect.poll(() => text(page, '[data-testid=group-lag]')).toBe('1');
+    await poll(() => text(page, '#notice')).toMatch(/^redriven: 1 /);
+    await poll(() => page.locator('[data-testid=dead-letters] tbody tr[data-row]').count()).toBe(0);
+    await poll(() => text(page, '[data-testid=group-lag]')).toBe('1');
     expect(await page.isVisible('#error')).toBe(false);
     await shot(page, '4-redriven');
 
@@ -128,14 +130,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     for (const [button, done] of [['extend', 'extend: 1 of 1'], ['nack', 'nack: 1 of 1']] as const) {
       await page.locator('[data-testid=pending] tbody tr[data-row] input[type=checkbox]').first().check();
       await page.click(`[data-testid=${button}]`);
-      await expect.poll(() => text(page, '#notice')).toBe(done);
+      await poll(() => text(page, '#notice')).toBe(done);
     }
     expect(await text(page, '[data-testid=group-pending]')).toBe('1');
 
     // An API error shows the problem's title and code: a position that is not an ID.
     await page.fill('[data-testid=position-id]', 'not-an-id');
     await page.click('[data-testid=set-position]');
-    await expect.poll(() => text(page, '[data-testid=error-code]')).toBe('INVALID_ID');
+    await poll(() => text(page, '[data-testid=error-code]')).toBe('INVALID_ID');
     expect(await text(page, '[data-testid=error-title]')).not.toBe('');
     expect(jsErrors(page)).toEqual([]);
 
@@ -157,7 +159,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     await page.locator('[data-testid=set-position]').evaluate((el: { removeAttribute(name: string): void }) => el.removeAttribute('disabled'));
     await page.fill('[data-testid=position-id]', '0');
     await page.click('[data-testid=set-position]');
-    await expect.poll(() => text(page, '[data-testid=error-code]')).toBe('PERMISSION_DENIED');
+    await poll(() => text(page, '[data-testid=error-code]')).toBe('PERMISSION_DENIED');
     await shot(page, '5-read-only');
     // The stream page: no publishing, no group creation.
     await page.goto(`${base}#/streams/${encodeURIComponent(stream)}`);
@@ -167,9 +169,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web console in Chromium', () => {
     expect(jsErrors(page)).toEqual([]);
     // The stale-consumer threshold is part of the link too: "console" holds a message.
     await page.goto(`${base}${groupHash}?staleMs=50`);
-    await expect.poll(() => page.locator('[data-testid=consumers] tr[data-row=console] [data-testid=stale]').count()).toBe(1);
+    await poll(() => page.locator('[data-testid=consumers] tr[data-row=console] [data-testid=stale]').count()).toBe(1);
     await page.goto(`${base}${groupHash}`);
-    await expect.poll(() => page.locator('[data-testid=stale]').count()).toBe(0);
+    await poll(() => page.locator('[data-testid=stale]').count()).toBe(0);
     expect(await page.locator('[data-testid=consumers] tr[data-row=console]').count()).toBe(1);
     await page.context().close();
   }, 20_000);
