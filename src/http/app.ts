@@ -19,6 +19,7 @@ import { withConfiguredLimits } from './openapi-limits.js';
 import { echoedUrl, sendProblem } from './problem.js';
 import { answerClientError, registerRawAnswers } from './raw-answers.js';
 import { validatorCompiler } from './validation.js';
+import { registerConsole } from './console.js';
 import { consumeRoutes } from './routes/consume.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -109,6 +110,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     ...(transformObject ? { transformObject: (input) => withConfiguredLimits(transformObject(input), core.config.limits) } : {}),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerConsole(app, core);
   if (!off.has('metrics')) registerHttpMetrics(app, core.metrics.registry);
 
   const zapp = app.withTypeProvider<ZodTypeProvider>();

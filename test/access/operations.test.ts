@@ -29,7 +29,7 @@ import { type KeyDef, tempDirs, writeKeys } from './support.js';
  * none of them answers a caller without a key; only the listed operational routes are open.
  */
 
-const OPEN_ROUTES = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs'];
+const OPEN_ROUTES = ['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/console'];
 const isOpenRoute = (url: string) => OPEN_ROUTES.some((open) => url === open || url.startsWith(`${open}/`));
 
 const KEY: KeyDef = { name: 'k', secret: 'k-secret', grants: [{ scopes: ['admin'], streams: ['*'] }] };

@@ -4,7 +4,7 @@ import { GatewayError, messageOf } from '../../contract/errors.js';
 import { NameRules } from '../../contract/names.js';
 import { Fence, UncheckedFence } from './fence.js';
 import { type ApiKey, readKeysFile } from './keys-file.js';
-import { type Operation, OPERATIONS, type Requirement } from './operations.js';
+import { type Operation, OPERATIONS, type Requirement, SCOPES, type Scope } from './operations.js';
 import { Principal } from './principal.js';
 
 /** What an operation touches, as far as access is concerned. */
@@ -136,6 +136,20 @@ export class AccessControl {
         );
       }
     }
+  }
+
+  /**
+   * The scopes `principal` may use on `stream` (the fence applied: none outside it, and none
+   * for a name that is not a valid stream name). For the web console, which disables the
+   * buttons a key may not press; the API still checks every call.
+   */
+  scopesOn(principal: Principal, stream: string): Scope[] {
+    try {
+      this.fence.check(stream);
+    } catch {
+      return [];
+    }
+    return SCOPES.filter((scope) => principal.can(scope, stream));
   }
 
   /** ListStreams: a stream is listed when it is inside the fence and the key has some grant on it. */
