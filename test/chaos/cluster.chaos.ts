@@ -9,7 +9,7 @@
 // end, nothing published and left unprocessed, nothing leased twice outside the failover,
 // no stray dead letter; with WAIT also no acknowledged publish lost. The summary blocks
 // give the figures (lib/cluster-verdict.ts); the knobs are in lib/options.ts.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, type Redis } from 'ioredis';
@@ -22,11 +22,12 @@ import { type RunFigures, clusterFailures, clusterFigures, clusterSummary, judge
 import { Fleet } from './lib/fleet.js';
 import { type ChaosGateway, buildGateway, chaosGateway } from './lib/gateway.js';
 import { doubleLeases, readDeliveries } from './lib/leases.js';
-import { judge, readLedger } from './lib/ledger.js';
+import { PUBLISHED_PREFIX, judge, readLedger } from './lib/ledger.js';
 import { clusterChaosOptions, clusterRunTimeoutMs } from './lib/options.js';
 import { ProcessTable } from './lib/processes.js';
 import { seeded } from './lib/random.js';
 import { type DeadLetter, deadLetterContents, pendingDetails, streamContents, waitDrained } from './lib/redis-checks.js';
+import { wakeProbe } from './lib/wake-probe.js';
 import { ID_FIELD } from './lib/worker-config.js';
 
 const options = clusterChaosOptions();
@@ -159,6 +160,21 @@ describe('cluster chaos: resharding and failover under load', () => {
           log('load ends: stopping producers');
           failures.push(...(await fleet.stopProducers()));
 
+          // ---- waiting pulls still wake on the moved stream and on the failed-over one
+          // (the watcher followed the slot to its new master, and the promotion)
+          const wakes: string[] = [];
+          for (const stream of [streams[0] ?? '', streams[1] ?? '']) {
+            for (const [waiting, other] of [[gateways[0], gateways[1]], [gateways[1], gateways[0]]] as const) {
+              const probe = await wakeProbe(waiting.httpUrl, other.httpUrl, stream, waiting.label, 10_000);
+              appendFileSync(join(recordsDir, `${PUBLISHED_PREFIX}probes.log`), probe.record);
+              wakes.push(`${stream} on ${waiting.label}: ${probe.ok ? `${probe.latencyMs} ms` : probe.detail}`);
+              if (!probe.ok || (probe.latencyMs ?? Infinity) > 3000) {
+                failures.push(`a waiting pull on gateway ${waiting.label}, ${stream}, did not wake promptly for a new message: ${probe.detail}`);
+              }
+            }
+          }
+          log(`waiting pulls woke after: ${wakes.join('; ')}`);
+
           // ---- the drain and the verdict, read from the cluster itself
           check = new Cluster(
             cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
@@ -228,6 +244,7 @@ describe('cluster chaos: resharding and failover under load', () => {
             pendingAtEnd,
             drainMs,
             streams: `${streams.length} streams (${GROUP}, <stream>:dlq) on ${new Set(where.map((w) => w.split('@')[1])).size} masters`,
+            wakes: wakes.join('; '),
             retries: Object.entries(retries).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none',
             gatewayLog: gateways.map((g) => `${g.label}: ${g.logCounts().warn} warnings, ${g.logCounts().error} errors`).join('; '),
             runDir,

@@ -138,6 +138,8 @@ export interface RunFigures {
   readonly pendingAtEnd: number;
   readonly drainMs: number;
   readonly streams: string;
+  /** How soon a waiting pull woke for a new message, per stream and gateway, after the load. */
+  readonly wakes: string;
   readonly retries: string;
   readonly gatewayLog: string;
   readonly runDir: string;
@@ -172,6 +174,7 @@ export function clusterSummary(r: RunFigures): string {
     ['leased twice', `${r.leasedTwice}; while the master failed over: ${r.leasedTwiceInFailover}`],
     ['dead-lettered', `${r.deadLettered} entries; ${r.deadLetteredTwice} messages twice; ${r.deadLettersLostInFailover} terminated ones lost by the failover`],
     ['pending at the end', `${r.pendingAtEnd}`],
+    ['waiting pull wakes', r.wakes],
     ['drain', `${(r.drainMs / 1000).toFixed(1)} s`],
     ['retries', r.retries],
     ['gateway log', r.gatewayLog],
