@@ -141,7 +141,7 @@ describe('cluster chaos: resharding and failover under load', () => {
             await sleep(moveAt);
             const movedStream = streams[0] ?? '';
             const target = await c.ownerOf(keySlot(streams[2] ?? ''));
-            const move = await migrateSlot(c, keySlot(movedStream), target, movedStream, GROUP);
+            const move = await migrateSlot(c, keySlot(movedStream), target, { stream: movedStream, group: GROUP });
             moves.push(move);
             log(`slot ${move.slot} (${movedStream}) moved ${move.from} → ${move.to}: ${move.keys} keys in ${move.ms} ms, ${move.pendingBefore} pending before`);
             await sleep(t0 + failAt - Date.now());

@@ -41,14 +41,15 @@ export interface SlotMove {
  * until the slot is empty, then SETSLOT NODE on the target, the source and the other masters.
  * Meanwhile the source answers ASK (for keys already moved) or TRYAGAIN (a script whose keys
  * are split), which the gateway answers as BACKEND_UNAVAILABLE and the workers retry.
- * It waits (up to 3 s) for `stream` to have pending entries, so that leases are running.
+ * Given a stream and group to `watch`, it first waits (up to 3 s) for pending entries, so that leases are running.
  */
-export async function migrateSlot(cluster: TestCluster, slot: number, to: TestRedis, stream: string, group: string): Promise<SlotMove> {
+export async function migrateSlot(cluster: TestCluster, slot: number, to: TestRedis, watch?: { stream: string; group: string }): Promise<SlotMove> {
   const from = await cluster.ownerOf(slot);
   if (from.port === to.port) throw new Error(`slot ${slot} is already on ${to.port}`);
   const [fromId, toId] = [await nodeId(from), await nodeId(to)];
   let pendingBefore = 0;
-  for (const until = Date.now() + 3000; pendingBefore === 0 && Date.now() < until; await sleep(20)) {
+  for (const until = Date.now() + 3000; watch && pendingBefore === 0 && Date.now() < until; await sleep(20)) {
+    const { stream, group } = watch;
     pendingBefore = await withNode(from, async (r) => Number(((await r.xpending(stream, group)) as [number])[0]));
   }
   const t0 = Date.now();
