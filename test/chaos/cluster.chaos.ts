@@ -163,9 +163,10 @@ describe('cluster chaos: resharding and failover under load', () => {
           // ---- waiting pulls still wake on the moved stream and on the failed-over one
           // (the watcher followed the slot to its new master, and the promotion)
           const wakes: string[] = [];
-          for (const stream of [streams[0] ?? '', streams[1] ?? '']) {
+          for (const [i, stream] of [streams[0] ?? '', streams[1] ?? ''].entries()) {
             for (const [waiting, other] of [[gateways[0], gateways[1]], [gateways[1], gateways[0]]] as const) {
-              const probe = await wakeProbe(waiting.httpUrl, other.httpUrl, stream, waiting.label, 10_000);
+              // The label names the probe's group and message: one per stream and gateway.
+              const probe = await wakeProbe(waiting.httpUrl, other.httpUrl, stream, `${waiting.label}-s${i}`, 10_000);
               appendFileSync(join(recordsDir, `${PUBLISHED_PREFIX}probes.log`), probe.record);
               wakes.push(`${stream} on ${waiting.label}: ${probe.ok ? `${probe.latencyMs} ms` : probe.detail}`);
               if (!probe.ok || (probe.latencyMs ?? Infinity) > 3000) {
