@@ -252,7 +252,12 @@ describe('cluster chaos: resharding and failover under load', () => {
           };
           figures.push(run);
           console.log(clusterSummary(run));
-          if (waitReplicas === 0) log(`WITHOUT WAIT: ${v.lost.length} acknowledged publishes lost${v.lost.length > 0 ? ` (${v.lost.slice(0, 10).join(' ')}${v.lost.length > 10 ? ' ...' : ''})` : ''}`);
+          if (waitReplicas === 0) {
+            log(
+              `WITHOUT WAIT: ${v.lost.length} acknowledged publishes lost${v.lost.length > 0 ? ` (${v.lost.slice(0, 10).join(' ')}${v.lost.length > 10 ? ' ...' : ''})` : ''}; ` +
+                `${v.goneAfterProcessing.length} more gone from Redis after a consumer had processed them`,
+            );
+          }
 
           failures.push(...clusterFailures(facts, v, waitReplicas));
           if (pendingAtEnd !== 0) failures.push(`${pendingAtEnd} messages still pending at the end`);

@@ -170,7 +170,7 @@ export function clusterSummary(r: RunFigures): string {
         : `${r.promotions}`,
     ],
     ['LOST (acknowledged, nowhere)', `${r.lost}`],
-    ['processed, then gone', `${r.goneAfterProcessing} (processed before the failover lost their entry)`],
+    ['acknowledged, then gone', `${r.goneAfterProcessing} more acknowledged publishes gone from Redis, processed before the failover lost their entry`],
     ['leased twice', `${r.leasedTwice}; while the master failed over: ${r.leasedTwiceInFailover}`],
     ['dead-lettered', `${r.deadLettered} entries; ${r.deadLetteredTwice} messages twice; ${r.deadLettersLostInFailover} terminated ones lost by the failover`],
     ['pending at the end', `${r.pendingAtEnd}`],
@@ -186,14 +186,14 @@ export function clusterSummary(r: RunFigures): string {
 
 /** The figures of every run side by side (printed once both have run). */
 export function clusterFigures(runs: readonly RunFigures[]): string {
-  const head = 'run                 published processed duplicates    moves(slots/keys) kills(consumer/master) promotions lost leased-twice dead-lettered';
+  const head = 'run                 published processed duplicates    moves(slots/keys) kills(consumer/master) promotions lost(+gone) leased-twice dead-lettered';
   const lines = runs.map(
     (r) =>
       `${r.label.padEnd(19)} ${String(r.published).padStart(9)} ${String(r.processedUnique).padStart(9)} ` +
       `${`${r.duplicates} (${pct(r.duplicates, r.processedUnique)} %)`.padStart(14)} ` +
       `${`${r.moves.length}/${r.moves.reduce((n, m) => n + m.keys, 0)}`.padStart(20)} ` +
-      `${`${r.consumerKills}/${r.masterKills}`.padStart(22)} ${String(r.promotions).padStart(10)} ${String(r.lost).padStart(4)} ` +
+      `${`${r.consumerKills}/${r.masterKills}`.padStart(22)} ${String(r.promotions).padStart(10)} ${`${r.lost} (+${r.goneAfterProcessing})`.padStart(11)} ` +
       `${`${r.leasedTwice}+${r.leasedTwiceInFailover}`.padStart(12)} ${String(r.deadLettered).padStart(13)}`,
   );
-  return ['', '=== cluster chaos figures ===', head, ...lines, '(leased-twice: outside + during the failover)', '=== end of cluster chaos figures ===', ''].join('\n');
+  return ['', '=== cluster chaos figures ===', head, ...lines, '(lost: acknowledged and nowhere; +gone: acknowledged, processed, then gone from Redis; leased-twice: outside + during the failover)', '=== end of cluster chaos figures ===', ''].join('\n');
 }
