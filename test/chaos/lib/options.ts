@@ -68,6 +68,8 @@ export interface ClusterChaosOptions extends ChaosOptions {
   readonly stallMs: number;
   /** CHAOS_LEASE_MARGIN_MS: tolerance of the leased-twice check (lib/leases.ts). */
   readonly leaseMarginMs: number;
+  /** CHAOS_STRICT_WAKE=1: a waiting pull on the failed-over stream that does not wake fails the run too (default: reported). */
+  readonly strictWake: boolean;
 }
 
 export function clusterChaosOptions(env: NodeJS.ProcessEnv = process.env): ClusterChaosOptions {
@@ -80,6 +82,7 @@ export function clusterChaosOptions(env: NodeJS.ProcessEnv = process.env): Clust
     streams: num(env, 'CHAOS_CLUSTER_STREAMS', 6, 3, 60),
     stallMs: num(env, 'CHAOS_CLUSTER_STALL_MS', 300, 0, 800),
     leaseMarginMs: num(env, 'CHAOS_LEASE_MARGIN_MS', 500, 0, 60_000),
+    strictWake: env.CHAOS_STRICT_WAKE === '1' || env.CHAOS_STRICT_WAKE === 'true',
   };
 }
 
