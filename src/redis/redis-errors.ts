@@ -28,6 +28,12 @@ const BY_PREFIX: Record<string, ErrorCode> = {
   MASTERDOWN: 'BACKEND_UNAVAILABLE',
   TRYAGAIN: 'BACKEND_UNAVAILABLE',
   CLUSTERDOWN: 'BACKEND_UNAVAILABLE',
+  // A cluster node that does not serve the slot (or no longer all of its keys) refused the
+  // command. ioredis follows these itself, except in an auto-pipeline whose other commands
+  // succeeded or failed otherwise (its pipelines retry only when every command got the same
+  // redirection): there one reaches us, typically while a master fails over or a slot moves.
+  MOVED: 'BACKEND_UNAVAILABLE',
+  ASK: 'BACKEND_UNAVAILABLE',
   READONLY: 'BACKEND_UNAVAILABLE',
   NOPERM: 'BACKEND_UNAVAILABLE',
   // Over maxmemory, or writes refused after a failed save / without enough replicas: Redis

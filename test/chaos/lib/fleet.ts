@@ -27,6 +27,8 @@ export interface FleetSetup {
   readonly options: ChaosOptions;
   readonly gateways: readonly [ChaosGateway, ChaosGateway];
   readonly stream: string;
+  /** Several streams (the cluster chaos): every worker works on all of them. */
+  readonly streams?: readonly string[];
   readonly group: string;
   readonly recordsDir: string;
   readonly logsDir: string;
@@ -46,6 +48,8 @@ export class Fleet {
   killedMidBatch = 0;
   /** Record files (basenames) of the killed consumer processes. */
   readonly killedFiles = new Set<string>();
+  /** Record file (basename) of a killed consumer process → Date.now() just before its SIGKILL. */
+  readonly killedAt = new Map<string, number>();
 
   private readonly producers: Child[] = [];
   private readonly slots: ConsumerSlot[] = [];
@@ -66,6 +70,7 @@ export class Fleet {
           transport,
           targets: this.targetsFor(i),
           stream: this.s.stream,
+          ...(this.s.streams ? { streams: this.s.streams } : {}),
           recordFile: join(recordsDir, `${PUBLISHED_PREFIX}${name}.log`),
           seed: options.seed,
           maxBatch: 8,
@@ -104,6 +109,7 @@ export class Fleet {
       if (!child) return;
       for (const until = Date.now() + 2000; !midBatch(slot.recordFile) && Date.now() < until; ) await sleep(1);
       const inHand = midBatch(slot.recordFile);
+      this.killedAt.set(basename(slot.recordFile), Date.now());
       await child.kill();
       this.killedFiles.add(basename(slot.recordFile));
       this.kills[slot.transport]++;
@@ -154,6 +160,7 @@ export class Fleet {
       transport: slot.transport,
       targets: slot.targets,
       stream: this.s.stream,
+      ...(this.s.streams ? { streams: this.s.streams } : {}),
       group: this.s.group,
       recordFile: slot.recordFile,
       seed: this.s.options.seed + slot.incarnation,

@@ -53,6 +53,8 @@ export async function chaosGateway(
   command: readonly string[],
   redisUrl: string,
   logFile: string,
+  /** More environment (the cluster chaos: STREAMGATE_REDIS_CLUSTER, STREAMGATE_PUBLISH_WAIT_*). */
+  extraEnv: Record<string, string> = {},
 ): Promise<ChaosGateway> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const httpUrl = `http://127.0.0.1:${httpPort}`;
@@ -97,6 +99,7 @@ export async function chaosGateway(
           HTTP_PORT: String(httpPort),
           GRPC_PORT: String(grpcPort),
           LOG_LEVEL: 'warn',
+          ...extraEnv,
         },
       });
       if ((await waitReady(30_000)) === null) throw new Error(`gateway ${label} did not become ready in 30 s; see ${logFile}`);

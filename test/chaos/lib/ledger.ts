@@ -63,6 +63,7 @@ export function readLedger(dir: string): Ledger {
           acked += Number(parts[1] ?? 0);
           continue;
         }
+        if (parts[0] !== 'P') continue;
         const [, msgId, entryId, count] = parts;
         if (!msgId || !entryId) continue;
         n++;

@@ -52,3 +52,39 @@ export function chaosOptions(env: NodeJS.ProcessEnv = process.env): ChaosOptions
 
 /** The whole test's budget: load, drain, and room for starting and stopping everything. */
 export const chaosTimeoutMs = (o: ChaosOptions) => (o.seconds + o.drainSeconds + 150) * 1000;
+
+/**
+ * The cluster chaos (cluster.chaos.ts): the shared knobs above (seed, processes, lease, policy,
+ * drain), and its own, since it runs twice (without and with WAIT) in CI's budget.
+ */
+export interface ClusterChaosOptions extends ChaosOptions {
+  /** CHAOS_CLUSTER_SECONDS: load per run (default 30). */
+  readonly seconds: number;
+  /** CHAOS_CLUSTER_CONSUMER_KILLS: consumer SIGKILLs per run (default 3). */
+  readonly consumerKills: number;
+  /** CHAOS_CLUSTER_STREAMS: streams spread over the 3 masters (default 6, each with its group and `<stream>:dlq`). */
+  readonly streams: number;
+  /** CHAOS_CLUSTER_STALL_MS: how long the killed master's replica lags before the kill (0: not at all). */
+  readonly stallMs: number;
+  /** CHAOS_LEASE_MARGIN_MS: tolerance of the leased-twice check (lib/leases.ts). */
+  readonly leaseMarginMs: number;
+  /** CHAOS_STRICT_WAKE=1: a waiting pull on the failed-over stream that does not wake fails the run too (default: reported). */
+  readonly strictWake: boolean;
+}
+
+export function clusterChaosOptions(env: NodeJS.ProcessEnv = process.env): ClusterChaosOptions {
+  const seconds = num(env, 'CHAOS_CLUSTER_SECONDS', 30, 15, 3600);
+  return {
+    ...chaosOptions(env),
+    seconds,
+    consumerKills: num(env, 'CHAOS_CLUSTER_CONSUMER_KILLS', 3, 0, 10_000),
+    drainSeconds: num(env, 'CHAOS_DRAIN_SECONDS', 45, 5, 3600),
+    streams: num(env, 'CHAOS_CLUSTER_STREAMS', 6, 3, 60),
+    stallMs: num(env, 'CHAOS_CLUSTER_STALL_MS', 300, 0, 800),
+    leaseMarginMs: num(env, 'CHAOS_LEASE_MARGIN_MS', 500, 0, 60_000),
+    strictWake: env.CHAOS_STRICT_WAKE === '1' || env.CHAOS_STRICT_WAKE === 'true',
+  };
+}
+
+/** One run's budget (the cluster chaos has two). */
+export const clusterRunTimeoutMs = (o: ClusterChaosOptions) => (o.seconds + o.drainSeconds + 120) * 1000;

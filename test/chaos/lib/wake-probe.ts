@@ -57,7 +57,7 @@ export async function wakeProbe(
   if (published.statusCode !== 201 || !entryId) {
     return { ok: false, latencyMs: null, detail: `probe publish answered ${published.statusCode}`, record: '' };
   }
-  const record = recordLine.published(id, entryId);
+  const record = recordLine.published(id, entryId, stream);
   const reply = await pulled;
   const latencyMs = reply.at - publishedAt;
   const got = reply.body.messages?.[0]?.fields.id;

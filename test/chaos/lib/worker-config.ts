@@ -16,6 +16,12 @@ interface WorkerBase {
   /** Preferred gateway first; the other one is the fail-over. */
   readonly targets: readonly GatewayTarget[];
   readonly stream: string;
+  /**
+   * Several streams (the cluster chaos): a producer publishes its batches to each in turn, a
+   * consumer consumes all of them at once (one pull loop, or one StreamingPull, per stream).
+   * Absent: `stream` alone.
+   */
+  readonly streams?: readonly string[];
   /** File the worker appends its records to (created if absent). */
   readonly recordFile: string;
   readonly seed: number;
@@ -46,15 +52,26 @@ export const WORKER_ENV = 'CHAOS_WORKER';
  * Record lines (one write(2) per batch, so a SIGKILL leaves whole lines: the kernel has the
  * bytes once write returns, whatever happens to the process afterwards).
  *
- * producer:  `<msgId> <entryId>`                      publish of that message returned success
- * consumer:  `P <msgId> <entryId> <deliveryCount>`    processed (written BEFORE the ack or term is sent)
+ * producer:  `<msgId> <entryId> <stream>`             publish of that message returned success
+ * consumer:  `P <msgId> <entryId> <deliveryCount> <stream> <receivedAtMs> <consumer>`
+ *                                                      processed (written BEFORE the ack or term is sent)
  *            `A <n>`                                   an ack (or term) call confirmed n entries
+ *            `E <stream> <atMs>`                       gRPC: the StreamingPull of that stream ended
+ *                                                      (the gateway released what it had delivered)
+ * The stream, the time and the consumer are what the cluster chaos's leased-twice check reads
+ * (lib/leases.ts); the ledger reads the first fields only.
  */
 export const recordLine = {
-  published: (msgId: string, entryId: string) => `${msgId} ${entryId}\n`,
-  processed: (msgId: string, entryId: string, deliveryCount: number) => `P ${msgId} ${entryId} ${deliveryCount}\n`,
+  published: (msgId: string, entryId: string, stream: string) => `${msgId} ${entryId} ${stream}\n`,
+  processed: (msgId: string, entryId: string, deliveryCount: number, stream: string, atMs: number, consumer: string) =>
+    `P ${msgId} ${entryId} ${deliveryCount} ${stream} ${atMs} ${consumer}\n`,
   acked: (n: number) => `A ${n}\n`,
+  sessionEnded: (stream: string, atMs: number) => `E ${stream} ${atMs}\n`,
 };
+
+/** The streams a worker works on. */
+export const workerStreams = (c: { stream: string; streams?: readonly string[] }): readonly string[] =>
+  c.streams && c.streams.length > 0 ? c.streams : [c.stream];
 
 /** Message ids are `<producer>-<seq, 6 digits>`: unique across the run. */
 export const messageId = (producer: string, seq: number): string => `${producer}-${String(seq).padStart(6, '0')}`;

@@ -5,7 +5,7 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import type { PublishResponse__Output } from '../../../src/grpc/generated/streamgate/v1/PublishResponse.js';
 import type { StreamGatewayClient } from '../../../src/grpc/generated/streamgate/v1/StreamGateway.js';
-import { ID_FIELD, messageId, recordLine } from '../lib/worker-config.js';
+import { ID_FIELD, messageId, recordLine, workerStreams } from '../lib/worker-config.js';
 import {
   announceReady,
   RETRYABLE_GRPC,
@@ -31,18 +31,18 @@ const CALL_TIMEOUT_MS = 10_000;
 /** A publish attempt: the entry ids, or the kind of retryable failure. Other failures throw. */
 type Attempt = { ok: true; ids: string[]; replayed: boolean } | { ok: false; kind: string };
 
-type Publisher = (target: number, ids: readonly string[], key: string) => Promise<Attempt>;
+type Publisher = (target: number, stream: string, ids: readonly string[], key: string) => Promise<Attempt>;
 
 function restPublisher(): { publish: Publisher; close: () => Promise<void> } {
   const pools = config.targets.map((t) => httpPool(t.httpUrl));
   return {
-    async publish(target, ids, key) {
+    async publish(target, stream, ids, key) {
       const pool = pools[target];
       if (!pool) throw new Error(`no target ${target}`);
       const body = { messages: ids.map((id) => ({ fields: { [ID_FIELD]: id } })) };
       let reply;
       try {
-        reply = await postJson(pool, paths.publish(config.stream), body, { 'idempotency-key': key });
+        reply = await postJson(pool, paths.publish(stream), body, { 'idempotency-key': key });
       } catch (err) {
         return { ok: false, kind: networkKind(err) };
       }
@@ -64,11 +64,11 @@ function restPublisher(): { publish: Publisher; close: () => Promise<void> } {
 function grpcPublisher(): { publish: Publisher; close: () => Promise<void> } {
   const clients: StreamGatewayClient[] = config.targets.map((t) => grpcClient(t.grpcAddress));
   return {
-    publish(target, ids, key) {
+    publish(target, stream, ids, key) {
       const client = clients[target];
       if (!client) throw new Error(`no target ${target}`);
       const request = {
-        stream: config.stream,
+        stream,
         messages: ids.map((id) => ({ fields: { [ID_FIELD]: Buffer.from(id) } })),
         idempotencyKey: key,
       };
@@ -95,6 +95,8 @@ function grpcPublisher(): { publish: Publisher; close: () => Promise<void> } {
 }
 
 const publisher = config.transport === 'rest' ? restPublisher() : grpcPublisher();
+/** Each batch goes to the next stream in turn (one stream: always that one). */
+const streams = workerStreams(config);
 
 announceReady(config.name);
 let seq = 0;
@@ -110,13 +112,14 @@ while (!life.stopping()) {
   const n = random.int(1, config.maxBatch);
   const ids = Array.from({ length: n }, () => messageId(config.name, ++seq));
   const key = `${config.name}-b${++batch}`;
+  const stream = streams[batch % streams.length] ?? config.stream;
   let entryIds: string[] | null = null;
   // Preferred gateway first, then alternate: a retry with the same key on the other
   // instance must be as safe as on the same one (the key lives in Redis).
   for (let attempt = 0; entryIds === null; attempt++) {
     if (Date.now() > stopDeadline) break;
     calls++;
-    const result = await publisher.publish(attempt % config.targets.length, ids, key);
+    const result = await publisher.publish(attempt % config.targets.length, stream, ids, key);
     if (result.ok) {
       entryIds = result.ids;
       if (result.replayed) replays++;
@@ -129,7 +132,7 @@ while (!life.stopping()) {
     abandoned++;
     break;
   }
-  record.append(ids.map((id, i) => recordLine.published(id, entryIds[i] ?? '?')).join(''));
+  record.append(ids.map((id, i) => recordLine.published(id, entryIds[i] ?? '?', stream)).join(''));
   published += n;
   await sleep(config.pauseMs);
 }

@@ -2,7 +2,8 @@
 // "work" a little, then terminate the poison ones and ack the others, both checked against
 // this consumer's ownership (`consumer`). The record is written before the ack is sent, so a
 // message this process acked is always in its record, whenever the orchestrator's SIGKILL lands.
-import { ID_FIELD, POISON_REASON, isPoison, recordLine } from '../lib/worker-config.js';
+// With several streams (the cluster chaos), one such loop runs per stream, side by side.
+import { ID_FIELD, POISON_REASON, isPoison, recordLine, workerStreams } from '../lib/worker-config.js';
 import { announceReady, backoffMs, httpPool, networkKind, paths, postJson, problemCode, sleep, startWorker } from './support.js';
 
 interface PulledMessage {
@@ -12,7 +13,9 @@ interface PulledMessage {
 }
 
 const { config, life, random, record, retries, finish } = startWorker('consumer');
-const pools = config.targets.map((t) => httpPool(t.httpUrl));
+const streams = workerStreams(config);
+// Each stream's loop has a pull (long poll) or an ack in flight at a time.
+const pools = config.targets.map((t) => httpPool(t.httpUrl, Math.max(2, streams.length + 1)));
 
 /** Index of the gateway in use: switches to the other one when a call fails. */
 let current = 0;
@@ -44,11 +47,6 @@ async function call(path: string, body: unknown): Promise<unknown> {
   }
 }
 
-announceReady(config.name);
-const pullPath = paths.pull(config.stream, config.group);
-const ackPath = paths.ack(config.stream, config.group);
-const termPath = paths.term(config.stream, config.group);
-
 /**
  * Sends `body` to `path` until it is answered (at most 8 tries: then the lease expires and
  * the messages come back, a duplicate, never a loss); records how many it settled.
@@ -65,28 +63,37 @@ async function settle(path: string, body: { ids: string[]; [more: string]: unkno
   }
 }
 
-for (let attempt = 0; !life.stopping(); ) {
-  const reply = await call(pullPath, { consumer: config.name, count: config.batch, waitMs: 1000 });
-  if (reply === null) {
-    await sleep(backoffMs(attempt++));
-    continue;
+async function consume(stream: string): Promise<void> {
+  const pullPath = paths.pull(stream, config.group);
+  const ackPath = paths.ack(stream, config.group);
+  const termPath = paths.term(stream, config.group);
+  for (let attempt = 0; !life.stopping(); ) {
+    const reply = await call(pullPath, { consumer: config.name, count: config.batch, waitMs: 1000 });
+    if (reply === null) {
+      await sleep(backoffMs(attempt++));
+      continue;
+    }
+    attempt = 0;
+    const messages = (reply as { messages: PulledMessage[] }).messages;
+    if (messages.length === 0) continue;
+
+    const at = Date.now();
+    record.append(
+      messages.map((m) => recordLine.processed(m.fields?.[ID_FIELD] ?? '?', m.id, m.deliveryCount, stream, at, config.name)).join(''),
+    );
+    processed += messages.length;
+    await sleep(random.int(0, config.maxWorkMs));
+
+    // Only what this consumer still holds: a message whose lease it lost is the new holder's.
+    const poison = messages.filter((m) => isPoison(m.fields?.[ID_FIELD] ?? '')).map((m) => m.id);
+    const ids = messages.filter((m) => !isPoison(m.fields?.[ID_FIELD] ?? '')).map((m) => m.id);
+    await settle(termPath, { ids: poison, reason: POISON_REASON, consumer: config.name }, (r) => Number(r.terminated));
+    await settle(ackPath, { ids, consumer: config.name }, (r) => Number(r.acked));
   }
-  attempt = 0;
-  const messages = (reply as { messages: PulledMessage[] }).messages;
-  if (messages.length === 0) continue;
-
-  record.append(
-    messages.map((m) => recordLine.processed(m.fields?.[ID_FIELD] ?? '?', m.id, m.deliveryCount)).join(''),
-  );
-  processed += messages.length;
-  await sleep(random.int(0, config.maxWorkMs));
-
-  // Only what this consumer still holds: a message whose lease it lost is the new holder's.
-  const poison = messages.filter((m) => isPoison(m.fields?.[ID_FIELD] ?? '')).map((m) => m.id);
-  const ids = messages.filter((m) => !isPoison(m.fields?.[ID_FIELD] ?? '')).map((m) => m.id);
-  await settle(termPath, { ids: poison, reason: POISON_REASON, consumer: config.name }, (r) => Number(r.terminated));
-  await settle(ackPath, { ids, consumer: config.name }, (r) => Number(r.acked));
 }
+
+announceReady(config.name);
+await Promise.all(streams.map(consume));
 
 await Promise.all(pools.map((p) => p.close()));
 finish({ messages: processed, calls, replays: 0, abandoned: 0 });

@@ -103,9 +103,9 @@ export const backoffMs = (attempt: number) => Math.min(500, 50 * 2 ** Math.min(a
 
 // ---- REST ----------------------------------------------------------------------------------
 
-export function httpPool(baseUrl: string): Pool {
+export function httpPool(baseUrl: string, connections = 2): Pool {
   return new Pool(baseUrl, {
-    connections: 2,
+    connections,
     pipelining: 1,
     keepAliveTimeout: 30_000,
     connectTimeout: 3000,
