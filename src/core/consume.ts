@@ -12,7 +12,7 @@ import { NACK_DELAY_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
 import { perId } from './per-id.js';
-import { deadLetterKey, moveHandedBack } from './dead-letter-move.js';
+import { askDeadLetterType, deadLetterKey, moveHandedBack } from './dead-letter-move.js';
 import type { LeaseWalk } from '../redis/scripts.js';
 
 export interface PullInput {
@@ -223,11 +223,16 @@ export class ConsumeService {
     // Unknown (first pull of the stream here): as large as a message may be.
     const perEntry = this.entryBytes.get(stream) ?? maxMessageBytes;
     const firstChunk = perEntry * count <= maxBytes ? count : Math.max(1, Math.floor(maxBytes / perEntry));
-    const run = (deadLetter: string) =>
-      this.backend.scripts.pull(stream, group, consumer, {
+    const { policies } = this;
+    const run = async (deadLetter: string) => {
+      const key = deadLetterKey(this.backend, stream, deadLetter);
+      // Another Cluster slot: a group that dead-letters has its dead-letter key's type asked first.
+      const asks = key === null && policies.asksDeadLetterType(stream, group);
+      const reply = await this.backend.scripts.pull(stream, group, consumer, {
         count,
         noAck,
-        deadLetter: deadLetterKey(this.backend, stream, deadLetter),
+        deadLetter: key,
+        deadLetterType: asks ? await askDeadLetterType(this.backend, deadLetter) : undefined,
         defaults,
         ack,
         packed,
@@ -235,8 +240,14 @@ export class ConsumeService {
         leaseWalk,
         firstChunk,
       });
-    const reply = await this.policies.withDeadLetter(this.fence, stream, group, 'pull', run);
-    if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
+      if (key !== null) return reply;
+      // 'DLQ' when handing back: asked about no key or another, and the group dead-letters.
+      const next = reply.status === 'DLQ' || reply.asksDeadLetterType;
+      if (next !== asks) policies.rememberAsks(stream, group, next);
+      return reply;
+    };
+    const reply = await policies.withDeadLetter(this.fence, stream, group, 'pull', run);
+    if (reply.policyUnreadable) policies.unreadable.report(stream, group);
     const { messages } = reply;
     let { deadLettered } = reply;
     // Handed back (a dead-letter stream in another Cluster slot): moved in two steps now. A

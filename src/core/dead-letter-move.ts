@@ -1,5 +1,5 @@
 import type { Backend } from '../redis/backend.js';
-import type { HandedBack } from '../redis/scripts.js';
+import type { DeadLetterType, HandedBack } from '../redis/scripts.js';
 import { sameSlot } from '../redis/keys.js';
 import type { Fence } from './access/fence.js';
 
@@ -31,6 +31,18 @@ export function deadLetterKey(backend: Backend, stream: string, deadLetter: stri
     apart.set(stream, known);
   }
   return known.other ? null : deadLetter;
+}
+
+/**
+ * The same answers as one script: a script that hands back may not look at the dead-letter
+ * key (another slot), so its type is asked here just before (TYPE, one round trip to the
+ * key's master), where the one script would check it (pull-5: when the group dead-letters;
+ * term-4: always); the script checks the answer at the same point (DLQTYPE) and answers
+ * 'DLQ' when it was not asked about the group's key. A key that changes type between the
+ * two is still caught by deadLetter-1 if anything is moved (the move left pending).
+ */
+export async function askDeadLetterType(backend: Backend, deadLetter: string): Promise<DeadLetterType> {
+  return { stream: deadLetter, type: await backend.commands.keyType(deadLetter) };
 }
 
 /** Per stream: its group's dead-letter stream last asked about, and whether it is in another slot. */

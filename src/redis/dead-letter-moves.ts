@@ -16,6 +16,17 @@ export interface DeadLetterMove {
   readonly fields: readonly Buffer[];
 }
 
+/**
+ * The type of a dead-letter key in another Cluster slot, asked (TYPE) just before a pull-5
+ * or term-4 that hands back: the script may not look at the key, and checks this instead
+ * where it would check the key itself (DLQTYPE), so the answers are those of one script.
+ */
+export interface DeadLetterType {
+  readonly stream: string;
+  /** What TYPE answered: 'stream', 'none', or another type. */
+  readonly type: string;
+}
+
 /** What pull-5 or term-4 handed back: null when they wrote the dead letters themselves. */
 export interface HandedBack {
   readonly deadLetterStream: string;
