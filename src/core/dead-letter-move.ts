@@ -1,5 +1,6 @@
 import type { Backend } from '../redis/backend.js';
-import type { DeadLetterType, HandedBack } from '../redis/scripts.js';
+import type { DeadLetterType, HandedBack, PullOptions, PullReply } from '../redis/scripts.js';
+import type { PolicyStore } from './policy.js';
 import { sameSlot } from '../redis/keys.js';
 import type { Fence } from './access/fence.js';
 
@@ -43,6 +44,31 @@ export function deadLetterKey(backend: Backend, stream: string, deadLetter: stri
  */
 export async function askDeadLetterType(backend: Backend, deadLetter: string): Promise<DeadLetterType> {
   return { stream: deadLetter, type: await backend.commands.keyType(deadLetter) };
+}
+
+/**
+ * pull-5 handing back (`o.deadLetter` null; `deadLetter` is the group's dead-letter stream as
+ * the caller believes it): its type is asked first when the group's last pull found that it
+ * dead-letters (pull-5 checks the key only then); what this pull finds is remembered for the
+ * next. A wrong guess costs a round trip, never an answer: pull-5 answers 'DLQ' when it was
+ * not asked about the group's key, and withDeadLetter calls again.
+ */
+export async function pullHandingBack(
+  backend: Backend,
+  policies: PolicyStore,
+  stream: string,
+  group: string,
+  consumer: string,
+  deadLetter: string,
+  o: PullOptions,
+): Promise<PullReply> {
+  const asks = policies.asksDeadLetterType(stream, group);
+  const deadLetterType = asks ? await askDeadLetterType(backend, deadLetter) : undefined;
+  const reply = await backend.scripts.pull(stream, group, consumer, { ...o, deadLetterType });
+  // 'DLQ' when handing back: asked about no key or another, and the group dead-letters.
+  const next = reply.status === 'DLQ' || reply.asksDeadLetterType;
+  if (next !== asks) policies.rememberAsks(stream, group, next);
+  return reply;
 }
 
 /** Per stream: its group's dead-letter stream last asked about, and whether it is in another slot. */
