@@ -50,6 +50,19 @@ function flatFields(pairs: readonly FieldPair[]): ScriptArg[] {
   return out;
 }
 
+/** term-4's options (scripts.ts runs it). */
+export interface TermScriptOptions {
+  /** Only this consumer's entries; '': anyone's. */
+  readonly consumer: string;
+  /** x-reason; '': none. */
+  readonly reason: string;
+  /** The dead-letter stream of a group without a stored policy. */
+  readonly defaultDeadLetter: string;
+  readonly ids: readonly string[];
+  /** Handing back: the dead-letter key's type, asked just before (undefined: not asked). */
+  readonly deadLetterType?: DeadLetterType;
+}
+
 /** What term-4 did: per ID, 1 dead-lettered (or handed back), 0 not pending, 2 held by another consumer, 3 acked (deleted from the stream). */
 export type TermReply =
   | { readonly status: 'OK'; readonly flags: number[]; readonly policyUnreadable: boolean; readonly handedBack: HandedBack | null }

@@ -7,12 +7,12 @@ import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
-import { type DeadLetterMove, type DeadLetterType, type TermReply, parseTerm, redriveAddScript, writeDeadLetters } from './dead-letter-moves.js';
+import { type DeadLetterMove, type TermReply, type TermScriptOptions, parseTerm, redriveAddScript, writeDeadLetters } from './dead-letter-moves.js';
 import { type LeaseWalk, type PullOptions, type PullReply, parsePackedPull, parsePull } from './pull-reply.js';
 import { type AutoClaimReply, type ClaimOptions, type ClaimReply, type RangeOptions, type RangeReply, parseAutoClaim, parseClaim, parseRange } from './read-replies.js';
 
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
-export type { DeadLetterMove, DeadLetterType, HandedBack, TermReply } from './dead-letter-moves.js';
+export type { DeadLetterMove, DeadLetterType, HandedBack, TermReply, TermScriptOptions } from './dead-letter-moves.js';
 export type { LeaseWalk, PullOptions, PullReply } from './pull-reply.js';
 export type { AutoClaimReply, ClaimOptions, ClaimReply, Claimed, RangeOptions, RangeReply } from './read-replies.js';
 
@@ -176,14 +176,7 @@ export class Scripts {
     stream: string,
     group: string,
     deadLetter: string | null,
-    o: {
-      readonly consumer: string;
-      readonly reason: string;
-      readonly defaultDeadLetter: string;
-      readonly ids: readonly string[];
-      /** With `deadLetter` null: the dead-letter key's type, asked just before (undefined: not asked). */
-      readonly deadLetterType?: DeadLetterType;
-    },
+    o: TermScriptOptions,
   ): Promise<TermReply> {
     const t = o.deadLetterType;
     return this.backend.call(
