@@ -265,14 +265,19 @@ describe('the same answers as one script: a dead-letter key of another type', ()
       await redis.xadd(s, '*', 'n', '1');
       await c.groups.create(s, { group: 'g', start: '0', leaseMs: 60_000, maxDeliveries });
       await c.consume.pull(s, 'g', pullOf('c1'));
-      const monitor = await redis.duplicate().monitor();
+      const monitor = await redis.monitor();
       let types = 0;
+      let marked: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => (marked = resolve));
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        if (source !== 'lua' && args[0]?.toLowerCase() === 'type' && args[1] === `${s}:dlq`) types++;
+        const name = args[0]?.toLowerCase();
+        if (source !== 'lua' && name === 'type' && args[1] === `${s}:dlq`) types++;
+        // MONITOR shows commands in the order Redis ran them: this PING comes after the pulls'.
+        if (name === 'ping' && args[1] === s) marked();
       });
       for (let i = 0; i < 3; i++) await c.consume.pull(s, 'g', pullOf('c1'));
-      await redis.ping();
-      await sleep(50);
+      await redis.ping(s);
+      await done;
       monitor.disconnect();
       return types;
     };
