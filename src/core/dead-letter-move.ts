@@ -50,8 +50,9 @@ export async function askDeadLetterType(backend: Backend, deadLetter: string): P
  * pull-5 handing back (`o.deadLetter` null; `deadLetter` is the group's dead-letter stream as
  * the caller believes it): its type is asked first when the group's last pull found that it
  * dead-letters (pull-5 checks the key only then); what this pull finds is remembered for the
- * next. A wrong guess costs a round trip, never an answer: pull-5 answers 'DLQ' when it was
- * not asked about the group's key, and withDeadLetter calls again.
+ * next. A wrong guess costs round trips, never an answer: pull-5 answers 'DLQ' (nothing
+ * changed) when it was not asked about the group's key; asked about no key, it is asked
+ * about `deadLetter` and run again here, and withDeadLetter calls again for another key.
  */
 export async function pullHandingBack(
   backend: Backend,
@@ -62,13 +63,16 @@ export async function pullHandingBack(
   deadLetter: string,
   o: PullOptions,
 ): Promise<PullReply> {
-  const asks = policies.asksDeadLetterType(stream, group);
-  const deadLetterType = asks ? await askDeadLetterType(backend, deadLetter) : undefined;
-  const reply = await backend.scripts.pull(stream, group, consumer, { ...o, deadLetterType });
-  // 'DLQ' when handing back: asked about no key or another, and the group dead-letters.
-  const next = reply.status === 'DLQ' || reply.asksDeadLetterType;
-  if (next !== asks) policies.rememberAsks(stream, group, next);
-  return reply;
+  let asks = policies.asksDeadLetterType(stream, group);
+  for (;;) {
+    const deadLetterType = asks ? await askDeadLetterType(backend, deadLetter) : undefined;
+    const reply = await backend.scripts.pull(stream, group, consumer, { ...o, deadLetterType });
+    // 'DLQ' when handing back: asked about no key or another, and the group dead-letters.
+    const next = reply.status === 'DLQ' || reply.asksDeadLetterType;
+    if (next !== policies.asksDeadLetterType(stream, group)) policies.rememberAsks(stream, group, next);
+    if (reply.status !== 'DLQ' || asks || reply.deadLetterStream !== deadLetter) return reply;
+    asks = true;
+  }
 }
 
 /** Per stream: its group's dead-letter stream last asked about, and whether it is in another slot. */

@@ -258,6 +258,23 @@ describe('the same answers as one script: a dead-letter key of another type', ()
     expect(await answers(single)).toEqual(expected);
   });
 
+  it('a group that starts or stops dead-lettering between two pulls: the next pull answers as one script', async () => {
+    const s = uniq();
+    const dlq = `${s}:dlq`;
+    const ids = [await redis.xadd(s, '*', 'n', '1'), await redis.xadd(s, '*', 'n', '2'), await redis.xadd(s, '*', 'n', '3')];
+    await core.groups.create(s, { group: 'g', start: '0', leaseMs: 60_000 });
+    await redis.set(dlq, 'v');
+    // maxDeliveries 0: the key is not looked at.
+    expect((await core.consume.pull(s, 'g', pullOf('c', { count: 1 }))).map((m) => m.id)).toEqual([ids[0]]);
+    // Dead-letters now (as another gateway would set it): refused, the ack it carries standing.
+    await core.groups.updatePolicy(s, 'g', { maxDeliveries: 1 });
+    await expectCode(core.consume.pullAcking(s, 'g', pullOf('c', { count: 1 }), [ids[0]!]), 'NOT_A_STREAM');
+    expect(await redis.xpending(s, 'g', '-', '+', 10)).toEqual([]);
+    // No longer: pulls as usual.
+    await core.groups.updatePolicy(s, 'g', { maxDeliveries: 0 });
+    expect((await core.consume.pull(s, 'g', pullOf('c', { count: 1 }))).map((m) => m.id)).toEqual([ids[1]]);
+  });
+
   it('what it costs: one TYPE per pull of a group that dead-letters across slots; none otherwise, none on a single Redis', async () => {
     // TYPE sent by a client (a round trip), not by a script (MONITOR tells them apart).
     const typesOfPulls = async (c: Core, maxDeliveries: number): Promise<number> => {
