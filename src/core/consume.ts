@@ -12,8 +12,8 @@ import { NACK_DELAY_MAX_MS, type PolicyStore } from './policy.js';
 import type { Message, PerIdResult } from '../contract/types.js';
 import type { StreamWatcher } from '../redis/watcher.js';
 import { perId } from './per-id.js';
-import { deadLetterKey, moveHandedBack } from './dead-letter-move.js';
-import type { LeaseWalk } from '../redis/scripts.js';
+import { deadLetterKey, moveHandedBack, pullHandingBack } from './dead-letter-move.js';
+import type { LeaseWalk, PullReply } from '../redis/scripts.js';
 
 export interface PullInput {
   readonly consumer: string;
@@ -223,20 +223,14 @@ export class ConsumeService {
     // Unknown (first pull of the stream here): as large as a message may be.
     const perEntry = this.entryBytes.get(stream) ?? maxMessageBytes;
     const firstChunk = perEntry * count <= maxBytes ? count : Math.max(1, Math.floor(maxBytes / perEntry));
-    const run = (deadLetter: string) =>
-      this.backend.scripts.pull(stream, group, consumer, {
-        count,
-        noAck,
-        deadLetter: deadLetterKey(this.backend, stream, deadLetter),
-        defaults,
-        ack,
-        packed,
-        maxBytes,
-        leaseWalk,
-        firstChunk,
-      });
-    const reply = await this.policies.withDeadLetter(this.fence, stream, group, 'pull', run);
-    if (reply.policyUnreadable) this.policies.unreadable.report(stream, group);
+    const { policies, backend } = this;
+    const run = (deadLetter: string): Promise<PullReply> => {
+      const o = { count, noAck, deadLetter: deadLetterKey(backend, stream, deadLetter), defaults, ack, packed, maxBytes, leaseWalk, firstChunk };
+      // Another Cluster slot: the dead-letter key's type may be asked first (dead-letter-move.ts).
+      return o.deadLetter === null ? pullHandingBack(backend, policies, stream, group, consumer, deadLetter, o) : backend.scripts.pull(stream, group, consumer, o);
+    };
+    const reply = await policies.withDeadLetter(this.fence, stream, group, 'pull', run);
+    if (reply.policyUnreadable) policies.unreadable.report(stream, group);
     const { messages } = reply;
     let { deadLettered } = reply;
     // Handed back (a dead-letter stream in another Cluster slot): moved in two steps now. A

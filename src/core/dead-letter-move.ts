@@ -1,5 +1,6 @@
 import type { Backend } from '../redis/backend.js';
-import type { HandedBack } from '../redis/scripts.js';
+import type { DeadLetterType, HandedBack, PullOptions, PullReply } from '../redis/scripts.js';
+import type { PolicyStore } from './policy.js';
 import { sameSlot } from '../redis/keys.js';
 import type { Fence } from './access/fence.js';
 
@@ -31,6 +32,47 @@ export function deadLetterKey(backend: Backend, stream: string, deadLetter: stri
     apart.set(stream, known);
   }
   return known.other ? null : deadLetter;
+}
+
+/**
+ * The same answers as one script: a script that hands back may not look at the dead-letter
+ * key (another slot), so its type is asked here just before (TYPE, one round trip to the
+ * key's master), where the one script would check it (pull-5: when the group dead-letters;
+ * term-4: always); the script checks the answer at the same point (DLQTYPE) and answers
+ * 'DLQ' when it was not asked about the group's key. A key that changes type between the
+ * two is still caught by deadLetter-1 if anything is moved (the move left pending).
+ */
+export async function askDeadLetterType(backend: Backend, deadLetter: string): Promise<DeadLetterType> {
+  return { stream: deadLetter, type: await backend.commands.keyType(deadLetter) };
+}
+
+/**
+ * pull-5 handing back (`o.deadLetter` null; `deadLetter` is the group's dead-letter stream as
+ * the caller believes it): its type is asked first when the group's last pull found that it
+ * dead-letters (pull-5 checks the key only then); what this pull finds is remembered for the
+ * next. A wrong guess costs round trips, never an answer: pull-5 answers 'DLQ' (nothing
+ * changed) when it was not asked about the group's key; asked about no key, it is asked
+ * about `deadLetter` and run again here, and withDeadLetter calls again for another key.
+ */
+export async function pullHandingBack(
+  backend: Backend,
+  policies: PolicyStore,
+  stream: string,
+  group: string,
+  consumer: string,
+  deadLetter: string,
+  o: PullOptions,
+): Promise<PullReply> {
+  let asks = policies.asksDeadLetterType(stream, group);
+  for (;;) {
+    const deadLetterType = asks ? await askDeadLetterType(backend, deadLetter) : undefined;
+    const reply = await backend.scripts.pull(stream, group, consumer, { ...o, deadLetterType });
+    // 'DLQ' when handing back: asked about no key or another, and the group dead-letters.
+    const next = reply.status === 'DLQ' || reply.asksDeadLetterType;
+    if (next !== policies.asksDeadLetterType(stream, group)) policies.rememberAsks(stream, group, next);
+    if (reply.status !== 'DLQ' || asks || reply.deadLetterStream !== deadLetter) return reply;
+    asks = true;
+  }
 }
 
 /** Per stream: its group's dead-letter stream last asked about, and whether it is in another slot. */

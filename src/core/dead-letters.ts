@@ -10,7 +10,7 @@ import type { PolicyStore } from './policy.js';
 import type { Message, TermResult } from '../contract/types.js';
 import type { TermReply } from '../redis/scripts.js';
 import { termResult } from './per-id.js';
-import { deadLetterKey, moveHandedBack } from './dead-letter-move.js';
+import { askDeadLetterType, deadLetterKey, moveHandedBack } from './dead-letter-move.js';
 
 export interface DeadLetterPage {
   readonly messages: Message[];
@@ -62,13 +62,17 @@ export class DeadLetterService {
     const exact = this.check.ids(ids);
     const reason = termReason(o.reason ?? '');
     const { policies } = this;
-    const run = (deadLetter: string): Promise<TermReply> =>
-      this.backend.scripts.term(stream, group, deadLetterKey(this.backend, stream, deadLetter), {
+    const run = async (deadLetter: string): Promise<TermReply> => {
+      const key = deadLetterKey(this.backend, stream, deadLetter);
+      return this.backend.scripts.term(stream, group, key, {
         consumer: o.consumer ?? '',
         reason,
         defaultDeadLetter: policies.defaults(stream).deadLetterStream,
         ids: exact,
+        // Another Cluster slot: the dead-letter key's type asked first, as term-4 checks it always.
+        deadLetterType: key === null ? await askDeadLetterType(this.backend, deadLetter) : undefined,
       });
+    };
     const reply = await policies.withDeadLetter(this.fence, stream, group, 'term', run);
     if (reply.policyUnreadable) policies.unreadable.report(stream, group);
     await moveHandedBack(this.backend, this.fence, stream, group, reply.handedBack);

@@ -161,6 +161,8 @@ export class UnreadablePolicies {
 export class PolicyStore {
   /** Last known dead-letter stream per group, so a pull passes the right key first time. */
   private readonly deadLetterHints = new Map<string, string>();
+  /** Groups whose pulls ask their dead-letter key's type first (asksDeadLetterType). */
+  private readonly typeAsked = new Set<string>();
 
   /**
    * Reads go through the Backend like every other Redis call, so a policy hash that is not a
@@ -225,6 +227,24 @@ export class PolicyStore {
     const { policy, unreadable } = readStoredPolicy(json, this.defaults(stream));
     if (unreadable) this.unreadable.report(stream, group);
     return policy;
+  }
+
+  /**
+   * Whether a pull of the group asks its dead-letter key's type first (another Cluster slot:
+   * askDeadLetterType): as the group's last pull found (it dead-letters), else no. A wrong
+   * guess costs a round trip, never an answer: the script answers 'DLQ' when not asked.
+   */
+  asksDeadLetterType(stream: string, group: string): boolean {
+    return this.typeAsked.has(`${stream}\u0000${group}`);
+  }
+
+  rememberAsks(stream: string, group: string, asks: boolean): void {
+    const key = `${stream}\u0000${group}`;
+    if (!asks) this.typeAsked.delete(key);
+    else if (!this.typeAsked.has(key)) {
+      if (this.typeAsked.size >= HINT_CACHE_MAX) this.typeAsked.clear();
+      this.typeAsked.add(key);
+    }
   }
 
   deadLetterHint(stream: string, group: string): string {

@@ -100,6 +100,14 @@ export class Commands {
     );
   }
 
+  /**
+   * TYPE of a key ('none' when absent): a dead-letter stream in another Cluster slot than its
+   * stream, asked before the script that may write to it (dead-letter-move.ts).
+   */
+  keyType(key: string): Promise<string> {
+    return this.backend.call(key, () => this.redis.type(key));
+  }
+
   /** XDEL of one entry: 1 when it was deleted, 0 when there was none. */
   deleteEntry(stream: string, id: string): Promise<number> {
     return this.backend.call(stream, () => this.redis.xdel(stream, id));

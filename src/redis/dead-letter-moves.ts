@@ -16,6 +16,17 @@ export interface DeadLetterMove {
   readonly fields: readonly Buffer[];
 }
 
+/**
+ * The type of a dead-letter key in another Cluster slot, asked (TYPE) just before a pull-5
+ * or term-4 that hands back: the script may not look at the key, and checks this instead
+ * where it would check the key itself (DLQTYPE), so the answers are those of one script.
+ */
+export interface DeadLetterType {
+  readonly stream: string;
+  /** What TYPE answered: 'stream', 'none', or another type. */
+  readonly type: string;
+}
+
 /** What pull-5 or term-4 handed back: null when they wrote the dead letters themselves. */
 export interface HandedBack {
   readonly deadLetterStream: string;
@@ -37,6 +48,19 @@ function flatFields(pairs: readonly FieldPair[]): ScriptArg[] {
   const out: ScriptArg[] = [];
   for (const p of pairs) out.push(p[2] ?? p[0], p[1]);
   return out;
+}
+
+/** term-4's options (scripts.ts runs it). */
+export interface TermScriptOptions {
+  /** Only this consumer's entries; '': anyone's. */
+  readonly consumer: string;
+  /** x-reason; '': none. */
+  readonly reason: string;
+  /** The dead-letter stream of a group without a stored policy. */
+  readonly defaultDeadLetter: string;
+  readonly ids: readonly string[];
+  /** Handing back: the dead-letter key's type, asked just before (undefined: not asked). */
+  readonly deadLetterType?: DeadLetterType;
 }
 
 /** What term-4 did: per ID, 1 dead-lettered (or handed back), 0 not pending, 2 held by another consumer, 3 acked (deleted from the stream). */

@@ -1,7 +1,7 @@
 import type { GroupPolicy, Message } from '../contract/types.js';
 import { arr, buf, int, ints, str } from './reply.js';
 import { unpackCountedEntries } from './unpack.js';
-import { type HandedBack, parseHandedBack } from './dead-letter-moves.js';
+import { type DeadLetterType, type HandedBack, parseHandedBack } from './dead-letter-moves.js';
 
 /** pull-5's options and reply (scripts.ts runs it). */
 
@@ -11,6 +11,8 @@ export interface PullOptions {
   readonly noAck: boolean;
   /** The dead-letter stream the caller believes the group uses (KEYS[3]); null: hand the dead letters back (another Cluster slot). */
   readonly deadLetter: string | null;
+  /** With `deadLetter` null: the dead-letter key's type, asked just before (undefined: not asked; see pull-5.lua). */
+  readonly deadLetterType?: DeadLetterType;
   /** Policy of a group without a stored one. */
   readonly defaults: GroupPolicy;
   /** IDs to ack (whoever holds them) before reading, in the same script call; canonical. */
@@ -52,6 +54,8 @@ export type PullReply =
       readonly packedBytes: number;
       /** With deadLetter null: the dead letters for the caller to move (deadLettered does not count them). */
       readonly handedBack: HandedBack | null;
+      /** With deadLetter null: the group dead-letters, so a pull must ask the dead-letter key's type first. */
+      readonly asksDeadLetterType: boolean;
     }
   /** The group's dead-letter stream is not `deadLetter`; nothing was changed. */
   | { readonly status: 'DLQ'; readonly deadLetterStream: string; readonly policyUnreadable: boolean };
@@ -74,6 +78,7 @@ function parsePullReply(raw: unknown, packed: boolean): PullReply {
     acked: ints(reply[5]),
     policyUnreadable,
     handedBack: parseHandedBack(reply[7], reply[8]),
+    asksDeadLetterType: reply[9] !== undefined && int(reply[9]) === 1,
   };
 }
 

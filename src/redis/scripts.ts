@@ -7,12 +7,12 @@ import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
 import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
-import { type DeadLetterMove, type TermReply, parseTerm, redriveAddScript, writeDeadLetters } from './dead-letter-moves.js';
+import { type DeadLetterMove, type TermReply, type TermScriptOptions, parseTerm, redriveAddScript, writeDeadLetters } from './dead-letter-moves.js';
 import { type LeaseWalk, type PullOptions, type PullReply, parsePackedPull, parsePull } from './pull-reply.js';
 import { type AutoClaimReply, type ClaimOptions, type ClaimReply, type RangeOptions, type RangeReply, parseAutoClaim, parseClaim, parseRange } from './read-replies.js';
 
 export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
-export type { DeadLetterMove, HandedBack, TermReply } from './dead-letter-moves.js';
+export type { DeadLetterMove, DeadLetterType, HandedBack, TermReply, TermScriptOptions } from './dead-letter-moves.js';
 export type { LeaseWalk, PullOptions, PullReply } from './pull-reply.js';
 export type { AutoClaimReply, ClaimOptions, ClaimReply, Claimed, RangeOptions, RangeReply } from './read-replies.js';
 
@@ -92,6 +92,8 @@ export class Scripts {
             o.leaseWalk.step,
             o.leaseWalk.whole,
             o.firstChunk,
+            o.deadLetterType?.stream ?? '',
+            o.deadLetterType?.type ?? '',
             ...(o.ack ?? []),
           ],
         ),
@@ -174,12 +176,17 @@ export class Scripts {
     stream: string,
     group: string,
     deadLetter: string | null,
-    o: { readonly consumer: string; readonly reason: string; readonly defaultDeadLetter: string; readonly ids: readonly string[] },
+    o: TermScriptOptions,
   ): Promise<TermReply> {
+    const t = o.deadLetterType;
     return this.backend.call(
       stream,
       () =>
-        this.runner.runBuffer('term', [stream, keys.policy(stream), deadLetter ?? keys.policy(stream), keys.nackDelays(stream)], [group, o.consumer, o.reason, o.defaultDeadLetter, ...o.ids]),
+        this.runner.runBuffer(
+          'term',
+          [stream, keys.policy(stream), deadLetter ?? keys.policy(stream), keys.nackDelays(stream)],
+          [group, o.consumer, o.reason, o.defaultDeadLetter, t?.stream ?? '', t?.type ?? '', ...o.ids],
+        ),
       parseTerm,
     );
   }

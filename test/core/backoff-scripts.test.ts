@@ -44,7 +44,7 @@ const force = (s: string, id: string, idleMs: number, deliveries: number) =>
 async function reclaimed(s: string, stepped = false): Promise<string[]> {
   const [step, whole] = stepped ? [1, 0] : [256, 1024];
   const ks = [s, keys.policy(s), 'x', keys.leaseCursor(s, 'g'), keys.nackDelays(s)];
-  const r = (await redis.callBuffer('EVAL', scriptSource('pull'), ks.length, ...ks, 'g', 'c2', 10, '0', LEASE, 0, 'x', 1e9, step, whole, 10)) as unknown[];
+  const r = (await redis.callBuffer('EVAL', scriptSource('pull'), ks.length, ...ks, 'g', 'c2', 10, '0', LEASE, 0, 'x', 1e9, step, whole, 10, '', '')) as unknown[];
   expect(String(r[0])).toBe('OK');
   // Only reclaimed entries can come: every entry of the stream was delivered already.
   return unpackCountedEntries(r[1] as Buffer).map((m) => m.id);
@@ -187,7 +187,7 @@ describe('removing nack delays', () => {
   it('pull-5 forgets the records of the IDs its carried acks acked', async () => {
     const { s, ids } = await withDelays();
     const ks = [s, keys.policy(s), 'x', keys.leaseCursor(s, 'g'), keys.nackDelays(s)];
-    const r = (await redis.eval(scriptSource('pull'), ks.length, ...ks, 'g', 'c', 1, '0', 300, 0, 'x', 1e9, 256, 1024, 1, ids[0]!, '9-0')) as unknown[];
+    const r = (await redis.eval(scriptSource('pull'), ks.length, ...ks, 'g', 'c', 1, '0', 300, 0, 'x', 1e9, 256, 1024, 1, '', '', ids[0]!, '9-0')) as unknown[];
     expect(r[5]).toEqual([1, 0]);
     expect(await left(s)).toEqual([`g ${ids[1]}`, `gx ${ids[0]}`]);
   });

@@ -62,7 +62,9 @@ async function poisoned(s: string, deadLetterStream?: string): Promise<string> {
 
 function handBack(s: string): PullOptions {
   const defaults = { leaseMs: LEASE, maxDeliveries: 1, deadLetterStream: `${s}:dlq`, reapIdleMs: 0, minBackoffMs: 0, maxBackoffMs: 0 };
-  return { count: 10, noAck: false, deadLetter: null, defaults, maxBytes: 1 << 20, leaseWalk: leaseWalkOf(config), firstChunk: 10 };
+  // The dead-letter key's type, asked before a pull that hands back (not there yet).
+  const deadLetterType = { stream: `${s}:dlq`, type: 'none' };
+  return { count: 10, noAck: false, deadLetter: null, deadLetterType, defaults, maxBytes: 1 << 20, leaseWalk: leaseWalkOf(config), firstChunk: 10 };
 }
 
 /** The group's pending entries: ID, owner, idle, deliveries. */
@@ -118,7 +120,8 @@ describe('a dead-letter move across slots cut short between its two steps', () =
     const id = await redis.xadd(s, '*', 'n', '0');
     await core.groups.create(s, { group: 'g', start: '0', leaseMs: 60_000 });
     await core.consume.pull(s, 'g', pullOf('c1'));
-    const term = await raw.backend.scripts.term(s, 'g', null, { consumer: '', reason: 'bad', defaultDeadLetter: dlq, ids: [id!, id!] });
+    const deadLetterType = { stream: dlq, type: 'none' };
+    const term = await raw.backend.scripts.term(s, 'g', null, { consumer: '', reason: 'bad', defaultDeadLetter: dlq, ids: [id!, id!], deadLetterType });
     if (term.status !== 'OK' || term.handedBack === null) throw new Error('nothing handed back');
     expect(term.flags).toEqual([1, 0]);
     await raw.backend.scripts.deadLetter(dlq, term.handedBack.moves);
@@ -146,12 +149,16 @@ describe('a dead-letter move across slots cut short between its two steps', () =
     expect(await redis.xlen(s)).toBe(2);
   });
 
-  it('a first step that fails (the dead-letter key of another type) leaves the entry pending: moved once the key is fixed', async () => {
+  it('a first step that fails (the key made another type after the pull) leaves the entry pending: moved once the key is fixed', async () => {
     const s = uniq();
     const dlq = `${s}:dlq`;
     const id = await poisoned(s);
+    // The pull asked the key's type (none) and handed the entry back; the key changes type
+    // before the first step, which fails: nothing written, nothing acked.
+    const reply = await raw.backend.scripts.pull(s, 'g', 'c2', handBack(s));
+    if (reply.status !== 'OK' || reply.handedBack === null) throw new Error('nothing handed back');
     await redis.set(dlq, 'v');
-    await expectCode(core.consume.pull(s, 'g', pullOf('c2')), 'NOT_A_STREAM');
+    await expectCode(raw.backend.scripts.deadLetter(dlq, reply.handedBack.moves), 'NOT_A_STREAM');
     expect((await pendingOf(s)).map((p) => p[0])).toEqual([id]);
     await redis.del(dlq);
     await sleep(2 * LEASE);
@@ -187,5 +194,112 @@ describe('one script per move', () => {
     const b = uniq();
     await poisoned(b);
     expect(await scriptsOfMove(single, b, `${b}:dlq`)).toBe(1);
+  });
+});
+
+describe('the same answers as one script: a dead-letter key of another type', () => {
+  /** The code a call failed with, or 'OK'. */
+  const outcome = async (work: Promise<unknown>): Promise<string> => {
+    try {
+      await work;
+      return 'OK';
+    } catch (err) {
+      return (err as { code?: string }).code ?? String(err);
+    }
+  };
+
+  /**
+   * Two messages delivered to c1 whose leases expired (due to be dead-lettered, maxDeliveries
+   * 1), a third never delivered; then the dead-letter key made a string. A pull acking the
+   * second is refused after its ack, the first left as it was (not marked: still due), the
+   * third not delivered.
+   */
+  async function refusedPull(c: Core): Promise<unknown> {
+    const s = uniq();
+    const dlq = `${s}:dlq`;
+    const [a, b] = [await redis.xadd(s, '*', 'n', '1'), await redis.xadd(s, '*', 'n', '2')];
+    await c.groups.create(s, { group: 'g', start: '0', leaseMs: LEASE, maxDeliveries: 1 });
+    expect((await c.consume.pull(s, 'g', pullOf('c1'))).map((m) => m.id)).toEqual([a, b]);
+    await redis.xadd(s, '*', 'n', '3');
+    await sleep(2 * LEASE);
+    await redis.set(dlq, 'v');
+    const code = await outcome(c.consume.pullAcking(s, 'g', pullOf('c2'), [b!]));
+    const label = (id: string): string => (id === a ? 'a' : id === b ? 'b' : id);
+    const pending = (await pendingOf(s)).map(([id, owner, idle, n]) => [label(id), owner, idle >= 2 * LEASE, n]);
+    // Fixed: the first is due at once (no lease of a move running), so it is moved now.
+    await redis.del(dlq);
+    const next = await c.consume.pull(s, 'g', pullOf('c2'));
+    return { code, pending, next: next.map(text), dead: (await originals(dlq)).map(label) };
+  }
+
+  it('pull: refused (NOT_A_STREAM) after its acks, before anything else changes, as one script', async () => {
+    const expected = { code: 'NOT_A_STREAM', pending: [['a', 'c1', true, 1]], next: [{ n: '3' }], dead: ['a'] };
+    expect(await refusedPull(core)).toEqual(expected);
+    expect(await refusedPull(single)).toEqual(expected);
+  });
+
+  it('pull of a group that does not dead-letter: the key is not looked at; term: refused whatever is pending, NOGROUP first', async () => {
+    const answers = async (c: Core): Promise<string[]> => {
+      const s = uniq();
+      const id = await redis.xadd(s, '*', 'n', '1');
+      await c.groups.create(s, { group: 'g', start: '0', leaseMs: 60_000 });
+      await redis.set(`${s}:dlq`, 'v');
+      const pulled = await c.consume.pull(s, 'g', pullOf('c1'));
+      return [
+        pulled.map((m) => m.id).join() === id ? 'OK' : 'nothing',
+        await outcome(c.deadLetters.term(s, 'g', ['1-0'])),
+        await outcome(c.deadLetters.term(s, 'g', [id!])),
+        await outcome(c.deadLetters.term(s, 'nope', [id!])),
+        String((await pendingOf(s)).length),
+      ];
+    };
+    const expected = ['OK', 'NOT_A_STREAM', 'NOT_A_STREAM', 'GROUP_NOT_FOUND', '1'];
+    expect(await answers(core)).toEqual(expected);
+    expect(await answers(single)).toEqual(expected);
+  });
+
+  it('a group that starts or stops dead-lettering between two pulls: the next pull answers as one script', async () => {
+    const s = uniq();
+    const dlq = `${s}:dlq`;
+    const ids = [await redis.xadd(s, '*', 'n', '1'), await redis.xadd(s, '*', 'n', '2'), await redis.xadd(s, '*', 'n', '3')];
+    await core.groups.create(s, { group: 'g', start: '0', leaseMs: 60_000 });
+    await redis.set(dlq, 'v');
+    // maxDeliveries 0: the key is not looked at.
+    expect((await core.consume.pull(s, 'g', pullOf('c', { count: 1 }))).map((m) => m.id)).toEqual([ids[0]]);
+    // Dead-letters now (as another gateway would set it): refused, the ack it carries standing.
+    await core.groups.updatePolicy(s, 'g', { maxDeliveries: 1 });
+    await expectCode(core.consume.pullAcking(s, 'g', pullOf('c', { count: 1 }), [ids[0]!]), 'NOT_A_STREAM');
+    expect(await redis.xpending(s, 'g', '-', '+', 10)).toEqual([]);
+    // No longer: pulls as usual.
+    await core.groups.updatePolicy(s, 'g', { maxDeliveries: 0 });
+    expect((await core.consume.pull(s, 'g', pullOf('c', { count: 1 }))).map((m) => m.id)).toEqual([ids[1]]);
+  });
+
+  it('what it costs: one TYPE per pull of a group that dead-letters across slots; none otherwise, none on a single Redis', async () => {
+    // TYPE sent by a client (a round trip), not by a script (MONITOR tells them apart).
+    const typesOfPulls = async (c: Core, maxDeliveries: number): Promise<number> => {
+      const s = uniq();
+      await redis.xadd(s, '*', 'n', '1');
+      await c.groups.create(s, { group: 'g', start: '0', leaseMs: 60_000, maxDeliveries });
+      await c.consume.pull(s, 'g', pullOf('c1'));
+      const monitor = await redis.monitor();
+      let types = 0;
+      let marked: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => (marked = resolve));
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        const name = args[0]?.toLowerCase();
+        if (source !== 'lua' && name === 'type' && args[1] === `${s}:dlq`) types++;
+        // MONITOR shows commands in the order Redis ran them: this PING comes after the pulls'.
+        if (name === 'ping' && args[1] === s) marked();
+      });
+      for (let i = 0; i < 3; i++) await c.consume.pull(s, 'g', pullOf('c1'));
+      await redis.ping(s);
+      await done;
+      monitor.disconnect();
+      return types;
+    };
+    expect(await typesOfPulls(core, 1)).toBe(3);
+    expect(await typesOfPulls(core, 0)).toBe(0);
+    expect(await typesOfPulls(single, 1)).toBe(0);
   });
 });

@@ -42,9 +42,12 @@ async function poisoned(s: string): Promise<string> {
   return id;
 }
 
-/** pull-5 with maxDeliveries 1 and the dead-letter stream `dlq` by default; `deadLetterKey` is its KEYS[3]. */
+/**
+ * pull-5 with maxDeliveries 1 and the dead-letter stream `dlq` by default; `deadLetterKey` is
+ * its KEYS[3]. Handing back, the caller tells the type it asked of `dlq` (none: not there yet).
+ */
 const pull = (s: string, dlq: string, deadLetterKey: string): Promise<unknown> =>
-  run('pull', [s, keys.policy(s), deadLetterKey, keys.leaseCursor(s, 'g'), keys.nackDelays(s)], 'g', 'c2', 10, '0', LEASE, 1, dlq, 1 << 20, 100, 400, 10);
+  run('pull', [s, keys.policy(s), deadLetterKey, keys.leaseCursor(s, 'g'), keys.nackDelays(s)], 'g', 'c2', 10, '0', LEASE, 1, dlq, 1 << 20, 100, 400, 10, dlq, 'none');
 
 describe('dead letters on a Redis Cluster', () => {
   it('another slot: the one-script move is refused (CROSSSLOT); handed back, written, then acked', async () => {

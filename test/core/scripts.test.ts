@@ -270,6 +270,9 @@ describe('pull-5', () => {
     256,
     1024,
     count,
+    // No dead-letter key's type asked (only handing back: the two-step tests).
+    '',
+    '',
   ];
   const keysOf = (s: string, dlq = `${s}:dlq`) => [s, keys.policy(s), dlq, keys.leaseCursor(s, 'g'), keys.nackDelays(s)];
 
@@ -417,6 +420,8 @@ describe('pull-5', () => {
     step,
     whole,
     count,
+    '',
+    '',
   ];
   const idsOf = (r: unknown[]) => (r[1] as unknown[]).filter((_, i) => i % 3 === 0);
 

@@ -21,7 +21,7 @@ const eval_ = (name: 'term' | 'redrive', keyList: string[], ...args: ScriptArg[]
 
 /** term-4 on stream `s` with the dead-letter stream `dlq` passed and the default `<s>:dlq`. */
 const term = (s: string, dlq: string, consumer: string, reason: string, ...ids: string[]) =>
-  eval_('term', [s, keys.policy(s), dlq, keys.nackDelays(s)], 'g', consumer, reason, `${s}:dlq`, ...ids);
+  eval_('term', [s, keys.policy(s), dlq, keys.nackDelays(s)], 'g', consumer, reason, `${s}:dlq`, '', '', ...ids);
 
 
 /** A stream with entries `1-0`..`n-0` (field i), group g at 0, the first `c1` of them delivered to c1, the rest to c2. */
@@ -46,7 +46,7 @@ describe('term-4', () => {
     await redis.set(str, 'v');
     await refused(term(str, `${str}:dlq`, '', '', '1-0'), 'WRONGTYPE', 'NOT_A_STREAM');
     const { s, ids } = await delivered(1, 1);
-    await refused(eval_('term', [s, keys.policy(s), `${s}:dlq`, keys.nackDelays(s)], 'nope', '', '', `${s}:dlq`, ids[0]!), 'NOGROUP', 'GROUP_NOT_FOUND');
+    await refused(eval_('term', [s, keys.policy(s), `${s}:dlq`, keys.nackDelays(s)], 'nope', '', '', `${s}:dlq`, '', '', ids[0]!), 'NOGROUP', 'GROUP_NOT_FOUND');
     await redis.set(`${s}:dlq`, 'v');
     await refused(term(s, `${s}:dlq`, '', '', ids[0]!), 'DLQTYPE', 'NOT_A_STREAM');
     expect(await owners(s)).toEqual([[ids[0], 'c1', 1]]);

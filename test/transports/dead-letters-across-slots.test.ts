@@ -6,6 +6,7 @@ import { reportsInactive } from '../helpers/redis-version.js';
 import { type Driver, TRANSPORTS, type Transport, makeGrpc, makeRest } from './driver.js';
 import { DEAD_LETTERS } from './scenarios/dead-letters.js';
 import { DEAD_LETTERS_ACROSS_SLOTS } from './scenarios/dead-letters-across-slots.js';
+import { DEAD_LETTER_TYPE } from './scenarios/dead-letter-type.js';
 import type { Ctx, Table } from './scenarios/support.js';
 import { TERM_OWNED } from './scenarios/term-owned.js';
 
@@ -18,7 +19,7 @@ import { TERM_OWNED } from './scenarios/term-owned.js';
  */
 
 const ENV = { STREAMGATE_MAX_MESSAGE_BYTES: '4096' };
-const SCENARIOS: Table = { ...DEAD_LETTERS, ...TERM_OWNED, ...DEAD_LETTERS_ACROSS_SLOTS };
+const SCENARIOS: Table = { ...DEAD_LETTERS, ...TERM_OWNED, ...DEAD_LETTERS_ACROSS_SLOTS, ...DEAD_LETTER_TYPE };
 const make: Record<Transport, typeof makeRest> = { rest: makeRest, grpc: makeGrpc };
 const drivers = {} as Record<Transport, { d: Driver; down: Driver }>;
 let redis: Redis;

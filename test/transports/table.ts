@@ -9,6 +9,7 @@ import { CONSUME } from './scenarios/consume.js';
 import { CONSUMERS } from './scenarios/consumers.js';
 import { DEAD_LETTERS } from './scenarios/dead-letters.js';
 import { DEAD_LETTERS_ACROSS_SLOTS } from './scenarios/dead-letters-across-slots.js';
+import { DEAD_LETTER_TYPE } from './scenarios/dead-letter-type.js';
 import { ERROR_CASES } from './scenarios/errors.js';
 import { GROUPS } from './scenarios/groups.js';
 import { MESSAGES } from './scenarios/messages.js';
@@ -32,7 +33,7 @@ import { type Ctx, type Scenario, codeOf, normalize } from './scenarios/support.
 /** Small enough that PAYLOAD_TOO_LARGE is cheap to reach; large enough for every scenario. */
 const ENV = { STREAMGATE_MAX_MESSAGE_BYTES: '4096' };
 
-const SCENARIOS: Record<string, Scenario> = { ...MESSAGES, ...STREAMS, ...GROUPS, ...CONSUMERS, ...CONSUME, ...PENDING, ...DEAD_LETTERS, ...DEAD_LETTERS_ACROSS_SLOTS, ...REDIS_PARITY, ...BACKOFF, ...TERM_OWNED };
+const SCENARIOS: Record<string, Scenario> = { ...MESSAGES, ...STREAMS, ...GROUPS, ...CONSUMERS, ...CONSUME, ...PENDING, ...DEAD_LETTERS, ...DEAD_LETTERS_ACROSS_SLOTS, ...REDIS_PARITY, ...BACKOFF, ...TERM_OWNED, ...DEAD_LETTER_TYPE };
 for (const c of ERROR_CASES) {
   const title = `${c.code}: ${c.label}`;
   if (title in SCENARIOS) throw new Error(`two scenarios named ${title}`);

@@ -20,16 +20,20 @@ ARGV[9] lease walk: most pending entries looked at per call when the pending lis
 ARGV[10] full walk: a pending list of at most this many entries is walked whole
 ARGV[11] first chunk: new entries read at once before measuring them, the caller's estimate
         of how many fit the budget (count: all at once, one XREADGROUP)
-ARGV[12..] IDs to ack first (canonical), as ack-2 does without a consumer: whoever holds
+ARGV[12] handing back only: the dead-letter stream whose type the caller asked just before
+        (TYPE, in its own slot), '' when it asked none
+ARGV[13] handing back only: what TYPE answered for it ('' when not asked)
+ARGV[14..] IDs to ack first (canonical), as ack-2 does without a consumer: whoever holds
         them, one XACK each, their nack delays forgotten (a REST or unary pull carrying the acks of its previous batch:
         acks and read in one round trip). NOSTREAM, WRONGTYPE, NOGROUP and a 'DLQ' answer
         come before any ack; DLQTYPE after them (the acks stand, as they would have with
         an ack call before the pull).
 
 Returns {status, entries, deadLettered, topId, leaseMs, acked, policy}, and when handing
-back, two more: deadLetterStream, moves
-  status       'OK'; or 'DLQ' when the group's dead-letter stream is not KEYS[3]: then
-               entries is its name and nothing was changed (call again with that key)
+back, three more: deadLetterStream, moves, checks
+  status       'OK'; or 'DLQ' when the group's dead-letter stream is not KEYS[3] (handing
+               back: not ARGV[12]): then entries is its name and nothing was changed (call
+               again with that key; handing back, with its type asked first)
   entries      flat {id, fields, deliveryCount, ...}: reclaimed first, then new ones
                (fields false for an entry deleted while pending), as ONE string packed
                by cmsgpack.pack (unpack.ts reads it): one bulk reply for the whole batch
@@ -38,11 +42,13 @@ back, two more: deadLetterStream, moves
   topId        ID of the stream's last entry ('0-0' if empty) when nothing was delivered,
                so the caller can wait for entries after it
   leaseMs      the group's lease
-  acked        per ID of ARGV[12..], 1 when it was pending and is now acked, else 0
+  acked        per ID of ARGV[14..], 1 when it was pending and is now acked, else 0
   policy       1 when the stored policy was unreadable (the defaults were used), else 0
   deadLetterStream  the group's dead-letter stream (handing back only)
   moves        flat {id, dead-letter fields, ...} of the entries to move, at most count
                (handing back only)
+  checks       1 when the group dead-letters (maxDeliveries > 0): the next pull must ask
+               the dead-letter key's type first, else 0 (handing back only)
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type)
 
 Finding expired leases costs a bounded amount per call, whatever the pending list's size.
@@ -71,8 +77,12 @@ dead-letter stream (another slot: no script may touch both) nor acked; it is res
 (sg_reserve_move) and returned in `moves` with the fields its dead letter gets, for the
 caller to write (deadLetter-1) and then ack (ack-2). It stays pending until that ack, so a
 crash in between leaves it to a later walk: a duplicate dead letter at most, never a loss.
-No 'DLQ' answer and no DLQTYPE check then (the caller writes to `deadLetterStream`). An
-entry deleted from the stream while pending is acked here, as always (nothing to copy).
+The same answers as one script: a group that dead-letters needs its dead-letter key's type,
+which the caller asks (TYPE, in the key's slot) before the script and passes in ARGV[12..13];
+the script checks it where it would check the key itself (DLQTYPE after the acks), and
+answers 'DLQ' when the caller asked about no key, or another key, than the group's (nothing
+changed). A group that does not dead-letter needs nothing asked. An entry deleted from the
+stream while pending is acked here, as always (nothing to copy).
 ]]
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 local count = tonumber(ARGV[3])
@@ -85,33 +95,37 @@ sg_stream(stream)
 local lease, max_deliveries, dlq, _, corrupt, min_backoff, max_backoff = sg_policy(KEYS[2], group, ARGV[5], ARGV[6], ARGV[7])
 local bad_policy = corrupt and 1 or 0
 local hand_back = KEYS[3] == KEYS[2]
-if max_deliveries > 0 and not hand_back and dlq ~= KEYS[3] then
+-- Handing back, the key believed is the one whose type the caller asked ('' none).
+if max_deliveries > 0 and dlq ~= (hand_back and ARGV[12] or KEYS[3]) then
   return { 'DLQ', dlq, 0, '0-0', lease, {}, bad_policy }
 end
 -- The acks this pull carries: after the checks that change nothing (a 'DLQ' answer acks
 -- nothing), before the read. A failure after them (DLQTYPE below) leaves them done, as
 -- separate ack and pull calls would.
 local acked = {}
-if #ARGV >= 12 then
+if #ARGV >= 14 then
   sg_group(stream, group)
   -- One XACK per ID, its answer that ID's result: a multi-ID XACK only counts, and finding
   -- out first which are pending (XPENDING) costs more than it saves (docs/decisions.md).
   local call, any = redis.call, false
-  for i = 12, #ARGV do
+  for i = 14, #ARGV do
     local a = call('XACK', stream, group, ARGV[i])
-    acked[i - 11] = a
+    acked[i - 13] = a
     if a == 1 then any = true end
   end
   -- Their nack delays go with them, as with ack-2 (looked for only when the key exists).
   if any and call('EXISTS', KEYS[5]) == 1 then
-    for i = 12, #ARGV do
-      if acked[i - 11] == 1 then sg_delay_forget(KEYS[5], group, ARGV[i]) end
+    for i = 14, #ARGV do
+      if acked[i - 13] == 1 then sg_delay_forget(KEYS[5], group, ARGV[i]) end
     end
   end
 end
 
--- Checked before any claim: a script that failed half-way would keep its claims.
-if max_deliveries > 0 and not hand_back then sg_dlq_check(KEYS[3]) end
+-- Checked before any claim: a script that failed half-way would keep its claims. Handing
+-- back, with the type the caller asked.
+if max_deliveries > 0 then
+  if hand_back then sg_dlq_type(dlq, ARGV[13]) else sg_dlq_check(KEYS[3]) end
+end
 
 local out, n, dead, used = {}, 0, 0, 0
 local moves = {}
@@ -293,5 +307,5 @@ if n == 0 then
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   if last then top = last[1] end
 end
-if hand_back then return { 'OK', packed, dead, top, lease, acked, bad_policy, dlq, moves } end
+if hand_back then return { 'OK', packed, dead, top, lease, acked, bad_policy, dlq, moves, max_deliveries > 0 and 1 or 0 } end
 return { 'OK', packed, dead, top, lease, acked, bad_policy }

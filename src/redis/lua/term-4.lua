@@ -12,7 +12,10 @@ ARGV[1] group
 ARGV[2] consumer whose entries alone may be terminated, or '' for any consumer's
 ARGV[3] reason, '' for none (then no x-reason field)
 ARGV[4] default dead-letter stream (a group without a stored policy, or an unreadable one)
-ARGV[5..] IDs (canonical <ms>-<seq>)
+ARGV[5] handing back only: the dead-letter stream whose type the caller asked just before
+        (TYPE, in its own slot), '' when it asked none
+ARGV[6] handing back only: what TYPE answered for it ('' when not asked)
+ARGV[7..] IDs (canonical <ms>-<seq>)
 
 Per ID, in one XPENDING: not pending (0); pending for another consumer than ARGV[2] (2, left
 alone); else the entry is read, copied to the dead-letter stream with its x-* fields (then
@@ -26,14 +29,17 @@ x-deliveries (Redis's delivery counter), x-last-consumer (the owner), then x-rea
 Returns {'OK', flags, policy}: flags per ID as above; policy 1 when the stored policy was
 unreadable (the defaults were used), else 0; handing back, two more: the group's dead-letter
 stream and flat {id, dead-letter fields, ...}. Or {'DLQ', name}
-when the group's dead-letter stream is not KEYS[3]: nothing was changed (call again with
-that key).
+when the group's dead-letter stream is not KEYS[3] (handing back: not ARGV[5]): nothing was
+changed (call again with that key; handing back, with its type asked first).
 
 Handing back (KEYS[3] = KEYS[2]): an entry answering 1 is not written nor acked here but
 reserved (sg_reserve_move) and returned in `moves`, for the caller to write (deadLetter-1)
 then ack (ack-2): it stays pending until then, so nothing is lost if the caller stops in
-between (a later walk or term moves it again: a duplicate dead letter at most). No 'DLQ'
-answer and no DLQTYPE check then. A repeated ID still answers 0 after its first occurrence.
+between (a later walk or term moves it again: a duplicate dead letter at most). The same
+answers as one script: the caller asks the dead-letter key's type (TYPE, in the key's slot)
+before the script and passes it in ARGV[5..6]; the script answers 'DLQ' when that is not
+the group's key, and DLQTYPE for a key of another type, at the same point as it would
+check the key itself. A repeated ID still answers 0 after its first occurrence.
 Errors: NOSTREAM, WRONGTYPE, NOGROUP, DLQTYPE (the dead-letter key holds another type); all
 raised before anything changes.
 ]]
@@ -42,7 +48,10 @@ sg_stream(stream)
 sg_group(stream, group)
 local _, _, dlq, _, corrupt = sg_policy(KEYS[2], group, '0', '0', ARGV[4])
 local hand_back = KEYS[3] == KEYS[2]
-if not hand_back then
+if hand_back then
+  if dlq ~= ARGV[5] then return { 'DLQ', dlq } end
+  sg_dlq_type(dlq, ARGV[6])
+else
   if dlq ~= KEYS[3] then return { 'DLQ', dlq } end
   sg_dlq_check(dlq)
 end
@@ -50,7 +59,7 @@ local moves, seen = {}, {}
 
 local forget = sg_delay_forgetter(KEYS[4], group)
 local out = {}
-for i = 5, #ARGV do
+for i = 7, #ARGV do
   local id = ARGV[i]
   local p = redis.call('XPENDING', stream, group, id, id, 1)[1]
   local flag = 0
@@ -84,7 +93,7 @@ for i = 5, #ARGV do
       forget(id)
     end
   end
-  out[i - 4] = flag
+  out[i - 6] = flag
 end
 if hand_back then return { 'OK', out, corrupt and 1 or 0, dlq, moves } end
 return { 'OK', out, corrupt and 1 or 0 }

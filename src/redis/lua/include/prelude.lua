@@ -20,12 +20,18 @@ local function sg_stream(key)
   if sg_stream_or_none(key) == 'none' then sg_fail('NOSTREAM', 'no such stream') end
 end
 
--- Raises DLQTYPE unless the dead-letter key `key` holds a stream or nothing (pull-5, term-4).
-local function sg_dlq_check(key)
-  local t = redis.call('TYPE', key)['ok']
+-- Raises DLQTYPE unless `t`, the type of the dead-letter key `key`, is a stream or nothing.
+-- Handing back (pull-5, term-4: the key in another Cluster slot), `t` is what TYPE answered
+-- the caller just before the script (the script may not look at the key itself).
+local function sg_dlq_type(key, t)
   if t ~= 'none' and t ~= 'stream' then
     sg_fail('DLQTYPE', 'the dead-letter stream ' .. key .. ' exists and is not a stream')
   end
+end
+
+-- Raises DLQTYPE unless the dead-letter key `key` holds a stream or nothing (pull-5, term-4, deadLetter-1).
+local function sg_dlq_check(key)
+  sg_dlq_type(key, redis.call('TYPE', key)['ok'])
 end
 
 -- Raises NOGROUP unless the group exists: XPENDING with COUNT 0 checks it in O(1).
