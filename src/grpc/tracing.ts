@@ -1,4 +1,4 @@
-import { type Metadata, type ServerDuplexStream, status as grpcStatus } from '@grpc/grpc-js';
+import { type Metadata, type ServerDuplexStream, type handleUnaryCall, status as grpcStatus } from '@grpc/grpc-js';
 import type { IncomingContext, Tracing } from '../core/tracing.js';
 
 /**
@@ -32,18 +32,14 @@ const codeOf = (err: unknown): number => {
 const attributes = (rpc: string) => ({ 'rpc.system': 'grpc', 'rpc.service': 'streamgate.v1.StreamGateway', 'rpc.method': rpc });
 
 /** A unary handler inside its RPC's span, ended with the status it answers. */
-export function tracedUnary<Call extends { readonly metadata: Metadata }, Res>(
-  tracing: Tracing,
-  rpc: string,
-  handler: (call: Call, callback: (err: unknown, value?: Res) => void) => void,
-): (call: Call, callback: (err: unknown, value?: Res) => void) => void {
+export function tracedUnary<Req, Res>(tracing: Tracing, rpc: string, handler: handleUnaryCall<Req, Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const span = tracing.request('rpc', `streamgate.v1.StreamGateway/${rpc}`, incomingOf(call.metadata), attributes(rpc));
     span.run(() =>
-      handler(call, (err, value) => {
+      handler(call, (err, value, trailer, flags) => {
         const code = err ? codeOf(err) : grpcStatus.OK;
         span.end(code, SERVER_FAULTS.has(code));
-        callback(err, value);
+        callback(err, value, trailer, flags);
       }),
     );
   };

@@ -50,7 +50,7 @@ function wrap<Req extends object, Res>(opts: UnaryOptions, rpc: RpcName, fn: Bod
     );
   });
   // Tracing on: the call inside its span (tracing.ts); off: the handler as it is.
-  return core.tracing ? (tracedUnary(core.tracing, rpc, handler as never) as handleUnaryCall<Req, Res>) : handler;
+  return core.tracing ? tracedUnary(core.tracing, rpc, handler) : handler;
 }
 
 export function unary<Req extends object, Res>(
