@@ -14,6 +14,7 @@ import type { StreamWatcher } from '../redis/watcher.js';
 import { perId } from './per-id.js';
 import { deadLetterKey, moveHandedBack, pullHandingBack } from './dead-letter-move.js';
 import type { LeaseWalk, PullReply } from '../redis/scripts.js';
+import type { Tracing } from './tracing.js';
 
 export interface PullInput {
   readonly consumer: string;
@@ -72,6 +73,8 @@ export class ConsumeService {
     private readonly metrics: CoreMetrics,
     config: CoreConfig,
     private readonly admission: Admission,
+    /** null: tracing off (nothing per pull). */
+    private readonly tracing: Tracing | null = null,
   ) {
     this.check = new LimitChecks(config.limits);
     this.leaseWalk = leaseWalkOf(config);
@@ -113,14 +116,36 @@ export class ConsumeService {
     return { acked, messages };
   }
 
-  /** pull (acking `ack` first: pullAcking), also telling the group's lease (0 for history reads), for callers that renew leases. */
-  async pullLeased(
+  /**
+   * pull (acking `ack` first: pullAcking), also telling the group's lease (0 for history
+   * reads), for callers that renew leases. Every delivery passes here (REST pull, gRPC
+   * Pull, StreamingPull): with tracing on, messages delivered make a receive span linked to
+   * their publish spans (tracing.ts).
+   */
+  pullLeased(
     stream: string,
     group: string,
     input: PullInput,
     signal?: Cancellation,
     waiter?: string,
     ack: readonly string[] = [],
+  ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
+    const tracing = this.tracing;
+    if (tracing === null) return this.leased(stream, group, input, signal, waiter, ack);
+    const startedAt = Date.now();
+    return this.leased(stream, group, input, signal, waiter, ack).then((r) => {
+      tracing.received(stream, group, r.messages, startedAt);
+      return r;
+    });
+  }
+
+  private async leased(
+    stream: string,
+    group: string,
+    input: PullInput,
+    signal: Cancellation | undefined,
+    waiter: string | undefined,
+    ack: readonly string[],
   ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
     this.fence.checkGroup(stream, group, input.consumer);
     const count = this.check.count(input.count);

@@ -14,6 +14,7 @@ import { RangeReader } from './range-reader.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
+import type { Tracing } from './tracing.js';
 import type { WatchStats } from '../redis/watcher.js';
 
 /**
@@ -41,6 +42,8 @@ export interface Core {
   openPullSession(options: PullSessionOptions, sink: PullSessionSink, waiter?: string): PullSession;
   /** Per-key request rate and waiting pulls (both transports). */
   readonly admission: Admission;
+  /** STREAMGATE_TRACING: the spans and their rules (tracing.ts); null when tracing is off. */
+  readonly tracing: Tracing | null;
   /** Waiting pulls, watched streams and the watcher's connections. */
   waitStats(): WatchStats;
   /** True when Redis answers PING (within the command timeout, at most PING_TIMEOUT_MS). */
@@ -70,6 +73,8 @@ export interface CoreOptions {
   readonly redisSentinel?: SentinelTarget | null;
   /** Dead-letter moves across slots in two steps (RedisAdapterOptions.crossSlotDeadLetters); default: on a cluster. */
   readonly crossSlotDeadLetters?: boolean;
+  /** Tracing on (tracing.ts `openTracing`, loaded by the runtime); absent or null: off. */
+  readonly tracing?: Tracing | null;
 }
 
 const quiet: ReaperLogger = { info: () => undefined, warn: () => undefined };
@@ -79,6 +84,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
   const access = options.access ?? AccessControl.fromConfig(config);
   const logger = options.logger ?? quiet;
   const { fence } = access;
+  const tracing = options.tracing ?? null;
   const redis = openRedis(redisUrl, {
     commandTimeoutMs: config.redisCommandTimeoutMs,
     cluster: config.redisCluster,
@@ -92,13 +98,14 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     leaseWalk: leaseWalkOf(config),
     // A cluster moves dead letters in two steps when the dead-letter stream is in another slot.
     crossSlotDeadLetters: options.crossSlotDeadLetters ?? config.redisCluster,
+    tracer: tracing?.redisCall,
   });
   const { backend, watcher } = redis;
   const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));
   const subscribe = (listener: ConnectionListener) => redis.subscribe(listener);
   const admission = new Admission(config.limits);
   const ranges = new RangeReader(backend, config.limits);
-  const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission);
+  const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission, tracing);
   const deadLetters = new DeadLetterService(backend, fence, policies, config, ranges, metrics);
   metrics.observeWaiting(() => watcher.stats());
   const reaper = new Reaper(backend, fence, metrics, logger, {
@@ -110,13 +117,14 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     config,
     metrics,
     access,
-    streams: new StreamService(backend, fence, config, ranges),
+    streams: new StreamService(backend, fence, config, ranges, tracing),
     groups: new GroupService(backend, fence, policies),
     consume,
     pending: new PendingService(backend, fence, config),
     deadLetters,
     reaper,
     admission,
+    tracing,
     openPullSession: (options, sink, waiter) => {
       const release = waiter === undefined ? undefined : admission.wait(waiter);
       try {

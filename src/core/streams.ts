@@ -9,6 +9,7 @@ import type { RangeReader } from './range-reader.js';
 import { type TrimInput, trimThreshold } from '../contract/messages.js';
 import type { TrimArgs } from '../redis/scripts.js';
 import type { Message, StreamInfo } from '../contract/types.js';
+import type { Tracing } from './tracing.js';
 
 /** Trimming as XADD/XTRIM take it: by length or by lowest ID (exactly one), exact or approximate. */
 export type TrimSpec = TrimInput;
@@ -80,6 +81,8 @@ export class StreamService {
     private readonly fence: Fence,
     private readonly config: CoreConfig,
     private readonly ranges: RangeReader,
+    /** null: tracing off, messages written as sent. */
+    private readonly tracing: Tracing | null = null,
   ) {
     this.check = new LimitChecks(config.limits);
     this.wait = config.publishWait !== undefined && config.publishWait.replicas > 0 ? config.publishWait : null;
@@ -97,10 +100,24 @@ export class StreamService {
     if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) {
       throw invalid('Idempotency-Key must be 1 to 255 visible ASCII characters', 'Idempotency-Key');
     }
+    // The Idempotency-Key's hash is of the messages as sent (a retry carries another trace context).
+    const idempotency = idem === undefined ? undefined : { key: idem, requestHash: requestHash(messages, trim) };
+    // Tracing on: written inside the publish span, each message carrying its context (tracing.ts).
+    return this.tracing === null
+      ? this.write(stream, messages, trim, idempotency)
+      : this.tracing.publish(stream, messages, (stamped) => this.write(stream, stamped, trim, idempotency));
+  }
+
+  private async write(
+    stream: string,
+    messages: ReadonlyArray<{ id: string; pairs: readonly InputPair[] }>,
+    trim: TrimArgs | null,
+    idempotency: { key: string; requestHash: string } | undefined,
+  ): Promise<PublishResult> {
     // The commonest publish, one message without Idempotency-Key or trim, is one plain XADD:
     // no script, no packing. Redis refuses an ID not above the top (ERR) before writing
     // anything; that refusal is answered by the script below, word for word as before.
-    const only = messages.length === 1 && trim === null && idem === undefined ? messages[0] : undefined;
+    const only = messages.length === 1 && trim === null && idempotency === undefined ? messages[0] : undefined;
     if (only !== undefined) {
       const id = await this.backend.commands.xadd(stream, only.id, only.pairs);
       if (id !== null) {
@@ -109,7 +126,6 @@ export class StreamService {
         return this.wait === null ? result : this.replicated(stream, result, this.wait);
       }
     }
-    const idempotency = idem === undefined ? undefined : { key: idem, requestHash: requestHash(messages, trim) };
     const written = this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec });
     const wait = this.wait;
     return wait === null ? written : written.then((result) => this.replicated(stream, result, wait));

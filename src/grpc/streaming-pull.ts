@@ -13,6 +13,7 @@ import { AckResultsResponse, MessagesResponse } from './pull-encoding.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
 import { logFailure, toGrpcStatus } from './status.js';
+import { tracedStreaming } from './tracing.js';
 
 type Call = ServerDuplexStream<StreamingPullRequest__Output, StreamingPullResponse>;
 
@@ -278,5 +279,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       void end();
     });
   });
-  return (call) => handler(call, undefined);
+  const plain = (call: Call) => handler(call, undefined);
+  // Tracing on: the call inside its span (tracing.ts); off: the handler as it is.
+  return core.tracing ? tracedStreaming(core.tracing, plain) : plain;
 }

@@ -7,6 +7,7 @@ import { authorizeCall, type CallContext } from './auth.js';
 import { Undecodable } from './decoding.js';
 import { RPC_OPERATIONS, type RpcName } from './operations.js';
 import { logFailure, toGrpcStatus } from './status.js';
+import { tracedUnary } from './tracing.js';
 
 export interface UnaryOptions {
   readonly core: Core;
@@ -29,7 +30,7 @@ function wrap<Req extends object, Res>(opts: UnaryOptions, rpc: RpcName, fn: Bod
     logFailure(logger, err, call.getPath());
     callback(toGrpcStatus(err));
   };
-  return admitted<ServerUnaryCall<Req, Res>, sendUnaryData<Res>>(core, fail, (call, callback, ctx) => {
+  const handler = admitted<ServerUnaryCall<Req, Res>, sendUnaryData<Res>>(core, fail, (call, callback, ctx) => {
     // Synchronous up to the handler's promise (no async wrapper per call): a throw on the
     // way, the handler's own included, fails the call as its rejection does.
     let response: Promise<Res>;
@@ -48,6 +49,8 @@ function wrap<Req extends object, Res>(opts: UnaryOptions, rpc: RpcName, fn: Bod
       (err: unknown) => fail(err, call, callback),
     );
   });
+  // Tracing on: the call inside its span (tracing.ts); off: the handler as it is.
+  return core.tracing ? tracedUnary(core.tracing, rpc, handler) : handler;
 }
 
 export function unary<Req extends object, Res>(

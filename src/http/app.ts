@@ -8,6 +8,7 @@ import type { Core } from '../core/core.js';
 import { GatewayError } from '../contract/errors.js';
 import { registerAuth } from './auth.js';
 import { registerRateLimit } from './rate-limit.js';
+import { registerTracing } from './tracing.js';
 import { capConnections } from '../core/connection-cap.js';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, serverTimeouts } from './connections.js';
 import type { RouteContext } from './context.js';
@@ -89,6 +90,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     sendProblem(req, reply, new GatewayError('NOT_FOUND', `no route for ${req.method} ${echoedUrl(req.url.split('?')[0]!)}`)),
   );
 
+  // Tracing on: a span per request, its handler run inside it (before any route: onRoute wraps them).
+  if (core.tracing) registerTracing(app, core.tracing);
   // Before any route (the swagger plugins' included), so every route passes its onRoute check.
   registerAuth(app, core, !off.has('auth'));
   if (!off.has('rate-limit')) await registerRateLimit(app, core);

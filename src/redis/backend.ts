@@ -20,6 +20,13 @@ export interface StreamGuard {
 export type ErrorHook = (code: ErrorCode) => void;
 
 /**
+ * Runs one Redis call (`what`: a command such as `XADD`, or a script such as `pull.lua`)
+ * inside a span of its own (the core's tracing, STREAMGATE_TRACING): absent, nothing is
+ * done per call.
+ */
+export type CallTracer = <T>(what: string, stream: string, call: () => Promise<T>) => Promise<T>;
+
+/**
  * The shared command connection (auto-pipelined), its typed scripts and commands, and the
  * one place where a failed Redis call becomes a contract error.
  */
@@ -40,6 +47,8 @@ export class Backend {
      * written in two steps (dead-letter-moves.ts); false: one script, whatever the names.
      */
     readonly crossSlotDeadLetters = false,
+    /** Tracing on: every call in a span of its own; undefined (tracing off): nothing per call. */
+    private readonly tracer?: CallTracer,
   ) {
     this.scripts = new Scripts(this, new ScriptRunner(redis));
     this.commands = new Commands(this, redis);
@@ -50,15 +59,16 @@ export class Backend {
    * the reply with `parse` (outside the error mapping: a reply it cannot read is a fault of
    * ours, not a Redis error). The services check the fence on entry; checking it again here
    * means a code path that forgot cannot reach Redis with a stream outside it ('' is the
-   * keyspace itself: SCAN). For the typed functions of scripts.ts and commands.ts.
+   * keyspace itself: SCAN). For the typed functions of scripts.ts and commands.ts. `what`
+   * names the call (a command, `XADD`, or a script, `pull.lua`) for its tracing span.
    */
-  async call<T, R = T>(stream: string, fn: () => Promise<T>, parse?: (raw: T) => R): Promise<R> {
+  async call<T, R = T>(what: string, stream: string, fn: () => Promise<T>, parse?: (raw: T) => R): Promise<R> {
     if (stream !== '') this.guard.assert(stream);
     let raw: T;
     try {
       // Not connected: refuse before sending anything (BACKEND_UNAVAILABLE, not written).
       if (this.redis.status !== 'ready') await this.connection.usable();
-      raw = await this.deadline(fn());
+      raw = await (this.tracer ? this.tracer(what, stream, () => this.deadline(fn())) : this.deadline(fn()));
     } catch (err) {
       throw await this.classify(stream, err);
     }
@@ -123,13 +133,13 @@ export class Backend {
 
   /** For commands that answer an empty result on a missing key: fail unless it is a stream. */
   async assertStream(stream: string): Promise<void> {
-    const type = await this.call(stream, () => this.redis.type(stream));
+    const type = await this.call('TYPE', stream, () => this.redis.type(stream));
     if (type === 'none') throw new GatewayError('STREAM_NOT_FOUND', 'stream does not exist');
     if (type !== 'stream') throw new GatewayError('NOT_A_STREAM', 'key exists and is not a stream');
   }
 
   /** Fails with STREAM_NOT_FOUND, NOT_A_STREAM or GROUP_NOT_FOUND; O(1) in Redis. */
   async assertGroup(stream: string, group: string): Promise<void> {
-    await this.call(stream, () => this.redis.xpending(stream, group, '-', '+', 0));
+    await this.call('XPENDING', stream, () => this.redis.xpending(stream, group, '-', '+', 0));
   }
 }

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
+import { Backend, type CallTracer, type ErrorHook, type StreamGuard } from './backend.js';
 import { type RedisClient, mastersInOrder, openCluster } from './cluster.js';
 import { ClusterBackend } from './cluster-backend.js';
 import { CONNECT_TIMEOUT_MS, type ConnectionListener, ConnectionState, RECONNECT_MAX_MS, commandConnectionOptions } from './connection.js';
@@ -66,6 +66,8 @@ export interface RedisAdapterOptions {
    * on one node to run that path): see Backend.crossSlotDeadLetters. Default false.
    */
   readonly crossSlotDeadLetters?: boolean;
+  /** Tracing on: each Redis call in a span of its own (Backend.call); absent: off. */
+  readonly tracer?: CallTracer | undefined;
 }
 
 /** The command client: one node (connection.ts), Sentinel's primary, or a cluster (cluster.ts). */
@@ -119,8 +121,8 @@ export function openRedis(url: string | undefined, options: RedisAdapterOptions)
   redis.connect().catch(() => undefined);
   const backend =
     redis instanceof Cluster
-      ? new ClusterBackend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true)
-      : new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true);
+      ? new ClusterBackend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true, options.tracer)
+      : new Backend(redis, options.guard, options.onError, connection, options.commandTimeoutMs, options.crossSlotDeadLetters === true, options.tracer);
   const watcher = openWatcher(redis, backend, options);
   return {
     backend,

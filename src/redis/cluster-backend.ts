@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { Backend, type ErrorHook, type StreamGuard } from './backend.js';
+import { Backend, type CallTracer, type ErrorHook, type StreamGuard } from './backend.js';
 import { SLOTS_REFRESH_MS, nodeFor, nodeKey } from './cluster.js';
 import type { ConnectionState } from './connection.js';
 import { notConnected } from './unavailable.js';
@@ -28,8 +28,9 @@ export class ClusterBackend extends Backend {
     connection: ConnectionState,
     commandTimeoutMs: number,
     crossSlotDeadLetters: boolean,
+    tracer?: CallTracer,
   ) {
-    super(cluster, guard, onError, connection, commandTimeoutMs, crossSlotDeadLetters);
+    super(cluster, guard, onError, connection, commandTimeoutMs, crossSlotDeadLetters, tracer);
     cluster.on('-node', (node: Redis) => this.lost.set(nodeKey(node), Date.now()));
   }
 
@@ -43,9 +44,10 @@ export class ClusterBackend extends Backend {
     return lostAt === undefined || Date.now() - lostAt >= LOST_MS;
   }
 
-  override call<T, R = T>(stream: string, fn: () => Promise<T>, parse?: (raw: T) => R): Promise<R> {
-    if (stream === '') return super.call(stream, fn, parse);
+  override call<T, R = T>(what: string, stream: string, fn: () => Promise<T>, parse?: (raw: T) => R): Promise<R> {
+    if (stream === '') return super.call(what, stream, fn, parse);
     return super.call(
+      what,
       stream,
       () => {
         if (!this.reachable(nodeFor(this.cluster, stream))) throw notConnected();

@@ -57,7 +57,7 @@ export class Commands {
    * on that connection (replica-wait.ts).
    */
   waitReplicas(stream: string, replicas: number, timeoutMs: number): Promise<number> {
-    return this.backend.call(stream, () => {
+    return this.backend.call('WAIT', stream, () => {
       const node = this.backend.nodeFor(stream);
       if (node === null) return Promise.reject(new Error('no master is known for the stream now'));
       let wait = this.replicaWaits.get(node);
@@ -82,18 +82,19 @@ export class Commands {
     const flat: (string | Buffer)[] = [];
     for (const [name, value] of pairs) flat.push(name, value);
     const { redis } = this;
-    return this.backend.call(stream, () => redis.xadd(stream, id, ...flat).catch(refusedId)).catch(publishFailure);
+    return this.backend.call('XADD', stream, () => redis.xadd(stream, id, ...flat).catch(refusedId)).catch(publishFailure);
   }
 
   /** XINFO STREAM. */
   streamInfo(stream: string): Promise<StreamInfo> {
-    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['STREAM', stream]), parseStreamInfo);
+    return this.backend.call('XINFO STREAM', stream, () => routed(this.redis, stream, 'XINFO', ['STREAM', stream]), parseStreamInfo);
   }
 
   /** XRANGE, or XREVRANGE when `reverse` (from `end` down to `start`); values byte-exact. */
   range(stream: string, start: string, end: string, count: number, reverse = false): Promise<Message[]> {
     const { redis } = this;
     return this.backend.call(
+      reverse ? 'XREVRANGE' : 'XRANGE',
       stream,
       () => (reverse ? redis.xrevrangeBuffer(stream, end, start, 'COUNT', count) : redis.xrangeBuffer(stream, start, end, 'COUNT', count)),
       entries,
@@ -105,12 +106,12 @@ export class Commands {
    * stream, asked before the script that may write to it (dead-letter-move.ts).
    */
   keyType(key: string): Promise<string> {
-    return this.backend.call(key, () => this.redis.type(key));
+    return this.backend.call('TYPE', key, () => this.redis.type(key));
   }
 
   /** XDEL of one entry: 1 when it was deleted, 0 when there was none. */
   deleteEntry(stream: string, id: string): Promise<number> {
-    return this.backend.call(stream, () => this.redis.xdel(stream, id));
+    return this.backend.call('XDEL', stream, () => this.redis.xdel(stream, id));
   }
 
   /**
@@ -127,8 +128,10 @@ export class Commands {
     if (match !== undefined) args.push('MATCH', match);
     args.push('COUNT', count, 'TYPE', 'stream');
     return this.backend.call(
+      'SCAN',
       '',
-      () => step.node.call('SCAN', step.nodeCursor, ...args),
+      () => step.node.call(
+      'SCAN', step.nodeCursor, ...args),
       (reply) => {
         const [next, found] = arr(reply);
         return { cursor: step.next(str(next)), keys: strings(found) };
@@ -138,28 +141,28 @@ export class Commands {
 
   /** XINFO GROUPS. */
   groups(stream: string): Promise<GroupEntry[]> {
-    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['GROUPS', stream]), (reply) => arr(reply).map(parseGroup));
+    return this.backend.call('XINFO GROUPS', stream, () => routed(this.redis, stream, 'XINFO', ['GROUPS', stream]), (reply) => arr(reply).map(parseGroup));
   }
 
   /** XINFO CONSUMERS. */
   consumers(stream: string, group: string): Promise<ConsumerInfo[]> {
-    return this.backend.call(stream, () => routed(this.redis, stream, 'XINFO', ['CONSUMERS', stream, group]), (reply) => arr(reply).map(parseConsumer));
+    return this.backend.call('XINFO CONSUMERS', stream, () => routed(this.redis, stream, 'XINFO', ['CONSUMERS', stream, group]), (reply) => arr(reply).map(parseConsumer));
   }
 
   /** XGROUP SETID, with ENTRIESREAD when given. */
   setGroupPosition(stream: string, group: string, id: string, entriesRead?: number): Promise<void> {
     const extra = entriesRead === undefined ? [] : ['ENTRIESREAD', entriesRead];
-    return this.backend.call(stream, () => routed(this.redis, stream, 'XGROUP', ['SETID', stream, group, id, ...extra]), () => undefined);
+    return this.backend.call('XGROUP SETID', stream, () => routed(this.redis, stream, 'XGROUP', ['SETID', stream, group, id, ...extra]), () => undefined);
   }
 
   /** XGROUP CREATECONSUMER: true when created, false when it existed. */
   createConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
-    return this.backend.call(stream, () => routed(this.redis, stream, 'XGROUP', ['CREATECONSUMER', stream, group, consumer]), (n) => int(n) === 1);
+    return this.backend.call('XGROUP CREATECONSUMER', stream, () => routed(this.redis, stream, 'XGROUP', ['CREATECONSUMER', stream, group, consumer]), (n) => int(n) === 1);
   }
 
   /** XPENDING summary form. */
   pendingSummary(stream: string, group: string): Promise<PendingSummary> {
-    return this.backend.call(stream, () => this.redis.call('XPENDING', stream, group), parsePendingSummary);
+    return this.backend.call('XPENDING', stream, () => this.redis.call('XPENDING', stream, group), parsePendingSummary);
   }
 
   /** XPENDING extended form. */
@@ -169,8 +172,10 @@ export class Commands {
     args.push(q.start, q.end, q.count);
     if (q.consumer !== undefined) args.push(q.consumer);
     return this.backend.call(
+      'XPENDING',
       stream,
-      () => this.redis.call('XPENDING', stream, group, ...args),
+      () => this.redis.call(
+      'XPENDING', stream, group, ...args),
       (reply) =>
         arr(reply).map((e) => {
           const [id, consumer, idle, deliveries] = arr(e);
@@ -181,17 +186,17 @@ export class Commands {
 
   /** The stored policy JSON of a group (HGET of keys.policy), null when it has none. */
   policy(stream: string, group: string): Promise<string | null> {
-    return this.backend.call(stream, () => this.redis.hget(keys.policy(stream), group));
+    return this.backend.call('HGET', stream, () => this.redis.hget(keys.policy(stream), group));
   }
 
   /** Every stored policy JSON of the stream's groups, by group (HGETALL of keys.policy). */
   policies(stream: string): Promise<Record<string, string>> {
-    return this.backend.call(stream, () => this.redis.hgetall(keys.policy(stream)));
+    return this.backend.call('HGETALL', stream, () => this.redis.hgetall(keys.policy(stream)));
   }
 
   /** Adds the stream's Cluster slot to keys.reapSlots (SADD), where the reaper looks. */
   indexReapSlot(stream: string): Promise<void> {
-    return this.backend.call(stream, () => this.redis.sadd(keys.reapSlots, keySlot(stream)), () => undefined);
+    return this.backend.call('SADD', stream, () => this.redis.sadd(keys.reapSlots, keySlot(stream)), () => undefined);
   }
 
   /**

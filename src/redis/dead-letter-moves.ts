@@ -79,7 +79,7 @@ export function parseTerm(raw: unknown): TermReply {
 export function writeDeadLetters(backend: Backend, runner: ScriptRunner, deadLetter: string, moves: readonly DeadLetterMove[]): Promise<string[]> {
   const args: ScriptArg[] = [];
   for (const m of moves) args.push(m.fields.length, ...m.fields);
-  return backend.call(deadLetter, () => runner.run('deadLetter', [deadLetter], args), (reply) => arr(reply).map(str));
+  return backend.call('deadLetter.lua', deadLetter, () => runner.run('deadLetter', [deadLetter], args), (reply) => arr(reply).map(str));
 }
 
 /**
@@ -102,6 +102,7 @@ export function redriveAddScript(
     args.push(pairs.length * 2, ...flatFields(pairs));
   }
   return backend.call(
+    'redriveAdd.lua',
     stream,
     () => runner.run('redriveAdd', [stream, keys.redriven(stream)], args),
     (reply) => arr(reply).map((v) => (v === null || v === undefined ? null : str(v))),

@@ -74,6 +74,7 @@ export class Scripts {
   pull(stream: string, group: string, consumer: string, o: PullOptions): Promise<PullReply> {
     const d = o.defaults;
     return this.backend.call(
+      'pull.lua',
       stream,
       () =>
         this.runner.runBuffer(
@@ -104,6 +105,7 @@ export class Scripts {
   /** leaseProbe-4: whether the group has an entry due for redelivery (looking as far as a pull would). */
   leaseProbe(stream: string, group: string, leaseMs: number, walk: LeaseWalk): Promise<boolean> {
     return this.backend.call(
+      'leaseProbe.lua',
       stream,
       () =>
         this.runner.run(
@@ -120,12 +122,13 @@ export class Scripts {
    * entry whose bytes reach `budget`.
    */
   history(stream: string, group: string, consumer: string, count: number, after: string, budget: number): Promise<Message[]> {
-    return this.backend.call(stream, () => this.runner.runBuffer('history', [stream], [group, consumer, count, after, budget]), countedEntries);
+    return this.backend.call('history.lua', stream, () => this.runner.runBuffer('history', [stream], [group, consumer, count, after, budget]), countedEntries);
   }
 
   /** range-1: XRANGE / XREVRANGE stopping after the entry whose bytes reach `o.budget`; values byte-exact. */
   range(stream: string, o: RangeOptions): Promise<RangeReply> {
     return this.backend.call(
+      'range.lua',
       stream,
       () => this.runner.runBuffer('range', [stream], [o.start, o.end, o.count, o.reverse ? '1' : '0', o.budget, o.firstChunk]),
       parseRange,
@@ -139,7 +142,7 @@ export class Scripts {
   ack(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number[]> {
     // Only the consumer's ack reads the pending range (ack-2.lua); the other needs no bounds.
     const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids);
-    return this.backend.call(stream, () => this.runner.run('ack', [stream, keys.nackDelays(stream)], [group, consumer, lo, hi, ...ids]), ints);
+    return this.backend.call('ack.lua', stream, () => this.runner.run('ack', [stream, keys.nackDelays(stream)], [group, consumer, lo, hi, ...ids]), ints);
   }
 
   /**
@@ -156,6 +159,7 @@ export class Scripts {
     defaultLeaseMs: number,
   ): Promise<number[]> {
     return this.backend.call(
+      'setLease.lua',
       stream,
       () =>
         this.runner.run(
@@ -180,6 +184,7 @@ export class Scripts {
   ): Promise<TermReply> {
     const t = o.deadLetterType;
     return this.backend.call(
+      'term.lua',
       stream,
       () =>
         this.runner.runBuffer(
@@ -210,7 +215,7 @@ export class Scripts {
     if (o.retryCount !== undefined) args.push('RETRYCOUNT', o.retryCount);
     if (o.force) args.push('FORCE');
     if (o.justId) args.push('JUSTID');
-    return this.backend.call(stream, () => this.runner.runBuffer('claim', [stream], args), (reply) => parseClaim(reply, o.justId === true));
+    return this.backend.call('claim.lua', stream, () => this.runner.runBuffer('claim', [stream], args), (reply) => parseClaim(reply, o.justId === true));
   }
 
   /**
@@ -224,6 +229,7 @@ export class Scripts {
     o: { readonly minIdleMs: number; readonly start: string; readonly count: number; readonly justId: boolean; readonly budget: number },
   ): Promise<AutoClaimReply> {
     return this.backend.call(
+      'autoclaim.lua',
       stream,
       () => this.runner.runBuffer('autoclaim', [stream], [group, consumer, o.minIdleMs, o.start, o.count, o.justId ? '1' : '0', o.budget]),
       (reply) => parseAutoClaim(reply, o.justId),
@@ -246,7 +252,7 @@ export class Scripts {
     ];
     // Without an Idempotency-Key the script ignores KEYS[2]: any key of the stream's slot.
     const record = idempotency === undefined ? keys.policy(stream) : keys.idempotency(stream, idempotency.key);
-    return this.backend.call(stream, () => this.runner.run('publish', [stream, record], args), parsePublish).catch(publishFailure);
+    return this.backend.call('publish.lua', stream, () => this.runner.run('publish', [stream, record], args), parsePublish).catch(publishFailure);
   }
 
   /**
@@ -255,6 +261,7 @@ export class Scripts {
    */
   trim(stream: string, t: TrimArgs, safe: boolean): Promise<{ trimmed: number; cut: boolean }> {
     return this.backend.call(
+      'trim.lua',
       stream,
       () => this.runner.run('trim', [stream], [t.strategy, t.op, t.threshold, safe ? '1' : '0']),
       (reply) => {
@@ -266,7 +273,7 @@ export class Scripts {
 
   /** deleteStream-3: the stream, the policies of its groups and their nack delays. */
   deleteStream(stream: string): Promise<void> {
-    return this.backend.call(stream, () => this.runner.run('deleteStream', [stream, keys.policy(stream), keys.nackDelays(stream)], []), nothing);
+    return this.backend.call('deleteStream.lua', stream, () => this.runner.run('deleteStream', [stream, keys.policy(stream), keys.nackDelays(stream)], []), nothing);
   }
 
   /**
@@ -281,6 +288,7 @@ export class Scripts {
     o: { readonly scanLimit: number; readonly count: number; readonly keepMs: number; readonly ids: readonly string[] },
   ): Promise<string[]> {
     return this.backend.call(
+      'redrive.lua',
       stream,
       () => this.runner.run('redrive', [stream, deadLetter, keys.redriven(stream)], [group, o.scanLimit, o.count, o.keepMs, ...o.ids]),
       (reply) => strings(arr(reply)[1]),
@@ -300,6 +308,7 @@ export class Scripts {
   /** createGroup-3: the group and its policy, registered for reaping when it reaps. */
   createGroup(stream: string, group: string, o: CreateGroupOptions): Promise<void> {
     return this.backend.call(
+      'createGroup.lua',
       stream,
       () =>
         this.runner.run(
@@ -314,6 +323,7 @@ export class Scripts {
   /** updatePolicy-3: merges `changes` into the stored policy (else `defaults`); the new policy's JSON. */
   updatePolicy(stream: string, group: string, defaults: GroupPolicy, changes: Partial<GroupPolicy>): Promise<string> {
     return this.backend.call(
+      'updatePolicy.lua',
       stream,
       () =>
         this.runner.run(
@@ -327,17 +337,18 @@ export class Scripts {
 
   /** destroyGroup-3: the group, its stored policy and its nack delays. */
   destroyGroup(stream: string, group: string): Promise<void> {
-    return this.backend.call(stream, () => this.runner.run('destroyGroup', [stream, keys.policy(stream), keys.nackDelays(stream)], [group]), nothing);
+    return this.backend.call('destroyGroup.lua', stream, () => this.runner.run('destroyGroup', [stream, keys.policy(stream), keys.nackDelays(stream)], [group]), nothing);
   }
 
   /** deleteConsumer-1: refused while it has pending entries unless `force`; the entries dropped. */
   deleteConsumer(stream: string, group: string, consumer: string, force: boolean): Promise<number> {
-    return this.backend.call(stream, () => this.runner.run('deleteConsumer', [stream], [group, consumer, force ? '1' : '0']), int);
+    return this.backend.call('deleteConsumer.lua', stream, () => this.runner.run('deleteConsumer', [stream], [group, consumer, force ? '1' : '0']), int);
   }
 
   /** reapGroups-3: the stream's groups that reap (unregistering the stream when none does). */
   reapGroups(stream: string): Promise<ReapingGroup[]> {
     return this.backend.call(
+      'reapGroups.lua',
       stream,
       () => this.runner.run('reapGroups', [stream, keys.policy(stream), keys.reapRegistry(stream)], []),
       parseReapGroups,
@@ -347,6 +358,7 @@ export class Scripts {
   /** reap-2: releases the pending messages of idle `consumers` of the group, then deletes them. */
   reap(stream: string, group: string, consumers: readonly string[], o: ReapOptions): Promise<ReapReply> {
     return this.backend.call(
+      'reap.lua',
       stream,
       () =>
         this.runner.run('reap', [stream, keys.policy(stream)], [group, o.reservedConsumer, o.defaultLeaseMs, o.budget, ...consumers]),

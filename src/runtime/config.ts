@@ -7,6 +7,7 @@ import { type LimitName, bodyBytesFor, limitSettings } from '../contract/default
 import { type RedisSentinel, parseHostPorts, sentinelOf, sentinelProblems } from './redis-target.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 import { clusterUrlProblems } from './redis-url.js';
+import { type TracingSettings, tracingEnv, tracingOf, tracingProblems } from './tracing-config.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
@@ -151,12 +152,8 @@ export const envSchema = z.object({
   STREAMGATE_MAX_CONNECTIONS: int(DEFAULT_CONNECTION_LIMITS.maxConnections, 0, 1_000_000).describe(
     'Most open connections of each server, REST and gRPC (each REST waiting pull holds one); over it a new connection is closed at once (0: no cap).',
   ),
-  STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
-    'How long a graceful shutdown waits for in-flight work.',
-  ),
-  STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe(
-    'How long to wait for the embedded redis-server (and AOF loading) at start.',
-  ),
+  STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe('How long a graceful shutdown waits for in-flight work.'),
+  STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe('How long to wait for the embedded redis-server (and AOF loading) at start.'),
   STREAMGATE_TLS_CERT: path().describe(
     'PEM certificate (chain) of REST and gRPC; with STREAMGATE_TLS_KEY, both serve TLS only. Reloaded on SIGHUP.',
   ),
@@ -210,6 +207,7 @@ export const envSchema = z.object({
     .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
     .pipe(z.array(z.enum(BENCH_FEATURES)))
     .describe(`For benchmarks only, never in production: per-request features to turn off (comma-separated: ${BENCH_FEATURES.join(', ')}). Default none.`),
+  ...tracingEnv,
 });
 
 export type EnvInput = Record<string, string | undefined>;
@@ -234,7 +232,7 @@ export interface RedisTlsFiles {
 }
 
 /** The whole configuration: what the core reads (CoreConfig), and what only the runtime does. */
-export interface Config extends CoreConfig {
+export interface Config extends CoreConfig, TracingSettings {
   /** One URL; in cluster mode (`redisCluster`) one or more comma-separated seed nodes. */
   readonly redisUrl: string | undefined;
   readonly dataDir: string;
@@ -341,6 +339,7 @@ export function loadConfig(env: EnvInput): Config {
     allowAnonymous: e.STREAMGATE_ALLOW_ANONYMOUS,
     logBodies: e.STREAMGATE_LOG_BODIES,
     benchDisable: new Set(e.STREAMGATE_BENCH_DISABLE),
+    ...tracingOf(e),
   });
 }
 
@@ -366,7 +365,7 @@ function crossChecks(e: z.infer<typeof envSchema>): Array<[string, string]> {
     };
     for (const [v, isSet] of Object.entries(set)) if (isSet) problems.push([v, 'applies only to a rediss:// REDIS_URL']);
   }
-  problems.push(...sentinelProblems(e), ...clusterUrlProblems(e.REDIS_URL, e.STREAMGATE_REDIS_CLUSTER));
+  problems.push(...sentinelProblems(e), ...clusterUrlProblems(e.REDIS_URL, e.STREAMGATE_REDIS_CLUSTER), ...tracingProblems(e));
   // Ignoring it would leave the operator believing the gateway set the fsync of their Redis.
   if ((e.REDIS_URL !== undefined || e.STREAMGATE_REDIS_SENTINELS !== undefined) && e.STREAMGATE_EMBEDDED_FSYNC !== undefined) {
     problems.push(['STREAMGATE_EMBEDDED_FSYNC', 'applies only to the embedded Redis (REDIS_URL unset): set appendfsync on that Redis']);

@@ -10,6 +10,7 @@ import { ServerTls, isTlsRedisUrl, redisTlsOptions } from './tls.js';
 import { type GrpcGateway, startGrpcServer } from '../grpc/server.js';
 import { buildHttpApp } from '../http/app.js';
 import { scrubSecrets } from './logger.js';
+import type { StartedTracing } from './tracing.js';
 
 /** A running gateway: the servers, the core, and the embedded Redis when there is one. */
 export interface Gateway {
@@ -61,6 +62,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   let core: Core | undefined;
   let app: FastifyInstance | undefined;
   let grpc: GrpcGateway | undefined;
+  let traced: StartedTracing | undefined;
 
   // Also used when startup fails half-way, so it closes whatever exists by then.
   const shutdown = async (): Promise<void> => {
@@ -73,6 +75,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     // Both servers stop before the core: StreamingPull calls release their leases first.
     await Promise.all([app ? closeHttp(app, servers, logger) : undefined, grpc?.shutdown(servers)]);
     await core?.close();
+    // The spans of the last requests go out before the process ends (bounded like the rest).
+    if (traced) await settles(traced.shutdown(), Math.max(left(), 1000), logger, 'flushing the tracing spans');
     if (embedded) await embedded.stop(Math.max(left(), REDIS_STOP_FLOOR_MS));
   };
 
@@ -126,7 +130,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     }
     // Read here, so a bad file fails startup with its variable and path.
     const redisTls = redisUrl !== undefined && isTlsRedisUrl(redisUrl) ? redisTlsOptions(config.redisTls) : undefined;
-    const liveCore = createCore(config, redisUrl, { access, logger, redisTls, redisSentinel: sentinel });
+    // Tracing on: the OpenTelemetry SDK, imported here only (off: nothing of it is loaded).
+    if (config.tracing) traced = await (await import('./tracing.js')).startTracing(config.traceField, logger);
+    const tracing = traced?.tracing ?? null;
+    const liveCore = createCore(config, redisUrl, { access, logger, redisTls, redisSentinel: sentinel, tracing });
     core = liveCore;
     // Not awaited: an external Redis that is down should not stop the gateway from starting
     // (/readyz reports it), but the operator should hear about it at once.
