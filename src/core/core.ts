@@ -8,6 +8,7 @@ import { ConsumeService, leaseWalkOf } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
+import { GroupMetrics, groupMetricsErrors, registerGroupMetrics } from './group-metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore, UnreadablePolicies } from './policy.js';
 import { RangeReader } from './range-reader.js';
@@ -101,6 +102,11 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
   const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission);
   const deadLetters = new DeadLetterService(backend, fence, policies, config, ranges, metrics);
   metrics.observeWaiting(() => watcher.stats());
+  const gm = config.groupMetrics;
+  if (gm !== undefined && gm.streams.length > 0) {
+    const errors = groupMetricsErrors(metrics.registry);
+    registerGroupMetrics(metrics.registry, new GroupMetrics(backend, fence, policies, gm, logger, () => errors.inc()));
+  }
   const reaper = new Reaper(backend, fence, metrics, logger, {
     intervalMs: config.reapIntervalMs,
     wake: (stream, group, released) => watcher.wakeMore(stream, group, released),
@@ -110,7 +116,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     config,
     metrics,
     access,
-    streams: new StreamService(backend, fence, config, ranges),
+    streams: new StreamService(backend, fence, config, ranges, metrics),
     groups: new GroupService(backend, fence, policies),
     consume,
     pending: new PendingService(backend, fence, config),

@@ -6,12 +6,12 @@ import { arr, countedEntries, int, ints, str, strings } from './reply.js';
 import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
-import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
+import { type ReapReply, type ReapingGroup, type StreamStats, parseGroupStats, parseReap, parseReapGroups } from './script-replies.js';
 import { type DeadLetterMove, type TermReply, parseTerm, redriveAddScript, writeDeadLetters } from './dead-letter-moves.js';
 import { type LeaseWalk, type PullOptions, type PullReply, parsePackedPull, parsePull } from './pull-reply.js';
 import { type AutoClaimReply, type ClaimOptions, type ClaimReply, type RangeOptions, type RangeReply, parseAutoClaim, parseClaim, parseRange } from './read-replies.js';
 
-export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
+export type { GroupStats, ReapReply, ReapResult, ReapingGroup, StreamStats } from './script-replies.js';
 export type { DeadLetterMove, HandedBack, TermReply } from './dead-letter-moves.js';
 export type { LeaseWalk, PullOptions, PullReply } from './pull-reply.js';
 export type { AutoClaimReply, ClaimOptions, ClaimReply, Claimed, RangeOptions, RangeReply } from './read-replies.js';
@@ -335,6 +335,11 @@ export class Scripts {
       () => this.runner.run('reapGroups', [stream, keys.policy(stream), keys.reapRegistry(stream)], []),
       parseReapGroups,
     );
+  }
+
+  /** groupStats-2: the stream's length and, for its first `maxGroups` groups, what /metrics shows; null: not a stream. */
+  groupStats(stream: string, staleMs: number, maxGroups: number): Promise<StreamStats | null> {
+    return this.backend.call(stream, () => this.runner.run('groupStats', [stream, keys.policy(stream)], [staleMs, maxGroups]), parseGroupStats);
   }
 
   /** reap-2: releases the pending messages of idle `consumers` of the group, then deletes them. */

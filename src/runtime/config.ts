@@ -7,6 +7,7 @@ import { type LimitName, bodyBytesFor, limitSettings } from '../contract/default
 import { type RedisSentinel, parseHostPorts, sentinelOf, sentinelProblems } from './redis-target.js';
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 import { clusterUrlProblems } from './redis-url.js';
+import { groupMetricsOf, metricsEnv } from './metrics-config.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
@@ -151,9 +152,7 @@ export const envSchema = z.object({
   STREAMGATE_MAX_CONNECTIONS: int(DEFAULT_CONNECTION_LIMITS.maxConnections, 0, 1_000_000).describe(
     'Most open connections of each server, REST and gRPC (each REST waiting pull holds one); over it a new connection is closed at once (0: no cap).',
   ),
-  STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe(
-    'How long a graceful shutdown waits for in-flight work.',
-  ),
+  STREAMGATE_SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000).describe('How long a graceful shutdown waits for in-flight work.'),
   STREAMGATE_REDIS_START_TIMEOUT_MS: int(30_000, 1000, 3_600_000).describe(
     'How long to wait for the embedded redis-server (and AOF loading) at start.',
   ),
@@ -169,9 +168,7 @@ export const envSchema = z.object({
   ),
   STREAMGATE_REDIS_TLS_CERT: path().describe('PEM client certificate presented to a rediss:// REDIS_URL.'),
   STREAMGATE_REDIS_TLS_KEY: path().describe('PEM private key of STREAMGATE_REDIS_TLS_CERT.'),
-  STREAMGATE_REDIS_TLS_INSECURE: bool(false).describe(
-    'Do not verify the certificate of a rediss:// REDIS_URL (testing only: logged as a warning).',
-  ),
+  STREAMGATE_REDIS_TLS_INSECURE: bool(false).describe('Do not verify the certificate of a rediss:// REDIS_URL (testing only: logged as a warning).'),
   STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 600_000).describe(
     'Longest wait for a Redis reply; then the request fails with BACKEND_UNAVAILABLE (a write: outcome unknown).',
   ),
@@ -204,6 +201,7 @@ export const envSchema = z.object({
     'Serve without API keys on a HOST that is not loopback (otherwise refused at start).',
   ),
   STREAMGATE_LOG_BODIES: bool(false).describe('Log request bodies (message contents) at debug level.'),
+  ...metricsEnv,
   STREAMGATE_BENCH_DISABLE: z
     .string()
     .default('')
@@ -341,6 +339,7 @@ export function loadConfig(env: EnvInput): Config {
     allowAnonymous: e.STREAMGATE_ALLOW_ANONYMOUS,
     logBodies: e.STREAMGATE_LOG_BODIES,
     benchDisable: new Set(e.STREAMGATE_BENCH_DISABLE),
+    groupMetrics: groupMetricsOf(e),
   });
 }
 
