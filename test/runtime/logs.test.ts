@@ -51,7 +51,7 @@ describe('log format', () => {
 
     // A pseudo-terminal (script(1)): pino-pretty's lines, no JSON.
     const vars = Object.entries(env()).map(([k, v]) => `${k}='${v}'`).join(' ');
-    const command = `env ${vars} '${process.execPath}' --import tsx src/cli.ts`;
+    const command = `exec env ${vars} '${process.execPath}' --import tsx src/cli.ts`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
     killed.push(child.pid!);
     let out = '';
