@@ -34,7 +34,7 @@ interface Tracked {
   readonly closed?: boolean;
   readonly destroyed?: boolean;
   sgMethod?: string;
-  sgStart?: bigint;
+  sgStart?: number;
   sgCode?: number;
 }
 
@@ -89,7 +89,7 @@ export function createGrpcMetrics(registry: Registry, methods: readonly string[]
     this.sgStart = undefined;
     const s = seriesOf(this.sgMethod ?? '', this.sgCode ?? grpcStatus.CANCELLED);
     s.count.inc();
-    s.time.observe(Number(process.hrtime.bigint() - start) / 1e9);
+    s.time.observe((performance.now() - start) / 1000);
   }
 
   function sendStatusCounted(this: ServerInterceptingCall & { sgNext: ServerInterceptingCall['sendStatus']; stream?: Tracked }, status: Parameters<ServerInterceptingCall['sendStatus']>[0]): void {
@@ -104,7 +104,7 @@ export function createGrpcMetrics(registry: Registry, methods: readonly string[]
     const stream = c.stream;
     if (stream !== undefined && typeof stream.on === 'function') {
       stream.sgMethod = method.path;
-      stream.sgStart = process.hrtime.bigint();
+      stream.sgStart = performance.now();
       stream.on('close', closed);
       c.sgNext = c.sendStatus;
       c.sendStatus = sendStatusCounted as ServerInterceptingCall['sendStatus'];
