@@ -39,8 +39,10 @@ describe('per-group metrics on /metrics', () => {
     await t.core.groups.create(s, { group: 'g', start: '0', createStream: true, deadLetterStream: dlq });
     await t.core.streams.publish(s, { messages: fields(5) });
     await t.core.streams.publish(dlq, { messages: fields(2) });
-    // c1 takes 2 and goes quiet (stale once idle > 1 s); c2 takes 1 and keeps being seen.
+    // c1 takes 2 and goes quiet (stale once idle > 1 s); c2 takes 1 and keeps being seen;
+    // c3 goes quiet holding nothing (idle, not stale).
     await t.core.consume.pull(s, 'g', { consumer: 'c1', count: 2, waitMs: 0, from: '>', noAck: false });
+    await redis.xgroup('CREATECONSUMER', s, 'g', 'c3');
     await sleep(1300);
     await t.core.consume.pull(s, 'g', { consumer: 'c2', count: 1, waitMs: 0, from: '>', noAck: false });
 
@@ -50,7 +52,7 @@ describe('per-group metrics on /metrics', () => {
     expect(sample(text, 'streamgate_group_pending', l)).toBe(3);
     expect(sample(text, 'streamgate_group_oldest_pending_idle_seconds', l)).toBeGreaterThanOrEqual(1.3);
     expect(sample(text, 'streamgate_group_oldest_pending_idle_seconds', l)).toBeLessThan(30);
-    expect(sample(text, 'streamgate_group_consumers', l)).toBe(2);
+    expect(sample(text, 'streamgate_group_consumers', l)).toBe(3);
     expect(sample(text, 'streamgate_group_stale_consumers', l)).toBe(1);
     expect(sample(text, 'streamgate_group_dead_letter_length', l)).toBe(2);
     expect(sample(text, 'streamgate_stream_length', { stream: s })).toBe(5);
