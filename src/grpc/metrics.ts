@@ -14,7 +14,7 @@ import type { AckOutcome } from '../core/pull-session.js';
  * the same function for every call (no closure per call: 10,000 waiting StreamingPull calls
  * each hold their stream), and one update of a series found in nested maps (metric-series:
  * no label hashing). The stream is grpc-js's private `stream` of the call the first
- * interceptor is handed; test/grpc/metrics.test.ts fails if an upgrade moves it.
+ * interceptor is handed; test/metrics/transport-metrics.test.ts fails if an upgrade moves it.
  */
 
 const CODE_NAMES: Record<number, string> = Object.fromEntries(

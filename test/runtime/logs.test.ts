@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisUrl } from '../helpers/core.js';
 import { until } from '../helpers/wait.js';
@@ -24,6 +25,23 @@ afterEach(() => {
     }
   }
 });
+
+/** PIDs whose parent is `parent` (from /proc: no procps needed). */
+function childrenOf(parent: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
 
 describe('startup lines', () => {
   it('name the URLs of REST, the docs, the console, /metrics and gRPC', async () => {
@@ -60,8 +78,7 @@ describe('log format', () => {
       await until(() => out.includes('Streamgate ready'), 30_000, `pretty startup lines:\n${out}`);
     } finally {
       // script(1) runs the gateway in a session of its own: stop it by its PID.
-      const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)]).toString().split(/\s+/).filter(Boolean).map(Number);
-      for (const pid of pids) {
+      for (const pid of childrenOf(child.pid!)) {
         killed.push(pid);
         process.kill(pid, 'SIGTERM');
       }
