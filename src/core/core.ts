@@ -8,7 +8,7 @@ import { ConsumeService, leaseWalkOf } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
-import { GroupMetrics, groupMetricsErrors, registerGroupMetrics } from './group-metrics.js';
+import { GroupMetrics, registerGroupMetrics } from './group-metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore, UnreadablePolicies } from './policy.js';
 import { RangeReader } from './range-reader.js';
@@ -104,8 +104,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
   metrics.observeWaiting(() => watcher.stats());
   const gm = config.groupMetrics;
   if (gm !== undefined && gm.streams.length > 0) {
-    const errors = groupMetricsErrors(metrics.registry);
-    registerGroupMetrics(metrics.registry, new GroupMetrics(backend, fence, policies, gm, logger, () => errors.inc()));
+    registerGroupMetrics(metrics.registry, new GroupMetrics(backend, fence, policies, gm, logger));
   }
   const reaper = new Reaper(backend, fence, metrics, logger, {
     intervalMs: config.reapIntervalMs,

@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Backend } from '../redis/backend.js';
 import type { StreamStats } from '../redis/scripts.js';
-import { messageOf } from '../contract/errors.js';
+import { GatewayError, messageOf } from '../contract/errors.js';
 import type { Fence } from './access/fence.js';
 import type { GroupMetricsConfig } from './config.js';
 import { type PolicyStore, readStoredPolicy } from './policy.js';
@@ -53,6 +53,8 @@ export interface GroupScrape {
 export class GroupMetrics {
   private inflight: Promise<GroupScrape> | null = null;
   private wasCapped = false;
+  /** Reads that failed (Redis away): the scrape answered without the per-group series. */
+  failedReads = 0;
 
   constructor(
     private readonly backend: Backend,
@@ -60,7 +62,6 @@ export class GroupMetrics {
     private readonly policies: PolicyStore,
     private readonly config: GroupMetricsConfig,
     private readonly logger: ReaperLogger,
-    private readonly onError: () => void = () => undefined,
   ) {}
 
   /** One read for every caller until it settles. */
@@ -84,7 +85,7 @@ export class GroupMetrics {
       this.wasCapped = all;
       return { groups, capped: all, seconds: seconds() };
     } catch (err) {
-      this.onError();
+      this.failedReads++;
       this.logger.warn({ detail: messageOf(err) }, 'per-group metrics not read from Redis for this scrape');
       return { groups: [], capped: false, seconds: seconds() };
     }
@@ -129,7 +130,7 @@ export class GroupMetrics {
     let i = 0;
     for (; i < names.length && groups.length < maxGroups; i += STREAM_READS) {
       const chunk = names.slice(i, i + STREAM_READS);
-      const stats = await Promise.all(chunk.map((s) => this.backend.scripts.groupStats(s, staleConsumerMs, maxGroups).catch(() => null)));
+      const stats = await Promise.all(chunk.map((s) => this.backend.scripts.groupStats(s, staleConsumerMs, maxGroups).catch(skipStream)));
       for (let j = 0; j < chunk.length; j++) {
         const st: StreamStats | null = stats[j] ?? null;
         if (st === null) continue;
@@ -167,7 +168,7 @@ export class GroupMetrics {
     const out = new Map<string, number>();
     for (let i = 0; i < distinct.length; i += STREAM_READS) {
       const chunk = distinct.slice(i, i + STREAM_READS);
-      const got = await Promise.all(chunk.map((s) => this.backend.commands.length(s).catch(() => null)));
+      const got = await Promise.all(chunk.map((s) => this.backend.commands.length(s).catch(skipStream)));
       chunk.forEach((s, j) => {
         const n = got[j];
         if (n !== null && n !== undefined) out.set(s, n);
@@ -175,6 +176,16 @@ export class GroupMetrics {
     }
     return out;
   }
+}
+
+/**
+ * A stream that cannot be read (deleted meanwhile, another type...) is left out; Redis
+ * unavailable ends the whole read at once, so a stalled Redis costs a scrape one command
+ * timeout, not one per chunk of streams.
+ */
+function skipStream(err: unknown): null {
+  if (err instanceof GatewayError && err.code === 'BACKEND_UNAVAILABLE') throw err;
+  return null;
 }
 
 type Pick = (g: GroupSample) => number | null;
@@ -222,6 +233,18 @@ export function registerGroupMetrics(registry: Registry, source: GroupMetrics): 
       for (const g of groups) this.set({ stream: g.stream }, g.streamLength);
     },
   });
+  let counted = 0;
+  new Counter({
+    name: 'streamgate_metrics_group_read_errors_total',
+    help: 'Scrapes whose per-group metrics could not be read from Redis (served without them).',
+    registers: [registry],
+    // After this scrape's read, so a failure shows in the scrape it failed.
+    async collect() {
+      await source.scrape();
+      if (source.failedReads > counted) this.inc(source.failedReads - counted);
+      counted = source.failedReads;
+    },
+  });
   new Gauge({
     name: 'streamgate_metrics_groups',
     help: 'Groups described by the per-group metrics of this scrape.',
@@ -248,11 +271,3 @@ export function registerGroupMetrics(registry: Registry, source: GroupMetrics): 
   });
 }
 
-/** Failed reads of the per-group metrics (Redis away): the scrape answered without them. */
-export function groupMetricsErrors(registry: Registry): Counter {
-  return new Counter({
-    name: 'streamgate_metrics_group_read_errors_total',
-    help: 'Scrapes whose per-group metrics could not be read from Redis (served without them).',
-    registers: [registry],
-  });
-}

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, sleep, uniq } from '../helpers/core.js';
 import { type TestApp, testApp } from '../helpers/http.js';
+import { startRedis } from '../helpers/redis-server.js';
 import { sample, scrape, seriesWith } from './support.js';
 
 /**
@@ -98,5 +99,28 @@ describe('per-group metrics on /metrics', () => {
     expect(seriesWith(text, 'streamgate_group_pending', 'stream', s).length).toBe(4);
     expect(seriesWith(text, 'streamgate_group_pending', 'stream', `${prefix}.literal`)).toEqual([]);
     expect(sample(text, 'streamgate_metrics_groups_read_seconds')).toBeGreaterThan(0);
+  });
+});
+
+describe('per-group metrics with Redis away', () => {
+  it('answer /metrics without them, log nothing fatal and count the failed read', async () => {
+    const own = await startRedis();
+    const app = await testApp({ STREAMGATE_METRICS_STREAMS: 'away-*', STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: '500' }, own.url);
+    try {
+      const url = await app.listen();
+      await app.core.groups.create('away-1', { group: 'g', start: '0', createStream: true });
+      let text = await scrape(url);
+      expect(sample(text, 'streamgate_group_pending', { stream: 'away-1', group: 'g' })).toBe(0);
+      await own.kill();
+      const t0 = Date.now();
+      text = await scrape(url);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(seriesWith(text, 'streamgate_group_pending', 'stream', 'away-1')).toEqual([]);
+      expect(sample(text, 'streamgate_metrics_group_read_errors_total')).toBe(1);
+      expect(sample(text, 'streamgate_metrics_groups')).toBe(0);
+    } finally {
+      await app.close();
+      await own.stop();
+    }
   });
 });
