@@ -85,6 +85,12 @@ export function createLogger(level: LoggerOptions['level'], destination?: Destin
  */
 export async function processLogger(level: LoggerOptions['level'], stdoutIsTty: boolean): Promise<Logger> {
   if (!stdoutIsTty) return createLogger(level);
-  const { default: pretty } = await import('pino-pretty');
+  let pretty: typeof import('pino-pretty').default;
+  try {
+    pretty = (await import('pino-pretty')).default;
+  } catch {
+    // An install without it (a trimmed image): JSON, as on a pipe, rather than no start.
+    return createLogger(level);
+  }
   return createLogger(level, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
 }
