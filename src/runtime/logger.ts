@@ -85,7 +85,7 @@ export function createLogger(level: LoggerOptions['level'], destination?: Destin
  */
 export async function processLogger(level: LoggerOptions['level'], stdoutIsTty: boolean): Promise<Logger> {
   if (!stdoutIsTty) return createLogger(level);
-  let pretty: typeof import('pino-pretty').default;
+  let pretty: typeof import('pino-pretty');
   try {
     pretty = (await import('pino-pretty')).default;
   } catch {
