@@ -69,13 +69,15 @@ export function createGrpcMetrics(registry: Registry, methods: readonly string[]
   });
   // Known methods only: grpc-js answers an unknown path itself, but a label never carries a client's string.
   const known = new Set(methods);
-  const byMethod = new Map<string, Map<number, Series>>();
+  /** By path (no string made per call), then status code; unknown paths share one entry. */
+  const byPath = new Map<string, Map<number, Series>>();
   const seriesOf = (path: string, code: number): Series => {
-    const method = known.has(path) ? path.slice(path.lastIndexOf('/') + 1) : 'unknown';
-    let byCode = byMethod.get(method);
-    if (byCode === undefined) byMethod.set(method, (byCode = new Map()));
+    const key = known.has(path) ? path : '';
+    let byCode = byPath.get(key);
+    if (byCode === undefined) byPath.set(key, (byCode = new Map()));
     let s = byCode.get(code);
     if (s === undefined) {
+      const method = key === '' ? 'unknown' : key.slice(key.lastIndexOf('/') + 1);
       const labels = { method, code: CODE_NAMES[code] ?? String(code) };
       s = { count: new CounterSeries(calls, labels), time: new HistogramSeries(duration, labels) };
       byCode.set(code, s);
