@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, ConfigError, describeOptions, loadConfig, type OptionHelp } from './runtime/config.js';
 import { messageOf } from './contract/errors.js';
-import { createLogger } from './runtime/logger.js';
+import { processLogger } from './runtime/logger.js';
 import { runMain } from './runtime/main.js';
 
 /**
@@ -85,5 +85,5 @@ if (values.help) {
   process.stdout.write(`${version()}\n`);
 } else {
   const config = configFrom(options, values);
-  await runMain(config, createLogger(config.logLevel));
+  await runMain(config, await processLogger(config.logLevel, process.stdout.isTTY === true));
 }

@@ -150,3 +150,26 @@ export function nextId(id: StreamId): StreamId {
   if (id.seq < U64_MAX) return { ms: id.ms, seq: id.seq + 1n };
   return { ms: id.ms + 1n, seq: 0n };
 }
+
+/** Lowest and highest of canonical entry IDs (ack-2 reads the pending range between them). */
+export function idBounds(ids: readonly string[]): [string, string] {
+  // The core passes canonical IDs (entryId): compared as text, no BigInt per ID.
+  if (ids.length > 0 && ids.every(isCanonicalId)) {
+    let lo = ids[0]!;
+    let hi = lo;
+    for (const id of ids) {
+      if (compareCanonicalIds(id, lo) < 0) lo = id;
+      else if (compareCanonicalIds(id, hi) > 0) hi = id;
+    }
+    return [lo, hi];
+  }
+  let lo: StreamId | null = null;
+  let hi: StreamId | null = null;
+  for (const text of ids) {
+    const id = parseId(text);
+    if (!id) continue;
+    if (!lo || compareIds(id, lo) < 0) lo = id;
+    if (!hi || compareIds(id, hi) > 0) hi = id;
+  }
+  return lo && hi ? [formatId(lo), formatId(hi)] : ['0-0', '0-0'];
+}

@@ -14,6 +14,16 @@ export interface PolicyDefaults {
 export const BENCH_FEATURES = ['metrics', 'auth', 'rate-limit', 'validation', 'request-log', 'fence'] as const;
 export type BenchFeature = (typeof BENCH_FEATURES)[number];
 
+/** Per-group metrics on /metrics (STREAMGATE_METRICS_*; core/group-metrics.ts). */
+export interface GroupMetricsConfig {
+  /** Stream-name globs whose groups are described; empty: none (the default). */
+  readonly streams: readonly string[];
+  /** Most groups one scrape describes. */
+  readonly maxGroups: number;
+  /** A consumer idle longer than this while holding pending entries is stale. */
+  readonly staleConsumerMs: number;
+}
+
 /**
  * What the core reads of the configuration. The runtime's `Config` (runtime/config.ts)
  * extends it, so the core never depends on how the configuration is loaded.
@@ -50,4 +60,6 @@ export interface CoreConfig {
   readonly logBodies: boolean;
   /** Features turned off for a benchmark (STREAMGATE_BENCH_DISABLE); empty unless benchmarking. */
   readonly benchDisable: ReadonlySet<BenchFeature>;
+  /** Absent or no streams: no per-group metrics. */
+  readonly groupMetrics?: GroupMetricsConfig;
 }

@@ -209,7 +209,7 @@ export class ConsumeService {
         return { messages: [], leaseMs: 0 };
       }
       const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck, ack, input.packed === true);
-      if (ack.length > 0) acks.result = perId(ack, once.acked);
+      if (ack.length > 0) acks.result = this.countAcks(perId(ack, once.acked));
       ack = NO_IDS;
       if (once.messages.length > 0) {
         // A full batch may have left more behind: the next waiter of the group looks too.
@@ -294,7 +294,7 @@ export class ConsumeService {
   async release(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += this.check.limits.maxBatch) {
       try {
-        await this.nack(stream, group, consumer, ids.slice(i, i + this.check.limits.maxBatch), 0);
+        await this.releaseNow(stream, group, consumer, ids.slice(i, i + this.check.limits.maxBatch), 0);
       } catch {
         // Not released: the leases expire as usual, so nothing is lost, only delayed.
       }
@@ -312,7 +312,7 @@ export class ConsumeService {
   }
 
   private async ackExact(stream: string, group: string, exact: readonly string[]): Promise<PerIdResult> {
-    return perId(exact, await this.acks.add(`${stream}\u0000${group}`, exact));
+    return this.countAcks(perId(exact, await this.acks.add(`${stream}\u0000${group}`, exact)));
   }
 
   /** Acks of one group from concurrent requests, as one ack-2 call (see Coalescer). */
@@ -329,7 +329,13 @@ export class ConsumeService {
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
     this.fence.checkGroup(stream, group, consumer);
     const exact = this.check.ids(ids);
-    return perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact));
+    return this.countAcks(perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact)));
+  }
+
+  /** One counter step per call (both transports pass here), not per message. */
+  private countAcks(result: PerIdResult): PerIdResult {
+    if (result.count > 0) this.metrics.acked.inc(result.count);
+    return result;
   }
 
   /**
@@ -337,6 +343,13 @@ export class ConsumeService {
    * or, with 0, after the group's retry backoff (at once when it has none).
    */
   async nack(stream: string, group: string, consumer: string, ids: readonly string[], delayMs: number): Promise<PerIdResult> {
+    const result = await this.releaseNow(stream, group, consumer, ids, delayMs);
+    if (result.count > 0) this.metrics.nacked.inc(result.count);
+    return result;
+  }
+
+  /** nack without counting it (release: a closing StreamingPull gives its messages back). */
+  private async releaseNow(stream: string, group: string, consumer: string, ids: readonly string[], delayMs: number): Promise<PerIdResult> {
     // Up to 12 h whatever the lease: a delay the idle time cannot express is kept by setLease-3
     // in keys.nackDelays. Refused here, before any existence check.
     const result = await this.setLease(stream, group, consumer, ids, nonNegativeInt(delayMs, 'delayMs', NACK_DELAY_MAX_MS));

@@ -8,6 +8,7 @@ import { ConsumeService, leaseWalkOf } from './consume.js';
 import { DeadLetterService } from './dead-letters.js';
 import { GroupService } from './groups.js';
 import { type CoreMetrics, createCoreMetrics } from './metrics.js';
+import { GroupMetrics, registerGroupMetrics } from './group-metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore, UnreadablePolicies } from './policy.js';
 import { RangeReader } from './range-reader.js';
@@ -108,6 +109,10 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
   const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission, tracing);
   const deadLetters = new DeadLetterService(backend, fence, policies, config, ranges, metrics);
   metrics.observeWaiting(() => watcher.stats());
+  const gm = config.groupMetrics;
+  if (gm !== undefined && gm.streams.length > 0) {
+    registerGroupMetrics(metrics.registry, new GroupMetrics(backend, fence, policies, gm, logger));
+  }
   const reaper = new Reaper(backend, fence, metrics, logger, {
     intervalMs: config.reapIntervalMs,
     wake: (stream, group, released) => watcher.wakeMore(stream, group, released),
@@ -117,7 +122,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     config,
     metrics,
     access,
-    streams: new StreamService(backend, fence, config, ranges, tracing),
+    streams: new StreamService(backend, fence, config, ranges, tracing, metrics),
     groups: new GroupService(backend, fence, policies),
     consume,
     pending: new PendingService(backend, fence, config),

@@ -8,7 +8,13 @@ import type { WatchStats } from '../redis/watcher.js';
 export interface CoreMetrics {
   readonly registry: Registry;
   readonly redisErrors: Counter<'code'>;
+  /** Messages written by publishes (a replayed Idempotency-Key publish writes none). */
+  readonly published: Counter;
   readonly delivered: Counter<'kind'>;
+  /** Messages acknowledged (acks, pull-with-ack, StreamingPull acks): the count acted on. */
+  readonly acked: Counter;
+  /** Messages released by a nack (REST, gRPC, StreamingPull), not the releases of a closing StreamingPull. */
+  readonly nacked: Counter;
   readonly deadLettered: Counter;
   /** Messages moved to a dead-letter stream by a term. */
   readonly terminated: Counter;
@@ -30,6 +36,21 @@ export function createCoreMetrics(registry = new Registry()): CoreMetrics {
       name: 'streamgate_redis_errors_total',
       help: 'Redis calls that failed, by the contract error code they became.',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    published: new Counter({
+      name: 'streamgate_messages_published_total',
+      help: 'Messages written to streams by publishes (REST and gRPC alike).',
+      registers: [registry],
+    }),
+    acked: new Counter({
+      name: 'streamgate_messages_acked_total',
+      help: 'Messages acknowledged (REST and gRPC alike, StreamingPull included): those that were pending.',
+      registers: [registry],
+    }),
+    nacked: new Counter({
+      name: 'streamgate_messages_nacked_total',
+      help: 'Messages released by a nack (REST and gRPC alike, StreamingPull included): those the consumer held.',
       registers: [registry],
     }),
     delivered: new Counter({

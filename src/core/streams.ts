@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Fence } from './access/fence.js';
+import type { CoreMetrics } from './metrics.js';
 import type { Backend } from '../redis/backend.js';
 import type { CoreConfig } from './config.js';
 import { BackendUnavailable, invalid, messageOf } from '../contract/errors.js';
@@ -83,6 +84,8 @@ export class StreamService {
     private readonly ranges: RangeReader,
     /** null: tracing off, messages written as sent. */
     private readonly tracing: Tracing | null = null,
+    /** Counts published messages (one step per publish); absent in tests that build the service alone. */
+    private readonly metrics?: Pick<CoreMetrics, 'published'>,
   ) {
     this.check = new LimitChecks(config.limits);
     this.wait = config.publishWait !== undefined && config.publishWait.replicas > 0 ? config.publishWait : null;
@@ -122,11 +125,15 @@ export class StreamService {
       const id = await this.backend.commands.xadd(stream, only.id, only.pairs);
       if (id !== null) {
         const result = { ids: [id], replayed: false };
+        this.metrics?.published.inc();
         // STREAMGATE_PUBLISH_WAIT_REPLICAS 0 (the default): answered at once, as before.
         return this.wait === null ? result : this.replicated(stream, result, this.wait);
       }
     }
-    const written = this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec });
+    const written = this.backend.scripts.publish(stream, messages, { trim, idempotency, ttlSec: this.config.idempotencyTtlSec }).then((r) => {
+      if (!r.replayed) this.metrics?.published.inc(r.ids.length);
+      return r;
+    });
     const wait = this.wait;
     return wait === null ? written : written.then((result) => this.replicated(stream, result, wait));
   }

@@ -14,6 +14,7 @@ import { contractStatusCodes } from './status.js';
 import { capConnections } from '../core/connection-cap.js';
 import { streamGatewayHandlers } from './service.js';
 import { ActiveStreams } from './streaming-pull.js';
+import { createGrpcMetrics } from './metrics.js';
 
 export interface GrpcGateway {
   /** host:port the server is bound to (the chosen port when asked for 0). */
@@ -42,6 +43,11 @@ export interface GrpcOptions {
 
 export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<GrpcGateway> {
   const { definition, grpc } = loadProto();
+  // Every method of every service served (StreamGateway, health, reflection): the only method labels.
+  const methods = Object.values(definition).flatMap((d) => Object.values(d as Record<string, { path?: unknown }>).map((m) => m.path));
+  const metrics = core.config.benchDisable.has('metrics')
+    ? undefined
+    : createGrpcMetrics(core.metrics.registry, methods.filter((p): p is string => typeof p === 'string'));
   const server = new Server({
     'grpc.max_receive_message_length': core.config.limits.maxBodyBytes,
     // Long-lived StreamingPull calls: notice dead peers without waiting for TCP timeouts.
@@ -52,9 +58,10 @@ export async function startGrpcServer(core: Core, opts: GrpcOptions): Promise<Gr
     // and per-message bookkeeping (call trackers, a Date.now() per message) is work for nobody.
     'grpc.enable_channelz': 0,
     // Statuses grpc-js sends by itself (a message over the receive limit) carry the contract's error-code too.
-    interceptors: [contractStatusCodes],
+    interceptors: metrics ? [contractStatusCodes, metrics.interceptor] : [contractStatusCodes],
   });
-  const active = new ActiveStreams();
+  const active = new ActiveStreams(metrics);
+  metrics?.observeStreams(() => ({ open: active.size, outstanding: active.outstanding() }));
   server.addService(withUndecodableRequests(withPullRequestCodec(withPullEncoding(withPublishCodec(grpc.streamgate.v1.StreamGateway.service)))), streamGatewayHandlers(core, opts.logger, active));
 
   // Health follows Redis: a gateway that cannot reach Redis should be taken out of rotation.

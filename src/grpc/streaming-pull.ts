@@ -10,6 +10,7 @@ import { admitted } from './admission.js';
 import { authorizeCall } from './auth.js';
 import { Undecodable } from './decoding.js';
 import { AckResultsResponse, MessagesResponse } from './pull-encoding.js';
+import type { GrpcMetrics } from './metrics.js';
 import type { StreamingPullRequest__Output } from './generated/streamgate/v1/StreamingPullRequest.js';
 import type { StreamingPullResponse } from './generated/streamgate/v1/StreamingPullResponse.js';
 import { logFailure, toGrpcStatus } from './status.js';
@@ -19,10 +20,14 @@ type Call = ServerDuplexStream<StreamingPullRequest__Output, StreamingPullRespon
 
 /** Open StreamingPull calls, so shutdown can end each with a retryable status after releasing its leases. */
 export class ActiveStreams {
-  private readonly ends = new Set<(err: GatewayError) => Promise<void>>();
+  /** Each open stream's end, and how many messages it has outstanding now. */
+  private readonly ends = new Map<(err: GatewayError) => Promise<void>, () => number>();
 
-  add(end: (err: GatewayError) => Promise<void>): () => void {
-    this.ends.add(end);
+  /** `metrics`: where the calls' per-ID results are counted (absent: not counted). */
+  constructor(readonly metrics?: Pick<GrpcMetrics, 'results'>) {}
+
+  add(end: (err: GatewayError) => Promise<void>, outstanding: () => number = () => 0): () => void {
+    this.ends.set(end, outstanding);
     return () => this.ends.delete(end);
   }
 
@@ -30,10 +35,17 @@ export class ActiveStreams {
     return this.ends.size;
   }
 
+  /** Messages outstanding on the open streams (read at each /metrics scrape). */
+  outstanding(): number {
+    let n = 0;
+    for (const count of this.ends.values()) n += count();
+    return n;
+  }
+
   /** Ends every open stream (leases released first) with SHUTTING_DOWN (UNAVAILABLE). */
   async endAll(): Promise<void> {
     const err = new GatewayError('SHUTTING_DOWN', 'the server is shutting down; reconnect to another instance');
-    await Promise.all([...this.ends].map((end) => end(err)));
+    await Promise.all([...this.ends.keys()].map((end) => end(err)));
   }
 }
 
@@ -219,7 +231,10 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       })();
       return ended;
     };
-    const unregister = active.add((err) => end(err));
+    const unregister = active.add(
+      (err) => end(err),
+      () => session?.outstandingCount ?? 0,
+    );
 
     const open = (first: StreamingPullRequest__Output): PullSession => {
       if (!first.stream || !first.group || !first.consumer) {
@@ -259,6 +274,7 @@ export function streamingPull(core: Core, logger: Logger, active: ActiveStreams)
       if (request.termIds.length > 0) work.push(s.term(request.termIds, request.termReason));
       if (work.length === 0) return;
       const results = work.length === 1 ? await work[0]! : (await Promise.all(work)).flat();
+      active.metrics?.results(results);
       if (!gone && !ended) call.write(new AckResultsResponse(results) as unknown as StreamingPullResponse);
     };
 

@@ -90,6 +90,11 @@ export class Commands {
     return this.backend.call('XINFO STREAM', stream, () => routed(this.redis, stream, 'XINFO', ['STREAM', stream]), parseStreamInfo);
   }
 
+  /** XLEN: 0 for a missing key (a dead-letter stream nothing was written to yet). */
+  length(stream: string): Promise<number> {
+    return this.backend.call('XLEN', stream, () => this.redis.xlen(stream));
+  }
+
   /** XRANGE, or XREVRANGE when `reverse` (from `end` down to `start`); values byte-exact. */
   range(stream: string, start: string, end: string, count: number, reverse = false): Promise<Message[]> {
     const { redis } = this;

@@ -33,6 +33,7 @@ const FILES = {
   reap: 'reap-2.lua',
   leaseProbe: 'leaseProbe-4.lua',
   term: 'term-4.lua',
+  groupStats: 'groupStats-2.lua',
 } as const;
 
 export type ScriptName = keyof typeof FILES;

@@ -51,3 +51,47 @@ export function parseReap(raw: unknown): ReapReply {
   }
   return { off: false, results };
 }
+
+/** One group as groupStats-2 describes it (see its header). */
+export interface GroupStats {
+  readonly group: string;
+  /** null: Redis reported the lag as unknown. */
+  readonly lag: number | null;
+  readonly pending: number;
+  /** Idle time of the pending entry with the lowest ID; null when nothing is pending. */
+  readonly oldestIdleMs: number | null;
+  readonly consumers: number;
+  /** Consumers idle past the threshold that hold pending entries. */
+  readonly staleConsumers: number;
+  /** The stored policy JSON, null when the group has none. */
+  readonly policy: string | null;
+}
+
+export interface StreamStats {
+  readonly length: number;
+  /** Every group of the stream, described or not. */
+  readonly groupCount: number;
+  readonly groups: GroupStats[];
+}
+
+/** `{}` (not a stream) or `{length, groupCount, name, lag, pending, oldestIdleMs, consumers, stale, policy, ...}`. */
+export function parseGroupStats(raw: unknown): StreamStats | null {
+  const flat = arr(raw);
+  if (flat.length === 0) return null;
+  const groups: GroupStats[] = [];
+  for (let i = 2; i + 6 < flat.length; i += 7) {
+    const lag = int(flat[i + 1]);
+    const oldest = int(flat[i + 3]);
+    const policy = str(flat[i + 6]);
+    groups.push({
+      group: str(flat[i]),
+      lag: lag < 0 ? null : lag,
+      pending: int(flat[i + 2]),
+      oldestIdleMs: oldest < 0 ? null : oldest,
+      consumers: int(flat[i + 4]),
+      staleConsumers: int(flat[i + 5]),
+      policy: policy === '' ? null : policy,
+    });
+  }
+  return { length: int(flat[0]), groupCount: int(flat[1]), groups };
+}

@@ -1,17 +1,17 @@
 import type { Backend } from './backend.js';
-import { type StreamId, compareCanonicalIds, compareIds, formatId, isCanonicalId, parseId } from '../contract/ids.js';
+import { idBounds } from '../contract/ids.js';
 import { keys } from './keys.js';
 import { type PackableEntry, packEntries } from './pack.js';
 import { arr, countedEntries, int, ints, str, strings } from './reply.js';
 import type { GroupPolicy, Message } from '../contract/types.js';
 import type { ScriptRunner } from './script-loader.js';
 import { publishFailure } from './unavailable.js';
-import { type ReapReply, type ReapingGroup, parseReap, parseReapGroups } from './script-replies.js';
+import { type ReapReply, type ReapingGroup, type StreamStats, parseGroupStats, parseReap, parseReapGroups } from './script-replies.js';
 import { type DeadLetterMove, type TermReply, type TermScriptOptions, parseTerm, redriveAddScript, writeDeadLetters } from './dead-letter-moves.js';
 import { type LeaseWalk, type PullOptions, type PullReply, parsePackedPull, parsePull } from './pull-reply.js';
 import { type AutoClaimReply, type ClaimOptions, type ClaimReply, type RangeOptions, type RangeReply, parseAutoClaim, parseClaim, parseRange } from './read-replies.js';
 
-export type { ReapReply, ReapResult, ReapingGroup } from './script-replies.js';
+export type { GroupStats, ReapReply, ReapResult, ReapingGroup, StreamStats } from './script-replies.js';
 export type { DeadLetterMove, DeadLetterType, HandedBack, TermReply, TermScriptOptions } from './dead-letter-moves.js';
 export type { LeaseWalk, PullOptions, PullReply } from './pull-reply.js';
 export type { AutoClaimReply, ClaimOptions, ClaimReply, Claimed, RangeOptions, RangeReply } from './read-replies.js';
@@ -355,6 +355,11 @@ export class Scripts {
     );
   }
 
+  /** groupStats-2: the stream's length and, for its first `maxGroups` groups, what /metrics shows; null: not a stream. */
+  groupStats(stream: string, staleMs: number, maxGroups: number): Promise<StreamStats | null> {
+    return this.backend.call('groupStats.lua', stream, () => this.runner.run('groupStats', [stream, keys.policy(stream)], [staleMs, maxGroups]), parseGroupStats);
+  }
+
   /** reap-2: releases the pending messages of idle `consumers` of the group, then deletes them. */
   reap(stream: string, group: string, consumers: readonly string[], o: ReapOptions): Promise<ReapReply> {
     return this.backend.call(
@@ -381,27 +386,4 @@ function storedPolicy(policy: GroupPolicy): string {
 function parsePublish(raw: unknown): PublishReply {
   const [status, ids] = arr(raw);
   return { ids: strings(ids), replayed: str(status) === 'REPLAY' };
-}
-
-/** Lowest and highest of canonical entry IDs (ack-2 reads the pending range between them). */
-function idBounds(ids: readonly string[]): [string, string] {
-  // The core passes canonical IDs (entryId): compared as text, no BigInt per ID.
-  if (ids.length > 0 && ids.every(isCanonicalId)) {
-    let lo = ids[0]!;
-    let hi = lo;
-    for (const id of ids) {
-      if (compareCanonicalIds(id, lo) < 0) lo = id;
-      else if (compareCanonicalIds(id, hi) > 0) hi = id;
-    }
-    return [lo, hi];
-  }
-  let lo: StreamId | null = null;
-  let hi: StreamId | null = null;
-  for (const text of ids) {
-    const id = parseId(text);
-    if (!id) continue;
-    if (!lo || compareIds(id, lo) < 0) lo = id;
-    if (!hi || compareIds(id, hi) > 0) hi = id;
-  }
-  return lo && hi ? [formatId(lo), formatId(hi)] : ['0-0', '0-0'];
 }

@@ -8,6 +8,7 @@ import { type RedisSentinel, parseHostPorts, sentinelOf, sentinelProblems } from
 import { MEMBER_NAME_CEILING_BYTES, MEMBER_NAME_MAX_BYTES, STREAM_NAME_CEILING_BYTES, STREAM_NAME_MAX_BYTES } from '../contract/names.js';
 import { clusterUrlProblems } from './redis-url.js';
 import { type TracingSettings, tracingEnv, tracingOf, tracingProblems } from './tracing-config.js';
+import { groupMetricsOf, metricsEnv } from './metrics-config.js';
 
 /**
  * The whole configuration, as one zod schema over the environment. Nothing else in the
@@ -166,9 +167,7 @@ export const envSchema = z.object({
   ),
   STREAMGATE_REDIS_TLS_CERT: path().describe('PEM client certificate presented to a rediss:// REDIS_URL.'),
   STREAMGATE_REDIS_TLS_KEY: path().describe('PEM private key of STREAMGATE_REDIS_TLS_CERT.'),
-  STREAMGATE_REDIS_TLS_INSECURE: bool(false).describe(
-    'Do not verify the certificate of a rediss:// REDIS_URL (testing only: logged as a warning).',
-  ),
+  STREAMGATE_REDIS_TLS_INSECURE: bool(false).describe('Do not verify the certificate of a rediss:// REDIS_URL (testing only: logged as a warning).'),
   STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: int(5000, 50, 600_000).describe(
     'Longest wait for a Redis reply; then the request fails with BACKEND_UNAVAILABLE (a write: outcome unknown).',
   ),
@@ -201,6 +200,7 @@ export const envSchema = z.object({
     'Serve without API keys on a HOST that is not loopback (otherwise refused at start).',
   ),
   STREAMGATE_LOG_BODIES: bool(false).describe('Log request bodies (message contents) at debug level.'),
+  ...metricsEnv,
   STREAMGATE_BENCH_DISABLE: z
     .string()
     .default('')
@@ -340,6 +340,7 @@ export function loadConfig(env: EnvInput): Config {
     logBodies: e.STREAMGATE_LOG_BODIES,
     benchDisable: new Set(e.STREAMGATE_BENCH_DISABLE),
     ...tracingOf(e),
+    groupMetrics: groupMetricsOf(e),
   });
 }
 

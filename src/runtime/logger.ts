@@ -76,3 +76,21 @@ export function loggerOptions(level: LoggerOptions['level']): LoggerOptions {
 export function createLogger(level: LoggerOptions['level'], destination?: DestinationStream): Logger {
   return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
 }
+
+/**
+ * The process logger of the CLI: pretty-printed (pino-pretty, loaded only then) when stdout
+ * is a terminal, for a person reading it; JSON lines otherwise, unchanged, for log
+ * collectors. The same redaction and scrubbing apply either way (they run before the
+ * destination stream). Written synchronously, so the last lines before an exit are not lost.
+ */
+export async function processLogger(level: LoggerOptions['level'], stdoutIsTty: boolean): Promise<Logger> {
+  if (!stdoutIsTty) return createLogger(level);
+  let pretty: typeof import('pino-pretty');
+  try {
+    pretty = (await import('pino-pretty')).default;
+  } catch {
+    // An install without it (a trimmed image): JSON, as on a pipe, rather than no start.
+    return createLogger(level);
+  }
+  return createLogger(level, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
+}

@@ -167,6 +167,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       );
     }
 
+    const urls = startupUrls(httpUrl, grpcAddress);
+    logger.info(urls, `Streamgate ready: ${describeUrls(urls)}`);
     const target = sentinel ? `sentinel:${sentinel.name}@${sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}` : redisUrl;
     return { httpUrl, grpcAddress, redisUrl: target ?? '', access, reloadTls, stop };
   } catch (err) {
@@ -208,6 +210,23 @@ function baseUrl(host: string, app: FastifyInstance, https: boolean): string {
   // A wildcard bind is reachable on loopback; the wildcard itself is not a usable address.
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return `${https ? 'https' : 'http'}://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** Where to find each part of a started gateway (null: that server is off). */
+export function startupUrls(httpUrl: string | null, grpcAddress: string | null): Record<string, string | null> {
+  return {
+    rest: httpUrl,
+    docs: httpUrl && `${httpUrl}/docs`,
+    console: httpUrl && `${httpUrl}/console`,
+    metrics: httpUrl && `${httpUrl}/metrics`,
+    grpc: grpcAddress,
+  };
+}
+
+function describeUrls(urls: Record<string, string | null>): string {
+  const names: Record<string, string> = { rest: 'REST', docs: 'docs', console: 'console', metrics: 'metrics', grpc: 'gRPC' };
+  const on = Object.entries(urls).filter(([, u]) => u !== null).map(([k, u]) => `${names[k]} ${u}`);
+  return on.length > 0 ? on.join(', ') : 'no server (HTTP_PORT and GRPC_PORT are off)';
 }
 
 /** Whether clients must present a certificate, logged beside each TLS listener. */

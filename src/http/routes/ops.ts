@@ -34,7 +34,8 @@ export function opsRoutes(app: ZodApp, { core }: RouteContext): void {
       operationId: 'getMetrics',
       tags: ['operations'],
       summary: 'Prometheus metrics',
-      description: 'Request counts and latencies by route and status, Redis errors by code, deliveries and dead letters, process metrics.',
+      description:
+        'REST and gRPC request counts and latencies, message counters (published, delivered, acked, nacked, dead-lettered), StreamingPull gauges, Redis errors by code, process metrics, and per-group metrics (lag, pending, oldest pending idle, consumers, stale consumers, dead-letter and stream length) for the streams STREAMGATE_METRICS_STREAMS names.',
       produces: ['text/plain'],
       response: { 200: z.string().meta({ examples: ['streamgate_http_requests_total{route="/healthz",method="GET",status="200"} 1'] }) },
     },

@@ -1,0 +1,157 @@
+import { type ServerInterceptingCall, type ServerInterceptor, status as grpcStatus } from '@grpc/grpc-js';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { CounterSeries, HistogramSeries } from '../core/metric-series.js';
+import type { AckOutcome } from '../core/pull-session.js';
+
+/**
+ * gRPC metrics: calls by method and status code with their durations, open StreamingPull
+ * calls and the messages outstanding on them, and StreamingPull acks, nacks, extends and
+ * terms by result.
+ *
+ * A call is counted when its HTTP/2 stream closes, with the status the gateway sent, or
+ * CANCELLED when it sent none (the client cancelled: how most StreamingPull calls end).
+ * Per call: one clock read and three properties on grpc-js's stream, one listener that is
+ * the same function for every call (no closure per call: 10,000 waiting StreamingPull calls
+ * each hold their stream), and one update of a series found in nested maps (metric-series:
+ * no label hashing). The stream is grpc-js's private `stream` of the call the first
+ * interceptor is handed; test/metrics/transport-metrics.test.ts fails if an upgrade moves it.
+ */
+
+const CODE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(grpcStatus)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v as number, k]),
+);
+
+interface Series {
+  readonly count: CounterSeries;
+  readonly time: HistogramSeries;
+}
+
+interface Tracked {
+  once(event: 'close', fn: () => void): unknown;
+  on(event: 'close', fn: () => void): unknown;
+  readonly closed?: boolean;
+  readonly destroyed?: boolean;
+  sgMethod?: string;
+  sgStart?: number;
+  sgCode?: number;
+}
+
+export interface GrpcMetrics {
+  /** The server interceptor that counts and times every call (after contractStatusCodes). */
+  readonly interceptor: ServerInterceptor;
+  /** Counts a StreamingPull request's per-ID results, one series step per operation and result. */
+  results(outcomes: readonly AckOutcome[]): void;
+  /** Reports the open StreamingPull calls and their outstanding messages, read at each scrape. */
+  observeStreams(stats: () => { open: number; outstanding: number }): void;
+}
+
+export function createGrpcMetrics(registry: Registry, methods: readonly string[]): GrpcMetrics {
+  const calls = new Counter({
+    name: 'streamgate_grpc_calls_total',
+    help: 'gRPC calls ended, by method and status code (CANCELLED: the client cancelled, the server sent no status).',
+    labelNames: ['method', 'code'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'streamgate_grpc_call_duration_seconds',
+    help: 'gRPC call duration, from its start to its end (waiting pulls and whole StreamingPull calls included), by method and status code.',
+    labelNames: ['method', 'code'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    registers: [registry],
+  });
+  const operations = new Counter({
+    name: 'streamgate_grpc_streaming_pull_operations_total',
+    help: 'Per-ID results of StreamingPull acks, nacks, extends and terms, by operation and result (ok, or not_pending: acked already or the lease was lost).',
+    labelNames: ['operation', 'result'],
+    registers: [registry],
+  });
+  // Known methods only: grpc-js answers an unknown path itself, but a label never carries a client's string.
+  const known = new Set(methods);
+  /** By path (no string made per call), then status code; unknown paths share one entry. */
+  const byPath = new Map<string, Map<number, Series>>();
+  const seriesOf = (path: string, code: number): Series => {
+    const key = known.has(path) ? path : '';
+    let byCode = byPath.get(key);
+    if (byCode === undefined) byPath.set(key, (byCode = new Map()));
+    let s = byCode.get(code);
+    if (s === undefined) {
+      const method = key === '' ? 'unknown' : key.slice(key.lastIndexOf('/') + 1);
+      const labels = { method, code: CODE_NAMES[code] ?? String(code) };
+      s = { count: new CounterSeries(calls, labels), time: new HistogramSeries(duration, labels) };
+      byCode.set(code, s);
+    }
+    return s;
+  };
+
+  function closed(this: Tracked): void {
+    const start = this.sgStart;
+    if (start === undefined) return;
+    this.sgStart = undefined;
+    const s = seriesOf(this.sgMethod ?? '', this.sgCode ?? grpcStatus.CANCELLED);
+    s.count.inc();
+    s.time.observe((performance.now() - start) / 1000);
+  }
+
+  function sendStatusCounted(this: ServerInterceptingCall & { sgNext: ServerInterceptingCall['sendStatus']; stream?: Tracked }, status: Parameters<ServerInterceptingCall['sendStatus']>[0]): void {
+    const stream = this.stream;
+    // A status after the client cancelled goes nowhere (grpc-js drops it): the call stays CANCELLED.
+    if (stream !== undefined && stream.sgCode === undefined && !stream.closed && !stream.destroyed) stream.sgCode = status.code;
+    this.sgNext(status);
+  }
+
+  const interceptor: ServerInterceptor = (method, call) => {
+    const c = call as ServerInterceptingCall & { stream?: Tracked; sgNext?: unknown };
+    const stream = c.stream;
+    if (stream !== undefined && typeof stream.on === 'function') {
+      stream.sgMethod = method.path;
+      stream.sgStart = performance.now();
+      stream.on('close', closed);
+      c.sgNext = c.sendStatus;
+      c.sendStatus = sendStatusCounted as ServerInterceptingCall['sendStatus'];
+    }
+    return call as ServerInterceptingCall;
+  };
+
+  const opSeries = new Map<string, CounterSeries>();
+  const opOf = (operation: string, ok: boolean): CounterSeries => {
+    const key = ok ? operation : `${operation}\u0000`;
+    let s = opSeries.get(key);
+    if (s === undefined) opSeries.set(key, (s = new CounterSeries(operations, { operation, result: ok ? 'ok' : 'not_pending' })));
+    return s;
+  };
+
+  return {
+    interceptor,
+    results(outcomes) {
+      // Runs of the same operation and result (a request's results come grouped by operation).
+      let i = 0;
+      while (i < outcomes.length) {
+        const { operation, ok } = outcomes[i]!;
+        let n = 1;
+        while (i + n < outcomes.length && outcomes[i + n]!.operation === operation && outcomes[i + n]!.ok === ok) n++;
+        opOf(operation, ok).inc(n);
+        i += n;
+      }
+    },
+    observeStreams(stats) {
+      new Gauge({
+        name: 'streamgate_grpc_streaming_pulls',
+        help: 'Open StreamingPull calls.',
+        registers: [registry],
+        collect() {
+          this.set(stats().open);
+        },
+      });
+      new Gauge({
+        name: 'streamgate_grpc_streaming_pull_outstanding_messages',
+        help: 'Messages delivered on open StreamingPull calls and not yet acked, nacked or released.',
+        registers: [registry],
+        collect() {
+          this.set(stats().outstanding);
+        },
+      });
+    },
+  };
+}
