@@ -143,9 +143,9 @@ describe('in the core, whatever transport', () => {
   });
 
   it('the backend refuses an outside stream even if a service forgot to check', async () => {
-    const backend = (core.streams as unknown as { backend: { call(s: string, fn: () => Promise<unknown>): Promise<unknown> } }).backend;
+    const backend = (core.streams as unknown as { backend: { call(what: string, s: string, fn: () => Promise<unknown>): Promise<unknown> } }).backend;
     let ran = false;
-    const result = backend.call(`${OUT}z`, async () => {
+    const result = backend.call('XLEN', `${OUT}z`, async () => {
       ran = true;
     });
     await expectCode(result, 'PERMISSION_DENIED');
