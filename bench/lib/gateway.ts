@@ -38,7 +38,8 @@ export function prepareGateway(kind: 'compiled' | 'tsx', log: (line: string) => 
     log(`bench: compiling the gateway failed, running it through tsx instead:\n${tsc.stdout}${tsc.stderr}`);
     return tsx;
   }
-  cpSync(join(REPO_ROOT, 'src', 'redis', 'lua'), join(BUILD_DIR, 'dist', 'redis', 'lua'), { recursive: true });
+  // The Lua scripts and the console's files, as `npm run build` copies them.
+  spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'copy-assets.mjs'), join(BUILD_DIR, 'dist')], { stdio: 'inherit' });
   cpSync(join(REPO_ROOT, 'proto'), join(BUILD_DIR, 'proto'), { recursive: true });
   return { kind: 'compiled', args: [join(BUILD_DIR, 'dist', 'cli.js')] };
 }

@@ -28,7 +28,9 @@ export function buildGateway(): string[] {
     { cwd: REPO_ROOT, encoding: 'utf8' },
   );
   if (tsc.status !== 0) throw new Error(`compiling the gateway failed:\n${tsc.stdout}${tsc.stderr}`);
-  cpSync(join(REPO_ROOT, 'src', 'redis', 'lua'), join(root, 'dist', 'redis', 'lua'), { recursive: true });
+  // The Lua scripts and the console's files, as `npm run build` copies them.
+  const assets = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'copy-assets.mjs'), join(root, 'dist')], { encoding: 'utf8' });
+  if (assets.status !== 0) throw new Error(`copying the gateway's assets failed:\n${assets.stderr}`);
   cpSync(join(REPO_ROOT, 'proto'), join(root, 'proto'), { recursive: true });
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'streamgate-chaos-build', version: '0.0.0', type: 'module' }));
   return [join(root, 'dist', 'cli.js')];
