@@ -38,6 +38,8 @@ if [ "${npm_lifecycle_event:-}" = "pretest" ]; then
   /usr/bin/python3 -c 'import grpc, google.protobuf' >/dev/null 2>&1 || missing+=(python3-grpcio python3-protobuf)
   [ -x /usr/bin/protoc ] || missing+=(protobuf-compiler)
   [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
+  # The web console's browser tests drive Debian's headless Chromium (playwright-core downloads none).
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
