@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Backend } from '../redis/backend.js';
-import type { StreamStats } from '../redis/scripts.js';
+import type { GroupStats, StreamStats } from '../redis/scripts.js';
 import { GatewayError, messageOf } from '../contract/errors.js';
 import type { Fence } from './access/fence.js';
 import type { GroupMetricsConfig } from './config.js';
@@ -30,14 +30,9 @@ const SCAN_COUNT = 1000;
 const NAMES_PER_GROUP = 10;
 const GLOB = /[*?[\\]/;
 
-export interface GroupSample {
+/** One group as a scrape shows it: what groupStats-2 read, with its stream's figures. */
+export interface GroupSample extends Omit<GroupStats, 'policy'> {
   readonly stream: string;
-  readonly group: string;
-  readonly lag: number | null;
-  readonly pending: number;
-  readonly oldestIdleMs: number | null;
-  readonly consumers: number;
-  readonly staleConsumers: number;
   /** null: the dead-letter stream is outside the fence, or could not be read. */
   readonly deadLetterLength: number | null;
   readonly streamLength: number;

@@ -35,6 +35,21 @@ function safeTraceState(value: string) {
   }
 }
 
+/** `work`'s outcome, with `span` ended when it settles (marked failed on an error). */
+function endWith<T>(span: Span, work: Promise<T>): Promise<T> {
+  return work.then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (err: unknown) => {
+      fail(span, err);
+      span.end();
+      throw err;
+    },
+  );
+}
+
 function fail(span: Span, err: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
 }
@@ -66,17 +81,7 @@ export class OtelSpans implements SpanFactory {
       kind: SpanKind.CLIENT,
       attributes: { 'db.system.name': 'redis', 'db.operation.name': what, 'streamgate.stream': stream },
     });
-    return call().then(
-      (value) => {
-        span.end();
-        return value;
-      },
-      (err: unknown) => {
-        fail(span, err);
-        span.end();
-        throw err;
-      },
-    );
+    return endWith(span, call());
   }
 
   publish<T>(stream: string, count: number, fn: (context: TraceContext | null) => Promise<T>): Promise<T> {
@@ -88,19 +93,7 @@ export class OtelSpans implements SpanFactory {
     const own: TraceContext | null = isSpanContextValid(sc)
       ? { traceId: sc.traceId, spanId: sc.spanId, traceFlags: sc.traceFlags, tracestate: sc.traceState?.serialize() }
       : null;
-    return context
-      .with(trace.setSpan(context.active(), span), () => fn(own))
-      .then(
-        (value) => {
-          span.end();
-          return value;
-        },
-        (err: unknown) => {
-          fail(span, err);
-          span.end();
-          throw err;
-        },
-      );
+    return endWith(span, context.with(trace.setSpan(context.active(), span), () => fn(own)));
   }
 
   receive(stream: string, group: string, count: number, links: readonly TraceContext[], startedAt: number): void {
