@@ -13,14 +13,13 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, type Redis } from 'ioredis';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot } from '../../src/redis/keys.js';
 import { type TestCluster, startCluster } from '../helpers/redis-cluster.js';
 import { type Failover, type SlotMove, failOver, migrateSlot, resumeAll } from './lib/cluster-faults.js';
 import { type RunFigures, clusterFailures, clusterFigures, clusterSummary, judgeCluster, publishedStreams } from './lib/cluster-verdict.js';
 import { Fleet } from './lib/fleet.js';
-import { type ChaosGateway, buildGateway, chaosGateway } from './lib/gateway.js';
+import { type ChaosGateway, buildGateway, chaosGateway, createChaosGroup } from './lib/gateway.js';
 import { doubleLeases, readDeliveries } from './lib/leases.js';
 import { PUBLISHED_PREFIX, judge, readLedger } from './lib/ledger.js';
 import { clusterChaosOptions, clusterRunTimeoutMs } from './lib/options.js';
@@ -98,21 +97,8 @@ describe('cluster chaos: resharding and failover under load', () => {
           ];
           await Promise.all(gateways.map((g) => g.start()));
           for (const stream of streams) {
-            const created = await request(`${gateways[0].httpUrl}/v1/streams/${stream}/groups`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({
-                group: GROUP,
-                start: '0',
-                createStream: true,
-                leaseMs: options.leaseMs,
-                maxDeliveries: options.maxDeliveries,
-                minBackoffMs: options.minBackoffMs,
-                maxBackoffMs: options.maxBackoffMs,
-              }),
-            });
-            const body = await created.body.text();
-            expect(created.statusCode, body).toBe(201);
+            const created = await createChaosGroup(gateways[0], stream, GROUP, options);
+            expect(created.status, JSON.stringify(created.body)).toBe(201);
           }
           const where = await Promise.all(streams.map(async (s) => `${s}@${(await cluster!.ownerOf(keySlot(s))).port}`));
           log(`seed ${seed}; ${cluster.nodes.length} nodes; streams ${where.join(' ')}; run dir ${runDir}`);

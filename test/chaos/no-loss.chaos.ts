@@ -7,11 +7,10 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { playFaults } from './lib/faults.js';
 import { Fleet } from './lib/fleet.js';
-import { type ChaosGateway, buildGateway, chaosGateway } from './lib/gateway.js';
+import { type ChaosGateway, buildGateway, chaosGateway, createChaosGroup } from './lib/gateway.js';
 import { PUBLISHED_PREFIX, deadLetterFailures, judge, readLedger, verdictFailures } from './lib/ledger.js';
 import { chaosOptions, chaosTimeoutMs } from './lib/options.js';
 import { ProcessTable } from './lib/processes.js';
@@ -67,21 +66,8 @@ describe('chaos: kills and restarts lose no published message', () => {
       ];
       await Promise.all(gateways.map((g) => g.start()));
       const [ga, gb] = gateways;
-      const created = await request(`${ga.httpUrl}/v1/streams/${STREAM}/groups`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          group: GROUP,
-          start: '0',
-          createStream: true,
-          leaseMs: options.leaseMs,
-          maxDeliveries: options.maxDeliveries,
-          minBackoffMs: options.minBackoffMs,
-          maxBackoffMs: options.maxBackoffMs,
-        }),
-      });
-      const group = (await created.body.json()) as { deadLetterStream?: string };
-      expect(created.statusCode, JSON.stringify(group)).toBe(201);
+      const { status, body: group } = await createChaosGroup(ga, STREAM, GROUP, options);
+      expect(status, JSON.stringify(group)).toBe(201);
       const deadLetterStream = group.deadLetterStream ?? `${STREAM}:dlq`;
       log(`redis-server pid ${redis.pid()} on ${redis.port}; gateway a ${ga.httpUrl} ${ga.grpcAddress}, b ${gb.httpUrl} ${gb.grpcAddress}`);
 

@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { freePort } from '../../../src/runtime/embedded-redis.js';
 import { loadProto } from '../../../src/grpc/proto.js';
 import type { Child, ProcessTable } from './processes.js';
+import type { ChaosOptions } from './options.js';
 import type { GatewayTarget } from './worker-config.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -124,4 +125,30 @@ export async function chaosGateway(
     waitReady,
     logCounts: () => ({ ...counts }),
   };
+}
+
+/**
+ * Creates the chaos group on `stream` (and the stream) through `gateway` with the run's
+ * lease, maxDeliveries and backoff; the HTTP status and the answer's body.
+ */
+export async function createChaosGroup(
+  gateway: GatewayTarget,
+  stream: string,
+  group: string,
+  options: ChaosOptions,
+): Promise<{ status: number; body: { deadLetterStream?: string } }> {
+  const created = await request(`${gateway.httpUrl}/v1/streams/${stream}/groups`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      group,
+      start: '0',
+      createStream: true,
+      leaseMs: options.leaseMs,
+      maxDeliveries: options.maxDeliveries,
+      minBackoffMs: options.minBackoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+    }),
+  });
+  return { status: created.statusCode, body: (await created.body.json()) as { deadLetterStream?: string } };
 }
