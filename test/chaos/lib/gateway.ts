@@ -28,7 +28,9 @@ export function buildGateway(): string[] {
     { cwd: REPO_ROOT, encoding: 'utf8' },
   );
   if (tsc.status !== 0) throw new Error(`compiling the gateway failed:\n${tsc.stdout}${tsc.stderr}`);
+  // What scripts/copy-assets.mjs copies for `npm run build`: the Lua scripts and the console's files.
   cpSync(join(REPO_ROOT, 'src', 'redis', 'lua'), join(root, 'dist', 'redis', 'lua'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'src', 'http', 'console'), join(root, 'dist', 'http', 'console'), { recursive: true });
   cpSync(join(REPO_ROOT, 'proto'), join(root, 'proto'), { recursive: true });
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'streamgate-chaos-build', version: '0.0.0', type: 'module' }));
   return [join(root, 'dist', 'cli.js')];
