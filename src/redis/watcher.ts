@@ -79,6 +79,13 @@ export interface WatcherOptions {
    * group is not probed (its waits then end by timeout when it goes away).
    */
   readonly assertGroup?: (stream: string, group: string) => Promise<void>;
+  /**
+   * ID of the stream's last entry ('0-0' when empty; Backend.streamTop), read by each probe
+   * alongside its own call: a top the readers did not report wakes the group, a top below
+   * the last seen ID (entries lost by a failover, a stream recreated) is read from again.
+   * Without it the probes do not look (a wake-up the readers miss waits for the timeout).
+   */
+  readonly streamTop?: (stream: string) => Promise<string>;
   /** Longest one XREAD blocks before it starts again (also bounds recovery after errors). */
   readonly blockMs?: number;
   /** Beyond blockMs, how long a read may go unanswered before its connection is replaced. */
@@ -89,7 +96,7 @@ export interface WatcherOptions {
 
 const MIN_PROBE_MS = 50;
 
-type FullOptions = Required<Omit<WatcherOptions, 'hasExpired' | 'assertGroup'>> & Pick<WatcherOptions, 'hasExpired' | 'assertGroup'>;
+type FullOptions = Required<Omit<WatcherOptions, 'hasExpired' | 'assertGroup' | 'streamTop'>> & Pick<WatcherOptions, 'hasExpired' | 'assertGroup' | 'streamTop'>;
 
 /** What a probe may find gone: the waits it concerns end with this error (Redis's NOGROUP, UNBLOCKED). */
 const GONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['GROUP_NOT_FOUND', 'STREAM_NOT_FOUND', 'NOT_A_STREAM']);
@@ -285,18 +292,45 @@ export class StreamWatcher implements ReaderHost {
   private async probe(stream: string, group: string, g: GroupWatch): Promise<void> {
     if (g.waiters.size === 0) return;
     const upTo = this.registered;
+    // The last ID seen when the top is asked for (sent with the probe's own call: one round trip).
+    const seen = this.streams.get(stream)?.lastId;
+    const top = seen === undefined ? undefined : this.options.streamTop?.(stream);
+    // Its failure is the probe's (awaited below), or lost with the probe's own.
+    top?.catch(() => undefined);
     try {
       const { hasExpired, assertGroup } = this.options;
-      if (g.leaseMs <= 0 || !hasExpired) {
-        await assertGroup?.(stream, group);
-        return;
-      }
-      if (await hasExpired(stream, group, g.leaseMs)) g.waiters.head?.resolve('woken');
+      if (g.leaseMs <= 0 || !hasExpired) await assertGroup?.(stream, group);
+      else if (await hasExpired(stream, group, g.leaseMs)) g.waiters.head?.resolve('woken');
+      if (top !== undefined && seen !== undefined) this.checkTop(stream, g, seen, await top);
     } catch (err) {
       // Gone: the waits end with the error, as Redis ends a blocked XREADGROUP.
       if (isGone(err)) this.failGone(stream, group, err, upTo);
       // Redis is away (or a reply not classified): let the waiters' pulls say why.
       else while (g.waiters.head) g.waiters.head.resolve('woken');
+    }
+  }
+
+  /**
+   * The safety net under the readers: the stream's top, read by the probe, against the last
+   * ID seen before it was asked. Above it: an entry no reader reported (yet, or at all: a
+   * reader on a connection that stopped answering, on a node that no longer serves the
+   * slot): the group's first waiter is woken, as the reader would have. Below it (and no
+   * reader moved it meanwhile): the stream went back (entries lost by a failover, the stream
+   * deleted and created again), and a read from the last seen ID would miss every entry
+   * until the stream passes it again, so reading starts again from the top. Either way a
+   * wake-up the readers miss is late by one probe interval at most, never lost.
+   */
+  private checkTop(stream: string, g: GroupWatch, seen: string, top: string): void {
+    const watch = this.streams.get(stream);
+    if (!watch) return;
+    if (before(seen, top)) {
+      if (before(watch.lastId, top)) g.waiters.head?.resolve('woken');
+    } else if (before(top, seen) && watch.lastId === seen) {
+      watch.lastId = top;
+      this.readerOf.get(stream)?.restart();
+      // The top entry may be new to every group: each first waiter looks (copies first:
+      // resolving a waiter may drop its group).
+      for (const other of [...watch.groups.values()]) other.waiters.head?.resolve('woken');
     }
   }
 
