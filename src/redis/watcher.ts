@@ -106,9 +106,19 @@ interface GroupWatch {
   readonly waiters: WaiterQueue;
   leaseMs: number;
   probe: NodeJS.Timeout | null;
+  /**
+   * The highest `afterId` of the group's waits: its pull found nothing new up to there, so
+   * entries up to it wake none of its waiters.
+   */
+  seen: string;
 }
 
 interface StreamWatch {
+  /**
+   * Where the readers read the stream from: the last entry they reported (or the first
+   * wait's view). Only the readers move it forward, never a later wait's view: other
+   * groups may not have seen the entries in between.
+   */
   lastId: string;
   readonly groups: Map<string, GroupWatch>;
 }
@@ -149,13 +159,16 @@ export class StreamWatcher implements ReaderHost {
     } else if (before(req.afterId, watch.lastId)) {
       // The stream already has entries after this waiter's view: look again at once.
       return Promise.resolve('woken');
-    } else if (before(watch.lastId, req.afterId)) {
-      watch.lastId = req.afterId;
     }
+    // A view ahead of the readers' (entries they have not reported yet) is this group's
+    // only: the readers keep reading from theirs, or another group's waiters would sleep
+    // through those entries.
     let group = watch.groups.get(req.group);
     if (!group) {
-      group = { waiters: new WaiterQueue(), leaseMs: req.leaseMs, probe: null };
+      group = { waiters: new WaiterQueue(), leaseMs: req.leaseMs, probe: null, seen: req.afterId };
       watch.groups.set(req.group, group);
+    } else if (before(group.seen, req.afterId)) {
+      group.seen = req.afterId;
     }
     group.leaseMs = req.leaseMs;
     const g = group;
@@ -222,8 +235,10 @@ export class StreamWatcher implements ReaderHost {
     const watch = this.streams.get(stream);
     if (!watch) return;
     if (before(watch.lastId, lastId)) watch.lastId = lastId;
-    // Copies first: resolving a waiter may drop its group and stream.
+    // Copies first: resolving a waiter may drop its group and stream. A group whose pulls
+    // already saw these entries (they found nothing new up to its `seen`) is not woken.
     for (const g of [...watch.groups.values()]) {
+      if (!before(g.seen, lastId)) continue;
       for (let i = 0; i < count; i++) g.waiters.head?.resolve('woken');
     }
   }
@@ -324,13 +339,16 @@ export class StreamWatcher implements ReaderHost {
     const watch = this.streams.get(stream);
     if (!watch) return;
     if (before(seen, top)) {
-      if (before(watch.lastId, top)) g.waiters.head?.resolve('woken');
+      if (before(watch.lastId, top) && before(g.seen, top)) g.waiters.head?.resolve('woken');
     } else if (before(top, seen) && watch.lastId === seen) {
       watch.lastId = top;
       this.readerOf.get(stream)?.restart();
       // The top entry may be new to every group: each first waiter looks (copies first:
-      // resolving a waiter may drop its group).
-      for (const other of [...watch.groups.values()]) other.waiters.head?.resolve('woken');
+      // resolving a waiter may drop its group), and every view is the top again.
+      for (const other of [...watch.groups.values()]) {
+        if (before(top, other.seen)) other.seen = top;
+        other.waiters.head?.resolve('woken');
+      }
     }
   }
 

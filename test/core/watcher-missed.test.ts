@@ -51,6 +51,39 @@ const top = async (s: string) => ((await direct.xrevrange(s, '+', '-', 'COUNT', 
 /** The watcher's blocked reads on Redis (CLIENT LIST: command XREAD). */
 const blockedReads = async () => String(await direct.call('CLIENT', 'LIST')).split('\n').filter((l) => / cmd=xread /.test(l) && / flags=b /.test(l)).length;
 
+describe('a wait whose view is ahead of the readers', () => {
+  it('does not move where the readers read from: another group waiting from before an entry is woken by it', async () => {
+    // The race seen in the cluster chaos: an entry arrives between two reads of the stream,
+    // and a pull of another group sees it (nothing new for that group) and waits from it
+    // before the next read. Reading from that wait's view, the readers never reported the
+    // entry, and the first group's waits slept through it; the probes' look at the top
+    // compared it with the same view, so they did not see it either.
+    const watcher = watcherOf({ blockMs: 5000, commandTimeoutMs: 5000 });
+    try {
+      const s = uniq('ahead');
+      await direct.xgroup('CREATE', s, 'p', '$', 'MKSTREAM');
+      await direct.xgroup('CREATE', s, 'w', '$');
+      const before = await direct.xadd(s, '*', 'n', '0');
+      const entry = await direct.xadd(s, '*', 'n', '1');
+      // Group p's pull saw `before`; group w's saw `entry` (found nothing new). Both wait,
+      // in the same tick, before the reader's first read is sent.
+      const p = watcher.wait({ stream: s, group: 'p', afterId: before as string, leaseMs: 0, timeoutMs: 4000 });
+      let wEnded = false;
+      const w = watcher.wait({ stream: s, group: 'w', afterId: entry as string, leaseMs: 0, timeoutMs: 4000 }).finally(() => (wEnded = true));
+      const t0 = Date.now();
+      expect(await p).toBe('woken');
+      expect(Date.now() - t0).toBeLessThan(1000);
+      // Group w had seen that entry: not woken for it.
+      await sleep(3 * PROBE_MS);
+      expect(wEnded).toBe(false);
+      await direct.xadd(s, '*', 'n', '2');
+      expect(await w).toBe('woken');
+    } finally {
+      watcher.close();
+    }
+  });
+});
+
 describe('the probes catch a wake-up the readers miss', () => {
   it('a reader whose connection stopped answering: a new entry wakes the wait within a probe interval, not at the read timeout', async () => {
     // Without the probes' look at the top, the wait sleeps until the reader's read times
