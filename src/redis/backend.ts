@@ -142,4 +142,10 @@ export class Backend {
   async assertGroup(stream: string, group: string): Promise<void> {
     await this.call('XPENDING', stream, () => this.redis.xpending(stream, group, '-', '+', 0));
   }
+
+  /** ID of the stream's last entry ('0-0' when empty or missing); O(1) in Redis. */
+  async streamTop(stream: string): Promise<string> {
+    const last = await this.call(stream, () => this.redis.xrevrange(stream, '+', '-', 'COUNT', 1));
+    return last[0]?.[0] ?? '0-0';
+  }
 }

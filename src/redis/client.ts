@@ -92,6 +92,7 @@ function openWatcher(redis: RedisClient, backend: Backend, options: RedisAdapter
     commandTimeoutMs: options.commandTimeoutMs,
     hasExpired: (stream, group, leaseMs) => backend.scripts.leaseProbe(stream, group, leaseMs, options.leaseWalk),
     assertGroup: (stream, group) => backend.assertGroup(stream, group),
+    streamTop: (stream) => backend.streamTop(stream),
   });
 }
 

@@ -80,6 +80,11 @@ export class WatchReader {
     this.ensureLoop();
   }
 
+  /** A stream's last seen ID went back (watcher.ts, checkTop): a blocked read starts again from it. */
+  restart(): void {
+    this.interrupt();
+  }
+
   delete(stream: string): void {
     // The stream leaves the XREAD at the next round; no need to interrupt for that.
     this.streams.delete(stream);

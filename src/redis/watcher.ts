@@ -79,6 +79,13 @@ export interface WatcherOptions {
    * group is not probed (its waits then end by timeout when it goes away).
    */
   readonly assertGroup?: (stream: string, group: string) => Promise<void>;
+  /**
+   * ID of the stream's last entry ('0-0' when empty; Backend.streamTop), read by each probe
+   * alongside its own call: a top the readers did not report wakes the group, a top below
+   * the last seen ID (entries lost by a failover, a stream recreated) is read from again.
+   * Without it the probes do not look (a wake-up the readers miss waits for the timeout).
+   */
+  readonly streamTop?: (stream: string) => Promise<string>;
   /** Longest one XREAD blocks before it starts again (also bounds recovery after errors). */
   readonly blockMs?: number;
   /** Beyond blockMs, how long a read may go unanswered before its connection is replaced. */
@@ -89,7 +96,7 @@ export interface WatcherOptions {
 
 const MIN_PROBE_MS = 50;
 
-type FullOptions = Required<Omit<WatcherOptions, 'hasExpired' | 'assertGroup'>> & Pick<WatcherOptions, 'hasExpired' | 'assertGroup'>;
+type FullOptions = Required<Omit<WatcherOptions, 'hasExpired' | 'assertGroup' | 'streamTop'>> & Pick<WatcherOptions, 'hasExpired' | 'assertGroup' | 'streamTop'>;
 
 /** What a probe may find gone: the waits it concerns end with this error (Redis's NOGROUP, UNBLOCKED). */
 const GONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['GROUP_NOT_FOUND', 'STREAM_NOT_FOUND', 'NOT_A_STREAM']);
@@ -99,9 +106,19 @@ interface GroupWatch {
   readonly waiters: WaiterQueue;
   leaseMs: number;
   probe: NodeJS.Timeout | null;
+  /**
+   * The highest `afterId` of the group's waits: its pull found nothing new up to there, so
+   * entries up to it wake none of its waiters.
+   */
+  seen: string;
 }
 
 interface StreamWatch {
+  /**
+   * Where the readers read the stream from: the last entry they reported (or the first
+   * wait's view). Only the readers move it forward, never a later wait's view: other
+   * groups may not have seen the entries in between.
+   */
   lastId: string;
   readonly groups: Map<string, GroupWatch>;
 }
@@ -142,13 +159,16 @@ export class StreamWatcher implements ReaderHost {
     } else if (before(req.afterId, watch.lastId)) {
       // The stream already has entries after this waiter's view: look again at once.
       return Promise.resolve('woken');
-    } else if (before(watch.lastId, req.afterId)) {
-      watch.lastId = req.afterId;
     }
+    // A view ahead of the readers' (entries they have not reported yet) is this group's
+    // only: the readers keep reading from theirs, or another group's waiters would sleep
+    // through those entries.
     let group = watch.groups.get(req.group);
     if (!group) {
-      group = { waiters: new WaiterQueue(), leaseMs: req.leaseMs, probe: null };
+      group = { waiters: new WaiterQueue(), leaseMs: req.leaseMs, probe: null, seen: req.afterId };
       watch.groups.set(req.group, group);
+    } else if (before(group.seen, req.afterId)) {
+      group.seen = req.afterId;
     }
     group.leaseMs = req.leaseMs;
     const g = group;
@@ -215,8 +235,10 @@ export class StreamWatcher implements ReaderHost {
     const watch = this.streams.get(stream);
     if (!watch) return;
     if (before(watch.lastId, lastId)) watch.lastId = lastId;
-    // Copies first: resolving a waiter may drop its group and stream.
+    // Copies first: resolving a waiter may drop its group and stream. A group whose pulls
+    // already saw these entries (they found nothing new up to its `seen`) is not woken.
     for (const g of [...watch.groups.values()]) {
+      if (!before(g.seen, lastId)) continue;
       for (let i = 0; i < count; i++) g.waiters.head?.resolve('woken');
     }
   }
@@ -285,18 +307,48 @@ export class StreamWatcher implements ReaderHost {
   private async probe(stream: string, group: string, g: GroupWatch): Promise<void> {
     if (g.waiters.size === 0) return;
     const upTo = this.registered;
+    // The last ID seen when the top is asked for (sent with the probe's own call: one round trip).
+    const seen = this.streams.get(stream)?.lastId;
+    const top = seen === undefined ? undefined : this.options.streamTop?.(stream);
+    // Its failure is the probe's (awaited below), or lost with the probe's own.
+    top?.catch(() => undefined);
     try {
       const { hasExpired, assertGroup } = this.options;
-      if (g.leaseMs <= 0 || !hasExpired) {
-        await assertGroup?.(stream, group);
-        return;
-      }
-      if (await hasExpired(stream, group, g.leaseMs)) g.waiters.head?.resolve('woken');
+      if (g.leaseMs <= 0 || !hasExpired) await assertGroup?.(stream, group);
+      else if (await hasExpired(stream, group, g.leaseMs)) g.waiters.head?.resolve('woken');
+      if (top !== undefined && seen !== undefined) this.checkTop(stream, g, seen, await top);
     } catch (err) {
       // Gone: the waits end with the error, as Redis ends a blocked XREADGROUP.
       if (isGone(err)) this.failGone(stream, group, err, upTo);
       // Redis is away (or a reply not classified): let the waiters' pulls say why.
       else while (g.waiters.head) g.waiters.head.resolve('woken');
+    }
+  }
+
+  /**
+   * The safety net under the readers: the stream's top, read by the probe, against the last
+   * ID seen before it was asked. Above it: an entry no reader reported (yet, or at all: a
+   * reader on a connection that stopped answering, on a node that no longer serves the
+   * slot): the group's first waiter is woken, as the reader would have. Below it (and no
+   * reader moved it meanwhile): the stream went back (entries lost by a failover, the stream
+   * deleted and created again), and a read from the last seen ID would miss every entry
+   * until the stream passes it again, so reading starts again from the top. Either way a
+   * wake-up the readers miss is late by one probe interval at most, never lost.
+   */
+  private checkTop(stream: string, g: GroupWatch, seen: string, top: string): void {
+    const watch = this.streams.get(stream);
+    if (!watch) return;
+    if (before(seen, top)) {
+      if (before(watch.lastId, top) && before(g.seen, top)) g.waiters.head?.resolve('woken');
+    } else if (before(top, seen) && watch.lastId === seen) {
+      watch.lastId = top;
+      this.readerOf.get(stream)?.restart();
+      // The top entry may be new to every group: each first waiter looks (copies first:
+      // resolving a waiter may drop its group), and every view is the top again.
+      for (const other of [...watch.groups.values()]) {
+        if (before(top, other.seen)) other.seen = top;
+        other.waiters.head?.resolve('woken');
+      }
     }
   }
 
