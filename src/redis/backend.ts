@@ -145,7 +145,7 @@ export class Backend {
 
   /** ID of the stream's last entry ('0-0' when empty or missing); O(1) in Redis. */
   async streamTop(stream: string): Promise<string> {
-    const last = await this.call(stream, () => this.redis.xrevrange(stream, '+', '-', 'COUNT', 1));
+    const last = await this.call('XREVRANGE', stream, () => this.redis.xrevrange(stream, '+', '-', 'COUNT', 1));
     return last[0]?.[0] ?? '0-0';
   }
 }
