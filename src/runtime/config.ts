@@ -125,7 +125,7 @@ export const envSchema = z.object({
   ),
   STREAMGATE_IDEMPOTENCY_TTL_SEC: int(86_400, 1, 30 * 86_400).describe('How long Idempotency-Key results are kept, and what redrive republished (to skip duplicate dead letters).'),
   STREAMGATE_RECLAIM_POLL_MS: int(1000, 10, 60_000).describe(
-    'While a pull waits, how often it looks again for expired leases (at most; shorter for short leases).',
+    'While a pull waits, how often its group is probed: expired leases, the group gone, a new entry missed (at most; shorter for short leases).',
   ),
   STREAMGATE_LEASE_WALK: int(256, 16, 100_000).describe(
     'Pending entries one pull looks at for expired leases when the group has more than 4 times as many pending (a shorter pending list is looked at whole).',
