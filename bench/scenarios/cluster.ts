@@ -16,7 +16,7 @@ import { type CpuRow, type Figure, type ScenarioContext, type ScenarioResult, ty
 import type { GatewayProcess } from '../lib/gateway.js';
 import { benchClient, redisCpuMs } from '../lib/redis.js';
 import { type CpuSplit, cpuMeter, fmtInt, medianSplit, rotate, sideName, workers } from '../lib/stats.js';
-import { streamingPull } from './consume.js';
+import { fill, streamingPull } from './consume.js';
 
 const BATCH = 100;
 const GROUP = 'g';
@@ -262,12 +262,3 @@ async function drain(t: Target, side: Side, stream: string, expected: number): P
   }
 }
 
-async function fill(redis: Redis | Cluster, stream: string, n: number): Promise<void> {
-  await redis.del(stream);
-  for (let i = 0; i < n; i += 1000) {
-    const p = redis.pipeline();
-    for (let j = i; j < Math.min(n, i + 1000); j++) p.xadd(stream, '*', ...PAYLOAD_PAIRS);
-    await p.exec();
-  }
-  await redis.xgroup('CREATE', stream, GROUP, '0');
-}

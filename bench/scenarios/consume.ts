@@ -3,7 +3,7 @@
 // run, the bare twin (bench/twins/bare.ts: node:http + ioredis, XACK and XREADGROUP in one
 // pipeline) is driven as the REST pull is: what a Node server with no framework, leases or
 // checks does with the same requests.
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Pool } from 'undici';
 import type { StreamGatewayClient } from '../../src/grpc/generated/streamgate/v1/StreamGateway.js';
 import type { StreamingPullResponse__Output } from '../../src/grpc/generated/streamgate/v1/StreamingPullResponse.js';
@@ -204,7 +204,8 @@ async function supportsPiggyback(admin: Redis, pool: Pool): Promise<boolean> {
   }
 }
 
-async function fill(redis: Redis, stream: string, n: number): Promise<void> {
+/** `n` entries in a fresh `stream`, and the bench's group on it from 0 (one node or a cluster). */
+export async function fill(redis: Redis | Cluster, stream: string, n: number): Promise<void> {
   await redis.del(stream);
   for (let i = 0; i < n; i += 1000) {
     const p = redis.pipeline();
