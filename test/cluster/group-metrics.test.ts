@@ -1,11 +1,10 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Core, createCore } from '../../src/core/core.js';
-import { buildHttpApp } from '../../src/http/app.js';
 import { keySlot } from '../../src/redis/keys.js';
-import { testConfig, uniq } from '../helpers/core.js';
+import { uniq } from '../helpers/core.js';
 import { type TestApp } from '../helpers/http.js';
-import { startCluster, type TestCluster } from '../helpers/redis-cluster.js';
+import { type TestCluster } from '../helpers/redis-cluster.js';
+import { type ClusterGateway, clusterGateway } from './support.js';
 import { sample, scrape } from '../metrics/support.js';
 
 /**
@@ -15,20 +14,18 @@ import { sample, scrape } from '../metrics/support.js';
  */
 
 let cluster: TestCluster;
-let core: Core;
 let app: TestApp['app'];
 let plain: Cluster;
 let base: string;
 const prefix = uniq('cgm');
 const streams: string[] = [];
 
+let gw: ClusterGateway;
+
 beforeAll(async () => {
-  cluster = await startCluster();
-  const env = { STREAMGATE_REDIS_CLUSTER: 'true', REDIS_URL: cluster.seeds, STREAMGATE_METRICS_STREAMS: `${prefix}-*` };
-  core = createCore(testConfig(env), cluster.seeds);
-  app = await buildHttpApp({ core });
+  gw = await clusterGateway({ STREAMGATE_METRICS_STREAMS: `${prefix}-*` });
+  ({ cluster, app, plain } = gw);
   base = await app.listen({ host: '127.0.0.1', port: 0 });
-  plain = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }]);
   const owners = new Set<number>();
   for (let i = 0; owners.size < 3 || streams.length < 6; i++) {
     const name = `${prefix}-${i}`;
@@ -43,10 +40,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await core?.close();
-  plain?.disconnect();
-  await cluster?.stop();
+  await gw?.close();
 });
 
 it('describes every matching stream, whichever master holds it', async () => {

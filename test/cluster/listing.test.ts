@@ -1,14 +1,14 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/core/core.js';
+import type { Core } from '../../src/core/core.js';
 import { type RedisAdapterOptions, openRedis } from '../../src/redis/client.js';
 import { keySlot } from '../../src/redis/keys.js';
-import { sleep, testConfig, uniq } from '../helpers/core.js';
+import { sleep, uniq } from '../helpers/core.js';
 import { RESERVED_CONSUMER } from '../../src/core/reaper.js';
 import { fields, pullOf } from '../core/support.js';
 import { type TestApp } from '../helpers/http.js';
-import { buildHttpApp } from '../../src/http/app.js';
-import { startCluster, type TestCluster } from '../helpers/redis-cluster.js';
+import { type TestCluster } from '../helpers/redis-cluster.js';
+import { type ClusterGateway, clusterGateway } from './support.js';
 
 /**
  * ListStreams, routing and nodeFor on a local Redis Cluster (3 masters × 1 replica): SCAN
@@ -22,11 +22,11 @@ let plain: Cluster;
 /** Streams put on every master (names picked so that each master owns some). */
 const streams: string[] = [];
 
+let gw: ClusterGateway;
+
 beforeAll(async () => {
-  cluster = await startCluster();
-  core = createCore(testConfig({ STREAMGATE_REDIS_CLUSTER: 'true', REDIS_URL: cluster.seeds }), cluster.seeds);
-  app = await buildHttpApp({ core });
-  plain = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }]);
+  gw = await clusterGateway();
+  ({ cluster, core, app, plain } = gw);
   const owners = new Map<number, number>();
   for (let i = 0; streams.length < 30 || owners.size < 3; i++) {
     const name = `ls-${i}-${uniq()}`;
@@ -40,10 +40,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await core?.close();
-  plain?.disconnect();
-  await cluster?.stop();
+  await gw?.close();
 });
 
 /** MOVED replies given by every node so far (INFO errorstats). */

@@ -1,11 +1,11 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createCore, type Core } from '../../src/core/core.js';
-import { buildHttpApp } from '../../src/http/app.js';
+import type { Core } from '../../src/core/core.js';
 import { keySlot } from '../../src/redis/keys.js';
-import { sleep, testConfig, uniq } from '../helpers/core.js';
-import { startCluster, type TestCluster } from '../helpers/redis-cluster.js';
+import { sleep, uniq } from '../helpers/core.js';
+import { type TestCluster } from '../helpers/redis-cluster.js';
+import { type ClusterGateway, clusterGateway } from './support.js';
 import type { TestRedis } from '../helpers/redis-server.js';
 
 /**
@@ -28,14 +28,11 @@ let victim: TestRedis;
 let onVictim: string;
 let elsewhere: string;
 
+let gw: ClusterGateway;
+
 beforeAll(async () => {
-  cluster = await startCluster({ extraArgs: ['--cluster-require-full-coverage', 'no'] });
-  core = createCore(
-    testConfig({ STREAMGATE_REDIS_CLUSTER: 'true', REDIS_URL: cluster.seeds, STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) }),
-    cluster.seeds,
-  );
-  app = await buildHttpApp({ core });
-  plain = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]!.port }]);
+  gw = await clusterGateway({ STREAMGATE_REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) }, { extraArgs: ['--cluster-require-full-coverage', 'no'] });
+  ({ cluster, core, app, plain } = gw);
   victim = (await cluster.masters())[0]!;
   for (let i = 0; !onVictim || !elsewhere; i++) {
     const name = `out-${i}-${uniq()}`;
@@ -45,10 +42,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  await core?.close();
-  plain?.disconnect();
-  await cluster?.stop();
+  await gw?.close();
 });
 
 const publish = async (stream: string, value: string) => {
