@@ -232,7 +232,7 @@ export function consumeRoutes(app: ZodApp, { core, closing }: RouteContext): voi
       tags: ['consume'],
       summary: 'Terminate messages: dead-letter them now',
       description:
-        'Moves each pending message to the group dead-letter stream and acks it, in one atomic step, exactly as after maxDeliveries (the same x-* fields), plus `x-reason` when a reason is given; whatever maxDeliveries is (0 included). Redrive brings it back like any other dead letter. Without `consumer`, whoever holds the messages; with `consumer`, only the ones it holds (the others in `notOwned` and `notPending`). IDs not pending are listed in `notPending`; a message pending but deleted from the stream is acked with nothing to copy, and listed in `deleted`.',
+        'Moves each pending message to the group dead-letter stream and acks it (in one atomic step; on a Redis Cluster with the dead-letter stream in another slot, in two steps that can leave a duplicate dead letter, never a lost message), exactly as after maxDeliveries (the same x-* fields), plus `x-reason` when a reason is given; whatever maxDeliveries is (0 included). Redrive brings it back like any other dead letter. Without `consumer`, whoever holds the messages; with `consumer`, only the ones it holds (the others in `notOwned` and `notPending`). IDs not pending are listed in `notPending`; a message pending but deleted from the stream is acked with nothing to copy, and listed in `deleted`.',
       params: GroupParams,
       body: z
         .object({

@@ -5,7 +5,9 @@
  * Each terminated message is appended to the group's dead-letter stream with its fields in
  * order and x-original-id, x-original-stream, x-group, x-deliveries, x-last-consumer (as
  * after max_deliveries), then x-reason when a reason was given, and acked in the group, in
- * one atomic step. RedriveDeadLetters brings it back like any other dead letter.
+ * one atomic step (on a Redis Cluster with the dead-letter stream in another slot, in two
+ * steps that can leave a duplicate dead letter, never a lost message). RedriveDeadLetters
+ * brings it back like any other dead letter.
  */
 export interface TermResponse {
   /**
@@ -30,7 +32,9 @@ export interface TermResponse {
  * Each terminated message is appended to the group's dead-letter stream with its fields in
  * order and x-original-id, x-original-stream, x-group, x-deliveries, x-last-consumer (as
  * after max_deliveries), then x-reason when a reason was given, and acked in the group, in
- * one atomic step. RedriveDeadLetters brings it back like any other dead letter.
+ * one atomic step (on a Redis Cluster with the dead-letter stream in another slot, in two
+ * steps that can leave a duplicate dead letter, never a lost message). RedriveDeadLetters
+ * brings it back like any other dead letter.
  */
 export interface TermResponse__Output {
   /**
