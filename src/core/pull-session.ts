@@ -1,3 +1,4 @@
+import { Cancel } from '../contract/cancel.js';
 import { defaultOptions } from '../contract/defaults.js';
 import type { Limits } from '../contract/limits.js';
 import type { ConnectionListener } from '../redis/connection.js';
@@ -58,6 +59,12 @@ export interface PullSessionSink {
    * transport's buffer is full: call `drained()` once it empties.
    */
   deliver(messages: Message[], bytes: number): boolean;
+  /**
+   * The session's delivery ended (after `start()`), once the reads in flight are done:
+   * `err` undefined when it was closed, else what ended it (e.g. GROUP_NOT_FOUND,
+   * BACKEND_UNAVAILABLE). Called once, from a microtask.
+   */
+  ended(err?: unknown): void;
 }
 
 interface Outstanding {
@@ -84,6 +91,8 @@ const READ_WAIT_MS = 30_000;
 const READ_BATCH_MIN = 100;
 const READ_BATCH_MAX = 500;
 const MAX_READS_IN_FLIGHT = 2;
+/** Where `serially` starts: one settled promise for every session. */
+const SETTLED: Promise<unknown> = Promise.resolve();
 const LOST_MESSAGE =
   'the connection to Redis was lost: this stream ends, open a new one; messages not acked are redelivered when their lease expires';
 
@@ -101,12 +110,15 @@ export class PullSession {
   private leaseMs = 0;
   private paused = false;
   private closed = false;
-  private readonly stop = new AbortController();
-  private wakeUp: (() => void) | null = null;
+  /** Ends a read waiting for messages (a Cancel, not an AbortController: no EventTarget per session). */
+  private readonly stop = new Cancel();
   private renewTimer: NodeJS.Timeout | null = null;
   private renewing = false;
-  private control: Promise<unknown> = Promise.resolve();
-  private running: Promise<void> | null = null;
+  private control: Promise<unknown> = SETTLED;
+  private started = false;
+  private finished = false;
+  /** close() waiting for the reads in flight to end (made only then). */
+  private onFinished: (() => void) | null = null;
   private reading = 0;
   private reserved = 0;
   private caughtUp = false;
@@ -133,15 +145,20 @@ export class PullSession {
     this.readBatch = Math.min(READ_BATCH_MAX, Math.max(READ_BATCH_MIN, Math.floor(this.maxMessages / 2)));
   }
 
-  /** Delivers until `close()`; rejects with the error that ended the session (e.g. GROUP_NOT_FOUND). */
-  run(): Promise<void> {
-    if (!this.running && !this.closed) {
+  /**
+   * Delivers until `close()`; then, or when an error ends it (e.g. GROUP_NOT_FOUND), tells
+   * the sink (`ended`). No promise or async frame is held while the session waits: its
+   * reads are driven from their callbacks (10,000 waiting calls each hold a session).
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (!this.closed) {
       this.unsubscribe = this.connection?.((up) => {
         if (!up) this.fail(new GatewayError('BACKEND_UNAVAILABLE', LOST_MESSAGE));
       }) ?? null;
     }
-    this.running ??= this.loop();
-    return this.running;
+    this.pump();
   }
 
   /** Ends the session's delivery: `run()` rejects with `err` once the reads in flight are done. */
@@ -222,7 +239,8 @@ export class PullSession {
     if (this.renewTimer) clearTimeout(this.renewTimer);
     this.renewTimer = null;
     this.wake();
-    await this.running?.catch(() => undefined);
+    // The reads in flight first (they may lease messages, released below).
+    if (this.started && !this.finished) await new Promise<void>((resolve) => (this.onFinished = resolve));
     await this.control.catch(() => undefined);
     const ids = [...this.outstanding.keys()];
     this.outstanding.clear();
@@ -241,64 +259,83 @@ export class PullSession {
     return Math.min(this.readBatch, this.limits.maxCount, Math.max(0, free));
   }
 
-  private async loop(): Promise<void> {
+  /** Starts the reads the credit allows; once closed or failed and no read is left, ends. */
+  private pump(): void {
+    if (!this.started || this.finished) return;
     const waitMs = Math.min(READ_WAIT_MS, this.limits.maxWaitMs);
     while (!this.closed && this.failure === null) {
       const credit = this.credit();
       // Two reads in flight while messages keep coming (a latency-bound loop would idle
       // between them); one once a read came back short, so an empty stream is not polled.
       const limit = this.caughtUp ? 1 : MAX_READS_IN_FLIGHT;
-      if (credit === 0 || this.paused || this.reading >= limit) {
-        await new Promise<void>((resolve) => (this.wakeUp = resolve));
-        continue;
-      }
+      if (credit === 0 || this.paused || this.reading >= limit) return;
       this.reading++;
       this.reserved += credit;
       // Only a lone read waits for new messages; a second one takes what is there now.
-      const wait = this.reading === 1 ? waitMs : 0;
-      void this.read(credit, wait)
-        .catch((err: unknown) => {
-          this.failure ??= err;
-        })
-        .finally(() => {
-          this.reading--;
-          this.reserved -= credit;
-          this.wake();
-        });
+      this.read(credit, this.reading === 1 ? waitMs : 0);
     }
-    // close() releases the outstanding messages once this returns: reads in flight first.
-    while (this.reading > 0) await new Promise<void>((resolve) => (this.wakeUp = resolve));
-    if (this.failure !== null) throw this.failure;
+    // close() releases the outstanding messages once the reads in flight are done.
+    if (this.reading > 0) return;
+    this.finished = true;
+    const done = this.onFinished;
+    this.onFinished = null;
+    done?.();
+    const err = this.failure;
+    queueMicrotask(() => this.sink.ended(err === null ? undefined : err));
   }
 
-  private async read(count: number, waitMs: number): Promise<void> {
-    const { messages, leaseMs } = await this.consume.pullLeased(
-      this.stream,
-      this.group,
-      { consumer: this.consumer, count, waitMs, from: '>', noAck: false, packed: true },
-      this.stop.signal,
-    );
-    // A read cut short by close() never asked Redis and reports lease 0: adopting it would
-    // make close() skip the release, leaving the unacked messages leased until they expire.
-    if (messages.length > 0 || !this.closed) this.setLease(leaseMs);
-    this.caughtUp = messages.length < count;
-    if (messages.length === 0) return;
-    // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
-    const now = Date.now();
-    let total = 0;
-    for (const m of messages) {
-      const bytes = messageBytes(m);
-      this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
-      total += bytes;
+  private read(count: number, waitMs: number): void {
+    let reply: ReturnType<ConsumeService['pullLeased']>;
+    try {
+      reply = this.consume.pullLeased(
+        this.stream,
+        this.group,
+        { consumer: this.consumer, count, waitMs, from: '>', noAck: false, packed: true },
+        this.stop,
+      );
+    } catch (err) {
+      reply = Promise.reject(err);
     }
-    this.bytes += total;
-    if (!this.closed && !this.sink.deliver(messages, total)) this.paused = true;
+    reply.then(
+      (r) => this.landed(count, r.messages, r.leaseMs),
+      (err: unknown) => this.readEnded(count, err),
+    );
+  }
+
+  private landed(count: number, messages: Message[], leaseMs: number): void {
+    try {
+      // A read cut short by close() never asked Redis and reports lease 0: adopting it would
+      // make close() skip the release, leaving the unacked messages leased until they expire.
+      if (messages.length > 0 || !this.closed) this.setLease(leaseMs);
+      this.caughtUp = messages.length < count;
+      if (messages.length > 0) {
+        // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
+        const now = Date.now();
+        let total = 0;
+        for (const m of messages) {
+          const bytes = messageBytes(m);
+          this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
+          total += bytes;
+        }
+        this.bytes += total;
+        if (!this.closed && !this.sink.deliver(messages, total)) this.paused = true;
+      }
+    } catch (err) {
+      this.readEnded(count, err);
+      return;
+    }
+    this.readEnded(count, null);
+  }
+
+  private readEnded(count: number, err: unknown): void {
+    if (err !== null) this.failure ??= err;
+    this.reading--;
+    this.reserved -= count;
+    this.wake();
   }
 
   private wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
+    this.pump();
   }
 
   private forget(id: string): void {
