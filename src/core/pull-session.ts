@@ -1,12 +1,14 @@
 import { Cancel } from '../contract/cancel.js';
 import { defaultOptions } from '../contract/defaults.js';
 import type { Limits } from '../contract/limits.js';
-import type { ConnectionListener } from '../redis/connection.js';
 import type { ConsumeService } from './consume.js';
 import type { DeadLetterService } from './dead-letters.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { messageBytes } from '../contract/packed-message.js';
 import type { Message, PerIdResult } from '../contract/types.js';
+import type { AckOperation, AckOutcome, OpenSessions, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
+
+export type { AckOperation, AckOutcome, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
 
 /**
  * A long-lived pull (gRPC StreamingPull), independent of the transport.
@@ -29,43 +31,7 @@ import type { Message, PerIdResult } from '../contract/types.js';
  * a session that waited silently would look alive to a client that should reconnect.
  */
 
-export interface PullSessionOptions {
-  readonly stream: string;
-  readonly group: string;
-  readonly consumer: string;
-  /** 0: defaultOptions.streamingPull.maxOutstandingMessages (contract/defaults.ts), as the two below. */
-  readonly maxOutstandingMessages: number;
-  readonly maxOutstandingBytes: number;
-  readonly maxLeaseExtensionMs: number;
-}
-
 const PULL_SESSION_DEFAULTS = defaultOptions.streamingPull;
-
-export type AckOperation = 'ack' | 'nack' | 'extend' | 'term';
-
-export interface AckOutcome {
-  readonly id: string;
-  readonly operation: AckOperation;
-  /** False: not pending for this consumer (acked already, or the lease was lost). A term of an entry deleted from the stream is true (acked). */
-  readonly ok: boolean;
-}
-
-/** Subscribes to changes of the Redis connection (up: true/false); returns the unsubscribe function. */
-export type ConnectionEvents = (listener: ConnectionListener) => () => void;
-
-export interface PullSessionSink {
-  /**
-   * Sends messages (`bytes`: their field names and values, pairsBytes / messageBytes); false when the
-   * transport's buffer is full: call `drained()` once it empties.
-   */
-  deliver(messages: Message[], bytes: number): boolean;
-  /**
-   * The session's delivery ended (after `start()`), once the reads in flight are done:
-   * `err` undefined when it was closed, else what ended it (e.g. GROUP_NOT_FOUND,
-   * BACKEND_UNAVAILABLE). Called once, from a microtask.
-   */
-  ended(err?: unknown): void;
-}
 
 interface Outstanding {
   readonly bytes: number;
@@ -105,7 +71,8 @@ export class PullSession {
   private readonly maxExtensionMs: number;
   private readonly readBatch: number;
 
-  private readonly outstanding = new Map<string, Outstanding>();
+  /** Made when the first message is delivered (none while a session only waits). */
+  private outstanding: Map<string, Outstanding> | null = null;
   private bytes = 0;
   private leaseMs = 0;
   private paused = false;
@@ -124,7 +91,6 @@ export class PullSession {
   private caughtUp = false;
   private failure: unknown = null;
   private closing: Promise<void> | null = null;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly consume: ConsumeService,
@@ -132,7 +98,8 @@ export class PullSession {
     private readonly limits: Limits,
     options: PullSessionOptions,
     private readonly sink: PullSessionSink,
-    private readonly connection?: ConnectionEvents,
+    /** Where it is registered while it runs, to hear of a lost Redis connection (connectionLost). */
+    private readonly open?: OpenSessions,
     /** Gives back the session's waiting-pull slot (Admission.wait), once it has ended. */
     private readonly releaseSlot?: () => void,
   ) {
@@ -153,12 +120,13 @@ export class PullSession {
   start(): void {
     if (this.started) return;
     this.started = true;
-    if (!this.closed) {
-      this.unsubscribe = this.connection?.((up) => {
-        if (!up) this.fail(new GatewayError('BACKEND_UNAVAILABLE', LOST_MESSAGE));
-      }) ?? null;
-    }
+    if (!this.closed) this.open?.add(this);
     this.pump();
+  }
+
+  /** The Redis connection was lost: the session ends with BACKEND_UNAVAILABLE. */
+  connectionLost(): void {
+    this.fail(new GatewayError('BACKEND_UNAVAILABLE', LOST_MESSAGE));
   }
 
   /** Ends the session's delivery: `run()` rejects with `err` once the reads in flight are done. */
@@ -171,7 +139,7 @@ export class PullSession {
   }
 
   get outstandingCount(): number {
-    return this.outstanding.size;
+    return this.outstanding?.size ?? 0;
   }
 
   /** The transport's buffer emptied: deliveries may go on. */
@@ -219,7 +187,7 @@ export class PullSession {
       'extend',
       (chunk) => this.consume.extend(this.stream, this.group, this.consumer, chunk),
       (id, ok) => {
-        const o = this.outstanding.get(id);
+        const o = this.outstanding?.get(id);
         if (ok && o) o.leasedAt = t0;
         return !ok; // a lost lease frees the credit; an extended one keeps it
       },
@@ -234,7 +202,7 @@ export class PullSession {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
-    this.unsubscribe?.();
+    this.open?.delete(this);
     this.stop.abort();
     if (this.renewTimer) clearTimeout(this.renewTimer);
     this.renewTimer = null;
@@ -242,8 +210,8 @@ export class PullSession {
     // The reads in flight first (they may lease messages, released below).
     if (this.started && !this.finished) await new Promise<void>((resolve) => (this.onFinished = resolve));
     await this.control.catch(() => undefined);
-    const ids = [...this.outstanding.keys()];
-    this.outstanding.clear();
+    const ids = this.outstanding ? [...this.outstanding.keys()] : [];
+    this.outstanding = null;
     this.bytes = 0;
     try {
       if (ids.length > 0 && this.leaseMs > 0) await this.consume.release(this.stream, this.group, this.consumer, ids);
@@ -255,7 +223,7 @@ export class PullSession {
   /** Messages the next read may take: the credit not held by outstanding messages or reads in flight. */
   private credit(): number {
     if (this.bytes >= this.maxBytes) return 0;
-    const free = this.maxMessages - this.outstanding.size - this.reserved;
+    const free = this.maxMessages - (this.outstanding?.size ?? 0) - this.reserved;
     return Math.min(this.readBatch, this.limits.maxCount, Math.max(0, free));
   }
 
@@ -311,10 +279,11 @@ export class PullSession {
       if (messages.length > 0) {
         // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
         const now = Date.now();
+        const outstanding = (this.outstanding ??= new Map());
         let total = 0;
         for (const m of messages) {
           const bytes = messageBytes(m);
-          this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
+          outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
           total += bytes;
         }
         this.bytes += total;
@@ -339,9 +308,9 @@ export class PullSession {
   }
 
   private forget(id: string): void {
-    const o = this.outstanding.get(id);
+    const o = this.outstanding?.get(id);
     if (!o) return;
-    this.outstanding.delete(id);
+    this.outstanding!.delete(id);
     this.bytes -= o.bytes;
   }
 
@@ -400,7 +369,7 @@ export class PullSession {
       const now = Date.now();
       const due: string[] = [];
       let dropped = false;
-      for (const [id, o] of this.outstanding) {
+      for (const [id, o] of this.outstanding ?? []) {
         if (now - o.deliveredAt >= this.maxExtensionMs) {
           // Held past max_lease_extension_ms: let the lease run out and free the credit.
           this.forget(id);

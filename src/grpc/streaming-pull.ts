@@ -319,6 +319,8 @@ class StreamingPullCall implements PullSessionSink, OpenStream {
     }
     if (this.stopped) return;
     const queued = this.waiting?.length ?? 0;
+    // Nothing queued: no array held while the call waits.
+    if (queued === 0) this.waiting = null;
     if (this.idle && queued === 0 && this.inFlight === 0) this.settleIdle();
     // Read on only when the next request could be handled at once.
     if (queued > 0 || this.inFlight >= MAX_IN_FLIGHT) this.call.pause();
