@@ -129,7 +129,7 @@ export class PullSession {
     this.fail(new GatewayError('BACKEND_UNAVAILABLE', LOST_MESSAGE));
   }
 
-  /** Ends the session's delivery: `run()` rejects with `err` once the reads in flight are done. */
+  /** Ends the session's delivery: the sink hears `err` (ended) once the reads in flight are done. */
   private fail(err: unknown): void {
     if (this.closed || this.failure !== null) return;
     this.failure = err;
