@@ -34,6 +34,8 @@ export class Cancel implements Cancellation {
     if (!list) return;
     const i = list.indexOf(listener);
     if (i >= 0) list.splice(i, 1);
+    // None left: no array held (a waiting pull adds and removes one listener per wait).
+    if (list.length === 0) this.listeners = null;
   }
 
   abort(): void {

@@ -60,13 +60,12 @@ export class Admission {
   }
 
   /**
-   * Holds one open StreamingPull call of `key`, from the moment it opens until the returned
-   * function is called: one of its open calls (STREAMGATE_MAX_STREAMING_PULLS_PER_KEY) and
+   * Holds one open StreamingPull call of `key`, from the moment it opens until
+   * `closeStream(key)`: one of its open calls (STREAMGATE_MAX_STREAMING_PULLS_PER_KEY) and
    * one of its waiting pulls (STREAMGATE_MAX_WAITING_PER_KEY), both or neither; RATE_LIMITED
-   * over either.
+   * over either. Nothing is held per call here (10,000 waiting calls): the caller closes once.
    */
-  openStream(key: string): () => void {
-    // One closure held per call, not one per quota (10,000 waiting calls each hold it).
+  openStream(key: string): void {
     this.streams.take(key);
     try {
       this.waits.take(key);
@@ -74,13 +73,12 @@ export class Admission {
       this.streams.give(key);
       throw err;
     }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.waits.give(key);
-      this.streams.give(key);
-    };
+  }
+
+  /** Gives back what `openStream(key)` took; call it once per call opened. */
+  closeStream(key: string): void {
+    this.waits.give(key);
+    this.streams.give(key);
   }
 }
 

@@ -47,6 +47,9 @@ interface Acks {
 }
 
 const NO_IDS: readonly string[] = [];
+const NOOP = (): void => undefined;
+/** A pull's messages, the group's lease (0 for history reads) and the acks it carried. */
+type Leased = { messages: Message[]; leaseMs: number; acked: PerIdResult };
 /** Streams whose message size ConsumeService remembers (cleared when full: only an estimate). */
 const ENTRY_BYTES_MAX = 10_000;
 const NOTHING_ACKED: PerIdResult = { count: 0, notPending: [] };
@@ -129,7 +132,7 @@ export class ConsumeService {
     signal?: Cancellation,
     waiter?: string,
     ack: readonly string[] = [],
-  ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
+  ): Promise<Leased> {
     const tracing = this.tracing;
     if (tracing === null) return this.leased(stream, group, input, signal, waiter, ack);
     const startedAt = Date.now();
@@ -139,50 +142,43 @@ export class ConsumeService {
     });
   }
 
-  private async leased(
-    stream: string,
-    group: string,
-    input: PullInput,
-    signal: Cancellation | undefined,
-    waiter: string | undefined,
-    ack: readonly string[],
-  ): Promise<{ messages: Message[]; leaseMs: number; acked: PerIdResult }> {
-    this.fence.checkGroup(stream, group, input.consumer);
-    const count = this.check.count(input.count);
-    const waitMs = this.check.waitMs(input.waitMs);
-    const from = input.from === '>' ? '>' : entryId(input.from, 'from');
-    const ackIds = ack.length === 0 ? NO_IDS : this.check.ids(ack, 'ack', 0);
-    // Everything checked. History reads ack first, then read; new messages carry the acks
-    // in their first read. Either way the acks are done before any wait, so they count at once.
-    const acks: Acks = { ids: ackIds, result: NOTHING_ACKED };
+  private leased(stream: string, group: string, input: PullInput, signal: Cancellation | undefined, waiter: string | undefined, ack: readonly string[]): Promise<Leased> {
+    let count: number, waitMs: number, from: string, acks: Acks;
     try {
-      if (from !== '>') {
-        if (ackIds.length > 0) acks.result = await this.ackExact(stream, group, ackIds);
-        return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked: acks.result };
-      }
-      return { ...(await this.pullNew(stream, group, input, count, waitMs, signal, waiter, acks)), acked: acks.result };
+      this.fence.checkGroup(stream, group, input.consumer);
+      count = this.check.count(input.count);
+      waitMs = this.check.waitMs(input.waitMs);
+      from = input.from === '>' ? '>' : entryId(input.from, 'from');
+      acks = { ids: ack.length === 0 ? NO_IDS : this.check.ids(ack, 'ack', 0), result: NOTHING_ACKED };
     } catch (err) {
-      throw acks.result.count > 0 ? acksStand(err) : err;
+      return Promise.reject(err);
     }
+    // Everything checked. New messages with no acks and no waiting-pull slot to hold
+    // (StreamingPull's reads): no async frame but the wait's own (10,000 waiting calls).
+    if (from === '>' && acks.ids.length === 0 && waiter === undefined) {
+      return this.pullOrWait(stream, group, input, count, Date.now() + waitMs, signal, acks, NOOP);
+    }
+    return this.leasedAcking(stream, group, input, count, waitMs, from, signal, waiter, acks);
   }
 
-  private async pullNew(
-    stream: string,
-    group: string,
-    input: PullInput,
-    count: number,
-    waitMs: number,
-    signal: Cancellation | undefined,
-    waiter: string | undefined,
-    acks: Acks,
-  ): Promise<{ messages: Message[]; leaseMs: number }> {
-    const deadline = Date.now() + waitMs;
+  /** Every other pull: acks first (history reads) or with the first read, a waiting-pull slot while it waits. */
+  // prettier-ignore
+  private async leasedAcking(stream: string, group: string, input: PullInput, count: number, waitMs: number, from: string,
+    signal: Cancellation | undefined, waiter: string | undefined, acks: Acks): Promise<Leased> {
     // Taken when the pull first has to wait, held until it answers.
     let releaseSlot: (() => void) | undefined;
     try {
-      return await this.pullOrWait(stream, group, input, count, deadline, signal, acks, () => {
+      // History reads ack first, then read; new messages carry the acks in their first
+      // read. Either way the acks are done before any wait, so they count at once.
+      if (from !== '>') {
+        if (acks.ids.length > 0) acks.result = await this.ackExact(stream, group, acks.ids);
+        return { messages: await this.history(stream, group, input.consumer, count, from), leaseMs: 0, acked: acks.result };
+      }
+      return await this.pullOrWait(stream, group, input, count, Date.now() + waitMs, signal, acks, () => {
         if (waiter !== undefined) releaseSlot ??= this.admission.wait(waiter);
       });
+    } catch (err) {
+      throw acks.result.count > 0 ? acksStand(err) : err;
     } finally {
       releaseSlot?.();
     }
@@ -197,7 +193,7 @@ export class ConsumeService {
     signal: Cancellation | undefined,
     acks: Acks,
     beforeWait: () => void,
-  ): Promise<{ messages: Message[]; leaseMs: number }> {
+  ): Promise<Leased> {
     let woken = false;
     // The acks ride on the first read only.
     let ack = acks.ids;
@@ -206,7 +202,7 @@ export class ConsumeService {
       // maxDeliveries) for messages no one receives. Its acks are still done.
       if (signal?.aborted) {
         if (ack.length > 0) acks.result = await this.ackExact(stream, group, ack);
-        return { messages: [], leaseMs: 0 };
+        return { messages: [], leaseMs: 0, acked: acks.result };
       }
       const once = await this.pullOnce(stream, group, input.consumer, count, input.noAck, ack, input.packed === true);
       if (ack.length > 0) acks.result = this.countAcks(perId(ack, once.acked));
@@ -216,19 +212,19 @@ export class ConsumeService {
         if (woken && once.messages.length === count) this.watcher.wakeMore(stream, group);
         if (signal?.aborted && !input.noAck && once.leaseMs > 0) {
           await this.release(stream, group, input.consumer, once.messages.map((m) => m.id));
-          return { messages: [], leaseMs: once.leaseMs };
+          return { messages: [], leaseMs: once.leaseMs, acked: acks.result };
         }
-        return { messages: once.messages, leaseMs: once.leaseMs };
+        return { messages: once.messages, leaseMs: once.leaseMs, acked: acks.result };
       }
       const left = deadline - Date.now();
-      if (left <= 0) return { messages: [], leaseMs: once.leaseMs };
+      if (left <= 0) return { messages: [], leaseMs: once.leaseMs, acked: acks.result };
       beforeWait();
       // Woken and found nothing (another consumer was faster): wait again, keeping our turn.
       const reason = await this.watcher.wait(
         { stream, group, afterId: once.topId, leaseMs: once.leaseMs, timeoutMs: left, front: woken },
         signal,
       );
-      if (reason !== 'woken') return { messages: [], leaseMs: once.leaseMs };
+      if (reason !== 'woken') return { messages: [], leaseMs: once.leaseMs, acked: acks.result };
       woken = true;
     }
   }

@@ -12,6 +12,7 @@ import { GroupMetrics, registerGroupMetrics } from './group-metrics.js';
 import { PendingService } from './pending.js';
 import { PolicyStore, UnreadablePolicies } from './policy.js';
 import { RangeReader } from './range-reader.js';
+import { OpenSessions } from './pull-sessions.js';
 import { PullSession, type PullSessionOptions, type PullSessionSink } from './pull-session.js';
 import { Reaper, type ReaperLogger } from './reaper.js';
 import { StreamService } from './streams.js';
@@ -104,6 +105,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
   const { backend, watcher } = redis;
   const policies = new PolicyStore(backend, config.policyDefaults, new UnreadablePolicies(logger, metrics.unreadablePolicies));
   const subscribe = (listener: ConnectionListener) => redis.subscribe(listener);
+  const openSessions = new OpenSessions(subscribe);
   const admission = new Admission(config.limits);
   const ranges = new RangeReader(backend, config.limits);
   const consume = new ConsumeService(backend, fence, policies, watcher, metrics, config, admission, tracing);
@@ -133,7 +135,7 @@ export function createCore(config: CoreConfig, redisUrl: string | undefined, opt
     openPullSession: (options, sink, waiter) => {
       const release = waiter === undefined ? undefined : admission.wait(waiter);
       try {
-        return new PullSession(consume, deadLetters, config.limits, options, sink, subscribe, release);
+        return new PullSession(consume, deadLetters, config.limits, options, sink, openSessions, release);
       } catch (err) {
         release?.();
         throw err;

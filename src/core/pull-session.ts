@@ -1,11 +1,14 @@
+import { Cancel } from '../contract/cancel.js';
 import { defaultOptions } from '../contract/defaults.js';
 import type { Limits } from '../contract/limits.js';
-import type { ConnectionListener } from '../redis/connection.js';
 import type { ConsumeService } from './consume.js';
 import type { DeadLetterService } from './dead-letters.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { messageBytes } from '../contract/packed-message.js';
 import type { Message, PerIdResult } from '../contract/types.js';
+import type { AckOperation, AckOutcome, OpenSessions, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
+
+export type { AckOperation, AckOutcome, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
 
 /**
  * A long-lived pull (gRPC StreamingPull), independent of the transport.
@@ -28,37 +31,7 @@ import type { Message, PerIdResult } from '../contract/types.js';
  * a session that waited silently would look alive to a client that should reconnect.
  */
 
-export interface PullSessionOptions {
-  readonly stream: string;
-  readonly group: string;
-  readonly consumer: string;
-  /** 0: defaultOptions.streamingPull.maxOutstandingMessages (contract/defaults.ts), as the two below. */
-  readonly maxOutstandingMessages: number;
-  readonly maxOutstandingBytes: number;
-  readonly maxLeaseExtensionMs: number;
-}
-
 const PULL_SESSION_DEFAULTS = defaultOptions.streamingPull;
-
-export type AckOperation = 'ack' | 'nack' | 'extend' | 'term';
-
-export interface AckOutcome {
-  readonly id: string;
-  readonly operation: AckOperation;
-  /** False: not pending for this consumer (acked already, or the lease was lost). A term of an entry deleted from the stream is true (acked). */
-  readonly ok: boolean;
-}
-
-/** Subscribes to changes of the Redis connection (up: true/false); returns the unsubscribe function. */
-export type ConnectionEvents = (listener: ConnectionListener) => () => void;
-
-export interface PullSessionSink {
-  /**
-   * Sends messages (`bytes`: their field names and values, pairsBytes / messageBytes); false when the
-   * transport's buffer is full: call `drained()` once it empties.
-   */
-  deliver(messages: Message[], bytes: number): boolean;
-}
 
 interface Outstanding {
   readonly bytes: number;
@@ -84,6 +57,8 @@ const READ_WAIT_MS = 30_000;
 const READ_BATCH_MIN = 100;
 const READ_BATCH_MAX = 500;
 const MAX_READS_IN_FLIGHT = 2;
+/** Where `serially` starts: one settled promise for every session. */
+const SETTLED: Promise<unknown> = Promise.resolve();
 const LOST_MESSAGE =
   'the connection to Redis was lost: this stream ends, open a new one; messages not acked are redelivered when their lease expires';
 
@@ -96,23 +71,26 @@ export class PullSession {
   private readonly maxExtensionMs: number;
   private readonly readBatch: number;
 
-  private readonly outstanding = new Map<string, Outstanding>();
+  /** Made when the first message is delivered (none while a session only waits). */
+  private outstanding: Map<string, Outstanding> | null = null;
   private bytes = 0;
   private leaseMs = 0;
   private paused = false;
   private closed = false;
-  private readonly stop = new AbortController();
-  private wakeUp: (() => void) | null = null;
+  /** Ends a read waiting for messages (a Cancel, not an AbortController: no EventTarget per session). */
+  private readonly stop = new Cancel();
   private renewTimer: NodeJS.Timeout | null = null;
   private renewing = false;
-  private control: Promise<unknown> = Promise.resolve();
-  private running: Promise<void> | null = null;
+  private control: Promise<unknown> = SETTLED;
+  private started = false;
+  private finished = false;
+  /** close() waiting for the reads in flight to end (made only then). */
+  private onFinished: (() => void) | null = null;
   private reading = 0;
   private reserved = 0;
   private caughtUp = false;
   private failure: unknown = null;
   private closing: Promise<void> | null = null;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly consume: ConsumeService,
@@ -120,7 +98,8 @@ export class PullSession {
     private readonly limits: Limits,
     options: PullSessionOptions,
     private readonly sink: PullSessionSink,
-    private readonly connection?: ConnectionEvents,
+    /** Where it is registered while it runs, to hear of a lost Redis connection (connectionLost). */
+    private readonly open?: OpenSessions,
     /** Gives back the session's waiting-pull slot (Admission.wait), once it has ended. */
     private readonly releaseSlot?: () => void,
   ) {
@@ -133,18 +112,24 @@ export class PullSession {
     this.readBatch = Math.min(READ_BATCH_MAX, Math.max(READ_BATCH_MIN, Math.floor(this.maxMessages / 2)));
   }
 
-  /** Delivers until `close()`; rejects with the error that ended the session (e.g. GROUP_NOT_FOUND). */
-  run(): Promise<void> {
-    if (!this.running && !this.closed) {
-      this.unsubscribe = this.connection?.((up) => {
-        if (!up) this.fail(new GatewayError('BACKEND_UNAVAILABLE', LOST_MESSAGE));
-      }) ?? null;
-    }
-    this.running ??= this.loop();
-    return this.running;
+  /**
+   * Delivers until `close()`; then, or when an error ends it (e.g. GROUP_NOT_FOUND), tells
+   * the sink (`ended`). No promise or async frame is held while the session waits: its
+   * reads are driven from their callbacks (10,000 waiting calls each hold a session).
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (!this.closed) this.open?.add(this);
+    this.pump();
   }
 
-  /** Ends the session's delivery: `run()` rejects with `err` once the reads in flight are done. */
+  /** The Redis connection was lost: the session ends with BACKEND_UNAVAILABLE. */
+  connectionLost(): void {
+    this.fail(new GatewayError('BACKEND_UNAVAILABLE', LOST_MESSAGE));
+  }
+
+  /** Ends the session's delivery: the sink hears `err` (ended) once the reads in flight are done. */
   private fail(err: unknown): void {
     if (this.closed || this.failure !== null) return;
     this.failure = err;
@@ -154,7 +139,7 @@ export class PullSession {
   }
 
   get outstandingCount(): number {
-    return this.outstanding.size;
+    return this.outstanding?.size ?? 0;
   }
 
   /** The transport's buffer emptied: deliveries may go on. */
@@ -202,7 +187,7 @@ export class PullSession {
       'extend',
       (chunk) => this.consume.extend(this.stream, this.group, this.consumer, chunk),
       (id, ok) => {
-        const o = this.outstanding.get(id);
+        const o = this.outstanding?.get(id);
         if (ok && o) o.leasedAt = t0;
         return !ok; // a lost lease frees the credit; an extended one keeps it
       },
@@ -217,15 +202,16 @@ export class PullSession {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
-    this.unsubscribe?.();
+    this.open?.delete(this);
     this.stop.abort();
     if (this.renewTimer) clearTimeout(this.renewTimer);
     this.renewTimer = null;
     this.wake();
-    await this.running?.catch(() => undefined);
+    // The reads in flight first (they may lease messages, released below).
+    if (this.started && !this.finished) await new Promise<void>((resolve) => (this.onFinished = resolve));
     await this.control.catch(() => undefined);
-    const ids = [...this.outstanding.keys()];
-    this.outstanding.clear();
+    const ids = this.outstanding ? [...this.outstanding.keys()] : [];
+    this.outstanding = null;
     this.bytes = 0;
     try {
       if (ids.length > 0 && this.leaseMs > 0) await this.consume.release(this.stream, this.group, this.consumer, ids);
@@ -237,74 +223,94 @@ export class PullSession {
   /** Messages the next read may take: the credit not held by outstanding messages or reads in flight. */
   private credit(): number {
     if (this.bytes >= this.maxBytes) return 0;
-    const free = this.maxMessages - this.outstanding.size - this.reserved;
+    const free = this.maxMessages - (this.outstanding?.size ?? 0) - this.reserved;
     return Math.min(this.readBatch, this.limits.maxCount, Math.max(0, free));
   }
 
-  private async loop(): Promise<void> {
+  /** Starts the reads the credit allows; once closed or failed and no read is left, ends. */
+  private pump(): void {
+    if (!this.started || this.finished) return;
     const waitMs = Math.min(READ_WAIT_MS, this.limits.maxWaitMs);
     while (!this.closed && this.failure === null) {
       const credit = this.credit();
       // Two reads in flight while messages keep coming (a latency-bound loop would idle
       // between them); one once a read came back short, so an empty stream is not polled.
       const limit = this.caughtUp ? 1 : MAX_READS_IN_FLIGHT;
-      if (credit === 0 || this.paused || this.reading >= limit) {
-        await new Promise<void>((resolve) => (this.wakeUp = resolve));
-        continue;
-      }
+      if (credit === 0 || this.paused || this.reading >= limit) return;
       this.reading++;
       this.reserved += credit;
       // Only a lone read waits for new messages; a second one takes what is there now.
-      const wait = this.reading === 1 ? waitMs : 0;
-      void this.read(credit, wait)
-        .catch((err: unknown) => {
-          this.failure ??= err;
-        })
-        .finally(() => {
-          this.reading--;
-          this.reserved -= credit;
-          this.wake();
-        });
+      this.read(credit, this.reading === 1 ? waitMs : 0);
     }
-    // close() releases the outstanding messages once this returns: reads in flight first.
-    while (this.reading > 0) await new Promise<void>((resolve) => (this.wakeUp = resolve));
-    if (this.failure !== null) throw this.failure;
+    // close() releases the outstanding messages once the reads in flight are done.
+    if (this.reading > 0) return;
+    this.finished = true;
+    const done = this.onFinished;
+    this.onFinished = null;
+    done?.();
+    const err = this.failure;
+    queueMicrotask(() => this.sink.ended(err === null ? undefined : err));
   }
 
-  private async read(count: number, waitMs: number): Promise<void> {
-    const { messages, leaseMs } = await this.consume.pullLeased(
-      this.stream,
-      this.group,
-      { consumer: this.consumer, count, waitMs, from: '>', noAck: false, packed: true },
-      this.stop.signal,
-    );
-    // A read cut short by close() never asked Redis and reports lease 0: adopting it would
-    // make close() skip the release, leaving the unacked messages leased until they expire.
-    if (messages.length > 0 || !this.closed) this.setLease(leaseMs);
-    this.caughtUp = messages.length < count;
-    if (messages.length === 0) return;
-    // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
-    const now = Date.now();
-    let total = 0;
-    for (const m of messages) {
-      const bytes = messageBytes(m);
-      this.outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
-      total += bytes;
+  private read(count: number, waitMs: number): void {
+    let reply: ReturnType<ConsumeService['pullLeased']>;
+    try {
+      reply = this.consume.pullLeased(
+        this.stream,
+        this.group,
+        { consumer: this.consumer, count, waitMs, from: '>', noAck: false, packed: true },
+        this.stop,
+      );
+    } catch (err) {
+      reply = Promise.reject(err);
     }
-    this.bytes += total;
-    if (!this.closed && !this.sink.deliver(messages, total)) this.paused = true;
+    reply.then(
+      (r) => this.landed(count, r.messages, r.leaseMs),
+      (err: unknown) => this.readEnded(count, err),
+    );
+  }
+
+  private landed(count: number, messages: Message[], leaseMs: number): void {
+    try {
+      // A read cut short by close() never asked Redis and reports lease 0: adopting it would
+      // make close() skip the release, leaving the unacked messages leased until they expire.
+      if (messages.length > 0 || !this.closed) this.setLease(leaseMs);
+      this.caughtUp = messages.length < count;
+      if (messages.length > 0) {
+        // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
+        const now = Date.now();
+        const outstanding = (this.outstanding ??= new Map());
+        let total = 0;
+        for (const m of messages) {
+          const bytes = messageBytes(m);
+          outstanding.set(m.id, { bytes, deliveredAt: now, leasedAt: now });
+          total += bytes;
+        }
+        this.bytes += total;
+        if (!this.closed && !this.sink.deliver(messages, total)) this.paused = true;
+      }
+    } catch (err) {
+      this.readEnded(count, err);
+      return;
+    }
+    this.readEnded(count, null);
+  }
+
+  private readEnded(count: number, err: unknown): void {
+    if (err !== null) this.failure ??= err;
+    this.reading--;
+    this.reserved -= count;
+    this.wake();
   }
 
   private wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
+    this.pump();
   }
 
   private forget(id: string): void {
-    const o = this.outstanding.get(id);
+    const o = this.outstanding?.get(id);
     if (!o) return;
-    this.outstanding.delete(id);
+    this.outstanding!.delete(id);
     this.bytes -= o.bytes;
   }
 
@@ -363,7 +369,7 @@ export class PullSession {
       const now = Date.now();
       const due: string[] = [];
       let dropped = false;
-      for (const [id, o] of this.outstanding) {
+      for (const [id, o] of this.outstanding ?? []) {
         if (now - o.deliveredAt >= this.maxExtensionMs) {
           // Held past max_lease_extension_ms: let the lease run out and free the credit.
           this.forget(id);

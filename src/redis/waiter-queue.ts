@@ -1,9 +1,10 @@
-import type { WakeReason } from './watcher.js';
+import type { Cancellation } from '../contract/cancel.js';
+import type { WaitRequest, WakeReason } from './watcher.js';
 
 /** One waiting pull in its group's queue (watcher.ts). */
 export interface Waiter {
   /** Ends the wait with `reason`, or with `err` (its group or stream went away while it waited). */
-  readonly resolve: (reason: WakeReason, err?: unknown) => void;
+  resolve(reason: WakeReason, err?: unknown): void;
   /** When it was registered (the shard's count of waits so far). */
   readonly since: number;
   prev: Waiter | null;
@@ -50,5 +51,46 @@ export class WaiterQueue {
     const w = this.head;
     if (w) this.remove(w);
     return w;
+  }
+}
+
+export function timedOut(entry: WaitEntry): void {
+  entry.resolve('timeout');
+}
+
+/**
+ * One waiting pull: its place in its group's queue, its timer and how it ends, in one object
+ * (10,000 waiting pulls each hold one): no closure per wait but the abort listener.
+ */
+export class WaitEntry implements Waiter {
+  prev: Waiter | null = null;
+  next: Waiter | null = null;
+  queue: WaiterQueue | null = null;
+  settle: ((reason: WakeReason) => void) | null = null;
+  fail: ((err: unknown) => void) | null = null;
+  timer: NodeJS.Timeout | null = null;
+  onAbort: (() => void) | null = null;
+
+  constructor(
+    private readonly watcher: { waitEnded(req: WaitRequest): void },
+    private readonly req: WaitRequest,
+    private readonly waiters: WaiterQueue,
+    private readonly signal: Cancellation | undefined,
+    readonly since: number,
+  ) {}
+
+  resolve(reason: WakeReason, err?: unknown): void {
+    const settle = this.settle;
+    const fail = this.fail;
+    if (settle === null || fail === null) return;
+    this.settle = this.fail = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.onAbort = null;
+    this.waiters.remove(this);
+    this.watcher.waitEnded(this.req);
+    if (err === undefined) settle(reason);
+    else fail(err);
   }
 }

@@ -4,7 +4,7 @@ import { compareIds, parseId } from '../contract/ids.js';
 import { keySlot } from './keys.js';
 import type { WatchNodes } from './watch-nodes.js';
 import { type ReaderHost, WatchReader } from './watch-reader.js';
-import { type Waiter, WaiterQueue } from './waiter-queue.js';
+import { WaitEntry, WaiterQueue, timedOut } from './waiter-queue.js';
 
 /**
  * Waiting pulls share a bounded set of Redis connections, whatever their number.
@@ -173,26 +173,15 @@ export class StreamWatcher implements ReaderHost {
     group.leaseMs = req.leaseMs;
     const g = group;
 
+    const entry = new WaitEntry(this, req, g.waiters, signal, ++this.registered);
     const done = new Promise<WakeReason>((resolve, reject) => {
-      let settled = false;
-      const finish = (reason: WakeReason, err?: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        g.waiters.remove(waiter);
-        this.waiting--;
-        this.forgetIfIdle(req.stream, req.group);
-        if (err === undefined) resolve(reason);
-        else reject(err);
-      };
-      const waiter: Waiter = { resolve: finish, since: ++this.registered, prev: null, next: null, queue: null };
-      const onAbort = () => finish('aborted');
-      const timer = setTimeout(() => finish('timeout'), Math.max(1, req.timeoutMs));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      g.waiters.push(waiter, req.front === true);
-      this.waiting++;
+      entry.settle = resolve;
+      entry.fail = reject;
     });
+    entry.timer = setTimeout(timedOut, Math.max(1, req.timeoutMs), entry);
+    if (signal) signal.addEventListener('abort', (entry.onAbort = () => entry.resolve('aborted')), { once: true });
+    g.waiters.push(entry, req.front === true);
+    this.waiting++;
     this.ensureProbe(req.stream, req.group, g);
     let reader = this.readerOf.get(req.stream);
     if (!reader) {
@@ -202,6 +191,12 @@ export class StreamWatcher implements ReaderHost {
     // Joining interrupts a blocked read; a reader already reading the stream only keeps going.
     reader.add(req.stream);
     return done;
+  }
+
+  /** A wait ended (woken, timed out, aborted, or its group gone). */
+  waitEnded(req: WaitRequest): void {
+    this.waiting--;
+    this.forgetIfIdle(req.stream, req.group);
   }
 
   /** Wakes up to `n` more waiters of a group (a woken pull filled its count: more may wait). */
