@@ -10,10 +10,10 @@ import type { AckOutcome } from '../core/pull-session.js';
  *
  * A call is counted when its HTTP/2 stream closes, with the status the gateway sent, or
  * CANCELLED when it sent none (the client cancelled: how most StreamingPull calls end).
- * Per call: one clock read and three properties on grpc-js's stream, one listener that is
- * the same function for every call (no closure per call: 10,000 waiting StreamingPull calls
- * each hold their stream), and one update of a series found in nested maps (metric-series:
- * no label hashing). The stream is grpc-js's private `stream` of the call the first
+ * Per call: one clock read, a small state object and two closures (a 'close' listener on
+ * grpc-js's stream and the call's sendStatus wrapped in place; no property is added to
+ * grpc-js's objects, see below), and one update of a series found in nested maps
+ * (metric-series: no label hashing). The stream is grpc-js's private `stream` of the call the first
  * interceptor is handed; test/metrics/transport-metrics.test.ts fails if an upgrade moves it.
  */
 
