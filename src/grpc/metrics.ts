@@ -29,7 +29,7 @@ interface Series {
 }
 
 interface Tracked {
-  once(event: 'close', fn: () => void): unknown;
+  on(event: 'close', fn: () => void): unknown;
   readonly closed?: boolean;
   readonly destroyed?: boolean;
 }
@@ -101,9 +101,10 @@ export function createGrpcMetrics(registry: Registry, methods: readonly string[]
   const interceptor: ServerInterceptor = (method, call) => {
     const c = call as ServerInterceptingCall & { stream?: Tracked };
     const stream = c.stream;
-    if (stream !== undefined && typeof stream.once === 'function') {
+    if (stream !== undefined && typeof stream.on === 'function') {
       const state: CallState = { method: method.path, start: performance.now(), code: undefined };
-      stream.once('close', () => closed(state));
+      // `on`, not `once`: a stream closes once, and once's wrapper is two more objects per call.
+      stream.on('close', () => closed(state));
       const next = c.sendStatus;
       c.sendStatus = function sendStatusCounted(this: ServerInterceptingCall, status) {
         // A status after the client cancelled goes nowhere (grpc-js drops it): the call stays CANCELLED.
