@@ -1,4 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
+import type { Principal } from '../core/access/principal.js';
 import type { Core } from '../core/core.js';
 import { authenticateCall, type CallContext, callerOf } from './auth.js';
 
@@ -19,18 +20,41 @@ interface AnyCall {
   getPeer(): string;
 }
 
+/**
+ * A call's context. With no request rate configured (STREAMGATE_RATE_LIMIT_RPS 0, the
+ * default) nothing is counted, and the caller's key is worked out only when a handler asks
+ * (waiting pulls, StreamingPull quotas; synchronously, while the call is admitted): most
+ * calls never need the peer's address (grpc-js builds it per call from the socket).
+ */
+class Context implements CallContext {
+  constructor(
+    readonly principal: Principal,
+    private readonly call: AnyCall,
+    private key: string | undefined,
+  ) {}
+
+  get caller(): string {
+    return (this.key ??= callerOf(this.principal, this.call.getPeer()));
+  }
+}
+
 export function admitted<Call extends AnyCall, Extra>(
   core: Core,
   refuse: (err: unknown, call: Call, extra: Extra) => void,
   handler: (call: Call, extra: Extra, ctx: CallContext) => void,
 ): (call: Call, extra: Extra) => void {
+  // Fixed for the gateway's life: a rate of 0 admits every request of every key.
+  const counted = core.admission.rate.enabled;
   return (call, extra) => {
     let ctx: CallContext;
     try {
       const principal = authenticateCall(core, call.metadata);
-      const caller = callerOf(principal, call.getPeer());
-      core.admission.request(caller);
-      ctx = { principal, caller };
+      let caller: string | undefined;
+      if (counted) {
+        caller = callerOf(principal, call.getPeer());
+        core.admission.request(caller);
+      }
+      ctx = new Context(principal, call, caller);
     } catch (err) {
       refuse(err, call, extra);
       return;

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './cluster.js';
 
 /**
- * The Lua scripts of `lua/`, registered on a connection with `defineCommand`. Each file's
- * name ends with its key count (`pull-5.lua`: 5 keys). The command name carries a hash of
- * the script body, so a deploy never runs a stale script cached under the same name.
+ * The Lua scripts of `lua/`, run by their SHA1 (EVALSHA, or EVAL the first time and when
+ * Redis has lost its script cache). Each file's name ends with its key count (`pull-5.lua`:
+ * 5 keys). A script is named by the hash of its body, so a deploy never runs a stale one.
  *
  * This is the untyped layer: KEYS and ARGV in, the raw reply out. Only the typed functions
  * of scripts.ts call it (and tests that drive a script directly, through scriptSource).
@@ -41,7 +41,7 @@ export const SCRIPT_NAMES = Object.keys(FILES) as ScriptName[];
 export type ScriptArg = string | Buffer | number;
 
 interface Loaded {
-  readonly command: string;
+  readonly sha: string;
   readonly keyCount: number;
   readonly source: string;
 }
@@ -53,8 +53,7 @@ function load(name: ScriptName): Loaded {
   const file = FILES[name];
   const keyCount = Number(/-(\d+)\.lua$/.exec(file)?.[1]);
   const source = `${prelude}\n${readFileSync(new URL(file, luaDir), 'utf8')}`;
-  const version = createHash('sha1').update(source).digest('hex').slice(0, 10);
-  return { command: `sg_${name}_${version}`, keyCount, source };
+  return { sha: createHash('sha1').update(source).digest('hex'), keyCount, source };
 }
 
 const LOADED = Object.fromEntries(SCRIPT_NAMES.map((n) => [n, load(n)])) as Record<ScriptName, Loaded>;
@@ -62,35 +61,63 @@ const LOADED = Object.fromEntries(SCRIPT_NAMES.map((n) => [n, load(n)])) as Reco
 /** Source of a script as sent to Redis (prelude included), for tests that call it directly. */
 export const scriptSource = (name: ScriptName): string => LOADED[name].source;
 
-type Invoke = (...args: ScriptArg[]) => Promise<unknown>;
+type Invoke = (script: string, keyCount: number, ...keysAndArgs: ScriptArg[]) => Promise<unknown>;
 
-/** Runs the scripts on one connection; used by scripts.ts only. */
+/** EVAL and EVALSHA, each as text or Buffer replies: ioredis has all four, its types only the text ones. */
+interface ScriptCommands {
+  readonly eval: Invoke;
+  readonly evalBuffer: Invoke;
+  readonly evalsha: Invoke;
+  readonly evalshaBuffer: Invoke;
+}
+
+/** Redis's answer to EVALSHA of a script it does not have (restarted, SCRIPT FLUSH, a promoted replica). */
+const isNoScript = (err: unknown): boolean => err instanceof Error && err.message.startsWith('NOSCRIPT');
+
+/**
+ * Runs the scripts on one connection; used by scripts.ts only.
+ *
+ * Not ioredis's `defineCommand`: on an auto-pipelined connection, every pipeline ioredis
+ * makes (one per tick with commands to send) copies each defined script onto itself (two
+ * methods and its SHA per script, some seventy properties), so with the scripts defined
+ * every request paid for them, a single XADD included (docs/decisions.md, issue 10, single
+ * publish). EVALSHA and EVAL are plain commands, auto-pipelined like any other. As
+ * ioredis's scripts do, the first call of a script sends its source (EVAL), later ones
+ * its SHA, and a NOSCRIPT answer is retried once with the source: nothing ran, so nothing
+ * runs twice.
+ */
 export class ScriptRunner {
-  private readonly client: Record<string, Invoke>;
+  /** Scripts sent once with their source by this runner: EVALSHA from then on. */
+  private readonly sent = new Set<ScriptName>();
+
+  private readonly redis: ScriptCommands;
 
   constructor(redis: RedisClient) {
-    for (const { command, keyCount, source } of Object.values(LOADED)) {
-      redis.defineCommand(command, { numberOfKeys: keyCount, lua: source });
-    }
-    // defineCommand adds methods at runtime; this is the one place that looks them up.
-    this.client = redis as unknown as Record<string, Invoke>;
+    this.redis = redis as unknown as ScriptCommands;
   }
 
-  private invoke(name: ScriptName, suffix: '' | 'Buffer', keys: readonly string[], args: readonly ScriptArg[]) {
-    const { command, keyCount } = LOADED[name];
+  private invoke(name: ScriptName, buffer: boolean, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    const { sha, keyCount, source } = LOADED[name];
     if (keys.length !== keyCount) throw new Error(`script ${name} takes ${keyCount} keys, got ${keys.length}`);
-    const fn = this.client[command + suffix];
-    if (!fn) throw new Error(`script ${name} is not registered`);
-    return fn.call(this.client, ...keys, ...args);
+    const { redis } = this;
+    if (!this.sent.has(name)) {
+      this.sent.add(name);
+      return buffer ? redis.evalBuffer(source, keyCount, ...keys, ...args) : redis.eval(source, keyCount, ...keys, ...args);
+    }
+    const bySha = buffer ? redis.evalshaBuffer(sha, keyCount, ...keys, ...args) : redis.evalsha(sha, keyCount, ...keys, ...args);
+    return bySha.catch((err: unknown) => {
+      if (!isNoScript(err)) throw err;
+      return buffer ? redis.evalBuffer(source, keyCount, ...keys, ...args) : redis.eval(source, keyCount, ...keys, ...args);
+    });
   }
 
   /** Runs a script; bulk strings come back as JS strings (for IDs and counts). */
   run(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return this.invoke(name, '', keys, args);
+    return this.invoke(name, false, keys, args);
   }
 
   /** Runs a script; bulk strings come back as Buffers (for message fields, byte-exact). */
   runBuffer(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return this.invoke(name, 'Buffer', keys, args);
+    return this.invoke(name, true, keys, args);
   }
 }
