@@ -152,9 +152,10 @@ export function nextId(id: StreamId): StreamId {
 }
 
 /** Lowest and highest of canonical entry IDs (ack-2 reads the pending range between them). */
-export function idBounds(ids: readonly string[]): [string, string] {
+export function idBounds(ids: readonly string[], canonical = false): [string, string] {
   // The core passes canonical IDs (entryId): compared as text, no BigInt per ID.
-  if (ids.length > 0 && ids.every(isCanonicalId)) {
+  // `canonical`: the caller knows they are (no test per ID).
+  if (ids.length > 0 && (canonical || ids.every(isCanonicalId))) {
     let lo = ids[0]!;
     let hi = lo;
     for (const id of ids) {

@@ -42,11 +42,19 @@ const PULL_SESSION_DEFAULTS = defaultOptions.streamingPull;
 
 export type AckOperation = 'ack' | 'nack' | 'extend' | 'term';
 
-export interface AckOutcome {
-  readonly id: string;
+/**
+ * The per-ID results of one ack, nack, extend or term request, in request order: one object
+ * per request, not one per ID (a StreamingPull acks every message it delivers).
+ */
+export interface AckOutcomes {
   readonly operation: AckOperation;
-  /** False: not pending for this consumer (acked already, or the lease was lost). A term of an entry deleted from the stream is true (acked). */
-  readonly ok: boolean;
+  readonly ids: readonly string[];
+  /**
+   * Per index of `ids`, 1 when not ok: not pending for this consumer (acked already, or the
+   * lease was lost); null when every ID was ok. A term of an entry deleted from the stream is
+   * ok (acked).
+   */
+  readonly notOk: Uint8Array | null;
 }
 
 /** Subscribes to changes of the Redis connection (up: true/false); returns the unsubscribe function. */
@@ -60,6 +68,10 @@ export interface PullSessionSink {
   deliver(messages: Message[], bytes: number): boolean;
 }
 
+/**
+ * Times in ms since the session opened (`clock`): small integers, kept in the object itself;
+ * Date.now() values would be a boxed number each, two per message.
+ */
 interface Outstanding {
   readonly bytes: number;
   readonly deliveredAt: number;
@@ -97,6 +109,7 @@ export class PullSession {
   private readonly readBatch: number;
 
   private readonly outstanding = new Map<string, Outstanding>();
+  private readonly epoch = Date.now();
   private bytes = 0;
   private leaseMs = 0;
   private paused = false;
@@ -164,16 +177,23 @@ export class PullSession {
   }
 
   /** Acks the consumer's own messages only: one whose lease was lost (redelivered elsewhere) is not pending. */
-  ack(ids: readonly string[]): Promise<AckOutcome[]> {
+  ack(ids: readonly string[]): Promise<AckOutcomes> {
     return this.serially(
       ids,
       'ack',
-      (chunk) => this.consume.ackOwn(this.stream, this.group, this.consumer, chunk),
+      // IDs it delivered and holds came from Redis: canonical, not checked again.
+      (chunk) => this.consume.ackOwn(this.stream, this.group, this.consumer, chunk, this.holdsAll(chunk)),
       () => true,
     );
   }
 
-  nack(ids: readonly string[], delayMs: number): Promise<AckOutcome[]> {
+  /** True when every ID is outstanding here. */
+  private holdsAll(ids: readonly string[]): boolean {
+    for (let i = 0; i < ids.length; i++) if (!this.outstanding.has(ids[i]!)) return false;
+    return true;
+  }
+
+  nack(ids: readonly string[], delayMs: number): Promise<AckOutcomes> {
     return this.serially(
       ids,
       'nack',
@@ -186,7 +206,7 @@ export class PullSession {
    * Terminates the consumer's own messages (dead-letter now, with `reason` as x-reason when
    * not ''): one whose lease was lost is not pending, left to its new holder.
    */
-  term(ids: readonly string[], reason: string): Promise<AckOutcome[]> {
+  term(ids: readonly string[], reason: string): Promise<AckOutcomes> {
     return this.serially(
       ids,
       'term',
@@ -195,8 +215,8 @@ export class PullSession {
     );
   }
 
-  extend(ids: readonly string[]): Promise<AckOutcome[]> {
-    const t0 = Date.now();
+  extend(ids: readonly string[]): Promise<AckOutcomes> {
+    const t0 = this.clock();
     return this.serially(
       ids,
       'extend',
@@ -284,7 +304,7 @@ export class PullSession {
     this.caughtUp = messages.length < count;
     if (messages.length === 0) return;
     // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
-    const now = Date.now();
+    const now = this.clock();
     let total = 0;
     for (const m of messages) {
       const bytes = messageBytes(m);
@@ -293,6 +313,12 @@ export class PullSession {
     }
     this.bytes += total;
     if (!this.closed && !this.sink.deliver(messages, total)) this.paused = true;
+  }
+
+  /** Ms since the session opened: a small integer (smi) for its first 12 days. */
+  private clock(): number {
+    const t = Date.now() - this.epoch;
+    return t < 0x40000000 ? t | 0 : t;
   }
 
   private wake(): void {
@@ -317,23 +343,24 @@ export class PullSession {
     operation: AckOperation,
     call: (chunk: readonly string[]) => Promise<PerIdResult>,
     frees: (id: string, ok: boolean) => boolean,
-  ): Promise<AckOutcome[]> {
+  ): Promise<AckOutcomes> {
     const work = this.control.then(async () => {
-      const out: AckOutcome[] = [];
+      let notOk: Uint8Array | null = null;
       const size = this.limits.maxBatch;
       for (let i = 0; i < ids.length; i += size) {
         const chunk = ids.length <= size ? ids : ids.slice(i, i + size);
         const r = await call(chunk);
         // Usually every ID was pending: no set to build then.
         const notPending = r.notPending.length === 0 ? null : new Set(r.notPending);
-        for (const id of chunk) {
+        for (let j = 0; j < chunk.length; j++) {
+          const id = chunk[j]!;
           const ok = notPending === null || !notPending.has(id);
+          if (!ok) (notOk ??= new Uint8Array(ids.length))[i + j] = 1;
           if (frees(id, ok)) this.forget(id);
-          out.push({ id, operation, ok });
         }
       }
       this.wake();
-      return out;
+      return { operation, ids, notOk };
     });
     this.control = work.catch(() => undefined);
     return work;
@@ -360,7 +387,7 @@ export class PullSession {
     if (this.renewing || this.closed) return;
     this.renewing = true;
     try {
-      const now = Date.now();
+      const now = this.clock();
       const due: string[] = [];
       let dropped = false;
       for (const [id, o] of this.outstanding) {
