@@ -158,9 +158,11 @@ export function idBounds(ids: readonly string[], canonical = false): [string, st
   if (ids.length > 0 && (canonical || ids.every(isCanonicalId))) {
     let lo = ids[0]!;
     let hi = lo;
-    for (const id of ids) {
-      if (compareCanonicalIds(id, lo) < 0) lo = id;
-      else if (compareCanonicalIds(id, hi) > 0) hi = id;
+    // Above the highest first: IDs acked in the order they were delivered cost one comparison each.
+    for (let i = 1; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (compareCanonicalIds(id, hi) > 0) hi = id;
+      else if (compareCanonicalIds(id, lo) < 0) lo = id;
     }
     return [lo, hi];
   }
