@@ -326,11 +326,11 @@ export class ConsumeService {
    * consumer): an entry whose lease expired and went to another consumer is reported not
    * pending (and not owned), instead of being acked under its new holder.
    */
-  async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[], canonical = false): Promise<PerIdResult> {
+  async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
     this.fence.checkGroup(stream, group, consumer);
-    // `canonical`: IDs known canonical (a StreamingPull acking what it delivered), not parsed again.
-    const exact = canonical ? this.check.batch(ids, 'ids') : this.check.ids(ids);
-    return this.countAcks(perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact, canonical)));
+    const exact = this.check.ids(ids);
+    // check.ids answers canonical IDs: the script's bounds need not test them again.
+    return this.countAcks(perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact, true)));
   }
 
   /** One counter step per call (both transports pass here), not per message. */

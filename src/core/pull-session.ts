@@ -181,16 +181,9 @@ export class PullSession {
     return this.serially(
       ids,
       'ack',
-      // IDs it delivered and holds came from Redis: canonical, not checked again.
-      (chunk) => this.consume.ackOwn(this.stream, this.group, this.consumer, chunk, this.holdsAll(chunk)),
+      (chunk) => this.consume.ackOwn(this.stream, this.group, this.consumer, chunk),
       () => true,
     );
-  }
-
-  /** True when every ID is outstanding here. */
-  private holdsAll(ids: readonly string[]): boolean {
-    for (let i = 0; i < ids.length; i++) if (!this.outstanding.has(ids[i]!)) return false;
-    return true;
   }
 
   nack(ids: readonly string[], delayMs: number): Promise<AckOutcomes> {
