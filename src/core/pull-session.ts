@@ -42,18 +42,11 @@ const PULL_SESSION_DEFAULTS = defaultOptions.streamingPull;
 
 export type AckOperation = 'ack' | 'nack' | 'extend' | 'term';
 
-/**
- * The per-ID results of one ack, nack, extend or term request, in request order: one object
- * per request, not one per ID (a StreamingPull acks every message it delivers).
- */
+/** The per-ID results of one ack, nack, extend or term request, in request order (no object per ID). */
 export interface AckOutcomes {
   readonly operation: AckOperation;
   readonly ids: readonly string[];
-  /**
-   * Per index of `ids`, 1 when not ok: not pending for this consumer (acked already, or the
-   * lease was lost); null when every ID was ok. A term of an entry deleted from the stream is
-   * ok (acked).
-   */
+  /** Per index of `ids`, 1: not pending for this consumer (acked already, or the lease was lost); null: all ok. A term of an entry deleted from the stream is ok. */
   readonly notOk: Uint8Array | null;
 }
 
@@ -68,10 +61,7 @@ export interface PullSessionSink {
   deliver(messages: Message[], bytes: number): boolean;
 }
 
-/**
- * Times in ms since the session opened (`clock`): small integers, kept in the object itself;
- * Date.now() values would be a boxed number each, two per message.
- */
+/** Times: ms since the session opened (`clock`), small integers; a Date.now() value is a boxed number. */
 interface Outstanding {
   readonly bytes: number;
   readonly deliveredAt: number;
