@@ -152,14 +152,17 @@ export function nextId(id: StreamId): StreamId {
 }
 
 /** Lowest and highest of canonical entry IDs (ack-2 reads the pending range between them). */
-export function idBounds(ids: readonly string[]): [string, string] {
+export function idBounds(ids: readonly string[], canonical = false): [string, string] {
   // The core passes canonical IDs (entryId): compared as text, no BigInt per ID.
-  if (ids.length > 0 && ids.every(isCanonicalId)) {
+  // `canonical`: the caller knows they are (no test per ID).
+  if (ids.length > 0 && (canonical || ids.every(isCanonicalId))) {
     let lo = ids[0]!;
     let hi = lo;
-    for (const id of ids) {
-      if (compareCanonicalIds(id, lo) < 0) lo = id;
-      else if (compareCanonicalIds(id, hi) > 0) hi = id;
+    // Above the highest first: IDs acked in the order they were delivered cost one comparison each.
+    for (let i = 1; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (compareCanonicalIds(id, hi) > 0) hi = id;
+      else if (compareCanonicalIds(id, lo) < 0) lo = id;
     }
     return [lo, hi];
   }

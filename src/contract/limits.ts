@@ -54,9 +54,14 @@ export class LimitChecks {
   }
 
   /** A batch of exact entry IDs, each checked (INVALID_ID names its index); `min` 0 for an optional list. */
-  ids(ids: readonly string[], path = 'ids', min = 1): string[] {
-    // A canonical ID is taken as is: no parse, no error path built per ID.
-    return this.batch(ids, path, min).map((id, i) => (isCanonicalId(id) ? id : entryId(id, `${path}[${i}]`)));
+  ids(ids: readonly string[], path = 'ids', min = 1): readonly string[] {
+    this.batch(ids, path, min);
+    // A canonical ID is taken as is: no parse, no error path built per ID, and a batch of
+    // them (the usual one) is answered as it came, without a copy.
+    for (let i = 0; i < ids.length; i++) {
+      if (!isCanonicalId(ids[i]!)) return ids.map((id, j) => (isCanonicalId(id) ? id : entryId(id, `${path}[${j}]`)));
+    }
+    return ids;
   }
 
   /**

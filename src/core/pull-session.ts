@@ -6,9 +6,9 @@ import type { DeadLetterService } from './dead-letters.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { messageBytes } from '../contract/packed-message.js';
 import type { Message, PerIdResult } from '../contract/types.js';
-import type { AckOperation, AckOutcome, OpenSessions, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
+import type { AckOperation, AckOutcomes, OpenSessions, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
 
-export type { AckOperation, AckOutcome, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
+export type { AckOperation, AckOutcomes, PullSessionOptions, PullSessionSink } from './pull-sessions.js';
 
 /**
  * A long-lived pull (gRPC StreamingPull), independent of the transport.
@@ -73,6 +73,7 @@ export class PullSession {
 
   /** Made when the first message is delivered (none while a session only waits). */
   private outstanding: Map<string, Outstanding> | null = null;
+  private readonly epoch = Date.now();
   private bytes = 0;
   private leaseMs = 0;
   private paused = false;
@@ -149,7 +150,7 @@ export class PullSession {
   }
 
   /** Acks the consumer's own messages only: one whose lease was lost (redelivered elsewhere) is not pending. */
-  ack(ids: readonly string[]): Promise<AckOutcome[]> {
+  ack(ids: readonly string[]): Promise<AckOutcomes> {
     return this.serially(
       ids,
       'ack',
@@ -158,7 +159,7 @@ export class PullSession {
     );
   }
 
-  nack(ids: readonly string[], delayMs: number): Promise<AckOutcome[]> {
+  nack(ids: readonly string[], delayMs: number): Promise<AckOutcomes> {
     return this.serially(
       ids,
       'nack',
@@ -171,7 +172,7 @@ export class PullSession {
    * Terminates the consumer's own messages (dead-letter now, with `reason` as x-reason when
    * not ''): one whose lease was lost is not pending, left to its new holder.
    */
-  term(ids: readonly string[], reason: string): Promise<AckOutcome[]> {
+  term(ids: readonly string[], reason: string): Promise<AckOutcomes> {
     return this.serially(
       ids,
       'term',
@@ -180,8 +181,8 @@ export class PullSession {
     );
   }
 
-  extend(ids: readonly string[]): Promise<AckOutcome[]> {
-    const t0 = Date.now();
+  extend(ids: readonly string[]): Promise<AckOutcomes> {
+    const t0 = this.clock();
     return this.serially(
       ids,
       'extend',
@@ -233,8 +234,7 @@ export class PullSession {
     const waitMs = Math.min(READ_WAIT_MS, this.limits.maxWaitMs);
     while (!this.closed && this.failure === null) {
       const credit = this.credit();
-      // Two reads in flight while messages keep coming (a latency-bound loop would idle
-      // between them); one once a read came back short, so an empty stream is not polled.
+      // Two reads in flight while messages keep coming; one once a read came back short.
       const limit = this.caughtUp ? 1 : MAX_READS_IN_FLIGHT;
       if (credit === 0 || this.paused || this.reading >= limit) return;
       this.reading++;
@@ -278,7 +278,7 @@ export class PullSession {
       this.caughtUp = messages.length < count;
       if (messages.length > 0) {
         // Tracked even when closing meanwhile: close() waits for the reads, then releases them.
-        const now = Date.now();
+        const now = this.clock();
         const outstanding = (this.outstanding ??= new Map());
         let total = 0;
         for (const m of messages) {
@@ -303,6 +303,12 @@ export class PullSession {
     this.wake();
   }
 
+  /** Ms since the session opened: a small integer (smi) for its first 12 days. */
+  private clock(): number {
+    const t = Date.now() - this.epoch;
+    return t < 0x40000000 ? t | 0 : t;
+  }
+
   private wake(): void {
     this.pump();
   }
@@ -323,23 +329,24 @@ export class PullSession {
     operation: AckOperation,
     call: (chunk: readonly string[]) => Promise<PerIdResult>,
     frees: (id: string, ok: boolean) => boolean,
-  ): Promise<AckOutcome[]> {
+  ): Promise<AckOutcomes> {
     const work = this.control.then(async () => {
-      const out: AckOutcome[] = [];
+      let notOk: Uint8Array | null = null;
       const size = this.limits.maxBatch;
       for (let i = 0; i < ids.length; i += size) {
         const chunk = ids.length <= size ? ids : ids.slice(i, i + size);
         const r = await call(chunk);
         // Usually every ID was pending: no set to build then.
         const notPending = r.notPending.length === 0 ? null : new Set(r.notPending);
-        for (const id of chunk) {
+        for (let j = 0; j < chunk.length; j++) {
+          const id = chunk[j]!;
           const ok = notPending === null || !notPending.has(id);
+          if (!ok) (notOk ??= new Uint8Array(ids.length))[i + j] = 1;
           if (frees(id, ok)) this.forget(id);
-          out.push({ id, operation, ok });
         }
       }
       this.wake();
-      return out;
+      return { operation, ids, notOk };
     });
     this.control = work.catch(() => undefined);
     return work;
@@ -366,7 +373,7 @@ export class PullSession {
     if (this.renewing || this.closed) return;
     this.renewing = true;
     try {
-      const now = Date.now();
+      const now = this.clock();
       const due: string[] = [];
       let dropped = false;
       for (const [id, o] of this.outstanding ?? []) {

@@ -14,11 +14,12 @@ export interface PullSessionOptions {
 
 export type AckOperation = 'ack' | 'nack' | 'extend' | 'term';
 
-export interface AckOutcome {
-  readonly id: string;
+/** The per-ID results of one ack, nack, extend or term request, in request order (no object per ID). */
+export interface AckOutcomes {
   readonly operation: AckOperation;
-  /** False: not pending for this consumer (acked already, or the lease was lost). A term of an entry deleted from the stream is true (acked). */
-  readonly ok: boolean;
+  readonly ids: readonly string[];
+  /** Per index of `ids`, 1: not pending for this consumer (acked already, or the lease was lost); null: all ok. A term of an entry deleted from the stream is ok. */
+  readonly notOk: Uint8Array | null;
 }
 
 export interface PullSessionSink {

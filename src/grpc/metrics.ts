@@ -1,7 +1,7 @@
 import { type ServerInterceptingCall, type ServerInterceptor, status as grpcStatus } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { CounterSeries, HistogramSeries } from '../core/metric-series.js';
-import type { AckOutcome } from '../core/pull-session.js';
+import type { AckOutcomes } from '../core/pull-session.js';
 
 /**
  * gRPC metrics: calls by method and status code with their durations, open StreamingPull
@@ -45,7 +45,7 @@ export interface GrpcMetrics {
   /** The server interceptor that counts and times every call (after contractStatusCodes). */
   readonly interceptor: ServerInterceptor;
   /** Counts a StreamingPull request's per-ID results, one series step per operation and result. */
-  results(outcomes: readonly AckOutcome[]): void;
+  results(outcomes: readonly AckOutcomes[]): void;
   /** Reports the open StreamingPull calls and their outstanding messages, read at each scrape. */
   observeStreams(stats: () => { open: number; outstanding: number }): void;
 }
@@ -126,14 +126,12 @@ export function createGrpcMetrics(registry: Registry, methods: readonly string[]
   return {
     interceptor,
     results(outcomes) {
-      // Runs of the same operation and result (a request's results come grouped by operation).
-      let i = 0;
-      while (i < outcomes.length) {
-        const { operation, ok } = outcomes[i]!;
-        let n = 1;
-        while (i + n < outcomes.length && outcomes[i + n]!.operation === operation && outcomes[i + n]!.ok === ok) n++;
-        opOf(operation, ok).inc(n);
-        i += n;
+      // One step per operation and result.
+      for (const { operation, ids, notOk } of outcomes) {
+        let failed = 0;
+        if (notOk !== null) for (let i = 0; i < ids.length; i++) failed += notOk[i]!;
+        if (failed < ids.length) opOf(operation, true).inc(ids.length - failed);
+        if (failed > 0) opOf(operation, false).inc(failed);
       }
     },
     observeStreams(stats) {

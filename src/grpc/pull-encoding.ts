@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { PackedMessage, sameRange } from '../contract/packed-message.js';
 import type { Message } from '../contract/types.js';
-import type { AckOutcome } from '../core/pull-session.js';
+import type { AckOutcomes } from '../core/pull-session.js';
 import { toProtoMessage } from './convert.js';
 import { copyRange, utf8Length, varintSize, writeString, writeVarint } from './wire-writer.js';
 
@@ -29,9 +29,9 @@ export class MessagesResponse {
   constructor(readonly messages: readonly Message[]) {}
 }
 
-/** A StreamingPullResponse carrying one result per outcome, written by encodeAckResults. */
+/** A StreamingPullResponse carrying one result per ID of each request's outcomes, written by encodeAckResults. */
 export class AckResultsResponse {
-  constructor(readonly outcomes: readonly AckOutcome[]) {}
+  constructor(readonly outcomes: readonly AckOutcomes[]) {}
 }
 
 type Serialize = (value: unknown) => Buffer;
@@ -198,28 +198,74 @@ export function encodeMessages(messages: readonly Message[], fallback: Serialize
 
 const OPERATION = { ack: 1, nack: 2, extend: 3, term: 4 } as const;
 
-/** StreamingPullResponse { ack_results } for `outcomes` (AckOperation / AckStatus numbers of the proto). */
-export function encodeAckResults(outcomes: readonly AckOutcome[]): Buffer {
+/**
+ * StreamingPullResponse { ack_results } for `outcomes`, in order (AckOperation / AckStatus
+ * numbers of the proto). IDs are ASCII and short in practice (the core checked them): each
+ * is then written in one pass, its header of fixed size; any other ID sends the whole
+ * response through encodeAckResultsMeasured.
+ */
+export function encodeAckResults(outcomes: readonly AckOutcomes[]): Buffer {
+  // Exact when every ID is ASCII and at most ASCII_ID_MAX long: 8 bytes around each ID.
   let total = 0;
-  for (const o of outcomes) {
-    const idLen = utf8Length(o.id);
-    const body = 1 + varintSize(idLen) + idLen + 2 + 2;
-    total += 1 + varintSize(body) + body;
+  for (const { ids } of outcomes) for (let i = 0; i < ids.length; i++) total += 8 + ids[i]!.length;
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  for (const { operation, ids, notOk } of outcomes) {
+    const op = OPERATION[operation];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const idLen = id.length;
+      if (idLen > ASCII_ID_MAX) return encodeAckResultsMeasured(outcomes);
+      buf[pos++] = 0x12; // ack_results = 2
+      buf[pos++] = idLen + 6; // body: the ID's tag and length, the ID, operation and status (< 0x80)
+      buf[pos++] = 0x0a; // id = 1
+      buf[pos++] = idLen;
+      for (let j = 0; j < idLen; j++) {
+        const c = id.charCodeAt(j);
+        if (c > 0x7f) return encodeAckResultsMeasured(outcomes);
+        buf[pos++] = c;
+      }
+      buf[pos++] = 0x10; // operation = 2
+      buf[pos++] = op;
+      buf[pos++] = 0x18; // status = 3
+      buf[pos++] = notOk !== null && notOk[i] === 1 ? 2 : 1;
+    }
+  }
+  if (pos !== total) throw new Error(`StreamingPull ack results encoding: wrote ${pos} of ${total} bytes`);
+  return buf;
+}
+
+/** Longest ID written in one pass: its result's body length (the ID + 6) stays one varint byte. */
+const ASCII_ID_MAX = 0x7f - 6;
+
+/** encodeAckResults for any IDs: each measured as UTF-8 first. */
+function encodeAckResultsMeasured(outcomes: readonly AckOutcomes[]): Buffer {
+  let total = 0;
+  for (const { ids } of outcomes) {
+    for (let i = 0; i < ids.length; i++) {
+      const idLen = utf8Length(ids[i]!);
+      const body = 1 + varintSize(idLen) + idLen + 2 + 2;
+      total += 1 + varintSize(body) + body;
+    }
   }
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
-  for (const o of outcomes) {
-    const idLen = utf8Length(o.id);
-    const body = 1 + varintSize(idLen) + idLen + 2 + 2;
-    buf[pos++] = 0x12; // ack_results = 2
-    pos = writeVarint(buf, pos, body);
-    buf[pos++] = 0x0a; // id = 1
-    pos = writeVarint(buf, pos, idLen);
-    pos = writeString(buf, pos, o.id, idLen);
-    buf[pos++] = 0x10; // operation = 2
-    buf[pos++] = OPERATION[o.operation];
-    buf[pos++] = 0x18; // status = 3
-    buf[pos++] = o.ok ? 1 : 2;
+  for (const { operation, ids, notOk } of outcomes) {
+    const op = OPERATION[operation];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const idLen = utf8Length(id);
+      const body = 1 + varintSize(idLen) + idLen + 2 + 2;
+      buf[pos++] = 0x12; // ack_results = 2
+      pos = writeVarint(buf, pos, body);
+      buf[pos++] = 0x0a; // id = 1
+      pos = writeVarint(buf, pos, idLen);
+      pos = writeString(buf, pos, id, idLen);
+      buf[pos++] = 0x10; // operation = 2
+      buf[pos++] = op;
+      buf[pos++] = 0x18; // status = 3
+      buf[pos++] = notOk !== null && notOk[i] === 1 ? 2 : 1;
+    }
   }
   if (pos !== total) throw new Error(`StreamingPull ack results encoding: wrote ${pos} of ${total} bytes`);
   return buf;

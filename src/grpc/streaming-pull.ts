@@ -4,7 +4,7 @@ import type { Core } from '../core/core.js';
 import { defaultOptions } from '../contract/defaults.js';
 import { GatewayError, invalid } from '../contract/errors.js';
 import { messageBytes } from '../contract/packed-message.js';
-import type { AckOutcome, PullSession, PullSessionSink } from '../core/pull-session.js';
+import type { AckOutcomes, PullSession, PullSessionSink } from '../core/pull-session.js';
 import type { Message } from '../contract/types.js';
 import type { Principal } from '../core/access/principal.js';
 import { admitted } from './admission.js';
@@ -251,13 +251,13 @@ class StreamingPullCall implements PullSessionSink, OpenStream {
     if (this.ending || this.isGone) return;
     this.session ??= this.open(request);
     const s = this.session;
-    const work: Promise<AckOutcome[]>[] = [];
+    const work: Promise<AckOutcomes>[] = [];
     if (request.ackIds.length > 0) work.push(s.ack(request.ackIds));
     if (request.nackIds.length > 0) work.push(s.nack(request.nackIds, request.nackDelayMs ?? defaultOptions.nack.delayMs));
     if (request.extendIds.length > 0) work.push(s.extend(request.extendIds));
     if (request.termIds.length > 0) work.push(s.term(request.termIds, request.termReason));
     if (work.length === 0) return;
-    const results = work.length === 1 ? await work[0]! : (await Promise.all(work)).flat();
+    const results = work.length === 1 ? [await work[0]!] : await Promise.all(work);
     this.shared.active.metrics?.results(results);
     if (!this.isGone && !this.ending) this.call.write(new AckResultsResponse(results) as unknown as StreamingPullResponse);
   }

@@ -24,8 +24,12 @@ export function arr(v: Raw): Raw[] {
 /** An array reply of strings (IDs, names). */
 export const strings = (v: Raw): string[] => arr(v).map(str);
 
-/** An array reply of integers (per-ID flags). */
-export const ints = (v: Raw): number[] => arr(v).map(int);
+/** An array reply of integers (per-ID flags): as it came when every item is a number already (no copy). */
+export function ints(v: Raw): number[] {
+  const a = arr(v);
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number') return a.map(int);
+  return a as number[];
+}
 
 export const buf = (v: Raw): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8'));
 

@@ -176,7 +176,7 @@ describe('removing nack delays', () => {
 
   it('ack-2 forgets the records of the IDs it acked, in the group, with or without a consumer', async () => {
     const { s, ids } = await withDelays();
-    expect(await run('ack', [s, keys.nackDelays(s)], 'g', '', '', '', ids[0]!, '9-0')).toEqual([1, 0]);
+    expect(await run('ack', [s, keys.nackDelays(s)], 'g', '', '', '', `${ids[0]!} 9-0`)).toEqual([1, 0]);
     expect(await left(s)).toEqual([`g ${ids[1]}`, `gx ${ids[0]}`]);
     // Another consumer's ack of ids[1] acks nothing and forgets nothing (2: another's).
     expect(await run('ack', [s, keys.nackDelays(s)], 'g', 'other', ids[1]!, ids[1]!, ids[1]!)).toEqual([2]);

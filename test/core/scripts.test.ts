@@ -121,10 +121,10 @@ describe('script files', () => {
   });
 });
 
-/** ack-2's ARGV after group and consumer: the IDs' bounds, then the IDs. */
+/** ack-2's ARGV after group and consumer: the IDs' bounds, then the IDs joined by spaces. */
 const bounded = (...ids: string[]): string[] => {
   const sorted = [...ids].sort((a, b) => compareIds(parseId(a)!, parseId(b)!));
-  return [sorted[0]!, sorted.at(-1)!, ...ids];
+  return [sorted[0]!, sorted.at(-1)!, ids.join(' ')];
 };
 
 describe('ack-2', () => {

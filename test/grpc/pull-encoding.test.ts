@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldPair, Message } from '../../src/contract/types.js';
-import type { AckOutcome } from '../../src/core/pull-session.js';
+import type { AckOutcomes } from '../../src/core/pull-session.js';
 import { toProtoMessage } from '../../src/grpc/convert.js';
 import { loadProto } from '../../src/grpc/proto.js';
 import { AckResultsResponse, MessagesResponse, withPullEncoding } from '../../src/grpc/pull-encoding.js';
@@ -73,17 +73,37 @@ describe('StreamingPull response encoding', () => {
 
   it('writes ack results as protobufjs does', () => {
     const OP = { ack: 'ACK_OPERATION_ACK', nack: 'ACK_OPERATION_NACK', extend: 'ACK_OPERATION_EXTEND', term: 'ACK_OPERATION_TERM' } as const;
-    const outcome = fc.record({
-      id: fc.oneof(fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}-${b}`), fc.string({ maxLength: 200 })),
+    // One request's outcomes: its operation, and per ID the ID and whether it was ok.
+    const request = fc.record({
       operation: fc.constantFrom('ack', 'nack', 'extend', 'term'),
-      ok: fc.boolean(),
-    }) as fc.Arbitrary<AckOutcome>;
+      results: fc.array(
+        fc.tuple(
+          fc.oneof(
+            fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}-${b}`),
+            // Past the one-pass writer's reach: long (its 121-character bound) or not ASCII.
+            fc.string({ minLength: 115, maxLength: 130 }),
+            fc.string({ maxLength: 200 }),
+            fc.string({ unit: 'binary', maxLength: 20 }),
+          ),
+          fc.boolean(),
+        ),
+        { maxLength: 30 },
+      ),
+    });
+    const outcomesOf = (r: { operation: AckOutcomes['operation']; results: [string, boolean][] }): AckOutcomes => ({
+      operation: r.operation,
+      ids: r.results.map(([id]) => id),
+      // null when every ID was ok (the common case), as the session answers it.
+      notOk: r.results.every(([, ok]) => ok) ? null : Uint8Array.from(r.results, ([, ok]) => (ok ? 0 : 1)),
+    });
     fc.assert(
-      fc.property(fc.array(outcome, { maxLength: 50 }), (outcomes) => {
+      fc.property(fc.array(request, { maxLength: 4 }), (requests) => {
         const theirs = protobufjs({
-          ackResults: outcomes.map((o) => ({ id: o.id, operation: OP[o.operation], status: o.ok ? 'ACK_STATUS_OK' : 'ACK_STATUS_NOT_PENDING' })),
+          ackResults: requests.flatMap((r) =>
+            r.results.map(([id, ok]) => ({ id, operation: OP[r.operation], status: ok ? 'ACK_STATUS_OK' : 'ACK_STATUS_NOT_PENDING' })),
+          ),
         });
-        expect(fast(new AckResultsResponse(outcomes)).equals(theirs)).toBe(true);
+        expect(fast(new AckResultsResponse(requests.map(outcomesOf))).equals(theirs)).toBe(true);
       }),
       { numRuns: 300 },
     );
