@@ -19,9 +19,10 @@ import { notConnected } from './unavailable.js';
  *   retries 0 rejects them before a reconnect can drop them.)
  * - `commandTimeout`: a reply that does not come in time (Redis stalled, a half-open
  *   connection) rejects the command: outcome `unknown`. ioredis starts this timer only when
- *   the command is written, which auto-pipelining may delay behind an unanswered pipeline,
- *   so the request's answer comes from Backend.call's own deadline, started when it is
- *   asked; this one still frees the command inside ioredis.
+ *   the command is written, which auto-pipelining may delay behind an unanswered pipeline
+ *   (plain commands; scripts are written at once), so the request's answer comes from
+ *   Backend.call's own deadline, started when it is asked; this one still frees the
+ *   command inside ioredis.
  * - `retryStrategy`: reconnect forever, at most `RECONNECT_MAX_MS` apart, so everything
  *   recovers by itself when Redis returns (with Sentinel, each attempt asks the sentinels
  *   for the current primary: a failover is one more outage).
@@ -39,6 +40,11 @@ export const DISCONNECT_TIMEOUT_MS = 200;
 export function commandConnectionOptions(commandTimeoutMs: number): RedisOptions {
   return {
     enableAutoPipelining: true,
+    // Scripts are written at once, not auto-pipelined: ioredis keeps one auto-pipeline in
+    // flight per connection, so a batch's script waited for the pipeline ahead of it to be
+    // answered, and Redis and the gateway took turns (docs/decisions.md, issue 10). Plain
+    // commands (a single publish's XADD) still share one write per event-loop turn.
+    autoPipeliningIgnoredCommands: ['evalsha', 'eval'],
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
