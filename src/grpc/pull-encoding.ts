@@ -225,12 +225,22 @@ export function encodeAckResults(outcomes: readonly AckOutcomes[]): Buffer {
         if (c > 0x7f) return encodeAckResultsMeasured(outcomes);
         buf[pos++] = c;
       }
-      buf[pos++] = 0x10; // operation = 2
-      buf[pos++] = op;
-      buf[pos++] = 0x18; // status = 3
-      buf[pos++] = notOk !== null && notOk[i] === 1 ? 2 : 1;
+      pos = writeResultEnd(buf, pos, op, notOk !== null && notOk[i] === 1);
     }
   }
+  return checkedAckResults(buf, pos, total);
+}
+
+/** An ack result's operation (2) and status (3) fields: ok 1, NOT_PENDING 2. */
+function writeResultEnd(buf: Buffer, pos: number, op: number, notPending: boolean): number {
+  buf[pos] = 0x10;
+  buf[pos + 1] = op;
+  buf[pos + 2] = 0x18;
+  buf[pos + 3] = notPending ? 2 : 1;
+  return pos + 4;
+}
+
+function checkedAckResults(buf: Buffer, pos: number, total: number): Buffer {
   if (pos !== total) throw new Error(`StreamingPull ack results encoding: wrote ${pos} of ${total} bytes`);
   return buf;
 }
@@ -261,12 +271,8 @@ function encodeAckResultsMeasured(outcomes: readonly AckOutcomes[]): Buffer {
       buf[pos++] = 0x0a; // id = 1
       pos = writeVarint(buf, pos, idLen);
       pos = writeString(buf, pos, id, idLen);
-      buf[pos++] = 0x10; // operation = 2
-      buf[pos++] = op;
-      buf[pos++] = 0x18; // status = 3
-      buf[pos++] = notOk !== null && notOk[i] === 1 ? 2 : 1;
+      pos = writeResultEnd(buf, pos, op, notOk !== null && notOk[i] === 1);
     }
   }
-  if (pos !== total) throw new Error(`StreamingPull ack results encoding: wrote ${pos} of ${total} bytes`);
-  return buf;
+  return checkedAckResults(buf, pos, total);
 }
