@@ -151,28 +151,20 @@ export function nextId(id: StreamId): StreamId {
   return { ms: id.ms + 1n, seq: 0n };
 }
 
-/** Lowest and highest of canonical entry IDs (ack-2 reads the pending range between them). */
-export function idBounds(ids: readonly string[], canonical = false): [string, string] {
-  // The core passes canonical IDs (entryId): compared as text, no BigInt per ID.
-  // `canonical`: the caller knows they are (no test per ID).
-  if (ids.length > 0 && (canonical || ids.every(isCanonicalId))) {
-    let lo = ids[0]!;
-    let hi = lo;
-    // Above the highest first: IDs acked in the order they were delivered cost one comparison each.
-    for (let i = 1; i < ids.length; i++) {
-      const id = ids[i]!;
-      if (compareCanonicalIds(id, hi) > 0) hi = id;
-      else if (compareCanonicalIds(id, lo) < 0) lo = id;
-    }
-    return [lo, hi];
+/**
+ * Lowest and highest of canonical entry IDs (ack-2 reads the pending range between them),
+ * compared as text, no BigInt per ID: the core passes IDs its checks made canonical
+ * (LimitChecks.ids). ['0-0', '0-0'] for none.
+ */
+export function idBounds(ids: readonly string[]): [string, string] {
+  if (ids.length === 0) return ['0-0', '0-0'];
+  let lo = ids[0]!;
+  let hi = lo;
+  // Above the highest first: IDs acked in the order they were delivered cost one comparison each.
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (compareCanonicalIds(id, hi) > 0) hi = id;
+    else if (compareCanonicalIds(id, lo) < 0) lo = id;
   }
-  let lo: StreamId | null = null;
-  let hi: StreamId | null = null;
-  for (const text of ids) {
-    const id = parseId(text);
-    if (!id) continue;
-    if (!lo || compareIds(id, lo) < 0) lo = id;
-    if (!hi || compareIds(id, hi) > 0) hi = id;
-  }
-  return lo && hi ? [formatId(lo), formatId(hi)] : ['0-0', '0-0'];
+  return [lo, hi];
 }

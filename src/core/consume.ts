@@ -325,7 +325,7 @@ export class ConsumeService {
   async ackOwn(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<PerIdResult> {
     this.fence.checkGroup(stream, group, consumer);
     const exact = this.check.ids(ids);
-    return this.countAcks(perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact, /* canonical (check.ids) */ true)));
+    return this.countAcks(perId(exact, await this.backend.scripts.ack(stream, group, consumer, exact)));
   }
 
   /** One counter step per call (both transports pass here), not per message. */

@@ -136,7 +136,7 @@ export class PullSession {
     this.failure = err;
     // A read waiting for messages stops waiting (and leases nothing).
     this.stop.abort();
-    this.wake();
+    this.pump();
   }
 
   get outstandingCount(): number {
@@ -146,7 +146,7 @@ export class PullSession {
   /** The transport's buffer emptied: deliveries may go on. */
   drained(): void {
     this.paused = false;
-    this.wake();
+    this.pump();
   }
 
   /** Acks the consumer's own messages only: one whose lease was lost (redelivered elsewhere) is not pending. */
@@ -207,7 +207,7 @@ export class PullSession {
     this.stop.abort();
     if (this.renewTimer) clearTimeout(this.renewTimer);
     this.renewTimer = null;
-    this.wake();
+    this.pump();
     // The reads in flight first (they may lease messages, released below).
     if (this.started && !this.finished) await new Promise<void>((resolve) => (this.onFinished = resolve));
     await this.control.catch(() => undefined);
@@ -300,17 +300,13 @@ export class PullSession {
     if (err !== null) this.failure ??= err;
     this.reading--;
     this.reserved -= count;
-    this.wake();
+    this.pump();
   }
 
   /** Ms since the session opened: a small integer (smi) for its first 12 days. */
   private clock(): number {
     const t = Date.now() - this.epoch;
     return t < 0x40000000 ? t | 0 : t;
-  }
-
-  private wake(): void {
-    this.pump();
   }
 
   private forget(id: string): void {
@@ -345,7 +341,7 @@ export class PullSession {
           if (frees(id, ok)) this.forget(id);
         }
       }
-      this.wake();
+      this.pump();
       return { operation, ids, notOk };
     });
     this.control = work.catch(() => undefined);
@@ -383,7 +379,7 @@ export class PullSession {
           dropped = true;
         } else if (now - o.leasedAt >= this.leaseMs * RENEW_AFTER) due.push(id);
       }
-      if (dropped) this.wake();
+      if (dropped) this.pump();
       if (due.length > 0) await this.extend(due);
     } catch {
       // A failed renewal is retried at the next tick; a lease that runs out meanwhile is

@@ -81,7 +81,8 @@ const isNoScript = (err: unknown): boolean => err instanceof Error && err.messag
  * makes (one per tick with commands to send) copies each defined script onto itself (two
  * methods and its SHA per script, some seventy properties), so with the scripts defined
  * every request paid for them, a single XADD included (docs/decisions.md, issue 10, single
- * publish). EVALSHA and EVAL are plain commands, auto-pipelined like any other. As
+ * publish). EVALSHA and EVAL are plain commands (written at once on one node, see
+ * connection.ts; auto-pipelined like any other on a cluster). As
  * ioredis's scripts do, the first call of a script sends its source (EVAL), later ones
  * its SHA, and a NOSCRIPT answer is retried once with the source: nothing ran, so nothing
  * runs twice.
@@ -97,18 +98,24 @@ export class ScriptRunner {
   }
 
   private invoke(name: ScriptName, buffer: boolean, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    const { sha, keyCount, source } = LOADED[name];
+    const { keyCount } = LOADED[name];
     if (keys.length !== keyCount) throw new Error(`script ${name} takes ${keyCount} keys, got ${keys.length}`);
-    const { redis } = this;
     if (!this.sent.has(name)) {
       this.sent.add(name);
-      return buffer ? redis.evalBuffer(source, keyCount, ...keys, ...args) : redis.eval(source, keyCount, ...keys, ...args);
+      return this.send(name, buffer, true, keys, args);
     }
-    const bySha = buffer ? redis.evalshaBuffer(sha, keyCount, ...keys, ...args) : redis.evalsha(sha, keyCount, ...keys, ...args);
-    return bySha.catch((err: unknown) => {
+    return this.send(name, buffer, false, keys, args).catch((err: unknown) => {
       if (!isNoScript(err)) throw err;
-      return buffer ? redis.evalBuffer(source, keyCount, ...keys, ...args) : redis.eval(source, keyCount, ...keys, ...args);
+      return this.send(name, buffer, true, keys, args);
     });
+  }
+
+  /** EVAL (`bySource`) or EVALSHA of the script, with text or Buffer replies. */
+  private send(name: ScriptName, buffer: boolean, bySource: boolean, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    const { sha, keyCount, source } = LOADED[name];
+    const r = this.redis;
+    const command = bySource ? (buffer ? r.evalBuffer : r.eval) : buffer ? r.evalshaBuffer : r.evalsha;
+    return command.call(r, bySource ? source : sha, keyCount, ...keys, ...args);
   }
 
   /** Runs a script; bulk strings come back as JS strings (for IDs and counts). */

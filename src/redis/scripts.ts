@@ -140,9 +140,9 @@ export class Scripts {
    * is now acked, else 0. The IDs go as one argument, joined by spaces: ioredis writes each
    * argument as several strings, about 300 bytes of garbage per ID over a 500-ID ack.
    */
-  ack(stream: string, group: string, consumer: string, ids: readonly string[], canonical = false): Promise<number[]> {
+  ack(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<number[]> {
     // Only the consumer's ack reads the pending range (ack-2.lua); the other needs no bounds.
-    const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids, canonical);
+    const [lo, hi] = consumer === '' ? ['', ''] : idBounds(ids);
     return this.backend.call('ack.lua', stream, () => this.runner.run('ack', [stream, keys.nackDelays(stream)], [group, consumer, lo, hi, ids.join(' ')]), ints);
   }
 

@@ -74,7 +74,6 @@ export class WaitEntry implements Waiter {
   constructor(
     private readonly watcher: { waitEnded(req: WaitRequest): void },
     private readonly req: WaitRequest,
-    private readonly waiters: WaiterQueue,
     private readonly signal: Cancellation | undefined,
     readonly since: number,
   ) {}
@@ -88,7 +87,7 @@ export class WaitEntry implements Waiter {
     this.timer = null;
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
     this.onAbort = null;
-    this.waiters.remove(this);
+    this.queue?.remove(this);
     this.watcher.waitEnded(this.req);
     if (err === undefined) settle(reason);
     else fail(err);

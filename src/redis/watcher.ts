@@ -173,7 +173,7 @@ export class StreamWatcher implements ReaderHost {
     group.leaseMs = req.leaseMs;
     const g = group;
 
-    const entry = new WaitEntry(this, req, g.waiters, signal, ++this.registered);
+    const entry = new WaitEntry(this, req, signal, ++this.registered);
     const done = new Promise<WakeReason>((resolve, reject) => {
       entry.settle = resolve;
       entry.fail = reject;
