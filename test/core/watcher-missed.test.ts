@@ -34,6 +34,9 @@ afterAll(async () => {
   await proxy?.close();
 });
 
+/** The stream's last entry ID ('0-0' when empty). */
+const top = async (s: string) => ((await direct.xrevrange(s, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]?.[0] ?? '0-0';
+
 function watcherOf(options: { blockMs: number; commandTimeoutMs: number }): StreamWatcher {
   return new StreamWatcher(singleNode(viaProxy), {
     connections: 1,
@@ -42,11 +45,9 @@ function watcherOf(options: { blockMs: number; commandTimeoutMs: number }): Stre
     assertGroup: async (stream, group) => {
       await direct.xpending(stream, group, '-', '+', 0);
     },
-    streamTop: async (stream) => ((await direct.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]?.[0] ?? '0-0',
+    streamTop: top,
   });
 }
-
-const top = async (s: string) => ((await direct.xrevrange(s, '+', '-', 'COUNT', 1)) as [string, string[]][])[0]?.[0] ?? '0-0';
 
 /** The watcher's blocked reads on Redis (CLIENT LIST: command XREAD). */
 const blockedReads = async () => String(await direct.call('CLIENT', 'LIST')).split('\n').filter((l) => / cmd=xread /.test(l) && / flags=b /.test(l)).length;

@@ -33,6 +33,9 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return v;
 }
 
+/** A yes/no knob: '1' or 'true'. */
+const flag = (env: NodeJS.ProcessEnv, name: string): boolean => env[name] === '1' || env[name] === 'true';
+
 export function chaosOptions(env: NodeJS.ProcessEnv = process.env): ChaosOptions {
   const seconds = num(env, 'CHAOS_SECONDS', 60, 10, 3600);
   return {
@@ -46,7 +49,7 @@ export function chaosOptions(env: NodeJS.ProcessEnv = process.env): ChaosOptions
     minBackoffMs: num(env, 'CHAOS_MIN_BACKOFF_MS', 100, 0, 60_000),
     maxBackoffMs: num(env, 'CHAOS_MAX_BACKOFF_MS', 400, 0, 60_000),
     drainSeconds: num(env, 'CHAOS_DRAIN_SECONDS', 60, 5, 3600),
-    keep: env.CHAOS_KEEP === '1' || env.CHAOS_KEEP === 'true',
+    keep: flag(env, 'CHAOS_KEEP'),
   };
 }
 
@@ -82,7 +85,7 @@ export function clusterChaosOptions(env: NodeJS.ProcessEnv = process.env): Clust
     streams: num(env, 'CHAOS_CLUSTER_STREAMS', 6, 3, 60),
     stallMs: num(env, 'CHAOS_CLUSTER_STALL_MS', 300, 0, 800),
     leaseMarginMs: num(env, 'CHAOS_LEASE_MARGIN_MS', 500, 0, 60_000),
-    strictWake: env.CHAOS_STRICT_WAKE === '1' || env.CHAOS_STRICT_WAKE === 'true',
+    strictWake: flag(env, 'CHAOS_STRICT_WAKE'),
   };
 }
 
